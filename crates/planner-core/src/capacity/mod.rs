@@ -1,0 +1,87 @@
+//! Line capacity, takt time and the capacity-constrained build plan.
+
+mod calendar;
+mod line;
+
+pub use calendar::{Calendar, CalendarEntry};
+pub use line::{Line, Oee, RoutingStep};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{non_negative, FieldError};
+
+/// Settings of the capacity plan and the build-plan linear program (`[capacity]` in planner.toml).
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `max_overtime_share` | 0.15 | overtime hours as a share of a month's available hours, 0 or more |
+/// | `overtime_cost_per_hour` | 60.0 | cost of one overtime line hour, 0 or more |
+/// | `holding_cost_per_unit_month` | 0.25 | cost of holding one pre-built unit for a month, 0 or more |
+/// | `shortfall_cost_per_unit` | 50.0 | cost of one unit of demand not met, 0 or more |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CapacitySettings {
+    /// Overtime hours allowed per month, as a share of that month's available hours.
+    pub max_overtime_share: f64,
+    /// Cost of one overtime line hour.
+    pub overtime_cost_per_hour: f64,
+    /// Cost of holding one pre-built unit for one month.
+    pub holding_cost_per_unit_month: f64,
+    /// Cost of one unit of demand not met.
+    pub shortfall_cost_per_unit: f64,
+}
+
+impl Default for CapacitySettings {
+    fn default() -> Self {
+        Self {
+            max_overtime_share: 0.15,
+            overtime_cost_per_hour: 60.0,
+            holding_cost_per_unit_month: 0.25,
+            shortfall_cost_per_unit: 50.0,
+        }
+    }
+}
+
+impl CapacitySettings {
+    /// Checks every value is a non-negative number.
+    ///
+    /// # Errors
+    /// [`FieldError`] naming the key.
+    pub fn check(&self) -> Result<(), FieldError> {
+        non_negative("capacity.max_overtime_share", self.max_overtime_share)?;
+        non_negative("capacity.overtime_cost_per_hour", self.overtime_cost_per_hour)?;
+        non_negative(
+            "capacity.holding_cost_per_unit_month",
+            self.holding_cost_per_unit_month,
+        )?;
+        non_negative("capacity.shortfall_cost_per_unit", self.shortfall_cost_per_unit)?;
+        Ok(())
+    }
+}
+
+/// Errors of capacity planning.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CapacityError {
+    /// A routing names a line that `lines.csv` does not have.
+    #[error("sku {sku}: routing names line {line:?}, which is not in lines.csv")]
+    UnknownLine {
+        /// The sku.
+        sku: String,
+        /// The line named.
+        line: String,
+    },
+    /// A sku is routed on more than one line.
+    #[error("sku {sku} is routed on lines {first:?} and {second:?}; a sku is built on one line")]
+    TwoLines {
+        /// The sku.
+        sku: String,
+        /// One line.
+        first: String,
+        /// Another line.
+        second: String,
+    },
+    /// The build-plan solver failed.
+    #[error("build plan: {0}")]
+    Solver(String),
+}

@@ -1,0 +1,193 @@
+//! Demand history per sku and the product master.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{key, non_negative, FieldError};
+use crate::time::Month;
+
+/// One sku's monthly demand, consecutive months from `start`, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkuHistory {
+    /// The sku.
+    pub sku: String,
+    /// The month of `quantities[0]`.
+    pub start: Month,
+    /// Demand per month; a month with no record is zero.
+    pub quantities: Vec<f64>,
+}
+
+impl SkuHistory {
+    /// The month after the last month of history.
+    pub fn end(&self) -> Month {
+        self.start.plus(self.quantities.len() as i32)
+    }
+}
+
+/// Monthly demand history for every sku, sorted by sku.
+///
+/// Built from records (`sku`, `month`, `quantity`): records of the same sku and month are summed
+/// (transactional order lines), a month missing inside a sku's span is zero, and every sku runs
+/// to the last month seen in the whole file (a sku with no orders in the latest months had zero
+/// demand then).
+///
+/// ```
+/// use planner_core::demand::DemandHistory;
+/// let m = |s: &str| s.parse().unwrap();
+/// let history = DemandHistory::from_records([
+///     ("A", m("2026-01"), 5.0),
+///     ("A", m("2026-01"), 2.0),
+///     ("A", m("2026-03"), 4.0),
+///     ("B", m("2026-02"), 1.0),
+/// ])?;
+/// let a = history.get("A").unwrap();
+/// assert_eq!(a.quantities, vec![7.0, 0.0, 4.0]);
+/// assert_eq!(history.get("B").unwrap().quantities, vec![1.0, 0.0]);
+/// assert_eq!(history.last_month().unwrap().to_string(), "2026-03");
+/// # Ok::<(), planner_core::FieldError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DemandHistory {
+    series: Vec<SkuHistory>,
+}
+
+impl DemandHistory {
+    /// Builds the history from `(sku, month, quantity)` records in any order.
+    ///
+    /// # Errors
+    /// [`FieldError`] for an empty sku or a negative or non-finite quantity.
+    pub fn from_records<S: AsRef<str>>(
+        records: impl IntoIterator<Item = (S, Month, f64)>,
+    ) -> Result<Self, FieldError> {
+        let mut by_sku: BTreeMap<String, BTreeMap<Month, f64>> = BTreeMap::new();
+        let mut last: Option<Month> = None;
+        for (sku, month, quantity) in records {
+            let sku = key("sku", sku.as_ref())?;
+            let quantity = non_negative("quantity", quantity)?;
+            *by_sku.entry(sku).or_default().entry(month).or_insert(0.0) += quantity;
+            last = Some(last.map_or(month, |l| l.max(month)));
+        }
+        let series = by_sku
+            .into_iter()
+            .map(|(sku, months)| {
+                let start = *months.keys().next().expect("a sku has at least one record");
+                let end = last.expect("records exist");
+                let mut quantities = vec![0.0; start.months_until(end) as usize + 1];
+                for (month, q) in months {
+                    quantities[start.months_until(month) as usize] = q;
+                }
+                SkuHistory {
+                    sku,
+                    start,
+                    quantities,
+                }
+            })
+            .collect();
+        Ok(Self { series })
+    }
+
+    /// Builds the history from complete series, sorting them by sku.
+    pub fn from_series(mut series: Vec<SkuHistory>) -> Self {
+        series.sort_by(|a, b| a.sku.cmp(&b.sku));
+        Self { series }
+    }
+
+    /// Every sku's history, sorted by sku.
+    pub fn series(&self) -> &[SkuHistory] {
+        &self.series
+    }
+
+    /// One sku's history.
+    pub fn get(&self, sku: &str) -> Option<&SkuHistory> {
+        self.series
+            .binary_search_by(|s| s.sku.as_str().cmp(sku))
+            .ok()
+            .map(|i| &self.series[i])
+    }
+
+    /// The last month with history, over all skus.
+    pub fn last_month(&self) -> Option<Month> {
+        self.series.iter().map(|s| s.end().plus(-1)).max()
+    }
+
+    /// Number of skus.
+    pub fn len(&self) -> usize {
+        self.series.len()
+    }
+
+    /// True when there is no sku.
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+}
+
+/// A row of the product master (`products.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// The sku.
+    pub sku: String,
+    /// Its family (for family totals, scenarios and reviews).
+    pub family: String,
+    /// A readable name.
+    pub name: Option<String>,
+    /// The unit of measure (for example `pcs`).
+    pub unit: Option<String>,
+}
+
+impl Product {
+    /// A product.
+    ///
+    /// # Errors
+    /// [`FieldError`] when `sku` or `family` is blank.
+    pub fn new(
+        sku: &str,
+        family: &str,
+        name: Option<String>,
+        unit: Option<String>,
+    ) -> Result<Self, FieldError> {
+        Ok(Self {
+            sku: key("sku", sku)?,
+            family: key("family", family)?,
+            name,
+            unit,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn records_are_summed_gaps_are_zero_and_skus_run_to_the_last_month() {
+        let h = DemandHistory::from_records([
+            ("B", m("2025-12"), 3.0),
+            ("A", m("2026-02"), 1.0),
+            ("A", m("2025-11"), 2.0),
+            ("A", m("2025-11"), 0.5),
+        ])
+        .unwrap();
+        assert_eq!(h.len(), 2);
+        let a = h.get("A").unwrap();
+        assert_eq!(a.start, m("2025-11"));
+        assert_eq!(a.quantities, vec![2.5, 0.0, 0.0, 1.0]);
+        let b = h.get("B").unwrap();
+        assert_eq!(b.quantities, vec![3.0, 0.0, 0.0]);
+        assert_eq!(b.end(), m("2026-03"));
+        assert!(h.get("C").is_none());
+    }
+
+    #[test]
+    fn negative_quantities_and_blank_skus_are_rejected() {
+        let err = DemandHistory::from_records([("A", m("2026-01"), -1.0)]).unwrap_err();
+        assert_eq!(err.field, "quantity");
+        assert_eq!(err.to_string(), "-1 is not a non-negative number");
+        let err = DemandHistory::from_records([("  ", m("2026-01"), 1.0)]).unwrap_err();
+        assert_eq!(err.field, "sku");
+    }
+}

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+
+pub mod capacity;
+pub mod demand;
+mod error;
+pub mod events;
+pub mod forecast;
+pub mod materials;
+pub mod plan;
+pub mod pricing;
+pub mod settings;
+pub mod time;
+
+pub use error::{Error, FieldError};
+pub use plan::{DemandPlan, SkuPlan};
+pub use settings::Settings;

@@ -1,0 +1,129 @@
+//! Planning settings (`planner.toml`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::capacity::CapacitySettings;
+use crate::error::FieldError;
+use crate::forecast::Level;
+use crate::pricing::PricingSettings;
+use crate::time::Month;
+
+/// Settings of a planning run; every field is optional in `planner.toml`.
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `start` | the month after the last history month | a `YYYY-MM` month |
+/// | `horizon` | 12 | 1 to 36 months |
+/// | `levels` | `[80, 95]` | percentages strictly between 0 and 100 |
+/// | `service_level` | 0.95 | (0.5, 1) |
+/// | `po_notice_days` | 30 | 0 or more days |
+/// | `fences` | none | time fences, see [`TimeFence`] |
+/// | `capacity` | see [`CapacitySettings`] | |
+/// | `pricing` | see [`PricingSettings`] | |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// First planned month.
+    pub start: Option<Month>,
+    /// Months planned.
+    pub horizon: u32,
+    /// Confidence levels of the forecast ranges, in percent.
+    pub levels: Vec<Level>,
+    /// Service level for safety stock (probability of no stock-out in a lead time).
+    pub service_level: f64,
+    /// The brand's urgent-order notice in days: materials with longer lead times are pre-bought.
+    pub po_notice_days: u32,
+    /// Time fences agreed with the contract manufacturer.
+    pub fences: Vec<TimeFence>,
+    /// Capacity and build-plan settings.
+    pub capacity: CapacitySettings,
+    /// Pricing settings.
+    pub pricing: PricingSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            start: None,
+            horizon: 12,
+            levels: vec![
+                Level::new(80.0).expect("valid"),
+                Level::new(95.0).expect("valid"),
+            ],
+            service_level: 0.95,
+            po_notice_days: 30,
+            fences: Vec::new(),
+            capacity: CapacitySettings::default(),
+            pricing: PricingSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Checks the ranges of the table above, naming the first key out of range.
+    ///
+    /// # Errors
+    /// [`FieldError`] with the key and the value.
+    pub fn check(&self) -> Result<(), FieldError> {
+        if !(1..=36).contains(&self.horizon) {
+            return Err(FieldError::new(
+                "horizon",
+                format!("{} is not between 1 and 36", self.horizon),
+            ));
+        }
+        if self.levels.is_empty() {
+            return Err(FieldError::new("levels", "needs at least one level"));
+        }
+        if !(self.service_level > 0.5 && self.service_level < 1.0) {
+            return Err(FieldError::new(
+                "service_level",
+                format!("{} is not strictly between 0.5 and 1", self.service_level),
+            ));
+        }
+        for fence in &self.fences {
+            fence.check()?;
+        }
+        self.capacity.check()?;
+        self.pricing.check()?;
+        Ok(())
+    }
+
+    /// The levels sorted from narrowest to widest, without duplicates.
+    pub fn sorted_levels(&self) -> Vec<Level> {
+        let mut levels = self.levels.clone();
+        levels.sort_by(|a, b| a.percent().total_cmp(&b.percent()));
+        levels.dedup();
+        levels
+    }
+}
+
+/// A time fence: within months `months[0]..=months[1]` of the horizon (1 = the first planned
+/// month), the forecast may change by at most `max_change` (0.10 = 10 %) from one month's plan to
+/// the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeFence {
+    /// First and last month of the fence, counted from 1.
+    pub months: [u32; 2],
+    /// Largest allowed relative change (0 = frozen).
+    pub max_change: f64,
+}
+
+impl TimeFence {
+    fn check(&self) -> Result<(), FieldError> {
+        let [a, b] = self.months;
+        if a == 0 || b < a {
+            return Err(FieldError::new(
+                "fences.months",
+                format!("[{a}, {b}] is not a range of months counted from 1"),
+            ));
+        }
+        if !(self.max_change.is_finite() && self.max_change >= 0.0) {
+            return Err(FieldError::new(
+                "fences.max_change",
+                format!("{} is not a non-negative share", self.max_change),
+            ));
+        }
+        Ok(())
+    }
+}
