@@ -1,1 +1,86 @@
-//! End-to-end tests of the planner binary.
+//! End-to-end tests: the real `planner` binary on real CSV files, good and broken in the ways
+//! spreadsheet exports break. Each asserts the exit code and the exact message.
+
+mod files;
+mod forecast;
+mod plan;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The binary under test.
+fn planner() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_planner"))
+}
+
+/// Runs the binary in `dir` with `args`.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    planner()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the planner binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The repository's demo folder.
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
+}
+
+/// A small, complete planning folder written by hand: two skus on two lines, a two-level BOM.
+fn small_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut demand = String::from("sku,month,quantity\n");
+    for i in 0..24 {
+        let (y, m) = (2024 + i / 12, i % 12 + 1);
+        let season = if m >= 10 { 1.5 } else { 1.0 };
+        demand.push_str(&format!(
+            "BTL-1,{y}-{m:02},{}\nHSG-1,{y}-{m:02},{}\n",
+            (100.0 * season) as i64 + i,
+            50 + (i % 3)
+        ));
+    }
+    let files = [
+        ("demand.csv", demand.as_str()),
+        ("products.csv", "sku,family,name\nBTL-1,bottles,Bottle 500 ml\nHSG-1,housings,Sensor housing\n"),
+        (
+            "lines.csv",
+            "line,shifts_per_day,hours_per_shift,days_per_week,oee\nL1,1,8,5,0.8\nL2,2,8,5,0.75\n",
+        ),
+        (
+            "routings.csv",
+            "sku,line,station,cycle_seconds\nBTL-1,L1,weld,30\nBTL-1,L1,pack,20\nHSG-1,L2,mould,60\nHSG-1,L2,test,45\n",
+        ),
+        ("calendar.csv", "line,date,hours,reason\n*,2025-12-25,0,Christmas\n"),
+        (
+            "bom.csv",
+            "sku,material,qty_per\nBTL-1,SA-LID,1\nSA-LID,RESIN,0.03\nBTL-1,STEEL,0.2\nHSG-1,RESIN,0.1\n",
+        ),
+        (
+            "materials.csv",
+            "material,lead_time_days,moq,order_multiple,unit_cost,on_hand\nSA-LID,7,1,1,0.8,50\nRESIN,45,500,25,2.1,300\nSTEEL,60,1000,100,3.5,800\n",
+        ),
+        (
+            "price_tiers.csv",
+            "sku,min_qty,unit_price\nBTL-1,0,9.8\nBTL-1,1000,9.4\nHSG-1,0,12\n",
+        ),
+        ("events.csv", "sku,month,kind,value,note\nBTL-1,2026-02,multiplier,1.3,promo\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write fixture");
+    }
+    dir
+}
+
+/// Replaces a file of a folder.
+fn put(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write fixture");
+}

@@ -5,6 +5,7 @@ pub mod demand;
 mod error;
 pub mod events;
 pub mod forecast;
+mod forecast_all;
 pub mod materials;
 pub mod plan;
 pub mod pricing;
@@ -12,5 +13,6 @@ pub mod settings;
 pub mod time;
 
 pub use error::{Error, FieldError};
+pub use forecast_all::{forecast_all, ForecastRun};
 pub use plan::{DemandPlan, SkuPlan};
 pub use settings::Settings;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::capacity::CapacitySettings;
 use crate::error::FieldError;
-use crate::forecast::Level;
+use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
 use crate::time::Month;
 
@@ -18,6 +18,7 @@ use crate::time::Month;
 /// | `service_level` | 0.95 | (0.5, 1) |
 /// | `po_notice_days` | 30 | 0 or more days |
 /// | `fences` | none | time fences, see [`TimeFence`] |
+/// | `forecast` | see [`ForecastSettings`] | |
 /// | `capacity` | see [`CapacitySettings`] | |
 /// | `pricing` | see [`PricingSettings`] | |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +36,8 @@ pub struct Settings {
     pub po_notice_days: u32,
     /// Time fences agreed with the contract manufacturer.
     pub fences: Vec<TimeFence>,
+    /// Forecast settings.
+    pub forecast: ForecastSettings,
     /// Capacity and build-plan settings.
     pub capacity: CapacitySettings,
     /// Pricing settings.
@@ -53,6 +56,7 @@ impl Default for Settings {
             service_level: 0.95,
             po_notice_days: 30,
             fences: Vec::new(),
+            forecast: ForecastSettings::default(),
             capacity: CapacitySettings::default(),
             pricing: PricingSettings::default(),
         }
@@ -83,6 +87,7 @@ impl Settings {
         for fence in &self.fences {
             fence.check()?;
         }
+        self.forecast.check()?;
         self.capacity.check()?;
         self.pricing.check()?;
         Ok(())
@@ -124,6 +129,47 @@ impl TimeFence {
                 format!("{} is not a non-negative share", self.max_change),
             ));
         }
+        Ok(())
+    }
+}
+
+/// Forecast settings (`[forecast]` in planner.toml).
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `method` | `auto` | a method name, see [`Method`] |
+/// | `season` | 12 | months in a seasonal cycle, 1 (none) to 24 |
+/// | `launch_cv` | 0.35 | coefficient of variation of a `launch` event's units, 0 or more |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForecastSettings {
+    /// The forecasting method.
+    pub method: Method,
+    /// Months in a seasonal cycle.
+    pub season: usize,
+    /// Uncertainty of launch volumes: their standard deviation as a share of the units planned.
+    pub launch_cv: f64,
+}
+
+impl Default for ForecastSettings {
+    fn default() -> Self {
+        Self {
+            method: Method::Auto,
+            season: 12,
+            launch_cv: 0.35,
+        }
+    }
+}
+
+impl ForecastSettings {
+    fn check(&self) -> Result<(), FieldError> {
+        if !(1..=24).contains(&self.season) {
+            return Err(FieldError::new(
+                "forecast.season",
+                format!("{} is not between 1 and 24", self.season),
+            ));
+        }
+        crate::error::non_negative("forecast.launch_cv", self.launch_cv)?;
         Ok(())
     }
 }

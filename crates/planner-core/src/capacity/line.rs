@@ -78,9 +78,7 @@ impl Line {
         if shifts_per_day * hours_per_shift > 24.0 {
             return Err(FieldError::new(
                 "hours_per_shift",
-                format!(
-                    "{shifts_per_day} shifts of {hours_per_shift} hours exceed 24 hours a day"
-                ),
+                format!("{shifts_per_day} shifts of {hours_per_shift} hours exceed 24 hours a day"),
             ));
         }
         if !(days_per_week.fract() == 0.0 && (1.0..=7.0).contains(&days_per_week)) {

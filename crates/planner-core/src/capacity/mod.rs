@@ -1,10 +1,18 @@
 //! Line capacity, takt time and the capacity-constrained build plan.
 
+mod balance;
+mod build;
 mod calendar;
 mod line;
+mod recommend;
+mod takt;
 
+pub use balance::{balance, LineBalance};
+pub use build::{build_plan, BuildCosts, BuildPlan, BuildRow, LineMonth, Unmet};
 pub use calendar::{Calendar, CalendarEntry};
 pub use line::{Line, Oee, RoutingStep};
+pub use recommend::{recommend, Recommendation, RecommendationKind, IDLE_BELOW, RISK_FROM};
+pub use takt::{plan, working_time, CapacityPlan, CapacityRow, UpperFigures, WorkingTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -49,12 +57,18 @@ impl CapacitySettings {
     /// [`FieldError`] naming the key.
     pub fn check(&self) -> Result<(), FieldError> {
         non_negative("capacity.max_overtime_share", self.max_overtime_share)?;
-        non_negative("capacity.overtime_cost_per_hour", self.overtime_cost_per_hour)?;
+        non_negative(
+            "capacity.overtime_cost_per_hour",
+            self.overtime_cost_per_hour,
+        )?;
         non_negative(
             "capacity.holding_cost_per_unit_month",
             self.holding_cost_per_unit_month,
         )?;
-        non_negative("capacity.shortfall_cost_per_unit", self.shortfall_cost_per_unit)?;
+        non_negative(
+            "capacity.shortfall_cost_per_unit",
+            self.shortfall_cost_per_unit,
+        )?;
         Ok(())
     }
 }
@@ -81,6 +95,9 @@ pub enum CapacityError {
         /// Another line.
         second: String,
     },
+    /// A capacity setting is out of range.
+    #[error("{}: {}", .0.field, .0.reason)]
+    InvalidSettings(FieldError),
     /// The build-plan solver failed.
     #[error("build plan: {0}")]
     Solver(String),

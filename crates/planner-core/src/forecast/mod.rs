@@ -2,6 +2,37 @@
 //!
 //! The engine works on one series at a time (`&[f64]`, one value per month, oldest first) and
 //! returns a point forecast with lower and upper bounds per requested [`Level`].
+//!
+//! Main entry points: [`forecast_series`] (one history, one [`Method`], with [`Method::Auto`]
+//! choosing per series), [`classify`] (Syntetos–Boylan demand patterns), [`accuracy`] and
+//! [`backtest`] (rolling-origin evaluation against seasonal naive). Each method is also a
+//! [`Forecaster`] settings struct: [`Naive`], [`SeasonalNaive`], [`MovingAverage`], [`Ets`],
+//! [`Theta`], [`Intermittent`].
+//!
+//! ```
+//! use planner_core::forecast::{forecast_series, Level, Method};
+//! let history = [12.0, 15.0, 14.0, 18.0, 17.0, 21.0, 19.0, 23.0, 22.0, 26.0];
+//! let levels = [Level::new(80.0)?, Level::new(95.0)?];
+//! let fc = forecast_series(&history, 6, &levels, Method::Auto, 12)?;
+//! assert_eq!(fc.forecast.point.len(), 6);
+//! assert!(fc.forecast.intervals[1].hi[0] >= fc.forecast.intervals[0].hi[0]);
+//! # Ok::<(), planner_core::forecast::ForecastError>(())
+//! ```
+
+mod accuracy;
+mod croston;
+mod ets;
+mod select;
+mod simple;
+mod theta;
+mod util;
+
+pub use accuracy::{accuracy, backtest, Accuracy, Backtest, OriginResult};
+pub use croston::{FittedIntermittent, Intermittent, IntermittentKind};
+pub use ets::{ErrorType, Ets, EtsParams, EtsSpec, FittedEts, SeasonType, TrendType};
+pub use select::{classify, fit_method, forecast_series, DemandPattern, Method, SeriesForecast};
+pub use simple::{FittedSimple, MovingAverage, Naive, SeasonalNaive};
+pub use theta::{FittedTheta, Theta};
 
 use std::borrow::Cow;
 use std::fmt;

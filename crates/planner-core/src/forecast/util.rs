@@ -94,10 +94,10 @@ pub(crate) fn decompose(x: &[f64], m: usize, multiplicative: bool) -> Option<Vec
     let mut sums = vec![0.0; m];
     let mut counts = vec![0usize; m];
     for t in half..n - half {
-        if m % 2 == 0 && t + half >= n {
+        if m & 1 == 0 && t + half >= n {
             break;
         }
-        let trend = if m % 2 == 0 {
+        let trend = if m & 1 == 0 {
             let inner: f64 = x[t + 1 - half..t + half].iter().sum();
             (inner + 0.5 * (x[t - half] + x[t + half])) / m as f64
         } else {
@@ -114,7 +114,7 @@ pub(crate) fn decompose(x: &[f64], m: usize, multiplicative: bool) -> Option<Vec
         sums[t % m] += ratio;
         counts[t % m] += 1;
     }
-    if counts.iter().any(|&c| c == 0) {
+    if counts.contains(&0) {
         return None;
     }
     let mut idx: Vec<f64> = sums
@@ -154,11 +154,11 @@ pub(crate) fn linear_fit(y: &[f64]) -> (f64, f64) {
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny, seedable, reproducible generator.
 #[derive(Debug, Clone)]
-pub(crate) struct SplitMix64(u64);
+pub(crate) struct SplitMix64(u64, Option<f64>);
 
 impl SplitMix64 {
     pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
+        Self(seed, None)
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {
@@ -174,23 +174,18 @@ impl SplitMix64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
-    /// Standard normal by Box–Muller (one of the pair is discarded for simplicity).
+    /// Standard normal by Box–Muller (both values of a pair are used).
     pub(crate) fn normal(&mut self) -> f64 {
+        if let Some(z) = self.1.take() {
+            return z;
+        }
         let u1 = self.uniform();
         let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        let r = (-2.0 * u1.ln()).sqrt();
+        let (s, c) = (std::f64::consts::TAU * u2).sin_cos();
+        self.1 = Some(r * s);
+        r * c
     }
-}
-
-/// Seed derived from the data so that simulations are reproducible and independent of thread
-/// scheduling.
-pub(crate) fn seed_of(x: &[f64]) -> u64 {
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for v in x {
-        h ^= v.to_bits();
-        h = h.wrapping_mul(0x0100_0000_01B3);
-    }
-    h
 }
 
 /// The empirical quantile (type 7, as R's default) of sorted values.
@@ -372,7 +367,7 @@ pub(crate) fn count_forecast(point: Vec<f64>, dispersion: f64, levels: &[Level])
 }
 
 fn count_bounds(mu: f64, dispersion: f64, a: f64) -> (f64, f64) {
-    if !(mu > 0.0) || !mu.is_finite() {
+    if mu.is_nan() || mu <= 0.0 || !mu.is_finite() {
         return (0.0, 0.0);
     }
     if dispersion > 1.0 + 1e-9 {

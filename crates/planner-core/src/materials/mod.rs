@@ -1,10 +1,99 @@
 //! Materials: BOM explosion, the MRP record, safety stock and the pre-buy plan.
+//!
+//! Main types: [`Bom`] (multi-level, cycle-checked, with low-level codes), [`Material`] (the
+//! purchasing facts of `materials.csv`), and [`plan`], which turns a [`DemandPlan`] into a
+//! [`MaterialPlan`]: the MRP record of `material_plan.csv` ([`MrpRow`]), the past-due releases
+//! ([`PastDue`]) and the pre-buy plan of `prebuy.csv` ([`PrebuyRow`]).
+//!
+//! ```
+//! use planner_core::forecast::Forecast;
+//! use planner_core::materials::{self, Bom, BomLine, Material, MaterialsSettings};
+//! use planner_core::{DemandPlan, SkuPlan};
+//!
+//! let bom = Bom::new(vec![BomLine::new("BTL-500", "CAP", 1.0)?])?;
+//! // 45 days of lead time: orders are released 2 months ahead; bought in bags of 100.
+//! let cap = Material::new("CAP", 45.0, 0.0, 100.0, 0.02, 250.0)?;
+//! let demand = DemandPlan {
+//!     start: "2026-11".parse()?,
+//!     horizon: 3,
+//!     levels: vec![],
+//!     skus: vec![SkuPlan {
+//!         sku: "BTL-500".into(),
+//!         model: "plan".into(),
+//!         forecast: Forecast { point: vec![200.0, 200.0, 200.0], intervals: vec![] },
+//!     }],
+//! };
+//! let plan = materials::plan(&bom, &[cap], &demand, &MaterialsSettings::default())?;
+//! let receipts: Vec<f64> = plan.rows.iter().map(|r| r.planned_receipt).collect();
+//! // On hand 250 lasts one month (50 left), then 150 and 200 are short: bags of 100.
+//! assert_eq!(receipts, [0.0, 200.0, 200.0]);
+//! // 45 days is a 2-month offset: the December receipt should have been ordered in October
+//! // (past due, an expedite), the January one is released in November.
+//! assert_eq!(plan.past_due.len(), 1);
+//! assert_eq!(plan.past_due[0].release_month.to_string(), "2026-10");
+//! assert_eq!(plan.rows[0].planned_release, 200.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod bom;
+mod index;
 mod material;
+mod mrp;
+mod prebuy;
+#[cfg(test)]
+mod proptests;
+mod safety;
+#[cfg(test)]
+mod testing;
 
 pub use bom::{Bom, BomError, BomLine};
 pub use material::Material;
+pub use mrp::{plan, MaterialPlan, MaterialsSummary, MrpRow, PastDue};
+pub use prebuy::PrebuyRow;
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(doc)]
+use crate::plan::DemandPlan;
+
+/// Settings of material planning (the `planner.toml` keys of the same names).
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `service_level` | 0.95 | [0.5, 1): probability of no stock-out over a lead time |
+/// | `po_notice_days` | 30 | 0 or more days: the brand's urgent-order notice |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MaterialsSettings {
+    /// Service level of the derived safety stock.
+    pub service_level: f64,
+    /// Days of notice on an urgent purchase order: materials with longer lead times are
+    /// pre-bought.
+    pub po_notice_days: u32,
+}
+
+impl Default for MaterialsSettings {
+    fn default() -> Self {
+        Self {
+            service_level: 0.95,
+            po_notice_days: 30,
+        }
+    }
+}
+
+impl MaterialsSettings {
+    /// Sets the service level.
+    pub fn service_level(mut self, service_level: f64) -> Self {
+        self.service_level = service_level;
+        self
+    }
+
+    /// Sets the urgent-order notice in days.
+    pub fn po_notice_days(mut self, days: u32) -> Self {
+        self.po_notice_days = days;
+        self
+    }
+}
 
 /// Errors of material planning.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -17,5 +106,21 @@ pub enum MaterialsError {
         material: String,
         /// The item that uses it.
         parent: String,
+    },
+    /// `materials.csv` lists the same material twice.
+    #[error("materials.csv lists material {0:?} more than once")]
+    DuplicateMaterial(String),
+    /// The service level is not in [0.5, 1).
+    #[error("service_level {0} is not between 0.5 and 1 (1 excluded)")]
+    ServiceLevel(f64),
+    /// A sku's forecast (point or a bound) has fewer values than the plan's horizon.
+    #[error("the demand plan of sku {sku:?} has {got} months, the horizon is {need}")]
+    ShortForecast {
+        /// The sku.
+        sku: String,
+        /// Values found.
+        got: usize,
+        /// The horizon.
+        need: usize,
     },
 }

@@ -1,0 +1,242 @@
+//! `planner forecast`: forecast.csv, and with `--backtest` the accuracy of a rolling-origin
+//! backtest.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use planner_core::forecast::{backtest, Level, Method};
+use planner_core::time::Month;
+use planner_core::{forecast_all, DemandPlan, Settings};
+use rayon::prelude::*;
+
+use super::Context;
+use crate::cli::ForecastArgs;
+use crate::load;
+use crate::write::{num, opt_num, Guard};
+
+/// Runs `planner forecast`.
+pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
+    let mut guard = Guard::default();
+    let history_path = match (&args.history, &args.data) {
+        (Some(h), _) => h.clone(),
+        (None, Some(d)) => d.join("demand.csv"),
+        (None, None) => anyhow::bail!("--history FILE or --data DIR is needed"),
+    };
+    guard.protect(&history_path);
+    let history = load::history_file(&history_path)?;
+    let mut settings = match &args.data {
+        Some(d) if d.join("planner.toml").is_file() => {
+            guard.protect(&d.join("planner.toml"));
+            load::settings_file(&d.join("planner.toml"))?
+        }
+        _ => Settings::default(),
+    };
+    let events_path: Option<PathBuf> = args.events.clone().or_else(|| {
+        args.data
+            .as_ref()
+            .map(|d| d.join("events.csv"))
+            .filter(|p| p.is_file())
+    });
+    let events = match &events_path {
+        Some(p) => {
+            guard.protect(p);
+            load::events_file(p)?
+        }
+        None => Vec::new(),
+    };
+    apply_flags(&mut settings, args)?;
+
+    let bar = ctx.progress(history.len(), "forecasting");
+    let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+    let (header, rows) = forecast_table(&run.plan);
+    match &args.out {
+        Some(out) => {
+            guard.csv(out, &header, &rows)?;
+            ctx.say(format!(
+                "forecast: {} skus x {} months from {} -> {}",
+                run.plan.skus.len(),
+                run.plan.horizon,
+                run.plan.start,
+                out.display()
+            ));
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = csv::Writer::from_writer(stdout.lock());
+            w.write_record(&header)?;
+            for r in &rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+    }
+    if args.backtest {
+        let (header, rows) = backtest_table(&history, &settings, args.origins)?;
+        match &args.out {
+            Some(out) => {
+                let path = sibling(out, "backtest.csv");
+                guard.csv(&path, &header, &rows)?;
+                ctx.say(format!("backtest: {} -> {}", rows.len(), path.display()));
+            }
+            None => {
+                let stderr = std::io::stderr();
+                let mut w = csv::Writer::from_writer(stderr.lock());
+                w.write_record(&header)?;
+                for r in &rows {
+                    w.write_record(r)?;
+                }
+                w.flush()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Flags override planner.toml.
+fn apply_flags(settings: &mut Settings, args: &ForecastArgs) -> anyhow::Result<()> {
+    if let Some(h) = args.horizon {
+        settings.horizon = h;
+    }
+    if !args.levels.is_empty() {
+        settings.levels = args
+            .levels
+            .iter()
+            .map(|&l| Level::new(l).map_err(|e| anyhow::anyhow!("--level: {e}")))
+            .collect::<anyhow::Result<_>>()?;
+    }
+    if let Some(m) = &args.method {
+        settings.forecast.method = m.parse::<Method>().map_err(|e| {
+            anyhow::anyhow!(
+                "--method: {e}: expected one of {}",
+                Method::ALL.map(|m| m.as_str()).join(", ")
+            )
+        })?;
+    }
+    if let Some(s) = &args.start {
+        settings.start = Some(
+            s.parse::<Month>()
+                .map_err(|e| anyhow::anyhow!("--start: {e}"))?,
+        );
+    }
+    settings
+        .check()
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.field, e.reason))
+}
+
+/// `backtest.csv` beside `forecast.csv`.
+fn sibling(out: &Path, name: &str) -> PathBuf {
+    out.parent()
+        .map_or_else(|| PathBuf::from(name), |d| d.join(name))
+}
+
+/// The rows of forecast.csv: `sku, month, forecast, lo_L, hi_L..., model`.
+pub fn forecast_table(plan: &DemandPlan) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec!["sku".to_string(), "month".into(), "forecast".into()];
+    for l in &plan.levels {
+        header.push(format!("lo_{}", l.label()));
+        header.push(format!("hi_{}", l.label()));
+    }
+    header.push("model".into());
+    let mut rows = Vec::with_capacity(plan.skus.len() * plan.horizon);
+    for s in &plan.skus {
+        for (t, month) in plan.months().enumerate() {
+            let mut r = vec![s.sku.clone(), month.to_string(), num(s.forecast.point[t], 2)];
+            for l in &plan.levels {
+                r.push(opt_num(s.lo(*l, t), 2));
+                r.push(opt_num(s.hi(*l, t), 2));
+            }
+            r.push(s.model.clone());
+            rows.push(r);
+        }
+    }
+    (header, rows)
+}
+
+/// Rolling-origin accuracy per sku and overall (`backtest.csv`).
+fn backtest_table(
+    history: &planner_core::demand::DemandHistory,
+    settings: &Settings,
+    origins: usize,
+) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let levels = settings.sorted_levels();
+    let h = settings.horizon as usize;
+    let season = settings.forecast.season;
+    let method = settings.forecast.method;
+    let mut header: Vec<String> = [
+        "sku", "model", "n", "mae", "rmse", "mape", "smape", "mase", "wape", "bias",
+    ]
+    .map(String::from)
+    .to_vec();
+    for l in &levels {
+        header.push(format!("coverage_{}", l.label()));
+        header.push(format!("winkler_{}", l.label()));
+    }
+    header.push("benchmark_mae".into());
+    header.push("value_added".into());
+    let results: Vec<_> = history
+        .series()
+        .par_iter()
+        .map(|s| (s, backtest(&s.quantities, method, h, origins, &levels, season)))
+        .collect();
+    let mut rows = Vec::new();
+    // Pooled totals: absolute errors, squared errors, actuals, forecast minus actual.
+    let (mut sae, mut sse, mut sa, mut sbias, mut n, mut bench_ae) = (0.0, 0.0, 0.0, 0.0, 0usize, 0.0);
+    for (s, r) in results {
+        let Ok(b) = r else {
+            rows.push(vec![s.sku.clone(), "too short to backtest".into()]);
+            continue;
+        };
+        let a = &b.accuracy;
+        let model = b.origins.last().map(|o| o.model.clone()).unwrap_or_default();
+        let mut row = vec![
+            s.sku.clone(),
+            model,
+            a.n.to_string(),
+            num(a.mae, 3),
+            num(a.rmse, 3),
+            opt_num(a.mape, 2),
+            num(a.smape, 2),
+            opt_num(a.mase, 3),
+            opt_num(a.wape, 4),
+            num(a.bias, 3),
+        ];
+        for l in &levels {
+            let c = a.coverage.iter().find(|(x, _)| x == l).map(|(_, v)| *v);
+            let w = a.winkler.iter().find(|(x, _)| x == l).map(|(_, v)| *v);
+            row.push(opt_num(c, 3));
+            row.push(opt_num(w, 2));
+        }
+        row.push(num(b.benchmark.mae, 3));
+        row.push(opt_num(b.value_added, 3));
+        rows.push(row);
+        let nn = a.n as f64;
+        sae += a.mae * nn;
+        sse += a.rmse * a.rmse * nn;
+        sbias += a.bias * nn;
+        bench_ae += b.benchmark.mae * nn;
+        n += a.n;
+        sa += b.origins.iter().flat_map(|o| o.actual.iter()).sum::<f64>();
+    }
+    if n > 0 {
+        let nf = n as f64;
+        let mut total = vec![
+            "(all)".to_string(),
+            method.to_string(),
+            n.to_string(),
+            num(sae / nf, 3),
+            num((sse / nf).sqrt(), 3),
+            String::new(),
+            String::new(),
+            String::new(),
+            if sa > 0.0 { num(sae / sa, 4) } else { String::new() },
+            num(sbias / nf, 3),
+        ];
+        total.resize(header.len() - 2, String::new());
+        total.push(num(bench_ae / nf, 3));
+        total.push(if bench_ae > 0.0 { num(1.0 - sae / bench_ae, 3) } else { String::new() });
+        rows.push(total);
+    }
+    let _ = std::io::stderr().flush();
+    Ok((header, rows))
+}

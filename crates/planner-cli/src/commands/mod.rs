@@ -1,0 +1,85 @@
+//! One module per subcommand: `run(&args, &ctx)` loads, calls the core, writes.
+
+pub mod capacity;
+pub mod forecast;
+pub mod materials;
+pub mod plan;
+pub mod price;
+pub mod review;
+pub mod scenario;
+pub mod validate;
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use planner_core::{forecast_all, DemandPlan, ForecastRun};
+
+use crate::load::{self, Folder};
+
+/// What every command shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// No progress bar and no terminal summary.
+    pub quiet: bool,
+}
+
+impl Context {
+    /// A progress bar over `len` items, shown only on a terminal, for long runs and not quiet.
+    pub fn progress(&self, len: usize, what: &str) -> ProgressBar {
+        if self.quiet || len < 500 || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        bar
+    }
+
+    /// Prints a terminal summary line (to stderr, so stdout stays a clean CSV).
+    #[allow(clippy::print_stderr)]
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+}
+
+/// Forecasts the folder's history with its events and settings.
+pub fn forecast_folder(folder: &Folder, ctx: &Context) -> anyhow::Result<ForecastRun> {
+    let bar = ctx.progress(folder.history.len(), "forecasting");
+    let run = forecast_all(&folder.history, &folder.events, &folder.settings, &|n| {
+        bar.inc(n as u64)
+    })?;
+    bar.finish_and_clear();
+    for e in &run.ignored_events {
+        ctx.say(format!(
+            "note: events.csv: {} {} {} for sku {} does not apply (outside the horizon or no such sku)",
+            e.kind, e.value, e.month, e.sku
+        ));
+    }
+    Ok(run)
+}
+
+/// The demand plan of a command: `--demand FILE` when given, else the folder's forecast.
+pub fn demand_plan(
+    folder: &Folder,
+    demand: Option<&Path>,
+    ctx: &Context,
+) -> anyhow::Result<DemandPlan> {
+    match demand {
+        Some(path) => load::demand_plan(path),
+        None => Ok(forecast_folder(folder, ctx)?.plan),
+    }
+}
+
+/// Fails clearly for a part of the product that is not built yet.
+pub fn not_yet(what: &str, issue: u32) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "{what} is not available yet in this version of planner (tracked as issue #{issue}); no output was written"
+    )
+}

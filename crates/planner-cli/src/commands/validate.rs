@@ -1,0 +1,43 @@
+//! `planner validate`: every problem of a planning folder at once.
+
+use std::process::ExitCode;
+
+use crate::cli::ValidateArgs;
+use crate::load;
+
+/// Runs `planner validate`: lists every error and warning; exit code 1 when there is an error.
+#[allow(clippy::print_stderr, clippy::print_stdout)]
+pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let (folder, problems) = load::folder(&args.data);
+    for w in &problems.warnings {
+        eprintln!("warning: {w}");
+    }
+    for e in &problems.errors {
+        eprintln!("error: {e}");
+    }
+    if !problems.errors.is_empty() {
+        eprintln!(
+            "{}: {} error{} found",
+            args.data.display(),
+            problems.errors.len(),
+            if problems.errors.len() == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let Some(f) = folder else {
+        return Ok(ExitCode::from(1));
+    };
+    let mut files: Vec<&str> = load::FILES.iter().copied().filter(|n| f.has(n)).collect();
+    files.sort_unstable();
+    println!(
+        "{}: no problems found in {} files ({}): {} skus, {} lines, {} materials, {} events",
+        args.data.display(),
+        files.len(),
+        files.join(", "),
+        f.history.len(),
+        f.lines.len(),
+        f.materials.len(),
+        f.events.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

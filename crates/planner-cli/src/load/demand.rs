@@ -1,0 +1,255 @@
+//! `demand.csv`: monthly or transactional demand history, read with polars (lazy CSV, grouped
+//! into months), so files of millions of order lines load in seconds.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use planner_core::demand::DemandHistory;
+use planner_core::time::{Date, Month};
+use polars::prelude::*;
+
+use super::error::{LoadError, Problems};
+use super::table::normalize_header;
+
+/// How many bad rows `validate` lists before it summarises the rest.
+const MAX_ROW_ERRORS: usize = 50;
+
+/// Reads a demand history: columns `sku`, `month` (YYYY-MM) or `date` (YYYY-MM-DD), `quantity`.
+/// Rows of the same sku and month are summed.
+pub fn history(path: &Path, name: &str, problems: &mut Problems) -> Option<DemandHistory> {
+    match read(path, name, problems) {
+        Ok(h) => h,
+        Err(e) => {
+            problems.error(e);
+            None
+        }
+    }
+}
+
+fn polars_error(name: &str, e: PolarsError) -> LoadError {
+    LoadError::file(name, format!("cannot read the file: {e}"))
+}
+
+fn read(
+    path: &Path,
+    name: &str,
+    problems: &mut Problems,
+) -> Result<Option<DemandHistory>, LoadError> {
+    let header = first_line(path, name)?;
+    let found: Vec<String> = header.iter().map(|h| normalize_header(h)).collect();
+    let has = |c: &str| found.iter().any(|f| f == c);
+    let mut missing = Vec::new();
+    if !has("sku") {
+        missing.push("sku");
+    }
+    if !has("month") && !has("date") {
+        missing.push("month or date");
+    }
+    if !has("quantity") {
+        missing.push("quantity");
+    }
+    if !missing.is_empty() {
+        return Err(LoadError::line(
+            name,
+            1,
+            format!(
+                "missing column{} {} (found: {})",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                header
+                    .iter()
+                    .map(|h| h.trim())
+                    .filter(|h| !h.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let by_date = !has("month");
+    let key_column = if by_date { "date" } else { "month" };
+    let mut unknown: Vec<&String> = found
+        .iter()
+        .filter(|f| !["sku", "month", "date", "quantity"].contains(&f.as_str()) && !f.is_empty())
+        .collect();
+    unknown.sort();
+    for u in unknown {
+        problems.warn(format!("{name}: unknown column {u} is ignored"));
+    }
+    if by_date && has("month") {
+        problems.warn(format!("{name}: both month and date given; month is used"));
+    }
+
+    // Every column as text, so that a bad cell is reported rather than guessed at.
+    let lf = LazyCsvReader::new(path)
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .finish()
+        .map_err(|e| polars_error(name, e))?;
+    let schema = lf.clone().collect_schema().map_err(|e| polars_error(name, e))?;
+    let actual = |wanted: &str| -> PlSmallStr {
+        schema
+            .iter_names()
+            .find(|n| normalize_header(n) == wanted)
+            .cloned()
+            .unwrap_or_else(|| wanted.into())
+    };
+    let base = lf
+        .select([
+            col(actual("sku")).str().strip_chars(lit(NULL)).alias("sku"),
+            col(actual(key_column)).alias("key"),
+            col(actual("quantity")).alias("raw"),
+        ])
+        .with_row_index("row", None)
+        .with_column(col("raw").cast(DataType::Float64).alias("q"))
+        .collect()
+        .map_err(|e| polars_error(name, e))?;
+
+    // Rows whose sku is empty or whose quantity is not a non-negative number.
+    let bad = base
+        .clone()
+        .lazy()
+        .filter(
+            col("sku")
+                .is_null()
+                .or(col("q").is_null())
+                .or(col("q").lt(lit(0.0)))
+                .or(col("q").gt(lit(1e300))),
+        )
+        .limit(MAX_ROW_ERRORS as IdxSize + 1)
+        .collect()
+        .map_err(|e| polars_error(name, e))?;
+    let mut errors = 0;
+    if bad.height() > 0 {
+        let rows = idx_column(&bad, "row", name)?;
+        let skus = str_column(&bad, "sku", name)?;
+        let raws = str_column(&bad, "raw", name)?;
+        let qs = f64_column(&bad, "q", name)?;
+        for i in 0..bad.height().min(MAX_ROW_ERRORS) {
+            let line = rows[i] + 2;
+            let e = if skus[i].is_none() {
+                LoadError::cell(name, line, "sku", "is empty")
+            } else {
+                match (&raws[i], qs[i]) {
+                    (None, _) => LoadError::cell(name, line, "quantity", "is empty: expected a number"),
+                    (Some(raw), None) => {
+                        LoadError::cell(name, line, "quantity", format!("{raw:?} is not a number"))
+                    }
+                    (Some(raw), Some(_)) => LoadError::cell(
+                        name,
+                        line,
+                        "quantity",
+                        format!("{raw:?} is not a non-negative number"),
+                    ),
+                }
+            };
+            problems.error(e);
+            errors += 1;
+        }
+        if bad.height() > MAX_ROW_ERRORS {
+            problems.error(LoadError::file(
+                name,
+                format!("more rows with a bad sku or quantity after the first {MAX_ROW_ERRORS}"),
+            ));
+        }
+    }
+
+    // Each distinct month or date once, with its first line, parsed here.
+    let keys = base
+        .clone()
+        .lazy()
+        .group_by([col("key")])
+        .agg([col("row").min()])
+        .sort(["row"], Default::default())
+        .collect()
+        .map_err(|e| polars_error(name, e))?;
+    let key_values = str_column(&keys, "key", name)?;
+    let key_rows = idx_column(&keys, "row", name)?;
+    let mut month_of: HashMap<String, Month> = HashMap::new();
+    for (key, row) in key_values.into_iter().zip(key_rows) {
+        let line = row + 2;
+        let Some(key) = key else {
+            problems.error(LoadError::cell(
+                name,
+                line,
+                key_column,
+                format!("is empty: expected a {}", if by_date { "date YYYY-MM-DD" } else { "month YYYY-MM" }),
+            ));
+            errors += 1;
+            continue;
+        };
+        let parsed = if by_date {
+            key.parse::<Date>().map(Date::month).map_err(|e| e.to_string())
+        } else {
+            key.parse::<Month>().map_err(|e| e.to_string())
+        };
+        match parsed {
+            Ok(m) => {
+                month_of.insert(key, m);
+            }
+            Err(e) => {
+                problems.error(LoadError::cell(name, line, key_column, e));
+                errors += 1;
+            }
+        }
+    }
+    if errors > 0 {
+        return Ok(None);
+    }
+    if base.height() == 0 {
+        return Err(LoadError::file(name, "has no rows: expected demand history"));
+    }
+
+    let sums = base
+        .lazy()
+        .group_by([col("sku"), col("key")])
+        .agg([col("q").sum()])
+        .collect()
+        .map_err(|e| polars_error(name, e))?;
+    let skus = str_column(&sums, "sku", name)?;
+    let keys = str_column(&sums, "key", name)?;
+    let qs = f64_column(&sums, "q", name)?;
+    let records = skus
+        .into_iter()
+        .zip(keys)
+        .zip(qs)
+        .filter_map(|((s, k), q)| Some((s?, month_of[&k?], q.unwrap_or(0.0))));
+    let history =
+        DemandHistory::from_records(records).map_err(|e| LoadError::file(name, e.to_string()))?;
+    Ok(Some(history))
+}
+
+/// The header row, split as CSV.
+fn first_line(path: &Path, name: &str) -> Result<Vec<String>, LoadError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(file);
+    match reader.records().next() {
+        Some(Ok(r)) => Ok(r.iter().map(str::to_string).collect()),
+        Some(Err(e)) => Err(LoadError::line(name, 1, format!("cannot read the header row: {e}"))),
+        None => Err(LoadError::line(name, 1, "is empty: expected a header row")),
+    }
+}
+
+fn str_column(df: &DataFrame, column: &str, name: &str) -> Result<Vec<Option<String>>, LoadError> {
+    let c = df.column(column).map_err(|e| polars_error(name, e))?;
+    let s = c.as_materialized_series();
+    let ca = s.str().map_err(|e| polars_error(name, e))?;
+    Ok(ca.into_iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn f64_column(df: &DataFrame, column: &str, name: &str) -> Result<Vec<Option<f64>>, LoadError> {
+    let c = df.column(column).map_err(|e| polars_error(name, e))?;
+    let s = c.as_materialized_series();
+    let ca = s.f64().map_err(|e| polars_error(name, e))?;
+    Ok(ca.into_iter().collect())
+}
+
+fn idx_column(df: &DataFrame, column: &str, name: &str) -> Result<Vec<usize>, LoadError> {
+    let c = df.column(column).map_err(|e| polars_error(name, e))?;
+    let s = c
+        .as_materialized_series()
+        .cast(&DataType::UInt64)
+        .map_err(|e| polars_error(name, e))?;
+    let ca = s.u64().map_err(|e| polars_error(name, e))?;
+    Ok(ca.into_iter().map(|v| v.unwrap_or(0) as usize).collect())
+}

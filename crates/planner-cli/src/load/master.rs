@@ -1,0 +1,322 @@
+//! Loaders of the small master files, read with csv.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use planner_core::capacity::{CalendarEntry, Line, RoutingStep};
+use planner_core::demand::Product;
+use planner_core::events::{Event, EventKind};
+use planner_core::materials::{BomLine, Material};
+use planner_core::pricing::{Basis, PriceTier, Scheme};
+use planner_core::time::{Date, Month};
+
+use super::error::{LoadError, Problems};
+use super::table::{Row, Table};
+
+/// Reads a table and turns each row into a `T`, collecting every problem.
+fn rows<T>(
+    path: &Path,
+    name: &str,
+    required: &[&str],
+    optional: &[&str],
+    problems: &mut Problems,
+    mut each: impl FnMut(&Row<'_>) -> Result<T, LoadError>,
+) -> Vec<(usize, T)> {
+    let table = match Table::read(path, name, required, optional, problems) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.error(e);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for row in table.rows() {
+        match each(&row) {
+            Ok(v) => out.push((row.line, v)),
+            Err(e) => problems.error(e),
+        }
+    }
+    out
+}
+
+/// Reports a second row with the same key.
+fn no_duplicates<T>(
+    name: &str,
+    column: &str,
+    items: &[(usize, T)],
+    key: impl Fn(&T) -> String,
+    problems: &mut Problems,
+) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, item) in items {
+        let k = key(item);
+        if let Some(first) = seen.get(&k) {
+            problems.error(LoadError::cell(
+                name,
+                *line,
+                column,
+                format!("{k:?} is already defined on line {first}"),
+            ));
+        } else {
+            seen.insert(k, *line);
+        }
+    }
+}
+
+/// `products.csv`.
+pub fn products(path: &Path, problems: &mut Problems) -> Vec<(usize, Product)> {
+    let name = "products.csv";
+    let items = rows(path, name, &["sku", "family"], &["name", "unit"], problems, |r| {
+        Product::new(
+            &r.text("sku")?,
+            &r.text("family")?,
+            r.opt_text("name"),
+            r.opt_text("unit"),
+        )
+        .map_err(|e| r.field_error(e))
+    });
+    no_duplicates(name, "sku", &items, |p| p.sku.clone(), problems);
+    items
+}
+
+/// `lines.csv`.
+pub fn lines(path: &Path, problems: &mut Problems) -> Vec<(usize, Line)> {
+    let name = "lines.csv";
+    let items = rows(
+        path,
+        name,
+        &["line", "shifts_per_day", "hours_per_shift", "days_per_week", "oee"],
+        &["operators_per_shift"],
+        problems,
+        |r| {
+            Line::new(
+                &r.text("line")?,
+                r.number("shifts_per_day")?,
+                r.number("hours_per_shift")?,
+                r.number("days_per_week")?,
+                r.number("oee")?,
+                r.opt_number("operators_per_shift")?,
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    );
+    no_duplicates(name, "line", &items, |l| l.line.clone(), problems);
+    items
+}
+
+/// `routings.csv`.
+pub fn routings(path: &Path, problems: &mut Problems) -> Vec<(usize, RoutingStep)> {
+    let name = "routings.csv";
+    let items = rows(
+        path,
+        name,
+        &["sku", "line", "station", "cycle_seconds"],
+        &["operators"],
+        problems,
+        |r| {
+            RoutingStep::new(
+                &r.text("sku")?,
+                &r.text("line")?,
+                &r.text("station")?,
+                r.number("cycle_seconds")?,
+                r.opt_number("operators")?,
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    );
+    no_duplicates(
+        name,
+        "station",
+        &items,
+        |s| format!("{} at {}", s.sku, s.station),
+        problems,
+    );
+    // A sku is built on one line.
+    let mut line_of: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (line, step) in &items {
+        match line_of.get(step.sku.as_str()) {
+            Some((other, first)) if *other != step.line => problems.error(LoadError::cell(
+                name,
+                *line,
+                "line",
+                format!(
+                    "sku {} is routed on line {other:?} on line {first}; a sku is built on one line",
+                    step.sku
+                ),
+            )),
+            Some(_) => {}
+            None => {
+                line_of.insert(&step.sku, (&step.line, *line));
+            }
+        }
+    }
+    items
+}
+
+/// `calendar.csv`.
+pub fn calendar(path: &Path, problems: &mut Problems) -> Vec<(usize, CalendarEntry)> {
+    rows(
+        path,
+        "calendar.csv",
+        &["line", "date", "hours"],
+        &["reason"],
+        problems,
+        |r| {
+            CalendarEntry::new(
+                &r.text("line")?,
+                r.parsed::<Date>("date")?,
+                r.number("hours")?,
+                r.opt_text("reason"),
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    )
+}
+
+/// `bom.csv`.
+pub fn bom(path: &Path, problems: &mut Problems) -> Vec<(usize, BomLine)> {
+    rows(
+        path,
+        "bom.csv",
+        &["sku", "material", "qty_per"],
+        &[],
+        problems,
+        |r| {
+            BomLine::new(&r.text("sku")?, &r.text("material")?, r.number("qty_per")?)
+                .map_err(|e| r.field_error(e))
+        },
+    )
+}
+
+/// `materials.csv`.
+pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)> {
+    let name = "materials.csv";
+    let items = rows(
+        path,
+        name,
+        &["material", "lead_time_days", "moq", "order_multiple", "unit_cost", "on_hand"],
+        &["on_order", "on_order_month", "safety_stock"],
+        problems,
+        |r| {
+            let m = Material::new(
+                &r.text("material")?,
+                r.number("lead_time_days")?,
+                r.number("moq")?,
+                r.number("order_multiple")?,
+                r.number("unit_cost")?,
+                r.number("on_hand")?,
+            )
+            .map_err(|e| r.field_error(e))?;
+            let on_order = r.opt_number("on_order")?.unwrap_or(0.0);
+            let month = r.opt_parsed::<Month>("on_order_month")?;
+            let mut m = m
+                .with_on_order(on_order, month)
+                .map_err(|e| r.field_error(e))?;
+            if let Some(ss) = r.opt_number("safety_stock")? {
+                m = m.with_safety_stock(ss).map_err(|e| r.field_error(e))?;
+            }
+            Ok(m)
+        },
+    );
+    no_duplicates(name, "material", &items, |m| m.material.clone(), problems);
+    items
+}
+
+/// `price_tiers.csv`.
+pub fn price_tiers(path: &Path, problems: &mut Problems) -> Vec<(usize, PriceTier)> {
+    let name = "price_tiers.csv";
+    let items = rows(
+        path,
+        name,
+        &["sku", "min_qty", "unit_price"],
+        &["basis", "currency", "scheme"],
+        problems,
+        |r| {
+            let basis = r.opt_parsed::<Basis>("basis")?.unwrap_or_default();
+            let mut tier = PriceTier::new(
+                &r.text("sku")?,
+                r.number("min_qty")?,
+                r.number("unit_price")?,
+                basis,
+                r.opt_text("currency"),
+            )
+            .map_err(|e| r.field_error(e))?;
+            tier.scheme = r.opt_parsed::<Scheme>("scheme")?.unwrap_or_default();
+            Ok(tier)
+        },
+    );
+    no_duplicates(
+        name,
+        "min_qty",
+        &items,
+        |t| format!("{} from {}", t.sku, t.min_qty),
+        problems,
+    );
+    // One sku, one basis and one currency.
+    let mut first: HashMap<&str, &PriceTier> = HashMap::new();
+    for (line, t) in &items {
+        if let Some(f) = first.get(t.sku.as_str()) {
+            if f.basis != t.basis {
+                problems.error(LoadError::cell(
+                    name,
+                    *line,
+                    "basis",
+                    format!("sku {} mixes {} and {} tiers", t.sku, f.basis, t.basis),
+                ));
+            }
+            if f.currency != t.currency {
+                problems.error(LoadError::cell(
+                    name,
+                    *line,
+                    "currency",
+                    format!("sku {} mixes currencies", t.sku),
+                ));
+            }
+        } else {
+            first.insert(&t.sku, t);
+        }
+    }
+    items
+}
+
+/// `events.csv`.
+pub fn events(path: &Path, problems: &mut Problems) -> Vec<(usize, Event)> {
+    rows(
+        path,
+        "events.csv",
+        &["sku", "month", "kind", "value"],
+        &["note"],
+        problems,
+        |r| {
+            Event::new(
+                &r.text("sku")?,
+                r.parsed::<Month>("month")?,
+                r.parsed::<EventKind>("kind")?,
+                r.number("value")?,
+                r.opt_text("note"),
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    )
+}
+
+/// Names present in `known`, reported at their line when not.
+pub fn check_known(
+    file: &str,
+    column: &str,
+    items: impl IntoIterator<Item = (usize, String)>,
+    known: &HashSet<String>,
+    known_file: &str,
+    problems: &mut Problems,
+) {
+    for (line, key) in items {
+        if !known.contains(&key) {
+            problems.error(LoadError::cell(
+                file,
+                line,
+                column,
+                format!("{key:?} is not in {known_file}"),
+            ));
+        }
+    }
+}

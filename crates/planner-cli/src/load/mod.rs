@@ -1,0 +1,274 @@
+//! Loading the planning folder: files -> planner-core types, every problem with its position.
+
+mod demand;
+mod error;
+mod master;
+mod plan_file;
+mod table;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use planner_core::capacity::{Calendar, Line, RoutingStep};
+use planner_core::demand::{DemandHistory, Product};
+use planner_core::events::Event;
+use planner_core::materials::{Bom, BomError, BomLine, Material};
+use planner_core::pricing::PriceTier;
+use planner_core::Settings;
+
+pub use error::{LoadError, Problems};
+pub use plan_file::demand_plan;
+
+/// Every file of a planning folder, loaded and checked against each other.
+#[derive(Debug)]
+pub struct Folder {
+    /// The folder.
+    pub dir: PathBuf,
+    /// `demand.csv`.
+    pub history: DemandHistory,
+    /// `products.csv` (empty when absent).
+    pub products: Vec<Product>,
+    /// `lines.csv`.
+    pub lines: Vec<Line>,
+    /// `routings.csv`.
+    pub routings: Vec<RoutingStep>,
+    /// `calendar.csv`.
+    pub calendar: Calendar,
+    /// `bom.csv` (empty when absent).
+    pub bom: Bom,
+    /// `materials.csv`.
+    pub materials: Vec<Material>,
+    /// `price_tiers.csv`.
+    pub tiers: Vec<PriceTier>,
+    /// `events.csv`.
+    pub events: Vec<Event>,
+    /// `planner.toml`.
+    pub settings: Settings,
+    /// The files that exist, by name.
+    pub present: HashSet<&'static str>,
+    /// Every file read, so that no output is written over one.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// The files of a planning folder, in the order they are checked.
+pub const FILES: [&str; 10] = [
+    "demand.csv",
+    "products.csv",
+    "lines.csv",
+    "routings.csv",
+    "calendar.csv",
+    "bom.csv",
+    "materials.csv",
+    "price_tiers.csv",
+    "events.csv",
+    "planner.toml",
+];
+
+impl Folder {
+    /// True when the folder has the file.
+    pub fn has(&self, file: &str) -> bool {
+        self.present.contains(file)
+    }
+
+    /// Fails with a clear message when a file the command needs is absent.
+    pub fn require(&self, file: &str, command: &str) -> anyhow::Result<()> {
+        if self.has(file) {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "{}: {file} is missing: `planner {command}` needs it (see docs/files.md)",
+                self.dir.display()
+            )
+        }
+    }
+}
+
+/// Loads a planning folder, collecting every problem.
+///
+/// Returns the folder when no error was found; the problems (errors and warnings) either way.
+pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
+    let mut p = Problems::default();
+    if !dir.is_dir() {
+        p.error(LoadError::file(
+            &dir.display().to_string(),
+            "is not a folder: expected a planning folder with demand.csv",
+        ));
+        return (None, p);
+    }
+    let path = |f: &str| dir.join(f);
+    let mut present = HashSet::new();
+    for f in FILES {
+        if path(f).is_file() {
+            present.insert(f);
+        }
+    }
+    let inputs: Vec<PathBuf> = present.iter().map(|f| path(f)).collect();
+
+    let settings = if present.contains("planner.toml") {
+        plan_file::settings(&path("planner.toml"), &mut p)
+    } else {
+        Some(Settings::default())
+    };
+
+    let history = if present.contains("demand.csv") {
+        demand::history(&path("demand.csv"), "demand.csv", &mut p)
+    } else {
+        p.error(LoadError::file(
+            "demand.csv",
+            format!("is missing from {}: every command needs the demand history", dir.display()),
+        ));
+        None
+    };
+
+    let load = |f: &'static str| present.contains(f).then(|| path(f));
+    let products = load("products.csv").map_or_else(Vec::new, |f| master::products(&f, &mut p));
+    let before = p.errors.len();
+    let lines = load("lines.csv").map_or_else(Vec::new, |f| master::lines(&f, &mut p));
+    let lines_ok = p.errors.len() == before;
+    let routings = load("routings.csv").map_or_else(Vec::new, |f| master::routings(&f, &mut p));
+    let calendar = load("calendar.csv").map_or_else(Vec::new, |f| master::calendar(&f, &mut p));
+    let bom_lines = load("bom.csv").map_or_else(Vec::new, |f| master::bom(&f, &mut p));
+    let before = p.errors.len();
+    let materials = load("materials.csv").map_or_else(Vec::new, |f| master::materials(&f, &mut p));
+    let materials_ok = p.errors.len() == before;
+    let tiers = load("price_tiers.csv").map_or_else(Vec::new, |f| master::price_tiers(&f, &mut p));
+    let events = load("events.csv").map_or_else(Vec::new, |f| master::events(&f, &mut p));
+
+    // Cross-file checks, only against files that loaded without error (no cascades).
+    if lines_ok {
+        let known: HashSet<String> = lines.iter().map(|(_, l)| l.line.clone()).collect();
+        master::check_known(
+            "routings.csv",
+            "line",
+            routings.iter().map(|(n, r)| (*n, r.line.clone())),
+            &known,
+            "lines.csv",
+            &mut p,
+        );
+        let cal_lines = calendar
+            .iter()
+            .filter_map(|(n, c)| c.line.clone().map(|l| (*n, l)));
+        master::check_known("calendar.csv", "line", cal_lines, &known, "lines.csv", &mut p);
+    }
+    if !bom_lines.is_empty() && materials_ok {
+        // A component must be a material; a parent is a sku or a material (a sub-assembly).
+        let known: HashSet<String> = materials.iter().map(|(_, m)| m.material.clone()).collect();
+        if present.contains("materials.csv") {
+            master::check_known(
+                "bom.csv",
+                "material",
+                bom_lines.iter().map(|(n, b)| (*n, b.material.clone())),
+                &known,
+                "materials.csv",
+                &mut p,
+            );
+        } else {
+            p.error(LoadError::file(
+                "materials.csv",
+                "is missing: bom.csv names materials, materials.csv must list them",
+            ));
+        }
+    }
+    let bom = match Bom::new(bom_lines.iter().map(|(_, b)| b.clone()).collect()) {
+        Ok(b) => b,
+        Err(BomError::Cycle { path: cycle }) => {
+            let n = cycle.len();
+            let line = bom_lines
+                .iter()
+                .find(|(_, b): &&(usize, BomLine)| {
+                    n >= 2 && b.parent == cycle[n - 2] && b.material == cycle[n - 1]
+                })
+                .map_or(0, |(l, _)| *l);
+            p.error(LoadError::cell(
+                "bom.csv",
+                line,
+                "material",
+                format!("the bill of materials has a cycle: {}", cycle.join(" -> ")),
+            ));
+            Bom::new(Vec::new()).expect("an empty BOM has no cycle")
+        }
+        Err(e) => {
+            p.error(LoadError::file("bom.csv", e.to_string()));
+            Bom::new(Vec::new()).expect("an empty BOM has no cycle")
+        }
+    };
+    if !p.errors.is_empty() {
+        return (None, p);
+    }
+    let (Some(history), Some(settings)) = (history, settings) else {
+        return (None, p);
+    };
+    let folder = Folder {
+        dir: dir.to_path_buf(),
+        history,
+        products: products.into_iter().map(|(_, v)| v).collect(),
+        lines: lines.into_iter().map(|(_, v)| v).collect(),
+        routings: routings.into_iter().map(|(_, v)| v).collect(),
+        calendar: Calendar::new(calendar.into_iter().map(|(_, v)| v).collect()),
+        bom,
+        materials: materials.into_iter().map(|(_, v)| v).collect(),
+        tiers: tiers.into_iter().map(|(_, v)| v).collect(),
+        events: events.into_iter().map(|(_, v)| v).collect(),
+        settings,
+        present,
+        inputs,
+    };
+    (Some(folder), p)
+}
+
+/// Loads a folder for a command: warnings go to stderr, the first error fails the run.
+pub fn folder_or_first_error(dir: &Path) -> anyhow::Result<Folder> {
+    let (folder, problems) = folder(dir);
+    print_warnings(&problems);
+    match (folder, problems.errors.into_iter().next()) {
+        (_, Some(e)) => Err(e.into()),
+        (Some(f), None) => Ok(f),
+        (None, None) => anyhow::bail!("{}: could not be loaded", dir.display()),
+    }
+}
+
+/// Reads a demand history file on its own (`planner forecast --history FILE`).
+pub fn history_file(path: &Path) -> anyhow::Result<DemandHistory> {
+    let name = file_name(path);
+    let mut p = Problems::default();
+    let h = demand::history(path, &name, &mut p);
+    print_warnings(&p);
+    if let Some(e) = p.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    h.ok_or_else(|| anyhow::anyhow!("{name}: could not be loaded"))
+}
+
+/// Reads an events file on its own (`planner forecast --events FILE`).
+pub fn events_file(path: &Path) -> anyhow::Result<Vec<Event>> {
+    let mut p = Problems::default();
+    let events = master::events(path, &mut p);
+    print_warnings(&p);
+    if let Some(e) = p.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(events.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Reads `planner.toml` on its own.
+pub fn settings_file(path: &Path) -> anyhow::Result<Settings> {
+    let mut p = Problems::default();
+    let s = plan_file::settings(path, &mut p);
+    if let Some(e) = p.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    s.ok_or_else(|| anyhow::anyhow!("{}: could not be loaded", path.display()))
+}
+
+/// The name of a file as messages show it.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[allow(clippy::print_stderr)]
+fn print_warnings(p: &Problems) {
+    for w in &p.warnings {
+        eprintln!("warning: {w}");
+    }
+}

@@ -1,0 +1,160 @@
+//! Scores a forecasting method on a long-format data set (`unique_id,ds,y`, train and test
+//! files): mean sMAPE, mean MASE, mean RMSE, pooled 80/95 % coverage and series per second.
+//!
+//! ```text
+//! cargo run --release -p planner-core --example eval_forecast -- TRAIN.csv TEST.csv [METHOD] [SEASON]
+//! ```
+//! `METHOD` is any `--method` name (default `auto`) or `zero` (a constant-zero benchmark).
+//! Fitting runs on one thread and is timed in CPU seconds, so series per second is per core. M3 monthly can be exported
+//! with `benches/peers/export_m3.py`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use planner_core::forecast::{accuracy, forecast_series, Forecast, Interval, Level, Method};
+
+type Series = BTreeMap<String, Vec<(String, f64)>>;
+
+fn read(path: &str) -> Result<Series, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .ok_or(format!("{path}: empty"))?
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or(format!("{path}: no column {name}"))
+    };
+    let (ci, cd, cy) = (col("unique_id")?, col("ds")?, col("y")?);
+    let mut out: Series = BTreeMap::new();
+    for (i, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        let get = |c: usize| f.get(c).copied().unwrap_or("").trim();
+        let y: f64 = get(cy)
+            .parse()
+            .map_err(|_| format!("{path}:{}: column y: {:?} is not a number", i + 2, get(cy)))?;
+        out.entry(get(ci).to_string())
+            .or_default()
+            .push((get(cd).to_string(), y));
+    }
+    for v in out.values_mut() {
+        // Integer positions sort numerically, dates lexicographically.
+        v.sort_by(|a, b| match (a.0.parse::<i64>(), b.0.parse::<i64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => a.0.cmp(&b.0),
+        });
+    }
+    Ok(out)
+}
+
+/// CPU time of this thread in seconds (Linux), so that series per second does not depend on
+/// other processes sharing the machine; wall time elsewhere.
+fn cpu_seconds(start: Instant) -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or_else(|| start.elapsed().as_secs_f64(), |ns| ns / 1e9)
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        return Err("usage: eval_forecast TRAIN.csv TEST.csv [METHOD] [SEASON]".into());
+    }
+    let train = read(&args[1])?;
+    let test = read(&args[2])?;
+    let method_name = args.get(3).map_or("auto", String::as_str);
+    let zero = method_name == "zero";
+    let method: Method = if zero {
+        Method::Naive
+    } else {
+        method_name.parse().map_err(|e| format!("{e}"))?
+    };
+    let season: usize = args
+        .get(4)
+        .map_or(Ok(12), |s| s.parse())
+        .map_err(|_| "bad season")?;
+    let levels = [Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
+
+    let (mut smape, mut mase, mut rmse, mut bias) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut cov80, mut cov95, mut pairs) = (0.0, 0.0, 0usize);
+    let mut models: BTreeMap<String, usize> = BTreeMap::new();
+    let mut elapsed = 0.0;
+    let mut count = 0usize;
+    for (id, tr) in &train {
+        let Some(te) = test.get(id) else { continue };
+        let y: Vec<f64> = tr.iter().map(|p| p.1).collect();
+        let actual: Vec<f64> = te.iter().map(|p| p.1).collect();
+        let h = actual.len();
+        let wall = Instant::now();
+        let t0 = cpu_seconds(wall);
+        let fc = if zero {
+            Forecast {
+                point: vec![0.0; h],
+                intervals: levels
+                    .iter()
+                    .map(|&level| Interval {
+                        level,
+                        lo: vec![0.0; h],
+                        hi: vec![0.0; h],
+                    })
+                    .collect(),
+            }
+        } else {
+            let sf = forecast_series(&y, h, &levels, method, season)
+                .map_err(|e| format!("series {id}: {e}"))?;
+            let family = sf.model.split('(').next().unwrap_or("").to_string();
+            let key = if family == "ETS" {
+                sf.model.clone()
+            } else {
+                family
+            };
+            *models.entry(key).or_default() += 1;
+            sf.forecast
+        };
+        elapsed += cpu_seconds(wall) - t0;
+        count += 1;
+        let acc = accuracy(&actual, &fc, &y, season);
+        smape.push(acc.smape);
+        if let Some(m) = acc.mase {
+            mase.push(m);
+        }
+        rmse.push(acc.rmse);
+        bias.push(acc.bias);
+        cov80 += acc.coverage[0].1 * h as f64;
+        cov95 += acc.coverage[1].1 * h as f64;
+        pairs += h;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    println!(
+        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% series/s={:.0}",
+        mean(&smape),
+        mean(&mase),
+        mase.len(),
+        mean(&rmse),
+        mean(&bias),
+        100.0 * cov80 / pairs.max(1) as f64,
+        100.0 * cov95 / pairs.max(1) as f64,
+        count as f64 / elapsed.max(1e-9)
+    );
+    let mut top: Vec<_> = models.into_iter().collect();
+    top.sort_by_key(|b| std::cmp::Reverse(b.1));
+    let list: Vec<String> = top
+        .iter()
+        .take(8)
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect();
+    println!("models: {}", list.join(" "));
+    Ok(())
+}

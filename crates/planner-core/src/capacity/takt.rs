@@ -1,0 +1,772 @@
+//! The capacity figures of `capacity.csv`: working days, available and required hours,
+//! utilization, takt time, operators needed, and the same at the forecast's upper bounds.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::function::erf::erfc;
+
+use super::balance::{balance_of, ceil_count, resolve, LineBalance};
+use super::{Calendar, CapacityError, Line, RoutingStep};
+use crate::forecast::Level;
+use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
+use crate::time::Month;
+
+/// The working time of one line in one month.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WorkingTime {
+    /// Days the line works.
+    pub working_days: u32,
+    /// Hours the line works over those days.
+    pub available_hours: f64,
+}
+
+/// Working days and available hours of `line` in `month`.
+///
+/// # Formula
+/// For each day of the month, the calendar (a row for the line before a `*` row) wins:
+///
+/// - the calendar names the day with `hours > 0`: a working day of `hours` hours, whatever its
+///   weekday (a Saturday worked on a Monday-to-Friday line counts);
+/// - the calendar names the day with 0 hours: not a working day (holiday, shutdown);
+/// - otherwise: a working day of `shifts_per_day * hours_per_shift` hours when its weekday
+///   (Monday = 0) is below `days_per_week`.
+///
+/// Example: November 2026 on a Monday-to-Friday line of 2 shifts of 8 hours has 21 weekdays;
+/// a holiday on Thursday the 26th and a Saturday worked for 8 hours on the 14th leave 21 working
+/// days and `20 * 16 + 8 = 328` hours.
+pub fn working_time(line: &Line, calendar: &Calendar, month: Month) -> WorkingTime {
+    let normal = line.hours_per_day();
+    let mut working_days = 0;
+    let mut available_hours = 0.0;
+    for date in month.dates() {
+        let hours = match calendar.hours(&line.line, date) {
+            // A calendar day of 0 hours is not a working day.
+            Some(h) if h > 0.0 => h,
+            Some(_) => continue,
+            // A normal day always is, even on a line whose shifts add up to 0 hours.
+            None if date.weekday() < line.days_per_week => normal,
+            None => continue,
+        };
+        working_days += 1;
+        available_hours += hours;
+    }
+    WorkingTime {
+        working_days,
+        available_hours,
+    }
+}
+
+/// A line's figures in one month at the upper bound of one confidence level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpperFigures {
+    /// The level, for example 80.
+    pub level: Level,
+    /// Units at the upper bound: the upper quantile of the line's summed demand.
+    pub demand_units: f64,
+    /// Required hours at the upper bound: the upper quantile of the line's summed required hours.
+    pub required_hours: f64,
+    /// `required_hours / available_hours`; `None` when the line has no hours.
+    pub utilization: Option<f64>,
+    /// Operators needed at the upper bound; `None` without hours or demand.
+    pub operators_needed: Option<u32>,
+}
+
+/// One row of `capacity.csv`: a line in a month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityRow {
+    /// The line.
+    pub line: String,
+    /// The month.
+    pub month: Month,
+    /// Working days (see [`working_time`]).
+    pub working_days: u32,
+    /// Available hours (see [`working_time`]).
+    pub available_hours: f64,
+    /// Units demanded of the line's skus (point forecast).
+    pub demand_units: f64,
+    /// Hours the demand takes at the bottleneck, OEE included.
+    pub required_hours: f64,
+    /// `required_hours / available_hours`; `None` when the line has no hours that month.
+    pub utilization: Option<f64>,
+    /// `available_hours * 3600 / demand_units`; `None` without demand.
+    pub takt_seconds: Option<f64>,
+    /// Demand-weighted mean of the skus' bottleneck seconds; `None` without demand.
+    pub bottleneck_seconds: Option<f64>,
+    /// Demand-weighted mean of the skus' total station seconds; `None` without demand.
+    pub work_content_seconds: Option<f64>,
+    /// `ceil(work_content_seconds / takt_seconds)`; `None` without demand or without hours.
+    pub operators_needed: Option<u32>,
+    /// The same figures at the upper bound of each level of the demand plan, in its order; empty
+    /// for a fixed plan.
+    pub upper: Vec<UpperFigures>,
+    /// Probability that required hours exceed available hours; `None` for a fixed plan.
+    pub p_over_capacity: Option<f64>,
+}
+
+/// The capacity plan: `capacity.csv` and what goes with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityPlan {
+    /// The levels of the upper figures (empty for a fixed plan).
+    pub levels: Vec<Level>,
+    /// One row per line (in the order given) and planned month.
+    pub rows: Vec<CapacityRow>,
+    /// Line balance of every routed sku, in order of first appearance in the routings.
+    pub balance: Vec<LineBalance>,
+    /// Skus of the demand plan with no routing (sorted); their demand is in no row.
+    pub unrouted: Vec<String>,
+}
+
+/// Month `t` of a sku's point forecast: missing, negative or not-a-number counts as 0.
+pub(crate) fn point_at(sku: &SkuPlan, t: usize) -> f64 {
+    match sku.forecast.point.get(t) {
+        Some(&q) if q > 0.0 && q.is_finite() => q,
+        _ => 0.0,
+    }
+}
+
+/// The standard deviation of month `t`, as [`SkuPlan::sigma`] gives it, with the widest
+/// interval's `z` looked up once per sku; 0 where the plan has no interval for that month.
+struct SigmaOf<'a> {
+    widest: Option<(&'a [f64], &'a [f64], f64)>,
+}
+
+impl<'a> SigmaOf<'a> {
+    fn new(sku: &'a SkuPlan, zs: &[(Level, f64)]) -> Self {
+        let widest = sku
+            .forecast
+            .intervals
+            .iter()
+            .max_by(|a, b| a.level.percent().total_cmp(&b.level.percent()))
+            .map(|i| {
+                let z = zs
+                    .iter()
+                    .find(|(l, _)| *l == i.level)
+                    .map_or_else(|| z_two_sided(i.level), |(_, z)| *z);
+                (i.lo.as_slice(), i.hi.as_slice(), z)
+            });
+        Self { widest }
+    }
+
+    fn at(&self, t: usize) -> f64 {
+        match self.widest {
+            Some((lo, hi, z)) => match (lo.get(t), hi.get(t)) {
+                (Some(lo), Some(hi)) if (hi - lo).is_finite() => ((hi - lo) / (2.0 * z)).max(0.0),
+                _ => 0.0,
+            },
+            None => 0.0,
+        }
+    }
+}
+
+/// `P(X > a)` for `X ~ Normal(mean, sd)`; a point mass when `sd` is 0.
+fn p_above(mean: f64, sd: f64, a: f64) -> f64 {
+    if sd > 0.0 {
+        0.5 * erfc((a - mean) / (sd * std::f64::consts::SQRT_2))
+    } else if mean > a {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Sums over a line's skus in one month.
+#[derive(Default)]
+struct Sums {
+    /// `sum d_i`.
+    units: f64,
+    /// `sum d_i * b_i` (bottleneck seconds).
+    bottleneck: f64,
+    /// `sum d_i * w_i` (work content seconds).
+    work: f64,
+    /// `sum sigma_i^2`.
+    var_units: f64,
+    /// `sum (sigma_i * b_i)^2`.
+    var_bottleneck: f64,
+    /// `sum (sigma_i * w_i)^2`.
+    var_work: f64,
+}
+
+/// The capacity figures of every line in every planned month.
+///
+/// # Formula
+/// For line `L` (OEE `oee`) in month `t`, over the skus `i` routed on `L` with point demand
+/// `d_i`, bottleneck `b_i` (largest station cycle seconds) and work content `w_i` (sum of station
+/// cycle seconds), with `A` the available hours of [`working_time`]:
+///
+/// - `demand_units = sum d_i`
+/// - `required_hours = sum d_i * b_i / 3600 / oee`
+/// - `utilization = required_hours / A` (`None` when `A = 0`)
+/// - `takt_seconds = A * 3600 / demand_units` (no OEE; `None` without demand)
+/// - `bottleneck_seconds = sum d_i * b_i / sum d_i`: the demand-weighted mean bottleneck, the
+///   one number that gives `required_hours = demand_units * bottleneck_seconds / 3600 / oee`
+/// - `work_content_seconds = sum d_i * w_i / sum d_i`
+/// - `operators_needed = ceil(work_content_seconds / takt_seconds)`, forgiving rounding noise
+///   of one part in a billion (`None` without demand or hours)
+///
+/// Hand-worked: November 2026, 328 available hours, OEE 0.8; sku A (stations 40, 60, 50 s)
+/// 6000 units, sku B (30, 90 s) 4000 units: required `(6000*60 + 4000*90) / 3600 / 0.8 = 250`
+/// hours, utilization `250 / 328 = 76.2 %`, takt `328 * 3600 / 10000 = 118.08` s, work content
+/// `(6000*150 + 4000*120) / 10000 = 138` s, operators `ceil(138 / 118.08) = 2`.
+///
+/// # Uncertainty
+/// When the demand plan has intervals, each sku's month demand is taken as
+/// `Normal(d_i, sigma_i)` with `sigma_i` from [`SkuPlan::sigma`] (the widest interval),
+/// independent across skus. A line's required hours are then normal with mean `required_hours`
+/// and standard deviation `sqrt(sum (sigma_i * b_i)^2) / 3600 / oee`, and
+/// `p_over_capacity = P(required > A)` (a point mass at the mean when every sigma is 0). The
+/// upper figures at level `L` are the upper ends of the two-sided `L` interval of those summed
+/// distributions, `mean + z_L * sd` clipped at 0 (`z_80 = 1.2816`), separately for units,
+/// required hours and work content; operators at the bound are
+/// `ceil(upper work seconds / (A * 3600))`. This is the quantile of the line's total, not the sum
+/// of the skus' bounds (which would overstate the spread of a line of many skus), and it agrees
+/// with `p_over_capacity`: utilization at the 80 % bound exceeds 100 % exactly when
+/// `p_over_capacity` exceeds 10 %.
+///
+/// A line with no demand in a month gets a row with zero demand. A sku in the demand plan with
+/// no routing is listed in [`CapacityPlan::unrouted`].
+///
+/// # Errors
+/// [`CapacityError::UnknownLine`] for a routing naming a line not in `lines`;
+/// [`CapacityError::TwoLines`] for a sku routed on two lines.
+///
+/// # Examples
+/// ```
+/// use planner_core::capacity::{plan, Calendar, Line, RoutingStep};
+/// use planner_core::forecast::Forecast;
+/// use planner_core::{DemandPlan, SkuPlan};
+///
+/// let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None)?];
+/// let routings = [RoutingStep::new("A", "L1", "assemble", 36.0, None)?];
+/// let demand = DemandPlan {
+///     start: "2027-02".parse()?,
+///     horizon: 1,
+///     levels: vec![],
+///     skus: vec![SkuPlan {
+///         sku: "A".into(),
+///         model: "plan".into(),
+///         forecast: Forecast { point: vec![8000.0], intervals: vec![] },
+///     }],
+/// };
+/// let capacity = plan(&lines, &routings, &Calendar::default(), &demand)?;
+/// let row = &capacity.rows[0];
+/// // February 2027: 20 weekdays of 8 hours = 160 hours; 8000 * 36 s = 80 hours.
+/// assert_eq!((row.working_days, row.available_hours), (20, 160.0));
+/// assert_eq!(row.required_hours, 80.0);
+/// assert_eq!(row.utilization, Some(0.5));
+/// assert_eq!(row.takt_seconds, Some(72.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn plan(
+    lines: &[Line],
+    routings: &[RoutingStep],
+    calendar: &Calendar,
+    demand: &DemandPlan,
+) -> Result<CapacityPlan, CapacityError> {
+    let routes = resolve(lines, routings)?;
+    let facts: Vec<(f64, f64)> = routes
+        .routes
+        .iter()
+        .map(|r| (r.bottleneck().1, r.work()))
+        .collect();
+    let zs: Vec<(Level, f64)> = demand.levels.iter().map(|&l| (l, z_two_sided(l))).collect();
+    let uncertain = demand.has_intervals();
+
+    // The skus of each line: (route index, sku in the demand plan, its sigma).
+    let mut per_line: Vec<Vec<(usize, &SkuPlan, SigmaOf<'_>)>> =
+        (0..lines.len()).map(|_| Vec::new()).collect();
+    let mut unrouted = Vec::new();
+    for sku in &demand.skus {
+        match routes.by_sku.get(sku.sku.as_str()) {
+            Some(&r) => {
+                per_line[routes.routes[r].line].push((r, sku, SigmaOf::new(sku, &zs)));
+            }
+            None => unrouted.push(sku.sku.clone()),
+        }
+    }
+    unrouted.sort();
+    unrouted.dedup();
+
+    let months: Vec<Month> = demand.months().collect();
+    let rows: Vec<Vec<CapacityRow>> = lines
+        .par_iter()
+        .zip(per_line.par_iter())
+        .map(|(line, skus)| {
+            let oee = line.oee.get();
+            months
+                .iter()
+                .enumerate()
+                .map(|(t, &month)| {
+                    let wt = working_time(line, calendar, month);
+                    let mut s = Sums::default();
+                    for (r, sku, sigma) in skus {
+                        let (b, w) = facts[*r];
+                        let d = point_at(sku, t);
+                        s.units += d;
+                        s.bottleneck += d * b;
+                        s.work += d * w;
+                        if uncertain {
+                            let sd = sigma.at(t);
+                            s.var_units += sd * sd;
+                            s.var_bottleneck += (sd * b) * (sd * b);
+                            s.var_work += (sd * w) * (sd * w);
+                        }
+                    }
+                    row(line, oee, month, wt, &s, uncertain, &zs)
+                })
+                .collect()
+        })
+        .collect();
+
+    let balance = routes.routes.iter().map(|r| balance_of(lines, r)).collect();
+    Ok(CapacityPlan {
+        levels: demand.levels.clone(),
+        rows: rows.into_iter().flatten().collect(),
+        balance,
+        unrouted,
+    })
+}
+
+/// One line-month row from its sums (the formulas of [`plan`]).
+fn row(
+    line: &Line,
+    oee: f64,
+    month: Month,
+    wt: WorkingTime,
+    s: &Sums,
+    uncertain: bool,
+    zs: &[(Level, f64)],
+) -> CapacityRow {
+    let a = wt.available_hours;
+    let required_hours = s.bottleneck / 3600.0 / oee;
+    let has_demand = s.units > 0.0;
+    let utilization = (a > 0.0).then(|| required_hours / a);
+    let takt_seconds = has_demand.then(|| a * 3600.0 / s.units);
+    let bottleneck_seconds = has_demand.then(|| s.bottleneck / s.units);
+    let work_content_seconds = has_demand.then(|| s.work / s.units);
+    let operators_needed = match (work_content_seconds, takt_seconds) {
+        (Some(w), Some(takt)) if takt > 0.0 => Some(ceil_count(w / takt)),
+        _ => None,
+    };
+    let (upper, p_over_capacity) = if uncertain {
+        let sd_units = s.var_units.sqrt();
+        let sd_hours = s.var_bottleneck.sqrt() / 3600.0 / oee;
+        let sd_work = s.var_work.sqrt();
+        let upper = zs
+            .iter()
+            .map(|&(level, z)| {
+                let units = (s.units + z * sd_units).max(0.0);
+                let hours = (required_hours + z * sd_hours).max(0.0);
+                let work = (s.work + z * sd_work).max(0.0);
+                UpperFigures {
+                    level,
+                    demand_units: units,
+                    required_hours: hours,
+                    utilization: (a > 0.0).then(|| hours / a),
+                    operators_needed: (a > 0.0 && units > 0.0)
+                        .then(|| ceil_count(work / (a * 3600.0))),
+                }
+            })
+            .collect();
+        (upper, Some(p_above(required_hours, sd_hours, a)))
+    } else {
+        (Vec::new(), None)
+    };
+    CapacityRow {
+        line: line.line.clone(),
+        month,
+        working_days: wt.working_days,
+        available_hours: a,
+        demand_units: s.units,
+        required_hours,
+        utilization,
+        takt_seconds,
+        bottleneck_seconds,
+        work_content_seconds,
+        operators_needed,
+        upper,
+        p_over_capacity,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::CalendarEntry;
+    use super::*;
+    use crate::forecast::{Forecast, Interval};
+    use crate::time::Date;
+    use proptest::prelude::*;
+
+    /// Tolerance of hand-worked figures.
+    const TOL: f64 = 1e-9;
+
+    #[track_caller]
+    fn close(got: f64, want: f64) {
+        assert!(
+            (got - want).abs() <= TOL * want.abs().max(1.0),
+            "got {got}, want {want}"
+        );
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn entry(line: &str, d: &str, hours: f64) -> CalendarEntry {
+        CalendarEntry::new(line, date(d), hours, None).unwrap()
+    }
+
+    fn step(sku: &str, line: &str, station: &str, c: f64) -> RoutingStep {
+        RoutingStep::new(sku, line, station, c, None).unwrap()
+    }
+
+    fn fixed(start: &str, skus: &[(&str, &[f64])]) -> DemandPlan {
+        let mut plan = DemandPlan {
+            start: start.parse().unwrap(),
+            horizon: skus[0].1.len(),
+            levels: vec![],
+            skus: skus
+                .iter()
+                .map(|(sku, q)| SkuPlan {
+                    sku: (*sku).into(),
+                    model: "plan".into(),
+                    forecast: Forecast {
+                        point: q.to_vec(),
+                        intervals: vec![],
+                    },
+                })
+                .collect(),
+        };
+        plan.sort();
+        plan
+    }
+
+    /// A one-month plan with 80 and 95 % intervals of normal shape around the point: sigma per
+    /// sku as given.
+    fn uncertain(start: &str, skus: &[(&str, f64, f64)]) -> DemandPlan {
+        let l80 = Level::new(80.0).unwrap();
+        let l95 = Level::new(95.0).unwrap();
+        let iv = |level: Level, q: f64, sd: f64| {
+            let z = z_two_sided(level);
+            Interval {
+                level,
+                lo: vec![q - z * sd],
+                hi: vec![q + z * sd],
+            }
+        };
+        DemandPlan {
+            start: start.parse().unwrap(),
+            horizon: 1,
+            levels: vec![l80, l95],
+            skus: skus
+                .iter()
+                .map(|&(sku, q, sd)| SkuPlan {
+                    sku: sku.into(),
+                    model: "test".into(),
+                    forecast: Forecast {
+                        point: vec![q],
+                        intervals: vec![iv(l80, q, sd), iv(l95, q, sd)],
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    fn two_lines() -> Vec<Line> {
+        vec![
+            Line::new("L1", 2.0, 8.0, 5.0, 0.8, Some(6.0)).unwrap(),
+            Line::new("L2", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn a_month_with_a_holiday_and_a_saturday_worked() {
+        // November 2026 starts on a Sunday: 21 weekdays Monday to Friday.
+        // Thursday 26 is a holiday (0 h); Saturday 14 is worked for 8 h through the calendar.
+        // Working days: 21 - 1 + 1 = 21. Hours: 20 normal days * 2 * 8 + 8 = 328.
+        let cal = Calendar::new(vec![
+            entry("*", "2026-11-26", 0.0),
+            entry("L1", "2026-11-14", 8.0),
+        ]);
+        let lines = two_lines();
+        let wt = working_time(&lines[0], &cal, "2026-11".parse().unwrap());
+        assert_eq!(wt.working_days, 21);
+        close(wt.available_hours, 328.0);
+        // L2 (1 shift of 8 h) has the holiday but not the Saturday: 20 days, 160 h.
+        let wt = working_time(&lines[1], &cal, "2026-11".parse().unwrap());
+        assert_eq!((wt.working_days, wt.available_hours), (20, 160.0));
+    }
+
+    #[test]
+    fn the_contract_arithmetic_by_hand() {
+        let cal = Calendar::new(vec![
+            entry("*", "2026-11-26", 0.0),
+            entry("L1", "2026-11-14", 8.0),
+        ]);
+        let routings = [
+            step("A", "L1", "frame", 40.0),
+            step("A", "L1", "wire", 60.0),
+            step("A", "L1", "test", 50.0),
+            step("B", "L1", "frame", 30.0),
+            step("B", "L1", "pack", 90.0),
+        ];
+        let demand = fixed(
+            "2026-11",
+            &[("A", &[6000.0]), ("B", &[4000.0]), ("Z", &[5.0])],
+        );
+        let p = plan(&two_lines(), &routings, &cal, &demand).unwrap();
+        assert_eq!(p.rows.len(), 2);
+        assert_eq!(p.unrouted, vec!["Z".to_string()]);
+        let r = &p.rows[0];
+        assert_eq!(
+            (r.line.as_str(), r.month.to_string().as_str()),
+            ("L1", "2026-11")
+        );
+        assert_eq!(r.working_days, 21);
+        close(r.available_hours, 328.0);
+        close(r.demand_units, 10_000.0);
+        // Required: (6000 * 60 + 4000 * 90) / 3600 / 0.8 = 720000 / 2880 = 250 h.
+        close(r.required_hours, 250.0);
+        // Utilization: 250 / 328 = 0.762195...
+        close(r.utilization.unwrap(), 250.0 / 328.0);
+        // Takt: 328 * 3600 / 10000 = 118.08 s.
+        close(r.takt_seconds.unwrap(), 118.08);
+        // Bottleneck: (6000 * 60 + 4000 * 90) / 10000 = 72 s, demand-weighted.
+        close(r.bottleneck_seconds.unwrap(), 72.0);
+        // Work content: (6000 * 150 + 4000 * 120) / 10000 = 138 s; ceil(138 / 118.08) = 2.
+        close(r.work_content_seconds.unwrap(), 138.0);
+        assert_eq!(r.operators_needed, Some(2));
+        assert!(r.upper.is_empty());
+        assert_eq!(r.p_over_capacity, None);
+
+        // L2 has no demand: a row with zero demand, 160 hours, nothing undefined but takt.
+        let r = &p.rows[1];
+        assert_eq!(r.line, "L2");
+        assert_eq!((r.working_days, r.available_hours), (20, 160.0));
+        assert_eq!((r.demand_units, r.required_hours), (0.0, 0.0));
+        assert_eq!(r.utilization, Some(0.0));
+        assert_eq!(r.takt_seconds, None);
+        assert_eq!(r.bottleneck_seconds, None);
+        assert_eq!(r.operators_needed, None);
+
+        // The balance of both skus comes along.
+        assert_eq!(p.balance.len(), 2);
+        assert_eq!(p.balance[1].bottleneck_station, "pack");
+    }
+
+    #[test]
+    fn lunar_new_year_shutdown_across_a_week_and_a_month_end() {
+        // January 2028 starts on a Saturday: 21 weekdays; February 2028 (leap) starts on a
+        // Tuesday: 21 weekdays. Shutdown every day from Monday 24 January to Friday 4 February,
+        // weekends included: January loses 24-28 and 31 (6 weekdays) = 15 working days;
+        // February loses 1-4 (4 weekdays) = 17. Zero-hour weekend rows remove nothing more.
+        // L1 works 2 * 8 = 16 h a day: 240 h and 272 h.
+        let mut entries = Vec::new();
+        let mut d = date("2028-01-24");
+        while d <= date("2028-02-04") {
+            entries.push(CalendarEntry::new("*", d, 0.0, Some("Lunar New Year".into())).unwrap());
+            d = d.plus_days(1);
+        }
+        let cal = Calendar::new(entries);
+        let line = &two_lines()[0];
+        let jan = working_time(line, &cal, "2028-01".parse().unwrap());
+        let feb = working_time(line, &cal, "2028-02".parse().unwrap());
+        assert_eq!((jan.working_days, jan.available_hours), (15, 240.0));
+        assert_eq!((feb.working_days, feb.available_hours), (17, 272.0));
+        // Without the shutdown: 21 and 21 days.
+        let none = Calendar::default();
+        assert_eq!(
+            working_time(line, &none, "2028-01".parse().unwrap()).working_days,
+            21
+        );
+        assert_eq!(
+            working_time(line, &none, "2028-02".parse().unwrap()).working_days,
+            21
+        );
+    }
+
+    #[test]
+    fn a_line_row_overrides_the_star_row_and_a_half_day_counts_its_hours() {
+        // February 2027: 20 weekdays. `*` shuts Monday 8th, but L1 works it for 4 h; Tuesday 9th
+        // is a half day of 4 h for every line. L1: 20 days, 18 * 16 + 4 + 4 = 296 h.
+        let cal = Calendar::new(vec![
+            entry("*", "2027-02-08", 0.0),
+            entry("L1", "2027-02-08", 4.0),
+            entry("*", "2027-02-09", 4.0),
+        ]);
+        let lines = two_lines();
+        let wt = working_time(&lines[0], &cal, "2027-02".parse().unwrap());
+        assert_eq!((wt.working_days, wt.available_hours), (20, 296.0));
+        // L2: the 8th is shut, the 9th has 4 h: 19 days, 18 * 8 + 4 = 148 h.
+        let wt = working_time(&lines[1], &cal, "2027-02".parse().unwrap());
+        assert_eq!((wt.working_days, wt.available_hours), (19, 148.0));
+    }
+
+    #[test]
+    fn six_and_seven_day_lines() {
+        let six = Line::new("S", 3.0, 8.0, 6.0, 1.0, None).unwrap();
+        let seven = Line::new("S", 3.0, 8.0, 7.0, 1.0, None).unwrap();
+        let nov: Month = "2026-11".parse().unwrap();
+        let cal = Calendar::default();
+        assert_eq!(working_time(&six, &cal, nov).working_days, 25);
+        assert_eq!(working_time(&seven, &cal, nov).available_hours, 30.0 * 24.0);
+    }
+
+    #[test]
+    fn no_hours_means_no_utilization_and_a_shut_month_has_no_takt_operators() {
+        // A whole month shut: demand but no hours.
+        let lines = [Line::new("L1", 1.0, 8.0, 7.0, 1.0, None).unwrap()];
+        let cal = Calendar::new(
+            "2027-02"
+                .parse::<Month>()
+                .unwrap()
+                .dates()
+                .map(|d| CalendarEntry::new("L1", d, 0.0, None).unwrap())
+                .collect(),
+        );
+        let demand = fixed("2027-02", &[("A", &[10.0])]);
+        let p = plan(&lines, &[step("A", "L1", "s", 60.0)], &cal, &demand).unwrap();
+        let r = &p.rows[0];
+        assert_eq!((r.working_days, r.available_hours), (0, 0.0));
+        assert_eq!(r.utilization, None);
+        assert_eq!(r.takt_seconds, Some(0.0));
+        assert_eq!(r.operators_needed, None);
+    }
+
+    #[test]
+    fn the_upper_bound_and_the_chance_of_overload_by_hand() {
+        // L2: February 2027, 20 days * 8 h = 160 h, OEE 1. Sku A: one station of 60 s.
+        // Point 8600 units: 8600 * 60 / 3600 = 143.33 h, 89.6 % loaded.
+        // Sigma 1000 units = 16.667 h. At the 80 % bound (z = 1.2816):
+        // 143.33 + 1.2816 * 16.667 = 164.69 h = 102.9 %.
+        // P(overload) = P(Z > (160 - 143.33) / 16.667 = 1.0) = 0.1587.
+        let lines = two_lines();
+        let demand = uncertain("2027-02", &[("A", 8600.0, 1000.0)]);
+        let p = plan(
+            &lines,
+            &[step("A", "L2", "s", 60.0)],
+            &Calendar::default(),
+            &demand,
+        )
+        .unwrap();
+        let r = &p.rows[1];
+        close(r.required_hours, 8600.0 / 60.0);
+        let z80 = z_two_sided(Level::new(80.0).unwrap());
+        let up = &r.upper[0];
+        assert_eq!(up.level.percent(), 80.0);
+        close(up.demand_units, 8600.0 + z80 * 1000.0);
+        close(up.required_hours, (8600.0 + z80 * 1000.0) / 60.0);
+        close(
+            up.utilization.unwrap(),
+            (8600.0 + z80 * 1000.0) / 60.0 / 160.0,
+        );
+        assert!((up.utilization.unwrap() - 1.0293).abs() < 1e-4);
+        assert!((r.p_over_capacity.unwrap() - 0.158_655).abs() < 1e-6);
+        // Operators at the bound: ceil(9881.6 * 60 / (160 * 3600)) = ceil(1.03) = 2.
+        assert_eq!(up.operators_needed, Some(2));
+        assert_eq!(r.operators_needed, Some(1));
+        // A line with no demand under a forecast: no chance of overload.
+        assert_eq!(p.rows[0].p_over_capacity, Some(0.0));
+    }
+
+    #[test]
+    fn skus_add_up_as_independent_normals() {
+        // Two skus of sigma 300 and 400 units on L2 (60 s each): the line's sigma is 500 units
+        // (not 700), 8.333 h.
+        let demand = uncertain("2027-02", &[("A", 4000.0, 300.0), ("B", 5000.0, 400.0)]);
+        let routings = [step("A", "L2", "s", 60.0), step("B", "L2", "s", 60.0)];
+        let p = plan(&two_lines(), &routings, &Calendar::default(), &demand).unwrap();
+        let r = &p.rows[1];
+        let z95 = z_two_sided(Level::new(95.0).unwrap());
+        close(r.upper[1].demand_units, 9000.0 + z95 * 500.0);
+        close(r.upper[1].required_hours, 150.0 + z95 * 500.0 / 60.0);
+        // P(required > 160) = P(Z > (160 - 150) / 8.333 = 1.2).
+        assert!((r.p_over_capacity.unwrap() - 0.115_070).abs() < 1e-6);
+    }
+
+    #[test]
+    fn even_odds_when_expected_hours_equal_available() {
+        // 160 h available on L2; 9600 units of 60 s = 160 h.
+        let demand = uncertain("2027-02", &[("A", 9600.0, 500.0)]);
+        let p = plan(
+            &two_lines(),
+            &[step("A", "L2", "s", 60.0)],
+            &Calendar::default(),
+            &demand,
+        )
+        .unwrap();
+        assert!((p.rows[1].p_over_capacity.unwrap() - 0.5).abs() < 1e-12);
+        close(p.rows[1].utilization.unwrap(), 1.0);
+    }
+
+    #[test]
+    fn errors_name_the_sku_and_line() {
+        let demand = fixed("2027-02", &[("A", &[1.0])]);
+        let e = plan(
+            &two_lines(),
+            &[step("A", "L7", "s", 1.0)],
+            &Calendar::default(),
+            &demand,
+        )
+        .unwrap_err();
+        assert!(matches!(e, CapacityError::UnknownLine { .. }));
+        assert_eq!(
+            e.to_string(),
+            "sku A: routing names line \"L7\", which is not in lines.csv"
+        );
+    }
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<CapacityPlan>();
+        check::<CapacityRow>();
+        check::<UpperFigures>();
+        check::<WorkingTime>();
+    }
+
+    proptest! {
+        #[test]
+        fn utilization_scales_linearly_with_demand(
+            qa in 0.0f64..50_000.0,
+            qb in 0.0f64..50_000.0,
+            ca in 1.0f64..300.0,
+            cb in 1.0f64..300.0,
+            k in 0.1f64..10.0,
+            oee in 0.3f64..1.0,
+        ) {
+            let lines = [Line::new("L", 2.0, 8.0, 5.0, oee, None).unwrap()];
+            let routings = [step("A", "L", "s", ca), step("B", "L", "s", cb), step("B", "L", "t", ca)];
+            let base = fixed("2027-03", &[("A", &[qa]), ("B", &[qb])]);
+            let scaled = fixed("2027-03", &[("A", &[k * qa]), ("B", &[k * qb])]);
+            let cal = Calendar::default();
+            let r1 = plan(&lines, &routings, &cal, &base).unwrap().rows.remove(0);
+            let r2 = plan(&lines, &routings, &cal, &scaled).unwrap().rows.remove(0);
+            let tol = 1e-9 * r2.required_hours.max(1.0);
+            prop_assert!((r2.required_hours - k * r1.required_hours).abs() <= tol);
+            let (u1, u2) = (r1.utilization.unwrap(), r2.utilization.unwrap());
+            prop_assert!((u2 - k * u1).abs() <= 1e-9 * u2.max(1.0));
+            prop_assert_eq!(r1.available_hours, r2.available_hours);
+        }
+
+        #[test]
+        fn the_chance_of_overload_rises_with_demand(
+            q in 0.0f64..20_000.0,
+            extra in 0.0f64..5_000.0,
+            sd in 1.0f64..3_000.0,
+        ) {
+            let lines = two_lines();
+            let routings = [step("A", "L2", "s", 60.0)];
+            let cal = Calendar::default();
+            let lo = plan(&lines, &routings, &cal, &uncertain("2027-02", &[("A", q, sd)])).unwrap();
+            let hi = plan(&lines, &routings, &cal, &uncertain("2027-02", &[("A", q + extra, sd)]))
+                .unwrap();
+            let (p1, p2) = (lo.rows[1].p_over_capacity.unwrap(), hi.rows[1].p_over_capacity.unwrap());
+            prop_assert!((0.0..=1.0).contains(&p1));
+            prop_assert!(p2 >= p1 - 1e-15);
+            // The bounds are ordered: point <= 80 % <= 95 %.
+            let r = &hi.rows[1];
+            prop_assert!(r.required_hours <= r.upper[0].required_hours);
+            prop_assert!(r.upper[0].required_hours <= r.upper[1].required_hours);
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! Method choice: the [`Method`] names, demand classification, automatic selection and the
+//! ensemble.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::croston::{Intermittent, IntermittentKind};
+use super::ets::Ets;
+use super::simple::{short_mean, MovingAverage, Naive, SeasonalNaive};
+use super::theta::Theta;
+use super::util::{finalize, flat_forecast, mean, validate};
+use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Interval, Level};
+
+/// A forecasting method, as named on the command line (`--method`).
+///
+/// | Name | Method |
+/// |---|---|
+/// | `auto` | per series: see [`forecast_series`] |
+/// | `naive` | last value |
+/// | `snaive` | same month last season |
+/// | `ma` | moving average of the last 6 months |
+/// | `ets` | ETS chosen by AICc (Hyndman et al. 2008) |
+/// | `theta` | standard Theta (Assimakopoulos & Nikolopoulos 2000) |
+/// | `otheta` | optimised Theta (Fiorucci et al. 2016) |
+/// | `croston`, `sba`, `tsb` | intermittent demand |
+/// | `ensemble` | median of ETS, Theta and seasonal naive |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Automatic choice per series.
+    #[default]
+    Auto,
+    /// Naive (random walk).
+    Naive,
+    /// Seasonal naive.
+    #[serde(rename = "snaive")]
+    SeasonalNaive,
+    /// Moving average.
+    #[serde(rename = "ma")]
+    MovingAverage,
+    /// Exponential smoothing state space model selected by AICc.
+    Ets,
+    /// Standard Theta method.
+    Theta,
+    /// Optimised Theta method.
+    #[serde(rename = "otheta")]
+    OptimizedTheta,
+    /// Croston's method.
+    Croston,
+    /// Syntetos–Boylan approximation.
+    Sba,
+    /// Teunter–Syntetos–Babai.
+    Tsb,
+    /// Median combination of ETS, Theta and seasonal naive.
+    Ensemble,
+}
+
+impl Method {
+    /// Every method, in the order of the table above.
+    pub const ALL: [Method; 11] = [
+        Method::Auto,
+        Method::Naive,
+        Method::SeasonalNaive,
+        Method::MovingAverage,
+        Method::Ets,
+        Method::Theta,
+        Method::OptimizedTheta,
+        Method::Croston,
+        Method::Sba,
+        Method::Tsb,
+        Method::Ensemble,
+    ];
+
+    /// The command-line name, for example `"snaive"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Auto => "auto",
+            Method::Naive => "naive",
+            Method::SeasonalNaive => "snaive",
+            Method::MovingAverage => "ma",
+            Method::Ets => "ets",
+            Method::Theta => "theta",
+            Method::OptimizedTheta => "otheta",
+            Method::Croston => "croston",
+            Method::Sba => "sba",
+            Method::Tsb => "tsb",
+            Method::Ensemble => "ensemble",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = ForecastError;
+
+    /// Parses a lowercase method name (surrounding spaces and case are ignored).
+    ///
+    /// # Errors
+    /// [`ForecastError::UnknownMethod`] for any other name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        Method::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str() == t)
+            .ok_or_else(|| ForecastError::UnknownMethod(s.to_string()))
+    }
+}
+
+/// Demand pattern by the Syntetos–Boylan–Croston classification (Syntetos, Boylan & Croston
+/// 2005, JORS 56): average inter-demand interval `ADI = months / months with demand` against
+/// 1.32 and squared coefficient of variation of the non-zero sizes `CV^2` against 0.49.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DemandPattern {
+    /// ADI < 1.32, CV² < 0.49.
+    Smooth,
+    /// ADI < 1.32, CV² >= 0.49.
+    Erratic,
+    /// ADI >= 1.32, CV² < 0.49 (also an all-zero history).
+    Intermittent,
+    /// ADI >= 1.32, CV² >= 0.49.
+    Lumpy,
+}
+
+impl fmt::Display for DemandPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DemandPattern::Smooth => "smooth",
+            DemandPattern::Erratic => "erratic",
+            DemandPattern::Intermittent => "intermittent",
+            DemandPattern::Lumpy => "lumpy",
+        })
+    }
+}
+
+/// Classifies a history (see [`DemandPattern`]). An empty or all-zero history is
+/// `Intermittent`; `CV²` uses the population variance of the non-zero sizes.
+pub fn classify(history: &[f64]) -> DemandPattern {
+    let sizes: Vec<f64> = history.iter().copied().filter(|&v| v > 0.0).collect();
+    if sizes.is_empty() {
+        return DemandPattern::Intermittent;
+    }
+    let adi = history.len() as f64 / sizes.len() as f64;
+    let mu = mean(&sizes);
+    let var = sizes.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / sizes.len() as f64;
+    let cv2 = var / (mu * mu);
+    match (adi < 1.32, cv2 < 0.49) {
+        (true, true) => DemandPattern::Smooth,
+        (true, false) => DemandPattern::Erratic,
+        (false, true) => DemandPattern::Intermittent,
+        (false, false) => DemandPattern::Lumpy,
+    }
+}
+
+/// A forecast with the model that made it and the demand pattern of the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesForecast {
+    /// What was used, for the `model` column, for example `ETS(M,Ad,M)` or `SBA`.
+    pub model: String,
+    /// The history's demand pattern.
+    pub pattern: DemandPattern,
+    /// Point forecast and bounds.
+    pub forecast: Forecast,
+}
+
+/// A fitted model under another name.
+#[derive(Debug)]
+struct Named {
+    name: String,
+    inner: Box<dyn FittedForecaster>,
+}
+
+impl FittedForecaster for Named {
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Owned(self.name.clone())
+    }
+    fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
+        self.inner.predict(horizon, levels)
+    }
+}
+
+/// Zero demand forever, with zero-width bounds.
+#[derive(Debug)]
+struct Zero;
+
+impl FittedForecaster for Zero {
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("Zero (no demand)")
+    }
+    fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
+        flat_forecast(vec![0.0; horizon], levels)
+    }
+}
+
+/// Median (elementwise) of member forecasts, bounds included (quantile averaging by the
+/// median, which keeps the ensemble robust to one member going astray).
+#[derive(Debug)]
+struct FittedEnsemble {
+    members: Vec<Box<dyn FittedForecaster>>,
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    if k % 2 == 1 {
+        v[k / 2]
+    } else {
+        (v[k / 2 - 1] + v[k / 2]) / 2.0
+    }
+}
+
+impl FittedForecaster for FittedEnsemble {
+    fn name(&self) -> Cow<'static, str> {
+        let names: Vec<String> = self.members.iter().map(|m| m.name().into_owned()).collect();
+        Cow::Owned(format!("Ensemble({})", names.join(", ")))
+    }
+
+    fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
+        let fcs: Vec<Forecast> = self
+            .members
+            .iter()
+            .map(|m| m.predict(horizon, levels))
+            .collect();
+        let mut buf = vec![0.0; fcs.len()];
+        let mut comb = |get: &dyn Fn(&Forecast) -> f64| {
+            for (b, f) in buf.iter_mut().zip(&fcs) {
+                *b = get(f);
+            }
+            median(&mut buf)
+        };
+        let point: Vec<f64> = (0..horizon).map(|i| comb(&|f| f.point[i])).collect();
+        let intervals = levels
+            .iter()
+            .enumerate()
+            .map(|(j, &level)| Interval {
+                level,
+                lo: (0..horizon)
+                    .map(|i| comb(&|f| f.intervals[j].lo[i]))
+                    .collect(),
+                hi: (0..horizon)
+                    .map(|i| comb(&|f| f.intervals[j].hi[i]))
+                    .collect(),
+            })
+            .collect();
+        finalize(Forecast { point, intervals })
+    }
+}
+
+fn boxed<F: FittedForecaster + 'static>(f: F) -> Box<dyn FittedForecaster> {
+    Box::new(f)
+}
+
+/// Fits `method` to `history` (oldest first) with season length `season`.
+///
+/// [`Method::Auto`] and [`Method::Ensemble`] are resolved as in [`forecast_series`], but
+/// unlike it, explicit methods are not replaced when the history is too short.
+///
+/// # Errors
+/// [`ForecastError::InvalidValue`] for a negative or non-finite value;
+/// [`ForecastError::TooShort`] when the method needs more months (an empty history is always
+/// too short).
+pub fn fit_method(
+    history: &[f64],
+    method: Method,
+    season: usize,
+) -> Result<Box<dyn FittedForecaster>, ForecastError> {
+    validate(history, method.as_str())?;
+    let season = season.max(1);
+    Ok(match method {
+        Method::Auto => auto(history, season),
+        Method::Naive => boxed(Naive.fit(history)?),
+        Method::SeasonalNaive => boxed(SeasonalNaive { season }.fit(history)?),
+        Method::MovingAverage => boxed(MovingAverage::default().fit(history)?),
+        Method::Ets => boxed(Ets { spec: None, season }.fit(history)?),
+        Method::Theta | Method::OptimizedTheta => boxed(
+            Theta {
+                optimize_theta: method == Method::OptimizedTheta,
+                season,
+            }
+            .fit(history)?,
+        ),
+        Method::Croston => boxed(Intermittent::new(IntermittentKind::Croston).fit(history)?),
+        Method::Sba => boxed(Intermittent::new(IntermittentKind::Sba).fit(history)?),
+        Method::Tsb => boxed(Intermittent::new(IntermittentKind::Tsb).fit(history)?),
+        Method::Ensemble => ensemble(history, season)?,
+    })
+}
+
+fn ensemble(history: &[f64], season: usize) -> Result<Box<dyn FittedForecaster>, ForecastError> {
+    let simple: Box<dyn FittedForecaster> = if history.len() >= 2 * season && season > 1 {
+        boxed(SeasonalNaive { season }.fit(history)?)
+    } else {
+        boxed(Naive.fit(history)?)
+    };
+    Ok(boxed(FittedEnsemble {
+        members: vec![
+            boxed(Ets { spec: None, season }.fit(history)?),
+            boxed(
+                Theta {
+                    optimize_theta: false,
+                    season,
+                }
+                .fit(history)?,
+            ),
+            simple,
+        ],
+    }))
+}
+
+/// The automatic choice (see [`forecast_series`]). Never fails on a validated history.
+fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
+    let n = history.len();
+    if history.iter().all(|&v| v == 0.0) {
+        return boxed(Zero);
+    }
+    if n < 3 {
+        return boxed(short_mean(history));
+    }
+    match classify(history) {
+        DemandPattern::Intermittent | DemandPattern::Lumpy => {
+            match Intermittent::new(IntermittentKind::Tsb).fit(history) {
+                Ok(f) => boxed(f),
+                Err(_) => boxed(short_mean(history)),
+            }
+        }
+        DemandPattern::Smooth | DemandPattern::Erratic => match ensemble(history, season) {
+            Ok(f) => f,
+            Err(_) => boxed(Named {
+                name: "Mean (short history)".into(),
+                inner: boxed(short_mean(history)),
+            }),
+        },
+    }
+}
+
+/// Forecasts one history `horizon` months ahead with bounds at `levels`.
+///
+/// `season` is the season length (12 for monthly data; 1 disables seasonal models).
+///
+/// # Automatic choice ([`Method::Auto`])
+/// 1. All zeros: zeros with zero-width bounds (`Zero (no demand)`).
+/// 2. Fewer than 3 months: the mean with wide bounds (`Mean (short history)`).
+/// 3. Intermittent or lumpy ([`classify`]): TSB (Teunter et al. 2011) with its parameters
+///    chosen by in-sample one-step MSE, and count (Negative Binomial) bounds. TSB lets the
+///    forecast decay when a part stops selling; choosing among Croston, SBA and TSB by in-sample
+///    MSE was worse out of sample on the car parts data (RMSE 0.805 against 0.795).
+/// 4. Otherwise the median ensemble of [`Method::Ensemble`]: ETS chosen by AICc over the
+///    admissible forms (seasonal forms only with two full seasons), standard Theta, and seasonal
+///    naive (naive with less than two seasons). On M3 monthly (h = 18) it scored sMAPE 13.6,
+///    MASE 0.860 against 14.3 and 0.859 for ETS alone and 13.9 and 0.863 for Theta alone.
+///
+/// Explicit methods that cannot fit a short history fall back to the mean of the history with
+/// wide bounds, named e.g. `Mean (short history)`.
+///
+/// # Errors
+/// [`ForecastError::TooShort`] for an empty history; [`ForecastError::InvalidValue`] for a
+/// negative or non-finite value.
+pub fn forecast_series(
+    history: &[f64],
+    horizon: usize,
+    levels: &[Level],
+    method: Method,
+    season: usize,
+) -> Result<SeriesForecast, ForecastError> {
+    validate(history, method.as_str())?;
+    let fitted = match fit_method(history, method, season) {
+        Ok(f) => f,
+        Err(ForecastError::TooShort { .. }) => auto(history, 1),
+        Err(e) => return Err(e),
+    };
+    Ok(SeriesForecast {
+        model: fitted.name().into_owned(),
+        pattern: classify(history),
+        forecast: fitted.predict(horizon, levels),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn method_names_round_trip() {
+        for m in Method::ALL {
+            assert_eq!(m.to_string().parse::<Method>().unwrap(), m);
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(json, format!("\"{m}\""));
+        }
+        assert!("arima".parse::<Method>().is_err());
+        assert_eq!(" SNaive ".parse::<Method>().unwrap(), Method::SeasonalNaive);
+    }
+
+    #[test]
+    fn classification() {
+        // ADI 1, sizes equal -> smooth.
+        assert_eq!(classify(&[5.0, 5.0, 5.0, 5.0]), DemandPattern::Smooth);
+        // ADI 1, sizes 1 and 10: mean 5.5, var 20.25, CV² 0.669 -> erratic.
+        assert_eq!(classify(&[1.0, 10.0, 1.0, 10.0]), DemandPattern::Erratic);
+        // ADI 2, equal sizes -> intermittent.
+        assert_eq!(classify(&[0.0, 4.0, 0.0, 4.0]), DemandPattern::Intermittent);
+        // ADI 2, sizes 1 and 10 -> lumpy.
+        assert_eq!(classify(&[0.0, 1.0, 0.0, 10.0]), DemandPattern::Lumpy);
+        assert_eq!(classify(&[0.0, 0.0]), DemandPattern::Intermittent);
+        // ADI exactly 1.32 is not below the cut-off: 33 months, 25 with demand.
+        let mut y = vec![3.0; 25];
+        y.extend([0.0; 8]);
+        assert_eq!(classify(&y), DemandPattern::Intermittent);
+    }
+
+    #[test]
+    fn auto_handles_degenerate_histories() {
+        let lv = [Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
+        let z = forecast_series(&[0.0; 10], 3, &lv, Method::Auto, 12).unwrap();
+        assert_eq!(z.forecast.point, vec![0.0; 3]);
+        assert_eq!(z.forecast.intervals[1].hi, vec![0.0; 3]);
+        let one = forecast_series(&[7.0], 3, &lv, Method::Auto, 12).unwrap();
+        assert_eq!(one.forecast.point, vec![7.0; 3]);
+        assert!(one.forecast.intervals[0].hi[0] > 7.0);
+        let c = forecast_series(&[5.0; 40], 3, &lv, Method::Auto, 12).unwrap();
+        for p in &c.forecast.point {
+            assert!((p - 5.0).abs() < 1e-6);
+        }
+        assert!(forecast_series(&[], 3, &lv, Method::Auto, 12).is_err());
+        assert!(matches!(
+            forecast_series(&[1.0, -1.0], 3, &lv, Method::Auto, 12),
+            Err(ForecastError::InvalidValue { index: 1, .. })
+        ));
+        // Explicit methods fall back on short histories instead of failing.
+        let s = forecast_series(&[3.0, 4.0], 2, &lv, Method::Ets, 12).unwrap();
+        assert_eq!(s.forecast.point.len(), 2);
+    }
+
+    #[test]
+    fn public_types_are_send_sync() {
+        fn ok<T: Send + Sync>() {}
+        ok::<SeriesForecast>();
+        ok::<Method>();
+        ok::<Box<dyn FittedForecaster>>();
+    }
+
+    fn history() -> impl Strategy<Value = Vec<f64>> {
+        prop_oneof![
+            prop::collection::vec(0.0f64..1000.0, 1..60),
+            prop::collection::vec(prop_oneof![3 => Just(0.0), 1 => 0.0f64..50.0], 1..60),
+            prop::collection::vec((0u32..20).prop_map(f64::from), 1..40),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn intervals_hold_their_invariants(y in history(), h in 1usize..20) {
+            let lv = [Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
+            for method in Method::ALL {
+                let fc = forecast_series(&y, h, &lv, method, 12).unwrap().forecast;
+                prop_assert_eq!(fc.point.len(), h);
+                prop_assert_eq!(fc.intervals.len(), 2);
+                let (i80, i95) = (&fc.intervals[0], &fc.intervals[1]);
+                for i in 0..h {
+                    let p = fc.point[i];
+                    prop_assert!(p.is_finite() && p >= 0.0, "{method}: point {p}");
+                    prop_assert!(i95.lo[i] >= 0.0);
+                    prop_assert!(i95.lo[i] <= i80.lo[i], "{method}");
+                    prop_assert!(i80.lo[i] <= p, "{method}");
+                    prop_assert!(p <= i80.hi[i], "{method}");
+                    prop_assert!(i80.hi[i] <= i95.hi[i], "{method}");
+                    prop_assert!(i95.hi[i].is_finite(), "{method}");
+                }
+            }
+        }
+    }
+}

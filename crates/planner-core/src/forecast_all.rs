@@ -1,0 +1,353 @@
+//! Forecasting every sku of a history, with planner events layered on top.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::demand::DemandHistory;
+use crate::events::{Event, EventKind};
+use crate::forecast::{forecast_series, DemandPattern, Forecast, Interval, Level};
+use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
+use crate::settings::Settings;
+use crate::time::Month;
+use crate::Error;
+
+/// The demand plan of every sku, and what the planner should know about how it was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastRun {
+    /// The forecasts, one per sku, over the planned months.
+    pub plan: DemandPlan,
+    /// Each sku's demand pattern (none for a launch without history).
+    pub patterns: BTreeMap<String, DemandPattern>,
+    /// Events that did not apply (outside the horizon, or a sku with neither history nor launch).
+    pub ignored_events: Vec<Event>,
+}
+
+/// Forecasts every sku of `history` from `settings.start` (default: the month after the last
+/// history month) over `settings.horizon` months, then applies `events`.
+///
+/// History at or after the start month is left out, so a forecast can be remade as of an
+/// earlier month. A sku whose history stops before the start month (a gap) is forecast across the
+/// gap. Skus run in parallel; the result does not depend on the number of threads. `progress` is
+/// called once per sku done.
+///
+/// Events, in this order for each sku and month:
+/// 1. `launch`: from its month on, the baseline is the event's units, with a normal uncertainty of
+///    standard deviation `launch_cv` times the units (truncated at zero); before it, zero. A sku
+///    with no history needs a launch to be planned.
+/// 2. `override`: sets the point forecast; the bounds are scaled by the same ratio (shifted when
+///    the point was zero).
+/// 3. `multiplier`: multiplies the point and both bounds (several in a month multiply).
+/// 4. `add`: adds units to the point and both bounds.
+///
+/// # Errors
+/// [`Error::Forecast`] naming the sku when its history cannot be forecast, [`Error::Field`] when
+/// there is neither history nor a launch to plan from.
+pub fn forecast_all(
+    history: &DemandHistory,
+    events: &[Event],
+    settings: &Settings,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ForecastRun, Error> {
+    let levels = settings.sorted_levels();
+    let horizon = settings.horizon as usize;
+    let fs = &settings.forecast;
+    let start = match settings
+        .start
+        .or_else(|| history.last_month().map(Month::next))
+    {
+        Some(s) => s,
+        None => {
+            return Err(crate::FieldError::new(
+                "start",
+                "no demand history and no start month: nothing to plan from",
+            )
+            .into())
+        }
+    };
+    let results: Vec<Result<(String, String, Option<DemandPattern>, Forecast), Error>> = history
+        .series()
+        .par_iter()
+        .map(|s| {
+            let before = s
+                .start
+                .months_until(start)
+                .clamp(0, s.quantities.len() as i32) as usize;
+            let past = &s.quantities[..before];
+            let out = if past.is_empty() {
+                // No history before the start month: zero baseline, events may launch it.
+                (
+                    s.sku.clone(),
+                    "None (no history)".to_string(),
+                    None,
+                    zero_forecast(horizon, &levels),
+                )
+            } else {
+                let gap = s.start.plus(before as i32).months_until(start).max(0) as usize;
+                let f = forecast_series(past, gap + horizon, &levels, fs.method, fs.season)
+                    .map_err(|source| Error::Forecast {
+                        sku: s.sku.clone(),
+                        source,
+                    })?;
+                (
+                    s.sku.clone(),
+                    f.model,
+                    Some(f.pattern),
+                    drop_first(f.forecast, gap),
+                )
+            };
+            progress(1);
+            Ok(out)
+        })
+        .collect();
+
+    let mut by_sku: BTreeMap<String, (String, Forecast)> = BTreeMap::new();
+    let mut patterns = BTreeMap::new();
+    for r in results {
+        let (sku, model, pattern, forecast) = r?;
+        if let Some(p) = pattern {
+            patterns.insert(sku.clone(), p);
+        }
+        by_sku.insert(sku, (model, forecast));
+    }
+
+    // Events, grouped by sku.
+    let mut ignored = Vec::new();
+    let mut per_sku: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+    for e in events {
+        let t = start.months_until(e.month);
+        let in_horizon =
+            (0..horizon as i32).contains(&t) || (e.kind == EventKind::Launch && t < horizon as i32);
+        if !in_horizon || (!by_sku.contains_key(&e.sku) && e.kind != EventKind::Launch) {
+            ignored.push(e.clone());
+            continue;
+        }
+        per_sku.entry(&e.sku).or_default().push(e);
+    }
+    for (sku, evs) in per_sku {
+        let entry = by_sku.entry(sku.to_string()).or_insert_with(|| {
+            (
+                "None (no history)".to_string(),
+                zero_forecast(horizon, &levels),
+            )
+        });
+        apply_events(entry, &evs, start, horizon, fs.launch_cv);
+    }
+
+    let skus = by_sku
+        .into_iter()
+        .map(|(sku, (model, forecast))| SkuPlan {
+            sku,
+            model,
+            forecast,
+        })
+        .collect();
+    Ok(ForecastRun {
+        plan: DemandPlan {
+            start,
+            horizon,
+            levels,
+            skus,
+        },
+        patterns,
+        ignored_events: ignored,
+    })
+}
+
+fn zero_forecast(horizon: usize, levels: &[Level]) -> Forecast {
+    Forecast {
+        point: vec![0.0; horizon],
+        intervals: levels
+            .iter()
+            .map(|&level| Interval {
+                level,
+                lo: vec![0.0; horizon],
+                hi: vec![0.0; horizon],
+            })
+            .collect(),
+    }
+}
+
+fn drop_first(mut f: Forecast, n: usize) -> Forecast {
+    if n > 0 {
+        f.point.drain(..n);
+        for i in &mut f.intervals {
+            i.lo.drain(..n);
+            i.hi.drain(..n);
+        }
+    }
+    f
+}
+
+fn apply_events(
+    entry: &mut (String, Forecast),
+    events: &[&Event],
+    start: Month,
+    horizon: usize,
+    launch_cv: f64,
+) {
+    let (model, f) = entry;
+    let month_index = |m: Month| start.months_until(m);
+    let mut kinds = Vec::new();
+    for kind in [
+        EventKind::Launch,
+        EventKind::Override,
+        EventKind::Multiplier,
+        EventKind::Add,
+    ] {
+        for e in events.iter().filter(|e| e.kind == kind) {
+            let t0 = month_index(e.month);
+            let months: Vec<usize> = if kind == EventKind::Launch {
+                (t0.max(0) as usize..horizon).collect()
+            } else {
+                vec![t0 as usize]
+            };
+            for t in months {
+                let point = f.point[t];
+                match kind {
+                    EventKind::Launch => {
+                        f.point[t] = e.value;
+                        for i in &mut f.intervals {
+                            let half = z_two_sided(i.level) * launch_cv * e.value;
+                            i.lo[t] = (e.value - half).max(0.0);
+                            i.hi[t] = e.value + half;
+                        }
+                    }
+                    EventKind::Override => {
+                        f.point[t] = e.value;
+                        for i in &mut f.intervals {
+                            if point > 0.0 {
+                                let r = e.value / point;
+                                i.lo[t] *= r;
+                                i.hi[t] *= r;
+                            } else {
+                                i.lo[t] = (i.lo[t] + e.value).max(0.0);
+                                i.hi[t] += e.value;
+                            }
+                        }
+                    }
+                    EventKind::Multiplier => {
+                        f.point[t] *= e.value;
+                        for i in &mut f.intervals {
+                            i.lo[t] *= e.value;
+                            i.hi[t] *= e.value;
+                        }
+                    }
+                    EventKind::Add => {
+                        f.point[t] += e.value;
+                        for i in &mut f.intervals {
+                            i.lo[t] += e.value;
+                            i.hi[t] += e.value;
+                        }
+                    }
+                }
+            }
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    if kinds.contains(&EventKind::Launch) && model.starts_with("None") {
+        *model = "Launch".to_string();
+    }
+    let others: Vec<String> = kinds
+        .iter()
+        .filter(|k| !(**k == EventKind::Launch && model == "Launch"))
+        .map(ToString::to_string)
+        .collect();
+    if !others.is_empty() {
+        *model = format!("{model} + {}", others.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    fn history() -> DemandHistory {
+        let mut records = Vec::new();
+        for i in 0..24 {
+            records.push(("A", m("2025-01").plus(i), 100.0));
+        }
+        DemandHistory::from_records(records).unwrap()
+    }
+
+    #[test]
+    fn events_move_the_point_and_the_bounds_together() {
+        let settings = Settings {
+            horizon: 4,
+            forecast: crate::settings::ForecastSettings {
+                method: crate::forecast::Method::Naive,
+                ..Default::default()
+            },
+            ..Settings::default()
+        };
+        let ev = |kind, month: &str, value| Event::new("A", m(month), kind, value, None).unwrap();
+        let events = vec![
+            ev(EventKind::Multiplier, "2027-01", 1.5),
+            ev(EventKind::Add, "2027-02", 20.0),
+            ev(EventKind::Override, "2027-03", 50.0),
+            ev(EventKind::Launch, "2027-02", 10.0),
+            Event::new("NEW", m("2027-02"), EventKind::Launch, 40.0, None).unwrap(),
+            ev(EventKind::Add, "2030-01", 1.0),
+        ];
+        let base = forecast_all(&history(), &[], &settings, &|_| {}).unwrap();
+        let run = forecast_all(&history(), &events, &settings, &|_| {}).unwrap();
+        assert_eq!(run.plan.start, m("2027-01"));
+        let b = base.plan.get("A").unwrap();
+        let a = run.plan.get("A").unwrap();
+        // Naive: 100 every month.
+        assert_eq!(b.forecast.point, vec![100.0; 4]);
+        // Month 1: x1.5 of point and bounds.
+        assert_eq!(a.forecast.point[0], 150.0);
+        assert!((a.forecast.intervals[0].hi[0] - 1.5 * b.forecast.intervals[0].hi[0]).abs() < 1e-9);
+        // Month 2: launch sets 10, then +20.
+        assert_eq!(a.forecast.point[1], 30.0);
+        // Month 3: override 50 after the launch's 10: bounds x5.
+        assert_eq!(a.forecast.point[2], 50.0);
+        assert_eq!(a.forecast.point[3], 10.0);
+        assert!(
+            a.model.ends_with("+ launch, override, multiplier, add"),
+            "{}",
+            a.model
+        );
+        // A new sku launched from month 2.
+        let n = run.plan.get("NEW").unwrap();
+        assert_eq!(n.model, "Launch");
+        assert_eq!(n.forecast.point, vec![0.0, 40.0, 40.0, 40.0]);
+        let i95 = &n.forecast.intervals[1];
+        assert!((i95.hi[1] - (40.0 + 1.959_964 * 0.35 * 40.0)).abs() < 1e-3);
+        assert_eq!(run.ignored_events.len(), 1);
+        for s in &run.plan.skus {
+            for i in &s.forecast.intervals {
+                for t in 0..4 {
+                    assert!(i.lo[t] <= s.forecast.point[t] && s.forecast.point[t] <= i.hi[t]);
+                    assert!(i.lo[t] >= 0.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_start_inside_the_history_forecasts_as_of_then_and_a_gap_is_bridged() {
+        let settings = Settings {
+            start: Some(m("2026-01")),
+            horizon: 3,
+            ..Settings::default()
+        };
+        let run = forecast_all(&history(), &[], &settings, &|_| {}).unwrap();
+        assert_eq!(run.plan.start, m("2026-01"));
+        assert_eq!(run.plan.get("A").unwrap().forecast.point.len(), 3);
+        let later = Settings {
+            start: Some(m("2027-06")),
+            ..settings
+        };
+        let run = forecast_all(&history(), &[], &later, &|_| {}).unwrap();
+        assert_eq!(run.plan.get("A").unwrap().forecast.point.len(), 3);
+    }
+}

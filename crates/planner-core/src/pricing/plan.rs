@@ -1,0 +1,609 @@
+//! `pricing.csv`: what each sku's planned volume costs at its price breaks.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use super::eoq::{order_size, OrderSizing};
+use super::tiers::{Basis, PriceTier, Scheme, TierSchedule};
+use super::{PricingError, PricingSettings};
+use crate::forecast::Level;
+use crate::plan::{DemandPlan, SkuPlan};
+use crate::time::Month;
+
+/// Months in a pricing year.
+const YEAR: usize = 12;
+
+/// Volume, unit price and spend at the lower and upper bound of one confidence level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RangeFigures {
+    /// The confidence level.
+    pub level: Level,
+    /// Volume at the lower bounds: the sum of the months' lower bounds.
+    pub volume_lo: f64,
+    /// Unit price of that volume.
+    pub unit_price_lo: f64,
+    /// Spend of that volume.
+    pub spend_lo: f64,
+    /// Volume at the upper bounds: the sum of the months' upper bounds.
+    pub volume_hi: f64,
+    /// Unit price of that volume.
+    pub unit_price_hi: f64,
+    /// Spend of that volume.
+    pub spend_hi: f64,
+}
+
+/// One row of `pricing.csv`: one sku and pricing period (annual basis) or planned order (order
+/// basis).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricingRow {
+    /// The sku.
+    pub sku: String,
+    /// The period: `2026-11..2027-10` for a year, `2026-11` for a one-month order, `(partial)`
+    /// appended to an annual period shorter than 12 months.
+    pub period: String,
+    /// The first month of the period.
+    pub first_month: Month,
+    /// The months the period spans.
+    pub months: u32,
+    /// The basis the sku's tiers are quoted on.
+    pub basis: Basis,
+    /// The scheme of the sku's tiers.
+    pub scheme: Scheme,
+    /// The planned volume of the period (the sum of its point forecasts) or order quantity.
+    pub volume: f64,
+    /// The volume the tier is chosen on: `volume × 12 / months` for a partial annual period
+    /// (the run rate), else `volume`.
+    pub priced_volume: f64,
+    /// `min_qty` of the tier reached (under the incremental scheme, the tier of the last unit).
+    pub tier_min_qty: f64,
+    /// The unit price (the average price under the incremental scheme).
+    pub unit_price: f64,
+    /// `volume × unit_price`.
+    pub spend: f64,
+    /// True when the priced volume is below the first tier's `min_qty` (priced at its price).
+    pub below_first_tier: bool,
+    /// `min_qty` of the next tier with a lower price, if any.
+    pub next_tier_min_qty: Option<f64>,
+    /// Its unit price.
+    pub next_tier_unit_price: Option<f64>,
+    /// Units more in this period that reach the next tier (at the same run rate for a partial
+    /// period).
+    pub units_to_next_tier: Option<f64>,
+    /// `saving_total / (next_tier_min_qty scaled to the period)`: the fall in the unit price.
+    pub saving_per_unit: f64,
+    /// What reaching the next tier saves: buying the volume plus the extra units at the next
+    /// tier's price instead of the current one (0 under the incremental scheme).
+    pub saving_total: f64,
+    /// Holding cost of the extra units pulled forward to reach the next tier (`None` without a
+    /// next tier, or when the period has no demand to consume them).
+    pub pull_forward_holding_cost: Option<f64>,
+    /// Whether `saving_total` exceeds `pull_forward_holding_cost` (`false` when the period has no
+    /// demand; `None` without a next tier).
+    pub pull_forward_pays: Option<bool>,
+    /// The currency of the sku's tiers.
+    pub currency: Option<String>,
+    /// Figures at each level's bounds (empty for a fixed plan).
+    pub range: Vec<RangeFigures>,
+    /// True when some level's lower and upper volumes fall in different tiers.
+    pub straddles_break: bool,
+}
+
+/// The priced plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricingPlan {
+    /// The rows, sorted by sku then period.
+    pub rows: Vec<PricingRow>,
+    /// Order sizing of each `order`-basis sku with demand, sorted by sku.
+    pub sizing: Vec<OrderSizing>,
+    /// Skus of the demand plan with no price tiers (not priced).
+    pub skus_without_tiers: Vec<String>,
+    /// Skus with price tiers that are not in the demand plan (not priced).
+    pub tiers_without_demand: Vec<String>,
+}
+
+/// Prices the demand plan at each sku's tiers.
+///
+/// # Periods
+/// - **Annual basis**: one row per sku and 12-month period from the start month (a horizon of 12
+///   gives one period, 18 gives a year and a partial period of 6 months). A partial period is
+///   labelled `(partial)` and its tier is chosen on its run rate (`volume × 12 / months`, the
+///   annualised volume); its spend is still `volume × unit_price`.
+/// - **Order basis**: each sku's order quantity comes from [`order_size`] on its annualised
+///   point demand. Planned orders cover whole months: `k = ⌈quantity / mean monthly demand⌉`
+///   months each (1 = one order a month with the month's demand, the default when the EOQ is
+///   below a month's demand), from the start month; each is priced at its own quantity (the
+///   point demand of its months, so it can differ from the EOQ when demand varies).
+///
+/// # Range
+/// For each level of the plan, the period's volume at the lower (upper) bound is the *sum* of the
+/// months' lower (upper) bounds: a conservative range, wider than the true range of the sum
+/// (which would need the months' correlation). Unit price and spend follow at those volumes, and
+/// [`PricingRow::straddles_break`] flags a range spanning different tiers.
+///
+/// # Next tier and pulling forward
+/// With `v` the priced volume, `p` its marginal price, `n` the next tier's `min_qty` and `p'` its
+/// price, `f = months / 12` for a partial annual period (else 1):
+/// - `units_to_next_tier = (n − v) f`;
+/// - `saving_total = (spend(v) + (n − v) p − spend(n)) f`: `n (p − p') f` under all-units (every
+///   unit, the extra ones too, at the lower price), 0 under the incremental scheme (reaching a
+///   break lowers only the price of units beyond it); `saving_per_unit = saving_total / (n f)`;
+/// - the pulled units `u` are bought at the period's end and consumed afterwards at the period's
+///   mean monthly rate `m = volume / months`, so they are held `u / (2 m)` months on average:
+///   `pull_forward_holding_cost = holding_rate × p' × u × u / (2 m) / 12`; when `m = 0` the pull
+///   never pays. It pays when `saving_total > pull_forward_holding_cost`. The
+///   effect of the pull on the next period's own tier is not counted.
+///
+/// # Errors
+/// [`PricingError`] for a sku whose tiers do not validate (see [`TierSchedule::new`]).
+pub fn price(
+    tiers: &[PriceTier],
+    demand: &DemandPlan,
+    settings: &PricingSettings,
+) -> Result<PricingPlan, PricingError> {
+    let schedules = TierSchedule::all(tiers)?;
+    let mut rows = Vec::new();
+    let mut sizing = Vec::new();
+    let mut tiers_without_demand = Vec::new();
+    let horizon = demand.horizon;
+    for schedule in &schedules {
+        let Some(plan) = demand.skus.iter().find(|s| s.sku == schedule.sku()) else {
+            tiers_without_demand.push(schedule.sku().to_string());
+            continue;
+        };
+        let priced = Priced {
+            schedule,
+            plan,
+            levels: &demand.levels,
+            start: demand.start,
+            settings,
+        };
+        match schedule.basis() {
+            Basis::Annual => {
+                for first in (0..horizon).step_by(YEAR) {
+                    let span = first..(first + YEAR).min(horizon);
+                    rows.push(priced.row(span, true));
+                }
+            }
+            Basis::Order => {
+                let total: f64 = (0..horizon).map(|t| point(plan, t)).sum();
+                let annual = if horizon > 0 {
+                    total * YEAR as f64 / horizon as f64
+                } else {
+                    0.0
+                };
+                let monthly = annual / YEAR as f64;
+                let size = order_size(schedule, annual, settings);
+                let k = if size.quantity > 0.0 && monthly > 0.0 {
+                    ((size.quantity / monthly - 1e-9).ceil() as usize).clamp(1, horizon.max(1))
+                } else {
+                    1
+                };
+                if size.annual_demand > 0.0 {
+                    sizing.push(size);
+                }
+                for first in (0..horizon).step_by(k) {
+                    let span = first..(first + k).min(horizon);
+                    rows.push(priced.row(span, false));
+                }
+            }
+        }
+    }
+    let mut skus_without_tiers: Vec<String> = demand
+        .skus
+        .iter()
+        .filter(|s| !schedules.iter().any(|t| t.sku() == s.sku))
+        .map(|s| s.sku.clone())
+        .collect();
+    skus_without_tiers.sort();
+    rows.sort_by(|a, b| {
+        a.sku
+            .cmp(&b.sku)
+            .then_with(|| a.first_month.cmp(&b.first_month))
+    });
+    Ok(PricingPlan {
+        rows,
+        sizing,
+        skus_without_tiers,
+        tiers_without_demand,
+    })
+}
+
+/// The point demand of month `t`, never negative.
+fn point(plan: &SkuPlan, t: usize) -> f64 {
+    plan.forecast.point.get(t).copied().unwrap_or(0.0).max(0.0)
+}
+
+/// One sku's pricing context.
+struct Priced<'a> {
+    schedule: &'a TierSchedule,
+    plan: &'a SkuPlan,
+    levels: &'a [Level],
+    start: Month,
+    settings: &'a PricingSettings,
+}
+
+impl Priced<'_> {
+    /// The row of the months `span` (0-based offsets from the start); `annual` annualises a
+    /// partial year.
+    fn row(&self, span: Range<usize>, annual: bool) -> PricingRow {
+        let s = self.schedule;
+        let months = span.len();
+        let first_month = self.start.plus(span.start as i32);
+        let last_month = self.start.plus(span.end as i32 - 1);
+        let partial = annual && months < YEAR;
+        let f = if partial {
+            months as f64 / YEAR as f64
+        } else {
+            1.0
+        };
+        let mut period = if months == 1 {
+            first_month.to_string()
+        } else {
+            format!("{first_month}..{last_month}")
+        };
+        if partial {
+            period.push_str(" (partial)");
+        }
+
+        let volume: f64 = span.clone().map(|t| point(self.plan, t)).sum();
+        let v = volume / f;
+        let unit_price = s.unit_price(v);
+        let next = s.next_tier(v);
+        let (units_to_next, saving_total, holding, pays) = match next {
+            Some((n, next_price)) => {
+                let units = (n - v).max(0.0) * f;
+                let saving =
+                    ((s.spend(v) + (n - v) * s.marginal_price(v) - s.spend(n)) * f).max(0.0);
+                let monthly = volume / months as f64;
+                if monthly > 0.0 {
+                    let held_months = units / (2.0 * monthly);
+                    let holding =
+                        self.settings.holding_rate * next_price * units * held_months / YEAR as f64;
+                    (Some(units), saving, Some(holding), Some(saving > holding))
+                } else {
+                    // Nothing consumes the pulled units: they would be held for ever.
+                    (Some(units), saving, None, Some(false))
+                }
+            }
+            None => (None, 0.0, None, None),
+        };
+        let saving_per_unit = match next {
+            Some((n, _)) if n > 0.0 => saving_total / (n * f),
+            _ => 0.0,
+        };
+
+        let mut range = Vec::new();
+        let mut straddles_break = false;
+        for &level in self.levels {
+            let (Some(_), Some(_)) = (self.plan.lo(level, 0), self.plan.hi(level, 0)) else {
+                continue;
+            };
+            let bound = |hi: bool| -> f64 {
+                span.clone()
+                    .map(|t| {
+                        let b = if hi {
+                            self.plan.hi(level, t)
+                        } else {
+                            self.plan.lo(level, t)
+                        };
+                        b.unwrap_or(0.0).max(0.0)
+                    })
+                    .sum()
+            };
+            let (lo, hi) = (bound(false), bound(true));
+            let (unit_price_lo, unit_price_hi) = (s.unit_price(lo / f), s.unit_price(hi / f));
+            straddles_break |= s.tier_index(lo / f) != s.tier_index(hi / f);
+            range.push(RangeFigures {
+                level,
+                volume_lo: lo,
+                unit_price_lo,
+                spend_lo: lo * unit_price_lo,
+                volume_hi: hi,
+                unit_price_hi,
+                spend_hi: hi * unit_price_hi,
+            });
+        }
+
+        PricingRow {
+            sku: s.sku().to_string(),
+            period,
+            first_month,
+            months: months as u32,
+            basis: s.basis(),
+            scheme: s.scheme(),
+            volume,
+            priced_volume: v,
+            tier_min_qty: s.tier(v).min_qty,
+            unit_price,
+            spend: volume * unit_price,
+            below_first_tier: s.below_first_tier(v),
+            next_tier_min_qty: next.map(|(n, _)| n),
+            next_tier_unit_price: next.map(|(_, p)| p),
+            units_to_next_tier: units_to_next,
+            saving_per_unit,
+            saving_total,
+            pull_forward_holding_cost: holding,
+            pull_forward_pays: pays,
+            currency: s.currency().map(String::from),
+            range,
+            straddles_break,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forecast::{Forecast, Interval};
+    use proptest::prelude::*;
+
+    fn tiers(sku: &str, basis: Basis, breaks: &[(f64, f64)]) -> Vec<PriceTier> {
+        breaks
+            .iter()
+            .map(|&(q, p)| PriceTier::new(sku, q, p, basis, Some("USD".into())).unwrap())
+            .collect()
+    }
+
+    fn plan(skus: Vec<(&str, Vec<f64>)>) -> DemandPlan {
+        let horizon = skus[0].1.len();
+        DemandPlan {
+            start: "2026-11".parse().unwrap(),
+            horizon,
+            levels: vec![],
+            skus: skus
+                .into_iter()
+                .map(|(sku, point)| SkuPlan {
+                    sku: sku.into(),
+                    model: "plan".into(),
+                    forecast: Forecast {
+                        point,
+                        intervals: vec![],
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[track_caller]
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
+    }
+
+    #[test]
+    fn annual_year_below_a_break_and_the_pull_forward_that_pays() {
+        // 800 a month: 9,600 a year at 10.00. 400 more reach 10,000 at 9.00: 10,000 × 1.00 saved.
+        // The 400 are consumed at 800 a month, held 400 / (2 × 800) = 0.25 months on average:
+        // 0.24 × 9.00 × 400 × 0.25 / 12 = 18.00 of holding. It pays.
+        let t = tiers("A", Basis::Annual, &[(0.0, 10.0), (10_000.0, 9.0)]);
+        let p = price(
+            &t,
+            &plan(vec![("A", vec![800.0; 12])]),
+            &PricingSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(p.rows.len(), 1);
+        let r = &p.rows[0];
+        assert_eq!(r.period, "2026-11..2027-10");
+        assert_eq!(
+            (r.volume, r.tier_min_qty, r.unit_price, r.spend),
+            (9_600.0, 0.0, 10.0, 96_000.0)
+        );
+        assert_eq!(r.next_tier_min_qty, Some(10_000.0));
+        assert_eq!(r.next_tier_unit_price, Some(9.0));
+        assert_eq!(r.units_to_next_tier, Some(400.0));
+        close(r.saving_per_unit, 1.0);
+        close(r.saving_total, 10_000.0);
+        close(r.pull_forward_holding_cost.unwrap(), 18.0);
+        assert_eq!(r.pull_forward_pays, Some(true));
+        assert_eq!(r.currency.as_deref(), Some("USD"));
+        assert!(!r.straddles_break && r.range.is_empty());
+        assert!(p.sizing.is_empty());
+    }
+
+    #[test]
+    fn a_far_break_does_not_pay_for_its_holding() {
+        // 9,600 a year; 20,000 at 9.90: u = 10,400, saving 20,000 × 0.10 = 2,000.
+        // Held 10,400 / 1,600 = 6.5 months: 0.24 × 9.9 × 10,400 × 6.5 / 12 = 13,384.80.
+        let t = tiers("A", Basis::Annual, &[(0.0, 10.0), (20_000.0, 9.9)]);
+        let p = price(
+            &t,
+            &plan(vec![("A", vec![800.0; 12])]),
+            &PricingSettings::default(),
+        )
+        .unwrap();
+        let r = &p.rows[0];
+        close(r.saving_total, 2_000.0);
+        close(r.pull_forward_holding_cost.unwrap(), 13_384.8);
+        assert_eq!(r.pull_forward_pays, Some(false));
+    }
+
+    #[test]
+    fn exactly_at_the_break_and_zero_volume() {
+        let t = tiers("A", Basis::Annual, &[(0.0, 10.0), (12_000.0, 9.0)]);
+        let d = plan(vec![("A", vec![1_000.0; 12]), ("Z", vec![0.0; 12])]);
+        let mut t2 = t.clone();
+        t2.extend(tiers("Z", Basis::Annual, &[(0.0, 10.0), (12_000.0, 9.0)]));
+        let p = price(&t2, &d, &PricingSettings::default()).unwrap();
+        let a = &p.rows[0];
+        assert_eq!(
+            (a.tier_min_qty, a.unit_price, a.spend),
+            (12_000.0, 9.0, 108_000.0)
+        );
+        assert_eq!(
+            (
+                a.next_tier_min_qty,
+                a.units_to_next_tier,
+                a.pull_forward_pays
+            ),
+            (None, None, None)
+        );
+        let z = &p.rows[1];
+        assert_eq!(
+            (z.sku.as_str(), z.volume, z.unit_price, z.spend),
+            ("Z", 0.0, 10.0, 0.0)
+        );
+        assert_eq!(z.units_to_next_tier, Some(12_000.0));
+        // Nothing consumes pulled units in a period without demand.
+        assert_eq!(
+            (z.pull_forward_holding_cost, z.pull_forward_pays),
+            (None, Some(false))
+        );
+    }
+
+    #[test]
+    fn eighteen_months_give_a_year_and_an_annualised_partial_period() {
+        // Months 13-18: 6 × 900 = 5,400, run rate 10,800: tier 10,000 at 9.00, spend 48,600.
+        // The next tier, 20,000, needs (20,000 − 10,800) × 6/12 = 4,600 more units in the 6 months.
+        let t = tiers(
+            "A",
+            Basis::Annual,
+            &[(0.0, 10.0), (10_000.0, 9.0), (20_000.0, 8.0)],
+        );
+        let mut point = vec![800.0; 12];
+        point.extend([900.0; 6]);
+        let p = price(&t, &plan(vec![("A", point)]), &PricingSettings::default()).unwrap();
+        assert_eq!(p.rows.len(), 2);
+        let r = &p.rows[1];
+        assert_eq!(r.period, "2027-11..2028-04 (partial)");
+        assert_eq!(r.months, 6);
+        assert_eq!((r.volume, r.priced_volume), (5_400.0, 10_800.0));
+        assert_eq!(
+            (r.tier_min_qty, r.unit_price, r.spend),
+            (10_000.0, 9.0, 48_600.0)
+        );
+        close(r.units_to_next_tier.unwrap(), 4_600.0);
+        // 20,000 × 1.00 × 0.5 = 10,000 saved on the half year.
+        close(r.saving_total, 10_000.0);
+        close(r.saving_per_unit, 1.0);
+    }
+
+    #[test]
+    fn the_range_shows_a_straddled_break() {
+        // Point 9,600; 80 %: 9,000..10,200 (straddles 10,000); 95 %: 8,400..10,800.
+        let l80 = Level::new(80.0).unwrap();
+        let l95 = Level::new(95.0).unwrap();
+        let mut d = plan(vec![("A", vec![800.0; 12])]);
+        d.levels = vec![l80, l95];
+        d.skus[0].forecast.intervals = vec![
+            Interval {
+                level: l80,
+                lo: vec![750.0; 12],
+                hi: vec![850.0; 12],
+            },
+            Interval {
+                level: l95,
+                lo: vec![700.0; 12],
+                hi: vec![900.0; 12],
+            },
+        ];
+        let t = tiers("A", Basis::Annual, &[(0.0, 10.0), (10_000.0, 9.0)]);
+        let p = price(&t, &d, &PricingSettings::default()).unwrap();
+        let r = &p.rows[0];
+        assert!(r.straddles_break);
+        let r80 = &r.range[0];
+        assert_eq!(r80.level, l80);
+        assert_eq!(
+            (r80.volume_lo, r80.unit_price_lo, r80.spend_lo),
+            (9_000.0, 10.0, 90_000.0)
+        );
+        assert_eq!(
+            (r80.volume_hi, r80.unit_price_hi, r80.spend_hi),
+            (10_200.0, 9.0, 91_800.0)
+        );
+        let r95 = &r.range[1];
+        assert_eq!((r95.volume_lo, r95.volume_hi), (8_400.0, 10_800.0));
+
+        // Narrow ranges inside one tier do not straddle.
+        d.skus[0].forecast.intervals[0].hi = vec![810.0; 12];
+        d.skus[0].forecast.intervals[1].hi = vec![820.0; 12];
+        let p = price(&t, &d, &PricingSettings::default()).unwrap();
+        assert!(!p.rows[0].straddles_break);
+    }
+
+    #[test]
+    fn order_basis_uses_the_eoq_with_breaks() {
+        // D = 7,200 a year, S = 150, r = 0.24; tiers 0 at 10.00, 1,000 at 9.50.
+        // At 10.00: Q = √(2·7200·150 / 2.4) = 948.7, feasible: TC = 72,000 + 2 × 1,138.4 = 74,276.8.
+        // At 9.50: Q = 973.3 → 1,000: TC = 68,400 + 1,080 + 1,140 = 70,620. Q = 1,000.
+        // Orders cover ⌈1,000 / 600⌉ = 2 months: six orders of 1,200 at 9.50.
+        let t = tiers("B", Basis::Order, &[(0.0, 10.0), (1_000.0, 9.5)]);
+        let p = price(
+            &t,
+            &plan(vec![("B", vec![600.0; 12])]),
+            &PricingSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(p.sizing.len(), 1);
+        let s = &p.sizing[0];
+        close(s.quantity, 1_000.0);
+        close(s.total_cost, 70_620.0);
+        assert_eq!(p.rows.len(), 6);
+        let r = &p.rows[0];
+        assert_eq!(r.period, "2026-11..2026-12");
+        assert_eq!((r.volume, r.unit_price, r.spend), (1_200.0, 9.5, 11_400.0));
+        assert_eq!(r.basis, Basis::Order);
+        assert_eq!(p.rows[5].period, "2027-09..2027-10");
+    }
+
+    #[test]
+    fn order_basis_with_large_months_orders_monthly() {
+        // D = 60,000: Q = √(2·60000·150/2.4) = 2,738.6 < 5,000 a month: one order a month.
+        let t = tiers("B", Basis::Order, &[(0.0, 10.0)]);
+        let p = price(
+            &t,
+            &plan(vec![("B", vec![5_000.0; 12])]),
+            &PricingSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(p.rows.len(), 12);
+        assert_eq!(p.rows[0].period, "2026-11");
+        assert_eq!(p.rows[11].period, "2027-10");
+        assert_eq!(p.rows[0].volume, 5_000.0);
+    }
+
+    #[test]
+    fn unmatched_skus_are_listed_and_bad_tiers_fail() {
+        let t = tiers("X", Basis::Annual, &[(0.0, 10.0)]);
+        let p = price(
+            &t,
+            &plan(vec![("A", vec![1.0; 12])]),
+            &PricingSettings::default(),
+        )
+        .unwrap();
+        assert!(p.rows.is_empty());
+        assert_eq!(p.skus_without_tiers, ["A"]);
+        assert_eq!(p.tiers_without_demand, ["X"]);
+        let bad = tiers("A", Basis::Annual, &[(0.0, 10.0), (0.0, 9.0)]);
+        assert!(matches!(
+            price(
+                &bad,
+                &plan(vec![("A", vec![1.0; 12])]),
+                &PricingSettings::default()
+            ),
+            Err(PricingError::DuplicateTier { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn rows_spend_is_volume_times_the_price_of_their_tier(
+            months in prop::collection::vec(0.0f64..3_000.0, 1..36),
+            order in any::<bool>(),
+        ) {
+            let basis = if order { Basis::Order } else { Basis::Annual };
+            let t = tiers("A", basis, &[(0.0, 10.0), (1_000.0, 9.0), (10_000.0, 8.5), (25_000.0, 8.0)]);
+            let p = price(&t, &plan(vec![("A", months.clone())]), &PricingSettings::default()).unwrap();
+            let total: f64 = p.rows.iter().map(|r| r.volume).sum();
+            let expected: f64 = months.iter().sum();
+            prop_assert!((total - expected).abs() <= 1e-6 * expected.max(1.0));
+            for r in &p.rows {
+                let tier = t.iter().rev().find(|x| x.min_qty <= r.priced_volume + 1e-6).unwrap();
+                prop_assert_eq!(r.unit_price, tier.unit_price);
+                prop_assert_eq!(r.tier_min_qty, tier.min_qty);
+                prop_assert!((r.spend - r.volume * tier.unit_price).abs() <= 1e-9 * r.spend.max(1.0));
+                prop_assert!(r.saving_total >= 0.0);
+            }
+        }
+    }
+}

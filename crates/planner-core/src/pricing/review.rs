@@ -1,0 +1,538 @@
+//! Cost transparency and index-linked price reviews (`cost_breakdown.csv`, `indices.csv`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::PricingError;
+use crate::error::{key, non_negative, positive, FieldError};
+use crate::plan::DemandPlan;
+use crate::time::Month;
+
+/// One line of a sku's cost breakdown (`cost_breakdown.csv`): what the contract manufacturer's
+/// unit price is made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostComponent {
+    /// The sku.
+    pub sku: String,
+    /// The component, for example `material`, `labor`, `overhead`, `packaging`, `value-add`.
+    pub component: String,
+    /// Its amount per unit at the base month.
+    pub amount: f64,
+    /// The index it follows (for example `resin`), if any; unindexed components stay fixed.
+    pub index: Option<String>,
+}
+
+impl CostComponent {
+    /// A cost component; a blank `index` means unindexed.
+    ///
+    /// # Errors
+    /// [`FieldError`] for a blank sku or component, or a negative or non-finite amount.
+    pub fn new(
+        sku: &str,
+        component: &str,
+        amount: f64,
+        index: Option<&str>,
+    ) -> Result<Self, FieldError> {
+        Ok(Self {
+            sku: key("sku", sku)?,
+            component: key("component", component)?,
+            amount: non_negative("amount", amount)?,
+            index: index
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .map(String::from),
+        })
+    }
+}
+
+/// One value of a price index (`indices.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexPoint {
+    /// The index, for example `resin` or `stainless`.
+    pub index: String,
+    /// The month of the value.
+    pub month: Month,
+    /// The value (any unit: only ratios between months are used).
+    pub value: f64,
+}
+
+impl IndexPoint {
+    /// An index value.
+    ///
+    /// # Errors
+    /// [`FieldError`] for a blank index or a value that is not a number above zero.
+    pub fn new(index: &str, month: Month, value: f64) -> Result<Self, FieldError> {
+        Ok(Self {
+            index: key("index", index)?,
+            month,
+            value: positive("value", value)?,
+        })
+    }
+}
+
+/// How index-linked prices are reviewed (`[pricing.review]` in planner.toml).
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `every_months` | 3 | months between reviews once the fixed period is over, 1 or more |
+/// | `fixed_months` | 12 | months from the start month during which prices stay fixed, 0 or more |
+/// | `pass_through` | 1.0 | share of an index's change passed into the component, 0 to 1 |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewPolicy {
+    /// Months between reviews after the fixed period.
+    pub every_months: u32,
+    /// Months of fixed prices from the start month; the first review falls on month
+    /// `fixed_months` (0-based from the start).
+    pub fixed_months: u32,
+    /// Share of the index's change passed through (1.0 = all of it).
+    pub pass_through: f64,
+}
+
+impl Default for ReviewPolicy {
+    fn default() -> Self {
+        Self {
+            every_months: 3,
+            fixed_months: 12,
+            pass_through: 1.0,
+        }
+    }
+}
+
+impl ReviewPolicy {
+    /// Checks the ranges of the table above.
+    ///
+    /// # Errors
+    /// [`FieldError`] naming the key.
+    pub fn check(&self) -> Result<(), FieldError> {
+        if self.every_months == 0 {
+            return Err(FieldError::new(
+                "pricing.review.every_months",
+                "0 is not a number of months of at least 1",
+            ));
+        }
+        let p = non_negative("pricing.review.pass_through", self.pass_through)?;
+        if p > 1.0 {
+            return Err(FieldError::new(
+                "pricing.review.pass_through",
+                format!("{p} is not a share between 0 and 1"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// True when month `offset` (0 = the start month) is a review month: `fixed_months`, then
+    /// every `every_months` after it.
+    pub fn is_review(&self, offset: u32) -> bool {
+        offset >= self.fixed_months && (offset - self.fixed_months) % self.every_months.max(1) == 0
+    }
+
+    /// The review month in force at month `offset`: the latest review at or before it, `None`
+    /// during the fixed period.
+    pub fn review_in_force(&self, offset: u32) -> Option<u32> {
+        let every = self.every_months.max(1);
+        offset
+            .checked_sub(self.fixed_months)
+            .map(|since| self.fixed_months + since / every * every)
+    }
+}
+
+/// The projected unit price of one sku in one month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectedPrice {
+    /// The sku.
+    pub sku: String,
+    /// The month.
+    pub month: Month,
+    /// The unit price in force: the sum of the sku's components as last reviewed.
+    pub unit_price: f64,
+    /// The unit price at the base (the sum of the components' amounts).
+    pub base_unit_price: f64,
+    /// `unit_price − base_unit_price`.
+    pub change_vs_base: f64,
+}
+
+/// An indexed component's series and base value (`None` for an unindexed component).
+type Link<'a> = Option<(&'a [(Month, f64)], f64)>;
+
+impl ProjectedPrice {
+    /// `unit_price / base_unit_price`: the factor by which the reviews moved the price, to apply
+    /// to quoted tier prices (`None` when the base price is 0).
+    pub fn factor(&self) -> Option<f64> {
+        (self.base_unit_price > 0.0).then(|| self.unit_price / self.base_unit_price)
+    }
+}
+
+/// The spend that follows a projected price: one sku and month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectedSpend {
+    /// The sku.
+    pub sku: String,
+    /// The month.
+    pub month: Month,
+    /// The month's point demand.
+    pub quantity: f64,
+    /// The projected unit price.
+    pub unit_price: f64,
+    /// `quantity × unit_price`.
+    pub spend: f64,
+    /// `quantity × (unit_price − base_unit_price)`: what the reviews add to (or save on) the spend.
+    pub change_vs_base: f64,
+}
+
+/// The spend of each sku and month of `demand` at the projected prices: `point demand ×
+/// projected unit price`. Months or skus without a projected price are left out.
+pub fn projected_spend(prices: &[ProjectedPrice], demand: &DemandPlan) -> Vec<ProjectedSpend> {
+    prices
+        .iter()
+        .filter_map(|p| {
+            let plan = demand.skus.iter().find(|s| s.sku == p.sku)?;
+            let t = usize::try_from(demand.start.months_until(p.month)).ok()?;
+            let quantity = plan.forecast.point.get(t).copied()?.max(0.0);
+            Some(ProjectedSpend {
+                sku: p.sku.clone(),
+                month: p.month,
+                quantity,
+                unit_price: p.unit_price,
+                spend: quantity * p.unit_price,
+                change_vs_base: quantity * p.change_vs_base,
+            })
+        })
+        .collect()
+}
+
+/// The value of a sorted index series at `month`: the value of that month or the last one before
+/// it (months after the last value hold it). `None` before the first value.
+fn value_at(series: &[(Month, f64)], month: Month) -> Option<f64> {
+    let n = series.partition_point(|(m, _)| *m <= month);
+    n.checked_sub(1).map(|i| series[i].1)
+}
+
+/// Projects each sku's unit price over `months` months from `start` as its components follow
+/// their indices under a review policy.
+///
+/// # Formula
+/// The base of an index is its value at `start` (or the last value before it). At a review month
+/// `k` (0-based: `fixed_months`, then every `every_months`), an indexed component becomes
+/// `amount × (1 + pass_through × (I(k) / I_base − 1))`, where `I(k)` is the index's value in that
+/// month (or the last value before it: months beyond the last value hold it). Between reviews the
+/// last reviewed price holds; during the fixed period the base price holds. Unindexed components
+/// stay at their amount. The unit price is the sum of the sku's components. Rows are sorted by
+/// sku, then month.
+///
+/// # Example, worked by hand
+/// Sku A: material 6.00 on `resin`, labor 3.00, overhead 1.00 (base price 10.00). Resin: 100 in
+/// 2026-11, 110 in 2027-11, 120 in 2028-02. Policy: fixed 12 months, reviews every 3, 50 %
+/// pass-through. From 2026-11:
+/// - 2026-11 to 2027-10: 10.00 (fixed).
+/// - 2027-11 (review): resin +10 %, material 6 × (1 + 0.5 × 0.10) = 6.30, price 10.30; also
+///   2027-12 and 2028-01.
+/// - 2028-02 (review): resin +20 %, material 6 × 1.10 = 6.60, price 10.60; 2028-05 (review)
+///   keeps 120, so 10.60 onwards.
+///
+/// ```
+/// use planner_core::pricing::{project_prices, CostComponent, IndexPoint, ReviewPolicy};
+///
+/// let c = |component: &str, amount, index: Option<&str>| CostComponent {
+///     sku: "A".into(),
+///     component: component.into(),
+///     amount,
+///     index: index.map(String::from),
+/// };
+/// let components = [c("material", 6.0, Some("resin")), c("labor", 3.0, None), c("overhead", 1.0, None)];
+/// let p = |month: &str, value| IndexPoint { index: "resin".into(), month: month.parse().unwrap(), value };
+/// let indices = [p("2026-11", 100.0), p("2027-11", 110.0), p("2028-02", 120.0)];
+/// let policy = ReviewPolicy { every_months: 3, fixed_months: 12, pass_through: 0.5 };
+/// let prices = project_prices(&components, &indices, &policy, "2026-11".parse()?, 18)?;
+/// assert!((prices[11].unit_price - 10.00).abs() < 1e-12); // 2027-10
+/// assert!((prices[12].unit_price - 10.30).abs() < 1e-12); // 2027-11
+/// assert!((prices[15].unit_price - 10.60).abs() < 1e-12); // 2028-02
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`PricingError::UnknownIndex`] when a component follows an index with no values,
+/// [`PricingError::NoIndexBase`] when an index used has no value at or before `start`,
+/// [`PricingError::BadIndexValue`] for a value that is not above zero.
+pub fn project_prices(
+    components: &[CostComponent],
+    indices: &[IndexPoint],
+    policy: &ReviewPolicy,
+    start: Month,
+    months: usize,
+) -> Result<Vec<ProjectedPrice>, PricingError> {
+    let mut series: BTreeMap<&str, Vec<(Month, f64)>> = BTreeMap::new();
+    for p in indices {
+        if !(p.value.is_finite() && p.value > 0.0) {
+            return Err(PricingError::BadIndexValue {
+                index: p.index.clone(),
+                month: p.month,
+                value: p.value,
+            });
+        }
+        series
+            .entry(p.index.as_str())
+            .or_default()
+            .push((p.month, p.value));
+    }
+    for s in series.values_mut() {
+        // A month given twice keeps its last value.
+        s.sort_by_key(|(m, _)| *m);
+        let mut dedup: Vec<(Month, f64)> = Vec::with_capacity(s.len());
+        for &(m, v) in s.iter() {
+            match dedup.last_mut() {
+                Some(last) if last.0 == m => last.1 = v,
+                _ => dedup.push((m, v)),
+            }
+        }
+        *s = dedup;
+    }
+
+    // Per component: the factor at each review month, relative to the base.
+    let mut by_sku: BTreeMap<&str, Vec<&CostComponent>> = BTreeMap::new();
+    for c in components {
+        by_sku.entry(c.sku.as_str()).or_default().push(c);
+    }
+    let mut out = Vec::with_capacity(by_sku.len() * months);
+    for (sku, comps) in by_sku {
+        // Resolve each component's series and base once.
+        let mut resolved: Vec<(f64, Link<'_>)> = Vec::new();
+        for c in comps {
+            let link = match c.index.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+                None => None,
+                Some(index) => {
+                    let s = series
+                        .get(index)
+                        .ok_or_else(|| PricingError::UnknownIndex {
+                            sku: sku.to_string(),
+                            component: c.component.clone(),
+                            index: index.to_string(),
+                        })?;
+                    let base = value_at(s, start).ok_or_else(|| PricingError::NoIndexBase {
+                        index: index.to_string(),
+                        base: start,
+                    })?;
+                    Some((s.as_slice(), base))
+                }
+            };
+            resolved.push((c.amount, link));
+        }
+        let base_unit_price: f64 = resolved.iter().map(|(a, _)| a).sum();
+        for k in 0..months {
+            let month = start.plus(k as i32);
+            let review = u32::try_from(k)
+                .ok()
+                .and_then(|k| policy.review_in_force(k));
+            let unit_price: f64 = resolved
+                .iter()
+                .map(|&(amount, link)| match (link, review) {
+                    (Some((s, base)), Some(r)) => {
+                        let at = value_at(s, start.plus(r as i32)).unwrap_or(base);
+                        amount * (1.0 + policy.pass_through * (at / base - 1.0))
+                    }
+                    _ => amount,
+                })
+                .sum();
+            out.push(ProjectedPrice {
+                sku: sku.to_string(),
+                month,
+                unit_price,
+                base_unit_price,
+                change_vs_base: unit_price - base_unit_price,
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    fn comp(sku: &str, component: &str, amount: f64, index: Option<&str>) -> CostComponent {
+        CostComponent {
+            sku: sku.into(),
+            component: component.into(),
+            amount,
+            index: index.map(String::from),
+        }
+    }
+
+    fn point(index: &str, month: &str, value: f64) -> IndexPoint {
+        IndexPoint {
+            index: index.into(),
+            month: m(month),
+            value,
+        }
+    }
+
+    #[track_caller]
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-9, "{a} != {b}");
+    }
+
+    #[test]
+    fn review_months_follow_the_policy() {
+        let p = ReviewPolicy::default();
+        let reviews: Vec<u32> = (0..24).filter(|&k| p.is_review(k)).collect();
+        assert_eq!(reviews, vec![12, 15, 18, 21]);
+        assert_eq!(p.review_in_force(11), None);
+        assert_eq!(p.review_in_force(14), Some(12));
+        assert_eq!(p.review_in_force(15), Some(15));
+    }
+
+    #[test]
+    fn hand_worked_pass_through() {
+        // The example of project_prices' docs, with the month before the start as the base.
+        let components = [
+            comp("A", "material", 6.0, Some("resin")),
+            comp("A", "labor", 3.0, None),
+            comp("A", "overhead", 1.0, None),
+        ];
+        let indices = [
+            point("resin", "2026-10", 100.0),
+            point("resin", "2027-11", 110.0),
+            point("resin", "2028-02", 120.0),
+        ];
+        let policy = ReviewPolicy {
+            every_months: 3,
+            fixed_months: 12,
+            pass_through: 0.5,
+        };
+        let prices = project_prices(&components, &indices, &policy, m("2026-11"), 24).unwrap();
+        assert_eq!(prices.len(), 24);
+        let expected = |k: usize| match k {
+            0..=11 => 10.0,
+            12..=14 => 10.3,
+            _ => 10.6,
+        };
+        for (k, p) in prices.iter().enumerate() {
+            assert_eq!(p.month, m("2026-11").plus(k as i32));
+            close(p.unit_price, expected(k));
+            close(p.change_vs_base, expected(k) - 10.0);
+            close(p.base_unit_price, 10.0);
+        }
+    }
+
+    #[test]
+    fn an_index_move_between_reviews_waits_for_the_next_review() {
+        // No fixed period, quarterly reviews, full pass-through: steel +5 % in month 1 shows in
+        // month 3, not before.
+        let components = [comp("B", "steel", 20.0, Some("steel"))];
+        let indices = [
+            point("steel", "2026-01", 200.0),
+            point("steel", "2026-02", 210.0),
+        ];
+        let policy = ReviewPolicy {
+            every_months: 3,
+            fixed_months: 0,
+            pass_through: 1.0,
+        };
+        let prices = project_prices(&components, &indices, &policy, m("2026-01"), 4).unwrap();
+        let got: Vec<f64> = prices.iter().map(|p| p.unit_price).collect();
+        close(got[0], 20.0);
+        close(got[1], 20.0);
+        close(got[2], 20.0);
+        close(got[3], 21.0);
+    }
+
+    #[test]
+    fn errors_name_the_index() {
+        let components = [comp("A", "material", 6.0, Some("resin"))];
+        let err = project_prices(&components, &[], &ReviewPolicy::default(), m("2026-11"), 3);
+        assert!(
+            matches!(err, Err(PricingError::UnknownIndex { ref index, .. }) if index == "resin")
+        );
+        let late = [point("resin", "2027-01", 100.0)];
+        let err = project_prices(
+            &components,
+            &late,
+            &ReviewPolicy::default(),
+            m("2026-11"),
+            3,
+        );
+        assert!(matches!(err, Err(PricingError::NoIndexBase { .. })));
+        let zero = [point("resin", "2026-11", 0.0)];
+        let err = project_prices(
+            &components,
+            &zero,
+            &ReviewPolicy::default(),
+            m("2026-11"),
+            3,
+        );
+        assert!(matches!(err, Err(PricingError::BadIndexValue { .. })));
+    }
+
+    #[test]
+    fn spend_follows_the_projected_price() {
+        use crate::forecast::Forecast;
+        use crate::plan::SkuPlan;
+        let components = [comp("B", "steel", 20.0, Some("steel"))];
+        let indices = [
+            point("steel", "2026-01", 200.0),
+            point("steel", "2026-04", 220.0),
+        ];
+        let policy = ReviewPolicy {
+            every_months: 3,
+            fixed_months: 3,
+            pass_through: 1.0,
+        };
+        let prices = project_prices(&components, &indices, &policy, m("2026-01"), 4).unwrap();
+        close(prices[3].factor().unwrap(), 1.1);
+        let demand = DemandPlan {
+            start: m("2026-01"),
+            horizon: 4,
+            levels: vec![],
+            skus: vec![SkuPlan {
+                sku: "B".into(),
+                model: "plan".into(),
+                forecast: Forecast {
+                    point: vec![100.0; 4],
+                    intervals: vec![],
+                },
+            }],
+        };
+        let spend = projected_spend(&prices, &demand);
+        assert_eq!(spend.len(), 4);
+        close(spend[0].spend, 2_000.0);
+        close(spend[3].spend, 2_200.0);
+        close(spend[3].change_vs_base, 200.0);
+    }
+
+    #[test]
+    fn constructors_validate() {
+        let c = CostComponent::new(" A ", "labor", 3.0, Some("  ")).unwrap();
+        assert_eq!((c.sku.as_str(), c.index), ("A", None));
+        assert_eq!(
+            CostComponent::new("A", "", 3.0, None).unwrap_err().field,
+            "component"
+        );
+        assert_eq!(
+            CostComponent::new("A", "x", -1.0, None).unwrap_err().field,
+            "amount"
+        );
+        assert_eq!(
+            IndexPoint::new("resin", m("2026-01"), 0.0)
+                .unwrap_err()
+                .field,
+            "value"
+        );
+    }
+
+    #[test]
+    fn policy_check_rejects_out_of_range_values() {
+        let bad = ReviewPolicy {
+            pass_through: 1.5,
+            ..ReviewPolicy::default()
+        };
+        assert_eq!(
+            bad.check().unwrap_err().field,
+            "pricing.review.pass_through"
+        );
+    }
+}

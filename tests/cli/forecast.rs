@@ -1,0 +1,118 @@
+//! `planner forecast` through the real binary.
+
+use super::*;
+
+/// Parses forecast.csv into (header, rows of cells).
+fn parse(csv: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or("").split(',').map(String::from).collect();
+    let rows = lines
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn forecast_csv_has_the_contract_columns_and_nested_bounds() {
+    let dir = small_folder();
+    let o = run(dir.path(), &["forecast", "--history", "demand.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (header, rows) = parse(&stdout(&o));
+    assert_eq!(
+        header,
+        ["sku", "month", "forecast", "lo_80", "hi_80", "lo_95", "hi_95", "model"]
+    );
+    assert_eq!(rows.len(), 2 * 12);
+    assert_eq!(rows[0][0], "BTL-1");
+    assert_eq!(rows[0][1], "2026-01");
+    assert_eq!(rows[11][1], "2026-12");
+    for r in &rows {
+        let v: Vec<f64> = r[2..7].iter().map(|c| c.parse().unwrap()).collect();
+        let (f, lo80, hi80, lo95, hi95) = (v[0], v[1], v[2], v[3], v[4]);
+        assert!(0.0 <= lo95 && lo95 <= lo80 && lo80 <= f && f <= hi80 && hi80 <= hi95, "{r:?}");
+        assert!(!r[7].is_empty());
+    }
+}
+
+#[test]
+fn levels_horizon_method_and_start_are_honoured() {
+    let dir = small_folder();
+    let o = run(
+        dir.path(),
+        &[
+            "forecast", "--history", "demand.csv", "--level", "90", "--horizon", "3", "--method",
+            "snaive", "--start", "2025-07",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (header, rows) = parse(&stdout(&o));
+    assert_eq!(header, ["sku", "month", "forecast", "lo_90", "hi_90", "model"]);
+    assert_eq!(rows.len(), 6);
+    // Seasonal naive as of 2025-07: BTL-1 in July 2024 (i = 6) was 100 + 6.
+    assert_eq!(rows[0][..3], ["BTL-1", "2025-07", "106"]);
+    let o = run(dir.path(), &["forecast", "--history", "demand.csv", "--method", "magic"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: --method: unknown method \"magic\": expected one of auto, naive"), "{}", stderr(&o));
+    let o = run(dir.path(), &["forecast", "--history", "demand.csv", "--level", "100"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: --level: level 100 is not a percentage strictly between 0 and 100\n"
+    );
+}
+
+#[test]
+fn events_from_the_folder_move_the_forecast() {
+    let dir = small_folder();
+    let plain = run(dir.path(), &["forecast", "--history", "demand.csv", "--method", "naive"]);
+    let with = run(dir.path(), &["forecast", "--data", ".", "--method", "naive"]);
+    assert_eq!(with.status.code(), Some(0), "{}", stderr(&with));
+    let (_, a) = parse(&stdout(&plain));
+    let (_, b) = parse(&stdout(&with));
+    // events.csv: BTL-1 2026-02 multiplier 1.3; naive forecast = last value (2025-12: 150 + 23).
+    assert_eq!(a[1][..3], ["BTL-1", "2026-02", "173"]);
+    assert_eq!(b[1][..3], ["BTL-1", "2026-02", "224.9"]);
+    assert_eq!(b[1][7], "Naive + multiplier");
+    assert_eq!(a[2], b[2]);
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = small_folder();
+    let one = run(dir.path(), &["--threads", "1", "forecast", "--history", "demand.csv"]);
+    let two = run(dir.path(), &["--threads", "2", "forecast", "--history", "demand.csv"]);
+    assert_eq!(one.status.code(), Some(0));
+    assert_eq!(stdout(&one), stdout(&two));
+}
+
+#[test]
+fn out_is_written_atomically_and_never_over_an_input() {
+    let dir = small_folder();
+    let before = std::fs::read_to_string(dir.path().join("demand.csv")).unwrap();
+    let o = run(dir.path(), &["forecast", "--history", "demand.csv", "--out", "demand.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: demand.csv: is an input file; refusing to write an output over it (choose another --out)\n"
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("demand.csv")).unwrap(), before);
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--out", "out/forecast.csv", "--backtest", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fc = std::fs::read_to_string(dir.path().join("out/forecast.csv")).unwrap();
+    assert_eq!(fc.lines().count(), 1 + 24);
+    let bt = std::fs::read_to_string(dir.path().join("out/backtest.csv")).unwrap();
+    let lines: Vec<&str> = bt.lines().collect();
+    assert!(lines[0].starts_with("sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,coverage_95"), "{}", lines[0]);
+    assert_eq!(lines.len(), 1 + 2 + 1, "{bt}");
+    assert!(lines[3].starts_with("(all),auto,"), "{bt}");
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}

@@ -1,0 +1,19 @@
+//! `planner plan` through the real binary, on the demo folder.
+
+use super::*;
+
+#[test]
+fn plan_with_no_arguments_runs_on_the_demo_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &["plan", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fc = std::fs::read_to_string(dir.path().join("out/forecast.csv")).unwrap();
+    assert!(fc.starts_with("sku,month,forecast,lo_80,hi_80,lo_95,hi_95,model\n"));
+}
+
+#[test]
+fn the_demo_folder_validates_cleanly() {
+    let o = run(&demo(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
