@@ -63,11 +63,6 @@ def month_str(i: int) -> str:
     return f"{i // 12:04d}-{i % 12 + 1:02d}"
 
 
-def month_idx(s: str) -> int:
-    y, m = s.split("-")
-    return int(y) * 12 + int(m) - 1
-
-
 def num(x: float, nd: int = 4) -> str:
     """Shortest fixed-point rendering (deterministic; no exponent)."""
     if isinstance(x, int):
@@ -158,7 +153,6 @@ class Catalog:
         self.events: list[tuple] = []  # (sku, month idx, kind, value, note)
         self.materials: dict[str, dict] = {}  # name -> facts; insertion order = file order
         self.sub_bom: dict[str, list] = {}  # sub-assembly -> [(material, qty)]
-        self.toml_comment = ""
 
 
 def expected(s: Sku, t: int, ev: dict | None = None) -> float:
@@ -564,7 +558,7 @@ def build_scaled(rng: random.Random, n_skus: int, n_lines: int, n_mat: int) -> C
             g_i += 1
             st = STATIONS[t]
             middle = st[1:-1]
-            k = rng.randint(max(1, 3 - 2), min(len(middle), 4))
+            k = rng.randint(1, min(len(middle), 4))  # 3 to 6 stations
             chosen = sorted(rng.sample(range(len(middle)), k))
             tmpl = [st[0]] + [middle[i] for i in chosen] + [st[-1]]
             tmpl = [(name, rng.uniform(lo, hi), 2 if name in ("pack", "label-pack") else 1)

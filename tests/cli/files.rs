@@ -24,7 +24,11 @@ fn the_small_folder_is_valid() {
 #[test]
 fn a_non_numeric_quantity_names_file_line_and_column() {
     let dir = small_folder();
-    put(dir.path(), "demand.csv", "sku,month,quantity\nA,2026-01,5\nA,2026-02,12x\n");
+    put(
+        dir.path(),
+        "demand.csv",
+        "sku,month,quantity\nA,2026-01,5\nA,2026-02,12x\n",
+    );
     let (code, err) = first_error(dir.path());
     assert_eq!(code, 1);
     assert_eq!(
@@ -129,7 +133,10 @@ fn unknown_columns_warn_and_headers_match_loosely() {
     );
     let o = run(dir.path(), &["validate", "--data", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stderr(&o), "warning: products.csv: unknown column colour is ignored\n");
+    assert_eq!(
+        stderr(&o),
+        "warning: products.csv: unknown column colour is ignored\n"
+    );
 }
 
 #[test]
@@ -155,18 +162,33 @@ fn transactional_demand_is_summed_into_months() {
     );
     let o = run(
         dir.path(),
-        &["forecast", "--history", "demand.csv", "--method", "naive", "--horizon", "1"],
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--method",
+            "naive",
+            "--horizon",
+            "1",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // January 12, February 0, March 4: the naive forecast for April is 4.
     let out = stdout(&o);
-    assert!(out.starts_with("sku,month,forecast,lo_80,hi_80,lo_95,hi_95,model\nA,2026-04,4,"), "{out}");
+    assert!(
+        out.starts_with("sku,month,forecast,lo_80,hi_80,lo_95,hi_95,model\nA,2026-04,4,"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_bad_setting_names_its_line() {
     let dir = small_folder();
-    put(dir.path(), "planner.toml", "start = \"2026-01\"\nhorizon = 40\n");
+    put(
+        dir.path(),
+        "planner.toml",
+        "start = \"2026-01\"\nhorizon = 40\n",
+    );
     let (code, err) = first_error(dir.path());
     assert_eq!(code, 1);
     assert_eq!(
@@ -176,7 +198,10 @@ fn a_bad_setting_names_its_line() {
     put(dir.path(), "planner.toml", "horizn = 12\n");
     let (code, err) = first_error(dir.path());
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: planner.toml:1: unknown field `horizn`"), "{err}");
+    assert!(
+        err.starts_with("error: planner.toml:1: unknown field `horizn`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -201,7 +226,11 @@ fn a_missing_demand_file_and_a_missing_folder_are_clear() {
 #[test]
 fn other_commands_stop_at_the_first_error() {
     let dir = small_folder();
-    put(dir.path(), "demand.csv", "sku,month,quantity\nA,2026-01,x\nA,2026-02,y\n");
+    put(
+        dir.path(),
+        "demand.csv",
+        "sku,month,quantity\nA,2026-01,x\nA,2026-02,y\n",
+    );
     let o = run(dir.path(), &["plan", "--data", ".", "--out", "out"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -214,7 +243,10 @@ fn other_commands_stop_at_the_first_error() {
 #[test]
 fn usage_errors_exit_with_2() {
     let dir = small_folder();
-    let o = run(dir.path(), &["forecast", "--horizon", "x", "--history", "demand.csv"]);
+    let o = run(
+        dir.path(),
+        &["forecast", "--horizon", "x", "--history", "demand.csv"],
+    );
     assert_eq!(o.status.code(), Some(2));
     let o = run(dir.path(), &["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));

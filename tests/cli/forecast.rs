@@ -5,7 +5,12 @@ use super::*;
 /// Parses forecast.csv into (header, rows of cells).
 fn parse(csv: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut lines = csv.lines();
-    let header = lines.next().unwrap_or("").split(',').map(String::from).collect();
+    let header = lines
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(String::from)
+        .collect();
     let rows = lines
         .map(|l| l.split(',').map(String::from).collect())
         .collect();
@@ -29,7 +34,10 @@ fn forecast_csv_has_the_contract_columns_and_nested_bounds() {
     for r in &rows {
         let v: Vec<f64> = r[2..7].iter().map(|c| c.parse().unwrap()).collect();
         let (f, lo80, hi80, lo95, hi95) = (v[0], v[1], v[2], v[3], v[4]);
-        assert!(0.0 <= lo95 && lo95 <= lo80 && lo80 <= f && f <= hi80 && hi80 <= hi95, "{r:?}");
+        assert!(
+            0.0 <= lo95 && lo95 <= lo80 && lo80 <= f && f <= hi80 && hi80 <= hi95,
+            "{r:?}"
+        );
         assert!(!r[7].is_empty());
     }
 }
@@ -40,20 +48,43 @@ fn levels_horizon_method_and_start_are_honoured() {
     let o = run(
         dir.path(),
         &[
-            "forecast", "--history", "demand.csv", "--level", "90", "--horizon", "3", "--method",
-            "snaive", "--start", "2025-07",
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--level",
+            "90",
+            "--horizon",
+            "3",
+            "--method",
+            "snaive",
+            "--start",
+            "2025-07",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let (header, rows) = parse(&stdout(&o));
-    assert_eq!(header, ["sku", "month", "forecast", "lo_90", "hi_90", "model"]);
+    assert_eq!(
+        header,
+        ["sku", "month", "forecast", "lo_90", "hi_90", "model"]
+    );
     assert_eq!(rows.len(), 6);
     // Seasonal naive as of 2025-07: BTL-1 in July 2024 (i = 6) was 100 + 6.
     assert_eq!(rows[0][..3], ["BTL-1", "2025-07", "106"]);
-    let o = run(dir.path(), &["forecast", "--history", "demand.csv", "--method", "magic"]);
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--method", "magic"],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).starts_with("error: --method: unknown method \"magic\": expected one of auto, naive"), "{}", stderr(&o));
-    let o = run(dir.path(), &["forecast", "--history", "demand.csv", "--level", "100"]);
+    assert!(
+        stderr(&o)
+            .starts_with("error: --method: unknown method \"magic\": expected one of auto, naive"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--level", "100"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
@@ -64,8 +95,14 @@ fn levels_horizon_method_and_start_are_honoured() {
 #[test]
 fn events_from_the_folder_move_the_forecast() {
     let dir = small_folder();
-    let plain = run(dir.path(), &["forecast", "--history", "demand.csv", "--method", "naive"]);
-    let with = run(dir.path(), &["forecast", "--data", ".", "--method", "naive"]);
+    let plain = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--method", "naive"],
+    );
+    let with = run(
+        dir.path(),
+        &["forecast", "--data", ".", "--method", "naive"],
+    );
     assert_eq!(with.status.code(), Some(0), "{}", stderr(&with));
     let (_, a) = parse(&stdout(&plain));
     let (_, b) = parse(&stdout(&with));
@@ -79,8 +116,14 @@ fn events_from_the_folder_move_the_forecast() {
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     let dir = small_folder();
-    let one = run(dir.path(), &["--threads", "1", "forecast", "--history", "demand.csv"]);
-    let two = run(dir.path(), &["--threads", "2", "forecast", "--history", "demand.csv"]);
+    let one = run(
+        dir.path(),
+        &["--threads", "1", "forecast", "--history", "demand.csv"],
+    );
+    let two = run(
+        dir.path(),
+        &["--threads", "2", "forecast", "--history", "demand.csv"],
+    );
     assert_eq!(one.status.code(), Some(0));
     assert_eq!(stdout(&one), stdout(&two));
 }
@@ -89,23 +132,43 @@ fn results_do_not_depend_on_the_thread_count() {
 fn out_is_written_atomically_and_never_over_an_input() {
     let dir = small_folder();
     let before = std::fs::read_to_string(dir.path().join("demand.csv")).unwrap();
-    let o = run(dir.path(), &["forecast", "--history", "demand.csv", "--out", "demand.csv"]);
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--out", "demand.csv"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
         "error: demand.csv: is an input file; refusing to write an output over it (choose another --out)\n"
     );
-    assert_eq!(std::fs::read_to_string(dir.path().join("demand.csv")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("demand.csv")).unwrap(),
+        before
+    );
     let o = run(
         dir.path(),
-        &["forecast", "--history", "demand.csv", "--out", "out/forecast.csv", "--backtest", "--quiet"],
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--out",
+            "out/forecast.csv",
+            "--backtest",
+            "--quiet",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let fc = std::fs::read_to_string(dir.path().join("out/forecast.csv")).unwrap();
     assert_eq!(fc.lines().count(), 1 + 24);
     let bt = std::fs::read_to_string(dir.path().join("out/backtest.csv")).unwrap();
     let lines: Vec<&str> = bt.lines().collect();
-    assert!(lines[0].starts_with("sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,coverage_95"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with(
+            "sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,coverage_95"
+        ),
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines.len(), 1 + 2 + 1, "{bt}");
     assert!(lines[3].starts_with("(all),auto,"), "{bt}");
     // No temporary file is left behind.

@@ -13,6 +13,9 @@ use crate::settings::Settings;
 use crate::time::Month;
 use crate::Error;
 
+/// One sku's forecast: sku, model, demand pattern (none without history), forecast.
+type SkuResult = (String, String, Option<DemandPattern>, Forecast);
+
 /// The demand plan of every sku, and what the planner should know about how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForecastRun {
@@ -66,7 +69,7 @@ pub fn forecast_all(
             .into())
         }
     };
-    let results: Vec<Result<(String, String, Option<DemandPattern>, Forecast), Error>> = history
+    let results: Vec<Result<SkuResult, Error>> = history
         .series()
         .par_iter()
         .map(|s| {

@@ -110,8 +110,16 @@ mod tests {
             forecast: Forecast {
                 point: vec![100.0],
                 intervals: vec![
-                    Interval { level: l80, lo: vec![87.184], hi: vec![112.816] },
-                    Interval { level: l95, lo: vec![80.4], hi: vec![119.6] },
+                    Interval {
+                        level: l80,
+                        lo: vec![87.184],
+                        hi: vec![112.816],
+                    },
+                    Interval {
+                        level: l95,
+                        lo: vec![80.4],
+                        hi: vec![119.6],
+                    },
                 ],
             },
         };

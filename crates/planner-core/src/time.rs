@@ -100,9 +100,7 @@ impl Month {
     /// Days of this month whose weekday index (Monday = 0) is below `days_per_week`: 5 counts
     /// Monday to Friday, 6 adds Saturday, 7 every day.
     pub fn weekdays_within(self, days_per_week: u8) -> u32 {
-        self.dates()
-            .filter(|d| d.weekday() < days_per_week)
-            .count() as u32
+        self.dates().filter(|d| d.weekday() < days_per_week).count() as u32
     }
 }
 
@@ -299,7 +297,15 @@ mod tests {
     #[test]
     fn month_parsing_rejects_what_is_not_a_month() {
         assert_eq!(month(" 2026-1 ").to_string(), "2026-01");
-        for bad in ["2026-13", "2026-00", "26-11", "2026/11", "2026-1a", "", "2026-11-01"] {
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "26-11",
+            "2026/11",
+            "2026-1a",
+            "",
+            "2026-11-01",
+        ] {
             assert!(bad.parse::<Month>().is_err(), "{bad:?} parsed");
         }
     }

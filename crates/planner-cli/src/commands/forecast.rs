@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use planner_core::forecast::{backtest, Level, Method};
 use planner_core::time::Month;
-use planner_core::{forecast_all, DemandPlan, Settings};
+use planner_core::{forecast_all, Settings};
 use rayon::prelude::*;
 
 use super::Context;
 use crate::cli::ForecastArgs;
 use crate::load;
-use crate::write::{num, opt_num, Guard};
+use crate::write::{num, opt_num, tables, Guard};
 
 /// Runs `planner forecast`.
 pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
@@ -49,10 +49,11 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     let bar = ctx.progress(history.len(), "forecasting");
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
-    let (header, rows) = forecast_table(&run.plan);
+    let table = tables::forecast(&run.plan);
+    let (header, rows) = (&table.header, &table.rows);
     match &args.out {
         Some(out) => {
-            guard.csv(out, &header, &rows)?;
+            guard.csv(out, header, rows)?;
             ctx.say(format!(
                 "forecast: {} skus x {} months from {} -> {}",
                 run.plan.skus.len(),
@@ -64,8 +65,8 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
         None => {
             let stdout = std::io::stdout();
             let mut w = csv::Writer::from_writer(stdout.lock());
-            w.write_record(&header)?;
-            for r in &rows {
+            w.write_record(header)?;
+            for r in rows {
                 w.write_record(r)?;
             }
             w.flush()?;
@@ -130,29 +131,6 @@ fn sibling(out: &Path, name: &str) -> PathBuf {
         .map_or_else(|| PathBuf::from(name), |d| d.join(name))
 }
 
-/// The rows of forecast.csv: `sku, month, forecast, lo_L, hi_L..., model`.
-pub fn forecast_table(plan: &DemandPlan) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header = vec!["sku".to_string(), "month".into(), "forecast".into()];
-    for l in &plan.levels {
-        header.push(format!("lo_{}", l.label()));
-        header.push(format!("hi_{}", l.label()));
-    }
-    header.push("model".into());
-    let mut rows = Vec::with_capacity(plan.skus.len() * plan.horizon);
-    for s in &plan.skus {
-        for (t, month) in plan.months().enumerate() {
-            let mut r = vec![s.sku.clone(), month.to_string(), num(s.forecast.point[t], 2)];
-            for l in &plan.levels {
-                r.push(opt_num(s.lo(*l, t), 2));
-                r.push(opt_num(s.hi(*l, t), 2));
-            }
-            r.push(s.model.clone());
-            rows.push(r);
-        }
-    }
-    (header, rows)
-}
-
 /// Rolling-origin accuracy per sku and overall (`backtest.csv`).
 fn backtest_table(
     history: &planner_core::demand::DemandHistory,
@@ -177,18 +155,28 @@ fn backtest_table(
     let results: Vec<_> = history
         .series()
         .par_iter()
-        .map(|s| (s, backtest(&s.quantities, method, h, origins, &levels, season)))
+        .map(|s| {
+            (
+                s,
+                backtest(&s.quantities, method, h, origins, &levels, season),
+            )
+        })
         .collect();
     let mut rows = Vec::new();
     // Pooled totals: absolute errors, squared errors, actuals, forecast minus actual.
-    let (mut sae, mut sse, mut sa, mut sbias, mut n, mut bench_ae) = (0.0, 0.0, 0.0, 0.0, 0usize, 0.0);
+    let (mut sae, mut sse, mut sa, mut sbias, mut n, mut bench_ae) =
+        (0.0, 0.0, 0.0, 0.0, 0usize, 0.0);
     for (s, r) in results {
         let Ok(b) = r else {
             rows.push(vec![s.sku.clone(), "too short to backtest".into()]);
             continue;
         };
         let a = &b.accuracy;
-        let model = b.origins.last().map(|o| o.model.clone()).unwrap_or_default();
+        let model = b
+            .origins
+            .last()
+            .map(|o| o.model.clone())
+            .unwrap_or_default();
         let mut row = vec![
             s.sku.clone(),
             model,
@@ -229,12 +217,20 @@ fn backtest_table(
             String::new(),
             String::new(),
             String::new(),
-            if sa > 0.0 { num(sae / sa, 4) } else { String::new() },
+            if sa > 0.0 {
+                num(sae / sa, 4)
+            } else {
+                String::new()
+            },
             num(sbias / nf, 3),
         ];
         total.resize(header.len() - 2, String::new());
         total.push(num(bench_ae / nf, 3));
-        total.push(if bench_ae > 0.0 { num(1.0 - sae / bench_ae, 3) } else { String::new() });
+        total.push(if bench_ae > 0.0 {
+            num(1.0 - sae / bench_ae, 3)
+        } else {
+            String::new()
+        });
         rows.push(total);
     }
     let _ = std::io::stderr().flush();

@@ -77,6 +77,27 @@ pub fn demand_plan(
     }
 }
 
+/// Writes a table to `out`, or to standard output when no file is given.
+pub fn emit(
+    guard: &crate::write::Guard,
+    out: Option<&Path>,
+    table: &crate::write::tables::Table,
+) -> anyhow::Result<()> {
+    match out {
+        Some(path) => guard.table(path, table),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = csv::Writer::from_writer(stdout.lock());
+            w.write_record(&table.header)?;
+            for r in &table.rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+            Ok(())
+        }
+    }
+}
+
 /// Fails clearly for a part of the product that is not built yet.
 pub fn not_yet(what: &str, issue: u32) -> anyhow::Result<()> {
     anyhow::bail!(

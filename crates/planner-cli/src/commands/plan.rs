@@ -23,9 +23,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let folder = load::folder_or_first_error(&dir)?;
     let guard = Guard::new(&folder.inputs);
     let run = super::forecast_folder(&folder, ctx)?;
-    let (header, rows) = super::forecast::forecast_table(&run.plan);
     let out = &args.out;
-    guard.csv(&out.join("forecast.csv"), &header, &rows)?;
+    guard.table(
+        &out.join("forecast.csv"),
+        &crate::write::tables::forecast(&run.plan),
+    )?;
     ctx.say(format!(
         "plan: {} -> {}: forecast.csv ({} skus x {} months from {})",
         dir.display(),

@@ -1,11 +1,66 @@
-//! `planner price`.
+//! `planner price`: what the planned volume buys at the contract manufacturer's price tiers.
+
+use planner_core::pricing;
 
 use super::Context;
 use crate::cli::PriceArgs;
 use crate::load;
+use crate::write::{num, tables, Guard};
 
 /// Runs `planner price`.
-pub fn run(args: &PriceArgs, _ctx: &Context) -> anyhow::Result<()> {
-    let _folder = load::folder_or_first_error(&args.input.data)?;
-    super::not_yet("`planner price`", 6)
+pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
+    let folder = load::folder_or_first_error(&args.input.data)?;
+    folder.require("price_tiers.csv", "price")?;
+    let mut guard = Guard::new(&folder.inputs);
+    if let Some(d) = &args.input.demand {
+        guard.protect(d);
+    }
+    let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
+    let plan = pricing::price(&folder.tiers, &demand, &folder.settings.pricing)?;
+    let table = tables::pricing(&plan, &demand.levels);
+    super::emit(&guard, args.out.as_deref(), &table)?;
+    summarize(&plan, ctx);
+    Ok(())
+}
+
+/// The terminal summary: spend, tier breaks within reach, skus without tiers.
+pub fn summarize(plan: &pricing::PricingPlan, ctx: &Context) {
+    let spend: f64 = plan.rows.iter().map(|r| r.spend).sum();
+    ctx.say(format!(
+        "pricing: {} rows, total spend {}",
+        plan.rows.len(),
+        num(spend, 0)
+    ));
+    let mut reach: Vec<_> = plan
+        .rows
+        .iter()
+        .filter(|r| r.pull_forward_pays == Some(true))
+        .collect();
+    reach.sort_by(|a, b| b.saving_total.total_cmp(&a.saving_total));
+    for r in reach.iter().take(5) {
+        ctx.say(format!(
+            "  tier within reach: {} {}: {} more units reach {} at {} (saves {}, pays for its holding cost)",
+            r.sku,
+            r.period,
+            num(r.units_to_next_tier.unwrap_or(0.0), 0),
+            num(r.next_tier_min_qty.unwrap_or(0.0), 0),
+            num(r.next_tier_unit_price.unwrap_or(0.0), 4),
+            num(r.saving_total, 0)
+        ));
+    }
+    for r in plan.rows.iter().filter(|r| r.straddles_break).take(5) {
+        ctx.say(format!(
+            "  range straddles a tier break: {} {} (volume {})",
+            r.sku,
+            r.period,
+            num(r.volume, 0)
+        ));
+    }
+    if !plan.skus_without_tiers.is_empty() {
+        ctx.say(format!(
+            "  note: {} skus have demand but no price tiers: {}",
+            plan.skus_without_tiers.len(),
+            plan.skus_without_tiers.join(", ")
+        ));
+    }
 }

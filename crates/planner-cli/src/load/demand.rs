@@ -85,7 +85,10 @@ fn read(
         .with_infer_schema_length(Some(0))
         .finish()
         .map_err(|e| polars_error(name, e))?;
-    let schema = lf.clone().collect_schema().map_err(|e| polars_error(name, e))?;
+    let schema = lf
+        .clone()
+        .collect_schema()
+        .map_err(|e| polars_error(name, e))?;
     let actual = |wanted: &str| -> PlSmallStr {
         schema
             .iter_names()
@@ -130,7 +133,9 @@ fn read(
                 LoadError::cell(name, line, "sku", "is empty")
             } else {
                 match (&raws[i], qs[i]) {
-                    (None, _) => LoadError::cell(name, line, "quantity", "is empty: expected a number"),
+                    (None, _) => {
+                        LoadError::cell(name, line, "quantity", "is empty: expected a number")
+                    }
                     (Some(raw), None) => {
                         LoadError::cell(name, line, "quantity", format!("{raw:?} is not a number"))
                     }
@@ -172,13 +177,22 @@ fn read(
                 name,
                 line,
                 key_column,
-                format!("is empty: expected a {}", if by_date { "date YYYY-MM-DD" } else { "month YYYY-MM" }),
+                format!(
+                    "is empty: expected a {}",
+                    if by_date {
+                        "date YYYY-MM-DD"
+                    } else {
+                        "month YYYY-MM"
+                    }
+                ),
             ));
             errors += 1;
             continue;
         };
         let parsed = if by_date {
-            key.parse::<Date>().map(Date::month).map_err(|e| e.to_string())
+            key.parse::<Date>()
+                .map(Date::month)
+                .map_err(|e| e.to_string())
         } else {
             key.parse::<Month>().map_err(|e| e.to_string())
         };
@@ -196,7 +210,10 @@ fn read(
         return Ok(None);
     }
     if base.height() == 0 {
-        return Err(LoadError::file(name, "has no rows: expected demand history"));
+        return Err(LoadError::file(
+            name,
+            "has no rows: expected demand history",
+        ));
     }
 
     let sums = base
@@ -222,10 +239,16 @@ fn read(
 fn first_line(path: &Path, name: &str) -> Result<Vec<String>, LoadError> {
     let file = std::fs::File::open(path)
         .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(file);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(file);
     match reader.records().next() {
         Some(Ok(r)) => Ok(r.iter().map(str::to_string).collect()),
-        Some(Err(e)) => Err(LoadError::line(name, 1, format!("cannot read the header row: {e}"))),
+        Some(Err(e)) => Err(LoadError::line(
+            name,
+            1,
+            format!("cannot read the header row: {e}"),
+        )),
         None => Err(LoadError::line(name, 1, "is empty: expected a header row")),
     }
 }

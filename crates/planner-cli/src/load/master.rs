@@ -66,15 +66,22 @@ fn no_duplicates<T>(
 /// `products.csv`.
 pub fn products(path: &Path, problems: &mut Problems) -> Vec<(usize, Product)> {
     let name = "products.csv";
-    let items = rows(path, name, &["sku", "family"], &["name", "unit"], problems, |r| {
-        Product::new(
-            &r.text("sku")?,
-            &r.text("family")?,
-            r.opt_text("name"),
-            r.opt_text("unit"),
-        )
-        .map_err(|e| r.field_error(e))
-    });
+    let items = rows(
+        path,
+        name,
+        &["sku", "family"],
+        &["name", "unit"],
+        problems,
+        |r| {
+            Product::new(
+                &r.text("sku")?,
+                &r.text("family")?,
+                r.opt_text("name"),
+                r.opt_text("unit"),
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    );
     no_duplicates(name, "sku", &items, |p| p.sku.clone(), problems);
     items
 }
@@ -85,7 +92,13 @@ pub fn lines(path: &Path, problems: &mut Problems) -> Vec<(usize, Line)> {
     let items = rows(
         path,
         name,
-        &["line", "shifts_per_day", "hours_per_shift", "days_per_week", "oee"],
+        &[
+            "line",
+            "shifts_per_day",
+            "hours_per_shift",
+            "days_per_week",
+            "oee",
+        ],
         &["operators_per_shift"],
         problems,
         |r| {
@@ -194,7 +207,14 @@ pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)>
     let items = rows(
         path,
         name,
-        &["material", "lead_time_days", "moq", "order_multiple", "unit_cost", "on_hand"],
+        &[
+            "material",
+            "lead_time_days",
+            "moq",
+            "order_multiple",
+            "unit_cost",
+            "on_hand",
+        ],
         &["on_order", "on_order_month", "safety_stock"],
         problems,
         |r| {

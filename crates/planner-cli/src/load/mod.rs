@@ -115,7 +115,10 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
     } else {
         p.error(LoadError::file(
             "demand.csv",
-            format!("is missing from {}: every command needs the demand history", dir.display()),
+            format!(
+                "is missing from {}: every command needs the demand history",
+                dir.display()
+            ),
         ));
         None
     };
@@ -148,7 +151,14 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
         let cal_lines = calendar
             .iter()
             .filter_map(|(n, c)| c.line.clone().map(|l| (*n, l)));
-        master::check_known("calendar.csv", "line", cal_lines, &known, "lines.csv", &mut p);
+        master::check_known(
+            "calendar.csv",
+            "line",
+            cal_lines,
+            &known,
+            "lines.csv",
+            &mut p,
+        );
     }
     if !bom_lines.is_empty() && materials_ok {
         // A component must be a material; a parent is a sku or a material (a sub-assembly).
@@ -262,8 +272,10 @@ pub fn settings_file(path: &Path) -> anyhow::Result<Settings> {
 
 /// The name of a file as messages show it.
 pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 #[allow(clippy::print_stderr)]

@@ -58,7 +58,13 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
 pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
     let name = super::file_name(path);
     let mut problems = Problems::default();
-    let probe = Table::read(path, &name, &["sku", "month"], &[], &mut Problems::default())?;
+    let probe = Table::read(
+        path,
+        &name,
+        &["sku", "month"],
+        &[],
+        &mut Problems::default(),
+    )?;
     let is_forecast = probe.has("forecast");
     let mut levels: Vec<Level> = Vec::new();
     if is_forecast {
@@ -69,9 +75,14 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
             let h = super::table::normalize_header(h);
             if let Some(l) = h.strip_prefix("lo_") {
                 let level: f64 = l.parse().map_err(|_| {
-                    LoadError::line(&name, 1, format!("column {h}: expected lo_ followed by a level such as 80"))
+                    LoadError::line(
+                        &name,
+                        1,
+                        format!("column {h}: expected lo_ followed by a level such as 80"),
+                    )
                 })?;
-                let level = Level::new(level).map_err(|e| LoadError::line(&name, 1, format!("column {h}: {e}")))?;
+                let level = Level::new(level)
+                    .map_err(|e| LoadError::line(&name, 1, format!("column {h}: {e}")))?;
                 levels.push(level);
             }
         }
@@ -97,7 +108,12 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
         let month: Month = row.parsed("month")?;
         let point = row.number(value_column)?;
         if point < 0.0 {
-            return Err(row.error(value_column, format!("{point} is not a non-negative number")).into());
+            return Err(row
+                .error(
+                    value_column,
+                    format!("{point} is not a non-negative number"),
+                )
+                .into());
         }
         let mut bounds = Vec::new();
         for (lo, hi) in &bound_names {
@@ -105,15 +121,22 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
             let h = row.number(hi)?;
             if !(0.0 <= l && l <= point && point <= h) {
                 return Err(row
-                    .error(lo, format!("bounds {l} to {h} do not hold the point forecast {point}"))
+                    .error(
+                        lo,
+                        format!("bounds {l} to {h} do not hold the point forecast {point}"),
+                    )
                     .into());
             }
             bounds.push((l, h));
         }
         let model = row.opt_text("model").unwrap_or_else(|| "plan".to_string());
-        let entry = by_sku.entry(sku).or_insert_with(|| (model, BTreeMap::new()));
+        let entry = by_sku
+            .entry(sku)
+            .or_insert_with(|| (model, BTreeMap::new()));
         if entry.1.insert(month, (point, bounds)).is_some() {
-            return Err(row.error("month", format!("{month} appears twice for this sku")).into());
+            return Err(row
+                .error("month", format!("{month} appears twice for this sku"))
+                .into());
         }
     }
     let start = by_sku.values().flat_map(|(_, m)| m.keys()).min().copied();
@@ -128,7 +151,11 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
             let mut point = vec![0.0; horizon];
             let mut intervals: Vec<Interval> = levels
                 .iter()
-                .map(|&level| Interval { level, lo: vec![0.0; horizon], hi: vec![0.0; horizon] })
+                .map(|&level| Interval {
+                    level,
+                    lo: vec![0.0; horizon],
+                    hi: vec![0.0; horizon],
+                })
                 .collect();
             for (m, (p, bounds)) in months {
                 let t = start.months_until(m) as usize;
@@ -138,8 +165,17 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
                     intervals[i].hi[t] = h;
                 }
             }
-            SkuPlan { sku, model, forecast: Forecast { point, intervals } }
+            SkuPlan {
+                sku,
+                model,
+                forecast: Forecast { point, intervals },
+            }
         })
         .collect();
-    Ok(DemandPlan { start, horizon, levels, skus })
+    Ok(DemandPlan {
+        start,
+        horizon,
+        levels,
+        skus,
+    })
 }

@@ -11,7 +11,9 @@ use super::error::{LoadError, Problems};
 
 /// Normalises a header name: no BOM, trimmed, lower case.
 pub fn normalize_header(name: &str) -> String {
-    name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// A CSV file read whole, with its columns located.
@@ -43,7 +45,11 @@ impl Table {
         let bytes = std::fs::read(path)
             .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
             LoadError::line(name, line, "is not UTF-8 text (save the file as CSV UTF-8)")
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -64,7 +70,11 @@ impl Table {
                 continue;
             }
             if columns.insert(h.clone(), i).is_some() {
-                return Err(LoadError::line(name, 1, format!("column {h} appears twice")));
+                return Err(LoadError::line(
+                    name,
+                    1,
+                    format!("column {h} appears twice"),
+                ));
             }
         }
         let missing: Vec<&str> = required
@@ -162,9 +172,9 @@ impl Row<'_> {
     /// A required number.
     pub fn number(&self, column: &str) -> Result<f64, LoadError> {
         match self.raw(column) {
-            Some(v) if !v.is_empty() => parse_number(v).ok_or_else(|| {
-                self.error(column, format!("{v:?} is not a number"))
-            }),
+            Some(v) if !v.is_empty() => {
+                parse_number(v).ok_or_else(|| self.error(column, format!("{v:?} is not a number")))
+            }
             _ => Err(self.error(column, "is empty: expected a number")),
         }
     }
@@ -186,7 +196,8 @@ impl Row<'_> {
         T::Err: std::fmt::Display,
     {
         let v = self.text(column)?;
-        v.parse().map_err(|e: T::Err| self.error(column, e.to_string()))
+        v.parse()
+            .map_err(|e: T::Err| self.error(column, e.to_string()))
     }
 
     /// An optional value parsed with `FromStr`.
@@ -196,7 +207,10 @@ impl Row<'_> {
         T::Err: std::fmt::Display,
     {
         self.opt_text(column)
-            .map(|v| v.parse().map_err(|e: T::Err| self.error(column, e.to_string())))
+            .map(|v| {
+                v.parse()
+                    .map_err(|e: T::Err| self.error(column, e.to_string()))
+            })
             .transpose()
     }
 }

@@ -1,6 +1,8 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
 //! an input file.
 
+pub mod tables;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -65,6 +67,11 @@ impl Guard {
         Ok(())
     }
 
+    /// Writes a table as CSV, atomically.
+    pub fn table(&self, path: &Path, table: &tables::Table) -> anyhow::Result<()> {
+        self.csv(path, &table.header, &table.rows)
+    }
+
     /// Writes a CSV file atomically from a header and rows of cells.
     pub fn csv(&self, path: &Path, header: &[String], rows: &[Vec<String>]) -> anyhow::Result<()> {
         self.write(path, |w| {
@@ -126,9 +133,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("is an input file"), "{err}");
-        assert_eq!(std::fs::read_to_string(&input).unwrap(), "sku,month,quantity\n");
+        assert_eq!(
+            std::fs::read_to_string(&input).unwrap(),
+            "sku,month,quantity\n"
+        );
         let out = dir.path().join("out/forecast.csv");
-        guard.csv(&out, &["a".to_string()], &[vec!["1".to_string()]]).unwrap();
+        guard
+            .csv(&out, &["a".to_string()], &[vec!["1".to_string()]])
+            .unwrap();
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\n1\n");
     }
 }

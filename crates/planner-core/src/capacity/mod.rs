@@ -1,4 +1,50 @@
 //! Line capacity, takt time and the capacity-constrained build plan.
+//!
+//! Inputs: [`Line`] (`lines.csv`), [`RoutingStep`] (`routings.csv`), [`Calendar`]
+//! (`calendar.csv`) and a [`DemandPlan`](crate::DemandPlan). Entry points:
+//!
+//! - [`plan`]: `capacity.csv` as [`CapacityPlan`]: one [`CapacityRow`] per line and month with
+//!   working days, available and required hours, utilization, takt, operators needed, the same
+//!   at each level's upper bound ([`UpperFigures`]) and the chance of overload; plus each sku's
+//!   [`LineBalance`];
+//! - [`build_plan`]: `build_plan.csv` as [`BuildPlan`], the least-cost pre-build, overtime and
+//!   shortfall per line as a linear program;
+//! - [`recommend`]: [`Recommendation`]s (extra shift, overtime, more operators, second line, idle
+//!   capacity) read off a [`CapacityPlan`].
+//!
+//! ```
+//! use planner_core::capacity::{plan, recommend, Calendar, CalendarEntry, CapacitySettings};
+//! use planner_core::capacity::{Line, RecommendationKind, RoutingStep};
+//! use planner_core::forecast::Forecast;
+//! use planner_core::{DemandPlan, SkuPlan};
+//!
+//! // 2 shifts of 8 h, Monday to Friday; a holiday on Monday 2027-02-08.
+//! let lines = [Line::new("L1", 2.0, 8.0, 5.0, 0.8, Some(4.0))?];
+//! let calendar = Calendar::new(vec![CalendarEntry::new("*", "2027-02-08".parse()?, 0.0, None)?]);
+//! let routings = [
+//!     RoutingStep::new("A", "L1", "frame", 40.0, None)?,
+//!     RoutingStep::new("A", "L1", "wire", 60.0, None)?,
+//! ];
+//! let demand = DemandPlan {
+//!     start: "2027-02".parse()?,
+//!     horizon: 1,
+//!     levels: vec![],
+//!     skus: vec![SkuPlan {
+//!         sku: "A".into(),
+//!         model: "plan".into(),
+//!         forecast: Forecast { point: vec![16_000.0], intervals: vec![] },
+//!     }],
+//! };
+//! let capacity = plan(&lines, &routings, &calendar, &demand)?;
+//! let row = &capacity.rows[0];
+//! // 19 working days * 16 h = 304 h; 16000 * 60 s / 3600 / 0.8 = 333.3 h: 110 % loaded.
+//! assert_eq!((row.working_days, row.available_hours), (19, 304.0));
+//! assert!((row.utilization.unwrap() - 1.096).abs() < 1e-3);
+//! // 29.3 h over is within 15 % overtime (45.6 h).
+//! let advice = recommend(&capacity, &lines, &CapacitySettings::default());
+//! assert_eq!(advice[0].kind, RecommendationKind::Overtime);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod balance;
 mod build;

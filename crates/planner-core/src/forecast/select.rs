@@ -8,10 +8,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::croston::{Intermittent, IntermittentKind};
-use super::ets::Ets;
+use super::ets::{Ets, EtsSpec};
 use super::simple::{short_mean, MovingAverage, Naive, SeasonalNaive};
 use super::theta::Theta;
-use super::util::{finalize, flat_forecast, mean, validate};
+use super::util::{finalize, flat_forecast, mean, validate, z_of};
 use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Interval, Level};
 
 /// A forecasting method, as named on the command line (`--method`).
@@ -296,24 +296,122 @@ pub fn fit_method(
 }
 
 fn ensemble(history: &[f64], season: usize) -> Result<Box<dyn FittedForecaster>, ForecastError> {
+    Ok(boxed(ensemble_parts(history, season, None)?.0))
+}
+
+/// The ensemble members fitted to `history`; with `spec`, ETS is refitted in that form instead
+/// of being selected again (used by the calibration backtest). Returns the ETS form used.
+fn ensemble_parts(
+    history: &[f64],
+    season: usize,
+    spec: Option<EtsSpec>,
+) -> Result<(FittedEnsemble, EtsSpec), ForecastError> {
     let simple: Box<dyn FittedForecaster> = if history.len() >= 2 * season && season > 1 {
         boxed(SeasonalNaive { season }.fit(history)?)
     } else {
         boxed(Naive.fit(history)?)
     };
-    Ok(boxed(FittedEnsemble {
-        members: vec![
-            boxed(Ets { spec: None, season }.fit(history)?),
-            boxed(
-                Theta {
-                    optimize_theta: false,
-                    season,
-                }
-                .fit(history)?,
-            ),
-            simple,
-        ],
-    }))
+    let ets = Ets { spec, season }.fit(history)?;
+    let used = ets.spec();
+    Ok((
+        FittedEnsemble {
+            members: vec![
+                boxed(ets),
+                boxed(
+                    Theta {
+                        optimize_theta: false,
+                        season,
+                    }
+                    .fit(history)?,
+                ),
+                simple,
+            ],
+        },
+        used,
+    ))
+}
+
+/// Bounds widened (or narrowed) by split-conformal factors from a rolling-origin backtest.
+///
+/// Scores are absolute errors in units of the model's own 80 % half-width turned into a
+/// standard deviation, `u = |a - f| / ((hi80 - lo80) / (2 z80))`; a level `L` gets the factor
+/// `q_L(u) / z_L` with `q_L` the conformal quantile (rank `ceil((N + 1) L)` of `N` scores),
+/// clamped to [0.67, 3]. Levels the scores cannot resolve keep the model's bounds.
+#[derive(Debug)]
+struct Calibrated {
+    inner: Box<dyn FittedForecaster>,
+    scores: Vec<f64>,
+}
+
+impl Calibrated {
+    fn factor(&self, level: Level) -> f64 {
+        let n = self.scores.len();
+        let rank = ((n + 1) as f64 * level.fraction()).ceil() as usize;
+        if rank == 0 || rank > n {
+            return 1.0;
+        }
+        (self.scores[rank - 1] / z_of(level)).clamp(0.67, 3.0)
+    }
+}
+
+impl FittedForecaster for Calibrated {
+    fn name(&self) -> Cow<'static, str> {
+        self.inner.name()
+    }
+
+    fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
+        let mut fc = self.inner.predict(horizon, levels);
+        for iv in &mut fc.intervals {
+            let c = self.factor(iv.level);
+            for i in 0..horizon {
+                let p = fc.point[i];
+                iv.lo[i] = p - c * (p - iv.lo[i]);
+                iv.hi[i] = p + c * (iv.hi[i] - p);
+            }
+        }
+        finalize(fc)
+    }
+}
+
+/// Calibration origins: every 3 months back from `n - h`, four of them.
+const CAL_ORIGINS: usize = 4;
+/// Minimum number of scores for calibration.
+const CAL_MIN_SCORES: usize = 24;
+
+/// Scores of the ensemble refitted (ETS form fixed) at rolling origins; empty when the
+/// history is too short (fewer than two seasons plus 12 months at the first origin).
+fn calibration_scores(history: &[f64], season: usize, spec: EtsSpec) -> Vec<f64> {
+    let n = history.len();
+    let h = 12.min(n / 4).max(1);
+    let lv80 = Level(80.0);
+    let z80 = z_of(lv80);
+    let mut scores = Vec::new();
+    for j in 0..CAL_ORIGINS {
+        let Some(end) = n.checked_sub(h + 3 * j) else {
+            break;
+        };
+        if end < (2 * season).max(12) {
+            break;
+        }
+        let train = &history[..end];
+        let Ok((f, _)) = ensemble_parts(train, season, Some(spec)) else {
+            continue;
+        };
+        let fc = f.predict(h, &[lv80]);
+        for i in 0..h {
+            let sd = (fc.intervals[0].hi[i] - fc.intervals[0].lo[i]) / (2.0 * z80);
+            let e = (history[end + i] - fc.point[i]).abs();
+            if sd > 0.0 {
+                scores.push(e / sd);
+            } else if e == 0.0 {
+                scores.push(0.0);
+            } else {
+                scores.push(f64::INFINITY);
+            }
+        }
+    }
+    scores.sort_by(f64::total_cmp);
+    scores
 }
 
 /// The automatic choice (see [`forecast_series`]). Never fails on a validated history.
@@ -332,13 +430,25 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
                 Err(_) => boxed(short_mean(history)),
             }
         }
-        DemandPattern::Smooth | DemandPattern::Erratic => match ensemble(history, season) {
-            Ok(f) => f,
-            Err(_) => boxed(Named {
-                name: "Mean (short history)".into(),
-                inner: boxed(short_mean(history)),
-            }),
-        },
+        DemandPattern::Smooth | DemandPattern::Erratic => {
+            match ensemble_parts(history, season, None) {
+                Ok((f, spec)) => {
+                    let scores = calibration_scores(history, season, spec);
+                    if scores.len() >= CAL_MIN_SCORES {
+                        boxed(Calibrated {
+                            inner: boxed(f),
+                            scores,
+                        })
+                    } else {
+                        boxed(f)
+                    }
+                }
+                Err(_) => boxed(Named {
+                    name: "Mean (short history)".into(),
+                    inner: boxed(short_mean(history)),
+                }),
+            }
+        }
     }
 }
 
@@ -357,6 +467,12 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
 ///    admissible forms (seasonal forms only with two full seasons), standard Theta, and seasonal
 ///    naive (naive with less than two seasons). On M3 monthly (h = 18) it scored sMAPE 13.6,
 ///    MASE 0.860 against 14.3 and 0.859 for ETS alone and 13.9 and 0.863 for Theta alone.
+///    With at least two seasons plus 12 months (and 24 or more scores), the bounds are then
+///    calibrated by split conformal prediction on a rolling-origin backtest: the ensemble is
+///    refitted (ETS form kept) at 4 origins 3 months apart, each forecasting
+///    `min(12, n / 4)` months, and each level's half-widths are scaled by the conformal
+///    quantile of the normalised absolute errors (see `Calibrated`). On M3 monthly this moved
+///    80/95 % coverage from 78.2/92.3 % to 79.2/92.7 %.
 ///
 /// Explicit methods that cannot fit a short history fall back to the mean of the history with
 /// wide bounds, named e.g. `Mean (short history)`.

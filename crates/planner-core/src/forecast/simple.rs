@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::util::{mean, normal_forecast, validate};
-use super::{Forecast, Forecaster, FittedForecaster, ForecastError, Level};
+use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Level};
 
 /// Naive forecast: every future month equals the last observed month.
 ///
@@ -23,12 +23,11 @@ pub struct SeasonalNaive {
     pub season: usize,
 }
 
-/// Moving average of the last `window` months, flat over the horizon.
+/// Moving average of the last `window` months (default 6), flat over the horizon.
 ///
-/// Bounds: `sd_h = sigma * sqrt(1 + (h - 1) / window... )` is not defined for a moving
-/// average; we use `sigma * sqrt(1 + 1 / window)` widened by `sqrt(h)` growth of a random walk
-/// in the level, `sd_h = sigma * sqrt(1 + 1/window + (h - 1) / window)`, with `sigma` the root
-/// mean square of the in-sample one-step errors.
+/// Bounds: `sd_h = sigma * sqrt(1 + h / window)`, with `sigma` the root mean square of the
+/// in-sample one-step errors: the error of the mean of `window` values plus a level that
+/// drifts like a random walk between re-estimations.
 #[derive(Debug, Clone, Copy)]
 pub struct MovingAverage {
     /// Number of most recent months averaged (a shorter history averages all of it).
@@ -67,7 +66,7 @@ impl FittedSimple {
         match self.kind {
             SdKind::RandomWalk => self.sigma * h.sqrt(),
             SdKind::Seasonal(m) => self.sigma * (((h as usize - 1) / m) as f64 + 1.0).sqrt(),
-            SdKind::Average(k) => self.sigma * (1.0 + 1.0 / k + (h - 1.0) / k).sqrt(),
+            SdKind::Average(k) => self.sigma * (1.0 + h / k).sqrt(),
             SdKind::Wide(n) => self.sigma * (1.0 + 1.0 / n + (h - 1.0) / n).sqrt(),
         }
     }

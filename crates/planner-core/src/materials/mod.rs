@@ -63,7 +63,7 @@ use crate::plan::DemandPlan;
 /// | `service_level` | 0.95 | [0.5, 1): probability of no stock-out over a lead time |
 /// | `po_notice_days` | 30 | 0 or more days: the brand's urgent-order notice |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct MaterialsSettings {
     /// Service level of the derived safety stock.
     pub service_level: f64,
@@ -77,6 +77,15 @@ impl Default for MaterialsSettings {
         Self {
             service_level: 0.95,
             po_notice_days: 30,
+        }
+    }
+}
+
+impl From<&crate::Settings> for MaterialsSettings {
+    fn from(s: &crate::Settings) -> Self {
+        Self {
+            service_level: s.service_level,
+            po_notice_days: s.po_notice_days,
         }
     }
 }

@@ -118,7 +118,8 @@ impl MaterialPlan {
         self.prebuy.iter().map(|p| p.cash_tied_up).sum()
     }
 
-    /// The MRP rows of one material (empty when it was not planned).
+    /// The MRP rows of one material (empty when it was not planned); a linear search, for
+    /// look-ups rather than loops (iterate `rows.chunks(horizon)` instead).
     pub fn material(&self, material: &str) -> &[MrpRow] {
         let start = self.rows.iter().position(|r| r.material == material);
         match start {
@@ -646,7 +647,7 @@ mod tests {
         let s = MaterialsSettings::default();
         let e = plan(
             &bom(&[("A", "M", 1.0), ("M", "X", 1.0)]),
-            &[m.clone()],
+            std::slice::from_ref(&m),
             &demand,
             &s,
         )
@@ -672,7 +673,7 @@ mod tests {
         assert_eq!(e, MaterialsError::DuplicateMaterial("M".into()));
         let e = plan(
             &bom(&[("A", "M", 1.0)]),
-            &[m.clone()],
+            std::slice::from_ref(&m),
             &demand,
             &s.clone().service_level(1.0),
         )
