@@ -141,8 +141,10 @@ def main():
         results.append(score("Zero", train, test, zero, "zero", [80, 95], 0.0, len(ids)))
     else:
         sys.exit(f"unknown mode {mode}")
+    dataset = {"m3": "m3-monthly", "carparts": "carparts"}[mode]
     with open(out_p, "w") as f:
         for r in results:
+            r["dataset"] = dataset
             f.write(json.dumps(r) + "\n")
 
 

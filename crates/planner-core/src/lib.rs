@@ -9,6 +9,7 @@ mod forecast_all;
 pub mod materials;
 pub mod plan;
 pub mod pricing;
+pub mod scenario;
 pub mod settings;
 pub mod time;
 

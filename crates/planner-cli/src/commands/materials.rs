@@ -1,11 +1,85 @@
-//! `planner materials`.
+//! `planner materials`: material_plan.csv, prebuy.csv and past_due.csv.
+
+use std::path::Path;
+
+use planner_core::materials::MaterialPlan;
+use planner_core::scenario::materials_part;
 
 use super::Context;
 use crate::cli::MaterialsArgs;
 use crate::load;
+use crate::write::{num, tables, Guard};
+
+/// Writes material_plan.csv, prebuy.csv and past_due.csv into `dir`.
+pub fn write_all(guard: &Guard, dir: &Path, plan: &MaterialPlan) -> anyhow::Result<()> {
+    guard.table(&dir.join("material_plan.csv"), &tables::material_plan(plan))?;
+    guard.table(&dir.join("prebuy.csv"), &tables::prebuy(plan))?;
+    guard.table(&dir.join("past_due.csv"), &tables::past_due(plan))?;
+    Ok(())
+}
 
 /// Runs `planner materials`.
-pub fn run(args: &MaterialsArgs, _ctx: &Context) -> anyhow::Result<()> {
-    let _folder = load::folder_or_first_error(&args.input.data)?;
-    super::not_yet("`planner materials`", 5)
+pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
+    let folder = load::folder_or_first_error(&args.input.data)?;
+    folder.require("bom.csv", "materials")?;
+    folder.require("materials.csv", "materials")?;
+    let mut guard = Guard::new(&folder.inputs);
+    if let Some(d) = &args.input.demand {
+        guard.protect(d);
+    }
+    let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
+    let Some(plan) = materials_part(&folder.input, &demand)? else {
+        anyhow::bail!(
+            "{}: materials.csv lists no material to plan",
+            folder.dir.display()
+        );
+    };
+    write_all(&guard, &args.out, &plan)?;
+    ctx.say(format!(
+        "materials: material_plan.csv, prebuy.csv, past_due.csv -> {}",
+        args.out.display()
+    ));
+    summarize(&plan, ctx);
+    Ok(())
+}
+
+/// The terminal summary: past-due releases, the top pre-buys, total cash tied up.
+pub fn summarize(plan: &MaterialPlan, ctx: &Context) {
+    let s = plan.summary();
+    ctx.say(format!(
+        "materials: {} planned; {} past-due releases worth {}; {} pre-buys tie up {} (at risk at the lower bound: {})",
+        s.materials,
+        s.past_due_count,
+        num(s.past_due_value, 0),
+        s.prebuy_count,
+        num(s.prebuy_cash, 0),
+        num(s.prebuy_value_at_risk, 0)
+    ));
+    for p in plan.past_due.iter().take(5) {
+        ctx.say(format!(
+            "  expedite {}: {} units needed {} should have been released {} ({} days late)",
+            p.material,
+            num(p.quantity, 0),
+            p.needed_month,
+            p.release_month,
+            p.days_late
+        ));
+    }
+    for p in plan.prebuy.iter().filter(|p| p.quantity > 0.0).take(5) {
+        ctx.say(format!(
+            "  pre-buy {}: {} units by {}, {} tied up: {}",
+            p.material,
+            num(p.quantity, 0),
+            p.order_by,
+            num(p.cash_tied_up, 0),
+            p.reason
+        ));
+    }
+    if !plan.skus_without_bom.is_empty() {
+        ctx.say(format!(
+            "  note: {} skus have demand but no bill of materials: {}",
+            plan.skus_without_bom.len(),
+            plan.skus_without_bom.join(", ")
+        ));
+    }
 }

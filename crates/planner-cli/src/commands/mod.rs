@@ -51,10 +51,13 @@ impl Context {
 
 /// Forecasts the folder's history with its events and settings.
 pub fn forecast_folder(folder: &Folder, ctx: &Context) -> anyhow::Result<ForecastRun> {
-    let bar = ctx.progress(folder.history.len(), "forecasting");
-    let run = forecast_all(&folder.history, &folder.events, &folder.settings, &|n| {
-        bar.inc(n as u64)
-    })?;
+    let bar = ctx.progress(folder.input.history.len(), "forecasting");
+    let run = forecast_all(
+        &folder.input.history,
+        &folder.input.events,
+        &folder.input.settings,
+        &|n| bar.inc(n as u64),
+    )?;
     bar.finish_and_clear();
     for e in &run.ignored_events {
         ctx.say(format!(

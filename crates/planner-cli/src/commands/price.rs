@@ -1,6 +1,7 @@
 //! `planner price`: what the planned volume buys at the contract manufacturer's price tiers.
 
 use planner_core::pricing;
+use planner_core::scenario::pricing_part;
 
 use super::Context;
 use crate::cli::PriceArgs;
@@ -16,7 +17,9 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
         guard.protect(d);
     }
     let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
-    let plan = pricing::price(&folder.tiers, &demand, &folder.settings.pricing)?;
+    let Some(plan) = pricing_part(&folder.input, &demand)? else {
+        anyhow::bail!("{}: price_tiers.csv lists no tier", folder.dir.display());
+    };
     let table = tables::pricing(&plan, &demand.levels);
     super::emit(&guard, args.out.as_deref(), &table)?;
     summarize(&plan, ctx);

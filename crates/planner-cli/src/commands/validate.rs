@@ -34,10 +34,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         args.data.display(),
         files.len(),
         files.join(", "),
-        f.history.len(),
-        f.lines.len(),
-        f.materials.len(),
-        f.events.len()
+        f.input.history.len(),
+        f.input.lines.len(),
+        f.input.materials.len(),
+        f.input.events.len()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -9,11 +9,11 @@ mod table;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use planner_core::capacity::{Calendar, Line, RoutingStep};
-use planner_core::demand::{DemandHistory, Product};
+use planner_core::capacity::Calendar;
+use planner_core::demand::DemandHistory;
 use planner_core::events::Event;
-use planner_core::materials::{Bom, BomError, BomLine, Material};
-use planner_core::pricing::PriceTier;
+use planner_core::materials::{Bom, BomError, BomLine};
+use planner_core::scenario::PlanInput;
 use planner_core::Settings;
 
 pub use error::{LoadError, Problems};
@@ -24,26 +24,8 @@ pub use plan_file::demand_plan;
 pub struct Folder {
     /// The folder.
     pub dir: PathBuf,
-    /// `demand.csv`.
-    pub history: DemandHistory,
-    /// `products.csv` (empty when absent).
-    pub products: Vec<Product>,
-    /// `lines.csv`.
-    pub lines: Vec<Line>,
-    /// `routings.csv`.
-    pub routings: Vec<RoutingStep>,
-    /// `calendar.csv`.
-    pub calendar: Calendar,
-    /// `bom.csv` (empty when absent).
-    pub bom: Bom,
-    /// `materials.csv`.
-    pub materials: Vec<Material>,
-    /// `price_tiers.csv`.
-    pub tiers: Vec<PriceTier>,
-    /// `events.csv`.
-    pub events: Vec<Event>,
-    /// `planner.toml`.
-    pub settings: Settings,
+    /// Its contents, as planner-core takes them.
+    pub input: PlanInput,
     /// The files that exist, by name.
     pub present: HashSet<&'static str>,
     /// Every file read, so that no output is written over one.
@@ -210,16 +192,19 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
     };
     let folder = Folder {
         dir: dir.to_path_buf(),
-        history,
-        products: products.into_iter().map(|(_, v)| v).collect(),
-        lines: lines.into_iter().map(|(_, v)| v).collect(),
-        routings: routings.into_iter().map(|(_, v)| v).collect(),
-        calendar: Calendar::new(calendar.into_iter().map(|(_, v)| v).collect()),
-        bom,
-        materials: materials.into_iter().map(|(_, v)| v).collect(),
-        tiers: tiers.into_iter().map(|(_, v)| v).collect(),
-        events: events.into_iter().map(|(_, v)| v).collect(),
-        settings,
+        input: PlanInput {
+            history,
+            products: products.into_iter().map(|(_, v)| v).collect(),
+            lines: lines.into_iter().map(|(_, v)| v).collect(),
+            routings: routings.into_iter().map(|(_, v)| v).collect(),
+            calendar: Calendar::new(calendar.into_iter().map(|(_, v)| v).collect()),
+            bom,
+            materials: materials.into_iter().map(|(_, v)| v).collect(),
+            tiers: tiers.into_iter().map(|(_, v)| v).collect(),
+            events: events.into_iter().map(|(_, v)| v).collect(),
+            settings,
+            demand: None,
+        },
         present,
         inputs,
     };

@@ -123,3 +123,282 @@ pub fn pricing(plan: &PricingPlan, levels: &[planner_core::forecast::Level]) -> 
         .collect();
     Table { header: h, rows }
 }
+
+/// `capacity.csv`: one row per line and month; with a forecast, the figures at each level's upper
+/// bound and the probability of overload.
+pub fn capacity(plan: &planner_core::capacity::CapacityPlan) -> Table {
+    let mut h = header(&[
+        "line",
+        "month",
+        "working_days",
+        "available_hours",
+        "demand_units",
+        "required_hours",
+        "utilization",
+        "takt_seconds",
+        "bottleneck_seconds",
+        "operators_needed",
+        "work_content_seconds",
+    ]);
+    for l in &plan.levels {
+        let l = l.label();
+        for c in [
+            "demand_units_hi",
+            "required_hours_hi",
+            "utilization_hi",
+            "operators_needed_hi",
+        ] {
+            h.push(format!("{c}_{l}"));
+        }
+    }
+    if !plan.levels.is_empty() {
+        h.push("p_over_capacity".into());
+    }
+    let rows = plan
+        .rows
+        .iter()
+        .map(|r| {
+            let mut c = vec![
+                r.line.clone(),
+                r.month.to_string(),
+                r.working_days.to_string(),
+                num(r.available_hours, 2),
+                num(r.demand_units, 2),
+                num(r.required_hours, 2),
+                opt_num(r.utilization, 4),
+                opt_num(r.takt_seconds, 2),
+                opt_num(r.bottleneck_seconds, 2),
+                r.operators_needed
+                    .map(|o| o.to_string())
+                    .unwrap_or_default(),
+                opt_num(r.work_content_seconds, 2),
+            ];
+            for l in &plan.levels {
+                match r.upper.iter().find(|u| u.level == *l) {
+                    Some(u) => c.extend([
+                        num(u.demand_units, 2),
+                        num(u.required_hours, 2),
+                        opt_num(u.utilization, 4),
+                        u.operators_needed
+                            .map(|o| o.to_string())
+                            .unwrap_or_default(),
+                    ]),
+                    None => c.extend(std::iter::repeat_n(String::new(), 4)),
+                }
+            }
+            if !plan.levels.is_empty() {
+                c.push(opt_num(r.p_over_capacity, 4));
+            }
+            c
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `line_balance.csv`: per line and sku, the bottleneck and the balance of its stations.
+pub fn line_balance(plan: &planner_core::capacity::CapacityPlan) -> Table {
+    let h = header(&[
+        "line",
+        "sku",
+        "bottleneck_station",
+        "bottleneck_seconds",
+        "total_work_seconds",
+        "stations",
+        "balance_efficiency",
+        "idle_seconds_per_unit",
+    ]);
+    let rows = plan
+        .balance
+        .iter()
+        .map(|b| {
+            vec![
+                b.line.clone(),
+                b.sku.clone(),
+                b.bottleneck_station.clone(),
+                num(b.bottleneck_seconds, 2),
+                num(b.total_work_seconds, 2),
+                b.stations.to_string(),
+                num(b.balance_efficiency, 4),
+                num(b.idle_seconds_per_unit, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `build_plan.csv`: the capacity-constrained build plan per line, sku and month.
+pub fn build_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
+    let h = header(&[
+        "line",
+        "sku",
+        "month",
+        "demand",
+        "build",
+        "prebuild_inventory",
+        "shortfall",
+    ]);
+    let rows = plan
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.line.clone(),
+                r.sku.clone(),
+                r.month.to_string(),
+                num(r.demand, 2),
+                num(r.build, 2),
+                num(r.prebuild_inventory, 2),
+                num(r.shortfall, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `line_plan.csv`: hours used per line and month under the build plan, with overtime.
+pub fn line_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
+    let h = header(&[
+        "line",
+        "month",
+        "available_hours",
+        "regular_hours_used",
+        "overtime_hours",
+        "utilization",
+    ]);
+    let rows = plan
+        .line_months
+        .iter()
+        .map(|r| {
+            vec![
+                r.line.clone(),
+                r.month.to_string(),
+                num(r.available_hours, 2),
+                num(r.regular_hours_used, 2),
+                num(r.overtime_hours, 2),
+                opt_num(r.utilization, 4),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `recommendations.csv`: what a planner can act on, per line and month.
+pub fn recommendations(recs: &[planner_core::capacity::Recommendation]) -> Table {
+    let h = header(&["line", "month", "kind", "message"]);
+    let rows = recs
+        .iter()
+        .map(|r| {
+            vec![
+                r.line.clone(),
+                r.month.to_string(),
+                serde_json::to_value(r.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                r.message.clone(),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `material_plan.csv`: the MRP record per material and month.
+pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
+    let h = header(&[
+        "material",
+        "month",
+        "gross_requirement",
+        "scheduled_receipts",
+        "projected_on_hand",
+        "net_requirement",
+        "planned_receipt",
+        "planned_release",
+        "past_due",
+        "safety_stock",
+    ]);
+    let rows = plan
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.material.clone(),
+                r.month.to_string(),
+                num(r.gross_requirement, 3),
+                num(r.scheduled_receipts, 3),
+                num(r.projected_on_hand, 3),
+                num(r.net_requirement, 3),
+                num(r.planned_receipt, 3),
+                num(r.planned_release, 3),
+                num(r.past_due, 3),
+                num(r.safety_stock, 3),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `prebuy.csv`: what to hold ahead of urgent orders, by value.
+pub fn prebuy(plan: &planner_core::materials::MaterialPlan) -> Table {
+    let h = header(&[
+        "material",
+        "lead_time_days",
+        "order_by",
+        "quantity",
+        "unit_cost",
+        "cash_tied_up",
+        "value_at_risk",
+        "window_months",
+        "upper_demand",
+        "lower_demand",
+        "covered",
+        "reason",
+    ]);
+    let rows = plan
+        .prebuy
+        .iter()
+        .map(|r| {
+            vec![
+                r.material.clone(),
+                r.lead_time_days.to_string(),
+                r.order_by.to_string(),
+                num(r.quantity, 3),
+                num(r.unit_cost, 4),
+                num(r.cash_tied_up, 2),
+                num(r.value_at_risk, 2),
+                r.window_months.to_string(),
+                num(r.upper_demand, 3),
+                num(r.lower_demand, 3),
+                num(r.covered, 3),
+                r.reason.clone(),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `past_due.csv`: releases that should already have been placed: the expedites to call about.
+pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
+    let h = header(&[
+        "material",
+        "needed_month",
+        "release_month",
+        "quantity",
+        "days_late",
+        "value",
+    ]);
+    let rows = plan
+        .past_due
+        .iter()
+        .map(|r| {
+            vec![
+                r.material.clone(),
+                r.needed_month.to_string(),
+                r.release_month.to_string(),
+                num(r.quantity, 3),
+                r.days_late.to_string(),
+                num(r.value, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}

@@ -1,0 +1,187 @@
+//! The whole plan in one run: forecast, capacity, materials and pricing from one
+//! [`PlanInput`], as `planner plan` does and as scenarios re-run it with changes.
+//!
+//! ```
+//! use planner_core::demand::DemandHistory;
+//! use planner_core::scenario::{run, PlanInput};
+//!
+//! let m = |s: &str| s.parse().unwrap();
+//! let records: Vec<_> = (0..24).map(|i| ("BTL-500", m("2025-01").plus(i), 100.0 + i as f64)).collect();
+//! let input = PlanInput::new(DemandHistory::from_records(records)?);
+//! let plan = run(&input, &|_| {})?;
+//! assert_eq!(plan.forecast.plan.start.to_string(), "2027-01");
+//! assert!(plan.capacity.is_none()); // no lines given: no capacity figures
+//! # Ok::<(), planner_core::Error>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::capacity::{self, BuildPlan, Calendar, CapacityPlan, Line, Recommendation, RoutingStep};
+use crate::demand::{DemandHistory, Product};
+use crate::events::Event;
+use crate::forecast_all::{forecast_all, ForecastRun};
+use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings};
+use crate::pricing::{self, PriceTier, PricingPlan};
+use crate::settings::Settings;
+use crate::{DemandPlan, Error};
+
+/// Everything a plan is made from: the planning folder, in memory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanInput {
+    /// Demand history.
+    pub history: DemandHistory,
+    /// The product master.
+    pub products: Vec<Product>,
+    /// Assembly lines.
+    pub lines: Vec<Line>,
+    /// Routings of skus on lines.
+    pub routings: Vec<RoutingStep>,
+    /// Calendar exceptions.
+    pub calendar: Calendar,
+    /// Bill of materials.
+    pub bom: Bom,
+    /// Purchasing facts per material.
+    pub materials: Vec<Material>,
+    /// Volume-price tiers.
+    pub tiers: Vec<PriceTier>,
+    /// Planner events.
+    pub events: Vec<Event>,
+    /// Settings.
+    pub settings: Settings,
+    /// A fixed demand plan to use instead of forecasting the history.
+    pub demand: Option<DemandPlan>,
+}
+
+impl PlanInput {
+    /// An input with only a demand history and default settings.
+    pub fn new(history: DemandHistory) -> Self {
+        Self {
+            history,
+            products: Vec::new(),
+            lines: Vec::new(),
+            routings: Vec::new(),
+            calendar: Calendar::default(),
+            bom: Bom::new(Vec::new()).expect("an empty BOM has no cycle"),
+            materials: Vec::new(),
+            tiers: Vec::new(),
+            events: Vec::new(),
+            settings: Settings::default(),
+            demand: None,
+        }
+    }
+}
+
+/// Capacity figures, the build plan and recommendations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityResult {
+    /// Figures per line and month.
+    pub plan: CapacityPlan,
+    /// The capacity-constrained build plan.
+    pub build: BuildPlan,
+    /// What a planner can act on.
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// A whole plan. Parts whose inputs are absent (no lines, no BOM, no tiers) are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The forecast (or the fixed demand plan) with how it was made.
+    pub forecast: ForecastRun,
+    /// Capacity, when lines and routings are given.
+    pub capacity: Option<CapacityResult>,
+    /// Materials, when a BOM and materials are given.
+    pub materials: Option<MaterialPlan>,
+    /// Pricing, when price tiers are given.
+    pub pricing: Option<PricingPlan>,
+}
+
+/// Runs the whole plan. `progress` is called once per sku forecast.
+///
+/// # Errors
+/// The first error of any part, naming what failed.
+pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan, Error> {
+    let forecast = match &input.demand {
+        Some(d) => ForecastRun {
+            plan: d.clone(),
+            patterns: Default::default(),
+            ignored_events: Vec::new(),
+        },
+        None => forecast_all(&input.history, &input.events, &input.settings, progress)?,
+    };
+    let demand = &forecast.plan;
+    let capacity = capacity_part(input, demand)?;
+    let materials = materials_part(input, demand)?;
+    let pricing = pricing_part(input, demand)?;
+    Ok(Plan {
+        forecast,
+        capacity,
+        materials,
+        pricing,
+    })
+}
+
+/// Capacity figures, build plan and recommendations for `demand`; `None` without lines or
+/// routings.
+///
+/// # Errors
+/// [`Error::Capacity`] when a routing names an unknown line or the build plan cannot be solved.
+pub fn capacity_part(
+    input: &PlanInput,
+    demand: &DemandPlan,
+) -> Result<Option<CapacityResult>, Error> {
+    if input.lines.is_empty() || input.routings.is_empty() {
+        return Ok(None);
+    }
+    let plan = capacity::plan(&input.lines, &input.routings, &input.calendar, demand)?;
+    let build = capacity::build_plan(
+        &input.lines,
+        &input.routings,
+        &input.calendar,
+        demand,
+        &input.settings.capacity,
+    )?;
+    let recommendations = capacity::recommend(&plan, &input.lines, &input.settings.capacity);
+    Ok(Some(CapacityResult {
+        plan,
+        build,
+        recommendations,
+    }))
+}
+
+/// The MRP record and pre-buy plan for `demand`; `None` without materials.
+///
+/// # Errors
+/// [`Error::Materials`] when the BOM and materials disagree.
+pub fn materials_part(
+    input: &PlanInput,
+    demand: &DemandPlan,
+) -> Result<Option<MaterialPlan>, Error> {
+    if input.materials.is_empty() {
+        return Ok(None);
+    }
+    let settings = MaterialsSettings {
+        service_level: input.settings.service_level,
+        po_notice_days: input.settings.po_notice_days,
+    };
+    Ok(Some(materials::plan(
+        &input.bom,
+        &input.materials,
+        demand,
+        &settings,
+    )?))
+}
+
+/// What `demand` buys at the price tiers; `None` without tiers.
+///
+/// # Errors
+/// [`Error::Pricing`] for inconsistent tiers.
+pub fn pricing_part(input: &PlanInput, demand: &DemandPlan) -> Result<Option<PricingPlan>, Error> {
+    if input.tiers.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(pricing::price(
+        &input.tiers,
+        demand,
+        &input.settings.pricing,
+    )?))
+}
