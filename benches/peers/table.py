@@ -25,7 +25,7 @@ def main():
             def ratio(k, inv=False):
                 if ours is None or r is ours or r.get(k) in (None, 0) or ours.get(k) is None:
                     return "-"
-                return f"{(ours[k] / r[k]):.2f}"
+                return f"{(ours[k] / r[k]):.3f}"
             print(
                 f"| {r['tool']} | {r['model']} | {r['series']} | {fmt(r.get('series_per_s'), '.0f')} | "
                 f"{fmt(r.get('smape'), '.3f')} | {fmt(r.get('mase'), '.4f')} | {fmt(r.get('rmse'), '.4f')} | "

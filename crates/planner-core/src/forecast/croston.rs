@@ -11,14 +11,18 @@
 //!   occurs (`alpha`); the probability starts at the share of months with demand, the size at
 //!   the first demand. Forecast = probability x size. Unless given, `alpha` and `beta` are
 //!   chosen on a grid by in-sample one-step mean squared error.
+//! * IMAPA (Petropoulos & Kourentzes 2015, as in statsforecast): the mean, over temporal
+//!   aggregation levels 1 to the rounded average inter-demand interval, of SES on the
+//!   aggregated totals divided by the level (used by the automatic method).
 //!
-//! All three give a flat forecast of the demand *rate*. Bounds are count quantiles: Negative
+//! All of them give a flat forecast of the demand *rate*. Bounds are count quantiles: Negative
 //! Binomial with that mean and the history's index of dispersion (variance / mean), or
-//! Poisson when the history is not over-dispersed — never symmetric bands.
+//! Poisson when the history is not over-dispersed — never symmetric bands — with the upper
+//! quantile that keeps coverage closest to nominal.
 
 use std::borrow::Cow;
 
-use super::util::{count_forecast, mean, validate, variance};
+use super::util::{count_forecast, finalize, mean, validate, variance};
 use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Level};
 
 /// Which intermittent-demand method.
@@ -30,6 +34,8 @@ pub enum IntermittentKind {
     Sba,
     /// Teunter–Syntetos–Babai.
     Tsb,
+    /// IMAPA, multiple temporal aggregation (Petropoulos & Kourentzes 2015).
+    Imapa,
 }
 
 /// Intermittent-demand settings.
@@ -67,6 +73,9 @@ pub struct FittedIntermittent {
     dispersion: f64,
     /// In-sample one-step mean squared error.
     mse: f64,
+    /// The rate the count bounds are drawn around (equal to `rate` unless the point forecast
+    /// was overridden, for example by a zero forecast for an obsolete part).
+    bound_rate: f64,
 }
 
 impl FittedIntermittent {
@@ -74,7 +83,7 @@ impl FittedIntermittent {
     pub fn rate(&self) -> f64 {
         self.rate
     }
-    /// In-sample one-step mean squared error.
+    /// In-sample one-step mean squared error (NaN for IMAPA).
     pub fn mse(&self) -> f64 {
         self.mse
     }
@@ -130,6 +139,74 @@ fn tsb_core(y: &[f64], alpha: f64, beta: f64) -> (f64, f64) {
     (p * z, sse / y.len() as f64)
 }
 
+/// Simple exponential smoothing level after `y` (initialised at the first value) with the
+/// smoothing constant from {0.1, 0.2, 0.3} that minimises the in-sample one-step MSE (the
+/// range statsforecast's ADIDA and IMAPA optimise over).
+fn ses_level(y: &[f64]) -> f64 {
+    let mut best = (f64::INFINITY, 0.0);
+    for alpha in [0.1, 0.2, 0.3] {
+        let mut l = y[0];
+        let mut sse = 0.0;
+        for &v in &y[1..] {
+            sse += (v - l) * (v - l);
+            l += alpha * (v - l);
+        }
+        if sse < best.0 {
+            best = (sse, l);
+        }
+    }
+    best.1
+}
+
+/// IMAPA (Petropoulos & Kourentzes 2015): the mean over aggregation levels `k = 1..=K`, `K`
+/// the rounded mean inter-demand interval, of the SES level of the non-overlapping `k`-month
+/// totals (counted back from the last month) divided by `k`.
+pub(crate) fn imapa_rate(y: &[f64]) -> f64 {
+    let nz = y.iter().filter(|&&v| v > 0.0).count();
+    if nz == 0 {
+        return 0.0;
+    }
+    let adi = (y.len() as f64 / nz as f64).round().max(1.0) as usize;
+    let mut total = 0.0;
+    let mut levels = 0usize;
+    for k in 1..=adi {
+        let buckets = y.len() / k;
+        if buckets == 0 {
+            break;
+        }
+        let start = y.len() - buckets * k;
+        let agg: Vec<f64> = y[start..].chunks(k).map(|c| c.iter().sum()).collect();
+        total += ses_level(&agg) / k as f64;
+        levels += 1;
+    }
+    total / levels.max(1) as f64
+}
+
+impl FittedIntermittent {
+    /// A flat `rate` with the count bounds of `history` (see [`Intermittent`]), under `kind`'s
+    /// name.
+    pub(crate) fn with_rate(kind: IntermittentKind, rate: f64, history: &[f64]) -> Self {
+        let mu = mean(history);
+        let dispersion = if mu > 0.0 {
+            (variance(history) / mu).max(1.0)
+        } else {
+            1.0
+        };
+        Self {
+            kind,
+            rate,
+            dispersion,
+            mse: f64::NAN,
+            bound_rate: rate,
+        }
+    }
+
+    /// The same bounds around another point forecast.
+    pub(crate) fn with_point(self, rate: f64) -> Self {
+        Self { rate, ..self }
+    }
+}
+
 impl Forecaster for Intermittent {
     type Fitted = FittedIntermittent;
 
@@ -144,6 +221,7 @@ impl Forecaster for Intermittent {
                 let a = self.alpha.unwrap_or(0.1);
                 croston_core(history, a, 1.0 - a / 2.0)
             }
+            IntermittentKind::Imapa => (imapa_rate(history), f64::NAN),
             IntermittentKind::Tsb => {
                 const GRID: [f64; 5] = [0.05, 0.1, 0.2, 0.3, 0.5];
                 let alphas: &[f64] = match &self.alpha {
@@ -177,6 +255,7 @@ impl Forecaster for Intermittent {
             rate,
             dispersion,
             mse,
+            bound_rate: rate,
         })
     }
 }
@@ -187,11 +266,17 @@ impl FittedForecaster for FittedIntermittent {
             IntermittentKind::Croston => "Croston",
             IntermittentKind::Sba => "SBA",
             IntermittentKind::Tsb => "TSB",
+            IntermittentKind::Imapa => "IMAPA",
         })
     }
 
     fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
-        count_forecast(vec![self.rate; horizon], self.dispersion, levels)
+        let mut fc = count_forecast(vec![self.bound_rate; horizon], self.dispersion, levels);
+        if self.rate != self.bound_rate {
+            fc.point = vec![self.rate; horizon];
+            fc = finalize(fc);
+        }
+        fc
     }
 }
 
@@ -242,5 +327,28 @@ mod tests {
         assert_eq!(iv.lo[0], 0.0);
         assert_eq!(iv.hi[0].fract(), 0.0);
         assert!(iv.hi[0] > fc.point[0]);
+    }
+
+    #[test]
+    fn imapa_by_hand() {
+        // 8 months, 3 with demand: ADI 8/3 rounds to 3, levels 1..=3.
+        // k = 1: SES of Y; k = 2: totals 3, 0, 6, 2; k = 3: the last 6 months 0, 0, 6 | 0, 2,
+        // 0 give 6, 2. Each level's SES keeps the alpha with the smallest in-sample MSE.
+        let ses = |y: &[f64]| ses_level(y);
+        let expect = (ses(&Y) + ses(&[3.0, 0.0, 6.0, 2.0]) / 2.0 + ses(&[6.0, 2.0]) / 3.0) / 3.0;
+        close(imapa_rate(&Y), expect);
+        // SES of 6, 2: only one error (2 - 6), equal for every alpha; 0.1 is kept: 6 - 0.4.
+        close(ses(&[6.0, 2.0]), 5.6);
+        assert_eq!(imapa_rate(&[0.0; 5]), 0.0);
+    }
+
+    #[test]
+    fn zero_point_keeps_the_rate_bounds() {
+        let lv = Level::new(95.0).unwrap();
+        let f = FittedIntermittent::with_rate(IntermittentKind::Imapa, 2.0, &Y).with_point(0.0);
+        let fc = f.predict(3, &[lv]);
+        assert_eq!(fc.point, vec![0.0; 3]);
+        assert_eq!(fc.intervals[0].lo[0], 0.0);
+        assert!(fc.intervals[0].hi[0] >= 3.0);
     }
 }

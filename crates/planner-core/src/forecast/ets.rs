@@ -15,18 +15,17 @@
 //! * Automatic selection over error {A, M} x trend {N, A, Ad} x season {N, A, M}, excluding the
 //!   unstable (A, ·, M) models and multiplicative trends (R's defaults); multiplicative models
 //!   only on strictly positive data; seasonal models only with two full seasons.
-//! * Intervals: analytic variances for the linear (class 1) models,
-//!   `v_h = sigma^2 (1 + sum_{j<h} c_j^2)`, `c_j = alpha + beta phi_j + gamma [j mod m = 0]`
-//!   (Hyndman et al. 2008, table 6.1); seeded simulation of 1000 sample paths otherwise.
+//! * Intervals: normal, with the analytic variances of Hyndman et al. (2008, chapter 6):
+//!   exact for classes 1 and 2, the class 2 formula as an approximation for multiplicative
+//!   seasonality (class 3); see `FittedEts::forecast_sd`.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::util::{
-    decompose, finalize, linear_fit, logit, mean, nelder_mead, normal_forecast, quantile_sorted,
-    sigmoid, validate, SplitMix64,
+    decompose, linear_fit, logit, mean, nelder_mead, normal_forecast, sigmoid, validate,
 };
-use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Interval, Level};
+use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Level};
 
 /// Error component of an ETS model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,10 +83,6 @@ impl EtsSpec {
 
     fn has_season(self) -> bool {
         self.season != SeasonType::None
-    }
-
-    fn is_linear(self) -> bool {
-        self.error == ErrorType::Additive && self.season != SeasonType::Multiplicative
     }
 }
 
@@ -162,6 +157,10 @@ pub struct FittedEts {
     aicc: f64,
     /// Initial level and slope (for inspection and tests).
     init: (f64, f64),
+    /// Initial seasonal states (one zero or one without season).
+    seas0: Vec<f64>,
+    /// The optimum in optimiser coordinates (warm start of refits).
+    x: Vec<f64>,
 }
 
 impl FittedEts {
@@ -208,81 +207,116 @@ impl FittedEts {
             .collect()
     }
 
-    /// Standard deviations of the linear (class 1) models.
-    fn analytic_sd(&self, horizon: usize) -> Vec<f64> {
+    /// The coefficients `c_j = alpha + beta phi*_j + gamma [j mod m = 0]`, `j = 1..horizon`
+    /// (Hyndman et al. 2008, table 6.1), with `phi*_j = phi + ... + phi^j`.
+    fn c_coefficients(&self, horizon: usize) -> Vec<f64> {
         let p = self.params;
-        let mut acc = 0.0;
         let mut phistar = 0.0;
         let mut pw = 1.0;
-        let mut out = Vec::with_capacity(horizon);
-        for h in 1..=horizon {
-            out.push((self.sigma2 * (1.0 + acc)).sqrt());
-            // c_h for the next step's variance.
-            pw *= p.phi;
-            phistar += match self.spec.trend {
-                TrendType::None => 0.0,
-                TrendType::Additive => 1.0,
-                TrendType::Damped => pw,
-            };
-            let seas = if self.spec.has_season() && h % self.m == 0 {
-                p.gamma
-            } else {
-                0.0
-            };
-            let c = p.alpha + p.beta * phistar + seas;
-            acc += c * c;
-        }
-        out
+        (1..=horizon)
+            .map(|j| {
+                pw *= p.phi;
+                phistar += match self.spec.trend {
+                    TrendType::None => 0.0,
+                    TrendType::Additive => 1.0,
+                    TrendType::Damped => pw,
+                };
+                let seas = if self.spec.has_season() && j % self.m == 0 {
+                    p.gamma
+                } else {
+                    0.0
+                };
+                p.alpha + p.beta * phistar + seas
+            })
+            .collect()
     }
 
-    fn simulate(&self, horizon: usize, levels: &[Level], point: Vec<f64>) -> Forecast {
-        const PATHS: usize = 1000;
-        let sigma = self.sigma2.sqrt();
-        let mut rng = SplitMix64::new(
-            self.level.to_bits() ^ self.sigma2.to_bits().rotate_left(17) ^ (self.n as u64),
-        );
-        let mut sims = vec![0.0; PATHS * horizon];
-        let mut s = self.seasonal.clone();
-        let p = self.params;
-        for path in 0..PATHS {
-            s.copy_from_slice(&self.seasonal);
-            let (mut l, mut b) = (self.level, self.slope);
-            for i in 0..horizon {
-                let t = self.n + i;
-                let si = &mut s[t % self.m];
-                let step = Step::new(self.spec, l, b, *si, p.phi);
-                let e = sigma * rng.normal();
-                let y = match self.spec.error {
-                    ErrorType::Additive => step.yhat + e,
-                    ErrorType::Multiplicative => step.yhat * (1.0 + e),
-                };
-                sims[i * PATHS + path] = y;
-                step.update(self.spec, y, p, &mut l, &mut b, si);
-            }
+    /// Forecast standard deviations.
+    ///
+    /// * Class 1 (additive error, no multiplicative season), exact:
+    ///   `v_h = sigma^2 (1 + sum_{j<h} c_j^2)`.
+    /// * Class 2 (multiplicative error, no multiplicative season), exact:
+    ///   `v_h = (1 + sigma^2) theta_h - mu_h^2` with `theta_1 = mu_1^2` and
+    ///   `theta_h = mu_h^2 + sigma^2 sum_{j<h} c_j^2 theta_{h-j}` (Hyndman et al. 2008, §6.3).
+    /// * Class 3 (multiplicative season): the class 2 formula applied to the seasonal point
+    ///   forecasts, a small-`sigma` approximation of §6.4 used instead of simulation (the
+    ///   automatic method calibrates the widths on a backtest anyway).
+    fn forecast_sd(&self, point: &[f64]) -> Vec<f64> {
+        let horizon = point.len();
+        let c = self.c_coefficients(horizon);
+        let s2 = self.sigma2;
+        if self.spec.error == ErrorType::Additive {
+            let mut acc = 0.0;
+            return (0..horizon)
+                .map(|h| {
+                    let v = (s2 * (1.0 + acc)).sqrt();
+                    acc += c[h] * c[h];
+                    v
+                })
+                .collect();
         }
-        let mut intervals: Vec<Interval> = levels
-            .iter()
-            .map(|&level| Interval {
-                level,
-                lo: Vec::with_capacity(horizon),
-                hi: Vec::with_capacity(horizon),
-            })
-            .collect();
-        for i in 0..horizon {
-            let col = &mut sims[i * PATHS..(i + 1) * PATHS];
-            for v in col.iter_mut() {
-                if !v.is_finite() {
-                    *v = 0.0;
+        let mut theta = Vec::with_capacity(horizon);
+        (0..horizon)
+            .map(|h| {
+                let mu = point[h];
+                let mut t = mu * mu;
+                for j in 0..h {
+                    t += s2 * c[j] * c[j] * theta[h - 1 - j];
                 }
-            }
-            col.sort_unstable_by(f64::total_cmp);
-            for iv in &mut intervals {
-                let a = (1.0 - iv.level.fraction()) / 2.0;
-                iv.lo.push(quantile_sorted(col, a));
-                iv.hi.push(quantile_sorted(col, 1.0 - a));
-            }
-        }
-        finalize(Forecast { point, intervals })
+                theta.push(t);
+                ((1.0 + s2) * t - mu * mu).max(0.0).sqrt()
+            })
+            .collect()
+    }
+
+    /// The same model form re-estimated on another history (typically a prefix of the fitted
+    /// one) by a quick optimisation started from this fit's optimum; falls back to
+    /// [`Self::refilter`] when that fails.
+    pub(crate) fn refit_quick(&self, y: &[f64], season: usize) -> Option<FittedEts> {
+        let opts = FitOpts {
+            x0: Some(&self.x),
+            ..SCREEN
+        };
+        fit_spec_with(y, self.spec, season, opts)
+            .map(|r| r.0)
+            .or_else(|| self.refilter(y))
+    }
+
+    /// The same model form, parameters and initial states run over another history (typically
+    /// a prefix of the one it was fitted to): end states and innovation variance are
+    /// recomputed, nothing is re-estimated. `None` when the recursion breaks down.
+    pub(crate) fn refilter(&self, y: &[f64]) -> Option<FittedEts> {
+        let n = y.len();
+        let prob = Problem {
+            y,
+            spec: self.spec,
+            m: self.m,
+            seas0: self.seas0.clone(),
+            l_init: self.init.0,
+            b_init: self.init.1,
+            scale: 1.0,
+            sse_floor: 0.0,
+        };
+        let k = prob.n_params();
+        let mut s = vec![0.0; self.m];
+        let mut end = (0.0, 0.0);
+        let (_, sse) = prob.run(
+            self.params,
+            self.init.0,
+            self.init.1,
+            &mut s,
+            Some(&mut end),
+        )?;
+        let dof = if n > k { (n - k) as f64 } else { n as f64 };
+        Some(FittedEts {
+            level: end.0,
+            slope: end.1,
+            seasonal: s,
+            n,
+            sigma2: sse / dof,
+            aicc: f64::INFINITY,
+            ..self.clone()
+        })
     }
 }
 
@@ -293,12 +327,8 @@ impl FittedForecaster for FittedEts {
 
     fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
         let point = self.point(horizon);
-        if self.spec.is_linear() || levels.is_empty() {
-            let sd = self.analytic_sd(horizon);
-            normal_forecast(point, &sd, levels)
-        } else {
-            self.simulate(horizon, levels, point)
-        }
+        let sd = self.forecast_sd(&point);
+        normal_forecast(point, &sd, levels)
     }
 }
 
@@ -514,8 +544,41 @@ impl Problem<'_> {
     }
 }
 
+/// Optimiser settings of one fit.
+#[derive(Debug, Clone, Copy)]
+struct FitOpts<'a> {
+    /// Evaluation budget.
+    max_evals: usize,
+    /// Relative tolerance on `-2 log L` between the best and worst simplex vertices.
+    tol: f64,
+    /// Nelder–Mead rounds (restarts from the best point + 1).
+    rounds: usize,
+    /// Warm start in optimiser coordinates (from a previous, looser fit of the same form).
+    x0: Option<&'a [f64]>,
+}
+
+impl FitOpts<'_> {
+    /// A full fit: budget `150 + 80 dim`, tolerance 1e-6, one restart.
+    const FULL: FitOpts<'static> = FitOpts {
+        max_evals: 0,
+        tol: 1e-6,
+        rounds: 2,
+        x0: None,
+    };
+}
+
 /// Fits one model form; `None` when the form does not apply to these data.
 pub(crate) fn fit_spec(y: &[f64], spec: EtsSpec, m: usize) -> Option<FittedEts> {
+    fit_spec_with(y, spec, m, FitOpts::FULL).map(|r| r.0)
+}
+
+/// [`fit_spec`] with optimiser settings; also returns the optimiser coordinates.
+fn fit_spec_with(
+    y: &[f64],
+    spec: EtsSpec,
+    m: usize,
+    opts: FitOpts<'_>,
+) -> Option<(FittedEts, Vec<f64>)> {
     let n = y.len();
     if n < 3 {
         return None;
@@ -590,7 +653,13 @@ pub(crate) fn fit_spec(y: &[f64], spec: EtsSpec, m: usize) -> Option<FittedEts> 
     let k = prob.n_params();
     let mut s = vec![0.0; m_eff];
     let (x0, step) = prob.start();
+    let x0 = opts.x0.map_or(x0, <[f64]>::to_vec);
     let dim = x0.len();
+    let budget = if opts.max_evals == 0 {
+        150 + 80 * dim
+    } else {
+        opts.max_evals
+    };
     let (x, _) = nelder_mead(
         |x| {
             let (p, l0, b0) = prob.decode(x);
@@ -598,8 +667,9 @@ pub(crate) fn fit_spec(y: &[f64], spec: EtsSpec, m: usize) -> Option<FittedEts> 
         },
         &x0,
         &step,
-        150 + 80 * dim,
-        1e-6,
+        budget,
+        opts.tol,
+        opts.rounds,
     );
     let (params, l0, b0) = prob.decode(&x);
     let mut end = (0.0, 0.0);
@@ -613,18 +683,23 @@ pub(crate) fn fit_spec(y: &[f64], spec: EtsSpec, m: usize) -> Option<FittedEts> 
         f64::INFINITY
     };
     let dof = if n > k { (n - k) as f64 } else { nf };
-    Some(FittedEts {
-        spec,
-        m: m_eff,
-        params,
-        level: end.0,
-        slope: end.1,
-        seasonal: s,
-        n,
-        sigma2: sse / dof,
-        aicc,
-        init: (l0, b0),
-    })
+    Some((
+        FittedEts {
+            spec,
+            m: m_eff,
+            params,
+            level: end.0,
+            slope: end.1,
+            seasonal: s,
+            n,
+            sigma2: sse / dof,
+            aicc,
+            init: (l0, b0),
+            seas0: prob.seas0,
+            x: x.clone(),
+        },
+        x,
+    ))
 }
 
 /// The candidate forms of automatic selection for `y` with season `m`.
@@ -661,14 +736,43 @@ pub(crate) fn candidates(y: &[f64], m: usize) -> Vec<EtsSpec> {
     out
 }
 
-/// Fits every candidate form and keeps the one with the smallest AICc.
+/// Screening fits of automatic selection: a small budget, a loose tolerance, no restart.
+const SCREEN: FitOpts<'static> = FitOpts {
+    max_evals: 0,
+    tol: 1e-3,
+    rounds: 1,
+    x0: None,
+};
+
+/// How many screened forms are refitted in full.
+const POLISH: usize = 2;
+
+/// Automatic selection by AICc in two stages: every candidate form is fitted with a loose
+/// optimiser ([`SCREEN`]), then the [`POLISH`] best by AICc are refined by a full fit started
+/// from their screening optimum, and the smallest AICc wins.
 pub(crate) fn auto_ets(y: &[f64], m: usize) -> Option<FittedEts> {
+    let mut screened: Vec<(FittedEts, Vec<f64>)> = candidates(y, m)
+        .into_iter()
+        .filter_map(|spec| fit_spec_with(y, spec, m, SCREEN))
+        .filter(|(f, _)| f.aicc.is_finite())
+        .collect();
+    screened.sort_by(|a, b| a.0.aicc.total_cmp(&b.0.aicc));
     let mut best: Option<FittedEts> = None;
-    for spec in candidates(y, m) {
-        if let Some(f) = fit_spec(y, spec, m) {
-            if f.aicc.is_finite() && best.as_ref().is_none_or(|b| f.aicc < b.aicc) {
-                best = Some(f);
-            }
+    for (f, x) in screened.into_iter().take(POLISH) {
+        let polished = fit_spec_with(
+            y,
+            f.spec,
+            m,
+            FitOpts {
+                x0: Some(&x),
+                ..FitOpts::FULL
+            },
+        )
+        .map(|r| r.0)
+        .filter(|p| p.aicc <= f.aicc)
+        .unwrap_or(f);
+        if best.as_ref().is_none_or(|b| polished.aicc < b.aicc) {
+            best = Some(polished);
         }
     }
     best.or_else(|| fit_spec(y, EtsSpec::ANN, 1))
@@ -794,11 +898,58 @@ mod tests {
             sigma2: 4.0,
             aicc: 0.0,
             init: (0.0, 0.0),
+            seas0: vec![0.0],
+            x: Vec::new(),
         };
         // v_h = sigma^2 (1 + (h - 1) alpha^2)
-        let sd = f.analytic_sd(3);
+        let sd = f.forecast_sd(&[10.0; 3]);
         close(sd[0], 2.0, EPS);
         close(sd[2], (4.0f64 * 1.5).sqrt(), EPS);
+    }
+
+    #[test]
+    fn class2_variance_by_hand() {
+        // ETS(M,N,N), alpha 0.5, sigma^2 0.01, mu = 10: theta_1 = 100, v_1 = 1.01 * 100 - 100
+        // = 1; theta_2 = 100 + 0.01 * 0.25 * 100 = 100.25, v_2 = 1.01 * 100.25 - 100 = 1.2525.
+        let mut f = fitted_ses();
+        f.spec.error = ErrorType::Multiplicative;
+        f.sigma2 = 0.01;
+        let sd = f.forecast_sd(&[10.0, 10.0]);
+        close(sd[0], 1.0, 1e-12);
+        close(sd[1], 1.2525f64.sqrt(), 1e-12);
+    }
+
+    #[test]
+    fn refilter_on_the_full_history_reproduces_the_fit() {
+        let y = simulate_ann(0.3, 2.0, 60, 11);
+        let f = fit_spec(&y, EtsSpec::ANN, 12).unwrap();
+        let g = f.refilter(&y).unwrap();
+        close(g.level, f.level, 1e-9);
+        close(g.sigma2, f.sigma2, 1e-9);
+        let short = f.refilter(&y[..40]).unwrap();
+        assert_eq!(short.n, 40);
+    }
+
+    fn fitted_ses() -> FittedEts {
+        FittedEts {
+            spec: EtsSpec::ANN,
+            m: 1,
+            params: EtsParams {
+                alpha: 0.5,
+                beta: 0.0,
+                gamma: 0.0,
+                phi: 1.0,
+            },
+            level: 10.0,
+            slope: 0.0,
+            seasonal: vec![0.0],
+            n: 5,
+            sigma2: 4.0,
+            aicc: 0.0,
+            init: (0.0, 0.0),
+            seas0: vec![0.0],
+            x: Vec::new(),
+        }
     }
 
     fn simulate_ann(alpha: f64, sigma: f64, n: usize, seed: u64) -> Vec<f64> {

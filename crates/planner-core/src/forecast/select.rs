@@ -7,10 +7,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::croston::{Intermittent, IntermittentKind};
-use super::ets::{Ets, EtsSpec};
+use super::croston::{imapa_rate, FittedIntermittent, Intermittent, IntermittentKind};
+use super::ets::{Ets, FittedEts};
 use super::simple::{short_mean, MovingAverage, Naive, SeasonalNaive};
-use super::theta::Theta;
+use super::theta::{FittedTheta, Theta};
 use super::util::{finalize, flat_forecast, mean, validate, z_of};
 use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Interval, Level};
 
@@ -26,7 +26,7 @@ use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Interval, Lev
 /// | `theta` | standard Theta (Assimakopoulos & Nikolopoulos 2000) |
 /// | `otheta` | optimised Theta (Fiorucci et al. 2016) |
 /// | `croston`, `sba`, `tsb` | intermittent demand |
-/// | `ensemble` | median of ETS, Theta and seasonal naive |
+/// | `ensemble` | mean of ETS and Theta |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
@@ -54,7 +54,7 @@ pub enum Method {
     Sba,
     /// Teunter–Syntetos–Babai.
     Tsb,
-    /// Median combination of ETS, Theta and seasonal naive.
+    /// Mean combination of ETS and Theta.
     Ensemble,
 }
 
@@ -201,21 +201,11 @@ impl FittedForecaster for Zero {
     }
 }
 
-/// Median (elementwise) of member forecasts, bounds included (quantile averaging by the
-/// median, which keeps the ensemble robust to one member going astray).
+/// Mean (elementwise) of member forecasts, bounds included (quantile averaging: each bound
+/// is the mean of the members' bounds at that level).
 #[derive(Debug)]
 struct FittedEnsemble {
     members: Vec<Box<dyn FittedForecaster>>,
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    if k % 2 == 1 {
-        v[k / 2]
-    } else {
-        (v[k / 2 - 1] + v[k / 2]) / 2.0
-    }
 }
 
 impl FittedForecaster for FittedEnsemble {
@@ -230,29 +220,29 @@ impl FittedForecaster for FittedEnsemble {
             .iter()
             .map(|m| m.predict(horizon, levels))
             .collect();
-        let mut buf = vec![0.0; fcs.len()];
-        let mut comb = |get: &dyn Fn(&Forecast) -> f64| {
-            for (b, f) in buf.iter_mut().zip(&fcs) {
-                *b = get(f);
-            }
-            median(&mut buf)
-        };
-        let point: Vec<f64> = (0..horizon).map(|i| comb(&|f| f.point[i])).collect();
-        let intervals = levels
-            .iter()
-            .enumerate()
-            .map(|(j, &level)| Interval {
-                level,
-                lo: (0..horizon)
-                    .map(|i| comb(&|f| f.intervals[j].lo[i]))
-                    .collect(),
-                hi: (0..horizon)
-                    .map(|i| comb(&|f| f.intervals[j].hi[i]))
-                    .collect(),
-            })
-            .collect();
-        finalize(Forecast { point, intervals })
+        combine_mean(&fcs, horizon, levels)
     }
+}
+
+/// The elementwise mean of forecasts, bounds included.
+fn combine_mean(fcs: &[Forecast], horizon: usize, levels: &[Level]) -> Forecast {
+    let k = fcs.len().max(1) as f64;
+    let avg = |get: &dyn Fn(&Forecast) -> f64| fcs.iter().map(get).sum::<f64>() / k;
+    let point: Vec<f64> = (0..horizon).map(|i| avg(&|f| f.point[i])).collect();
+    let intervals = levels
+        .iter()
+        .enumerate()
+        .map(|(j, &level)| Interval {
+            level,
+            lo: (0..horizon)
+                .map(|i| avg(&|f| f.intervals[j].lo[i]))
+                .collect(),
+            hi: (0..horizon)
+                .map(|i| avg(&|f| f.intervals[j].hi[i]))
+                .collect(),
+        })
+        .collect();
+    finalize(Forecast { point, intervals })
 }
 
 fn boxed<F: FittedForecaster + 'static>(f: F) -> Box<dyn FittedForecaster> {
@@ -296,39 +286,52 @@ pub fn fit_method(
 }
 
 fn ensemble(history: &[f64], season: usize) -> Result<Box<dyn FittedForecaster>, ForecastError> {
-    Ok(boxed(ensemble_parts(history, season, None)?.0))
+    Ok(boxed(Parts::fit(history, season)?.into_ensemble()))
 }
 
-/// The ensemble members fitted to `history`; with `spec`, ETS is refitted in that form instead
-/// of being selected again (used by the calibration backtest). Returns the ETS form used.
-fn ensemble_parts(
-    history: &[f64],
-    season: usize,
-    spec: Option<EtsSpec>,
-) -> Result<(FittedEnsemble, EtsSpec), ForecastError> {
-    let simple: Box<dyn FittedForecaster> = if history.len() >= 2 * season && season > 1 {
-        boxed(SeasonalNaive { season }.fit(history)?)
-    } else {
-        boxed(Naive.fit(history)?)
-    };
-    let ets = Ets { spec, season }.fit(history)?;
-    let used = ets.spec();
-    Ok((
+/// The members of the ensemble, kept concrete so that the calibration backtest can rerun them
+/// on shorter histories cheaply.
+struct Parts {
+    ets: FittedEts,
+    theta: FittedTheta,
+}
+
+impl Parts {
+    fn fit(history: &[f64], season: usize) -> Result<Self, ForecastError> {
+        Ok(Self {
+            ets: Ets { spec: None, season }.fit(history)?,
+            theta: Theta {
+                optimize_theta: false,
+                season,
+            }
+            .fit(history)?,
+        })
+    }
+
+    /// The members on a prefix of the history: ETS in the chosen form, re-estimated by a
+    /// short optimisation warm-started at the full fit (`FittedEts::refit_quick`); Theta
+    /// with its smoothing parameter, initial level and seasonal indices kept
+    /// (`FittedTheta::refilter`).
+    fn refit_prefix(&self, prefix: &[f64], season: usize) -> Option<Self> {
+        Some(Self {
+            ets: self.ets.refit_quick(prefix, season)?,
+            theta: self.theta.refilter(prefix),
+        })
+    }
+
+    fn predict(&self, horizon: usize, levels: &[Level]) -> Forecast {
+        let fcs = [
+            self.ets.predict(horizon, levels),
+            self.theta.predict(horizon, levels),
+        ];
+        combine_mean(&fcs, horizon, levels)
+    }
+
+    fn into_ensemble(self) -> FittedEnsemble {
         FittedEnsemble {
-            members: vec![
-                boxed(ets),
-                boxed(
-                    Theta {
-                        optimize_theta: false,
-                        season,
-                    }
-                    .fit(history)?,
-                ),
-                simple,
-            ],
-        },
-        used,
-    ))
+            members: vec![boxed(self.ets), boxed(self.theta)],
+        }
+    }
 }
 
 /// Bounds widened (or narrowed) by split-conformal factors from a rolling-origin backtest.
@@ -373,14 +376,15 @@ impl FittedForecaster for Calibrated {
     }
 }
 
-/// Calibration origins: every 3 months back from `n - h`, four of them.
-const CAL_ORIGINS: usize = 4;
+/// Calibration origins: every 3 months back from `n - h`, six of them.
+const CAL_ORIGINS: usize = 6;
 /// Minimum number of scores for calibration.
 const CAL_MIN_SCORES: usize = 24;
 
-/// Scores of the ensemble refitted (ETS form fixed) at rolling origins; empty when the
-/// history is too short (fewer than two seasons plus 12 months at the first origin).
-fn calibration_scores(history: &[f64], season: usize, spec: EtsSpec) -> Vec<f64> {
+/// Scores of the ensemble refitted (see [`Parts::refit_prefix`]) at rolling
+/// origins; empty when the history is too short (fewer than two seasons plus 12 months at the
+/// first origin).
+fn calibration_scores(history: &[f64], season: usize, parts: &Parts) -> Vec<f64> {
     let n = history.len();
     let h = 12.min(n / 4).max(1);
     let lv80 = Level(80.0);
@@ -394,7 +398,7 @@ fn calibration_scores(history: &[f64], season: usize, spec: EtsSpec) -> Vec<f64>
             break;
         }
         let train = &history[..end];
-        let Ok((f, _)) = ensemble_parts(train, season, Some(spec)) else {
+        let Some(f) = parts.refit_prefix(train, season) else {
             continue;
         };
         let fc = f.predict(h, &[lv80]);
@@ -414,6 +418,45 @@ fn calibration_scores(history: &[f64], season: usize, spec: EtsSpec) -> Vec<f64>
     scores
 }
 
+/// Rolling-origin origins of [`intermittent_auto`]: months held back.
+const INTERMITTENT_ORIGINS: [usize; 4] = [12, 9, 6, 3];
+
+/// Intermittent demand: IMAPA, or zero when zero would have forecast the recent past better.
+///
+/// At origins 12, 9, 6 and 3 months before the end (with at least 12 months before them),
+/// IMAPA fitted to the months before the origin forecasts the rest of the history; when the
+/// summed squared errors of those forecasts exceed those of a constant zero the part is
+/// treated as obsolete and the point forecast is 0. Either way the bounds are Negative
+/// Binomial quantiles around the IMAPA rate (see `count_bounds`), so that an obsolete-looking
+/// part that sells again is still inside the range.
+fn intermittent_auto(history: &[f64]) -> Box<dyn FittedForecaster> {
+    let n = history.len();
+    let (mut sse_imapa, mut sse_zero) = (0.0, 0.0);
+    for back in INTERMITTENT_ORIGINS {
+        let Some(end) = n.checked_sub(back) else {
+            continue;
+        };
+        if end < 12 {
+            continue;
+        }
+        let r = imapa_rate(&history[..end]);
+        for a in &history[end..] {
+            sse_imapa += (a - r) * (a - r);
+            sse_zero += a * a;
+        }
+    }
+    let fitted =
+        FittedIntermittent::with_rate(IntermittentKind::Imapa, imapa_rate(history), history);
+    if sse_zero < sse_imapa {
+        boxed(Named {
+            name: "Zero (obsolete; IMAPA bounds)".into(),
+            inner: boxed(fitted.with_point(0.0)),
+        })
+    } else {
+        boxed(fitted)
+    }
+}
+
 /// The automatic choice (see [`forecast_series`]). Never fails on a validated history.
 fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
     let n = history.len();
@@ -424,31 +467,25 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
         return boxed(short_mean(history));
     }
     match classify(history) {
-        DemandPattern::Intermittent | DemandPattern::Lumpy => {
-            match Intermittent::new(IntermittentKind::Tsb).fit(history) {
-                Ok(f) => boxed(f),
-                Err(_) => boxed(short_mean(history)),
-            }
-        }
-        DemandPattern::Smooth | DemandPattern::Erratic => {
-            match ensemble_parts(history, season, None) {
-                Ok((f, spec)) => {
-                    let scores = calibration_scores(history, season, spec);
-                    if scores.len() >= CAL_MIN_SCORES {
-                        boxed(Calibrated {
-                            inner: boxed(f),
-                            scores,
-                        })
-                    } else {
-                        boxed(f)
-                    }
+        DemandPattern::Intermittent | DemandPattern::Lumpy => intermittent_auto(history),
+        DemandPattern::Smooth | DemandPattern::Erratic => match Parts::fit(history, season) {
+            Ok(parts) => {
+                let scores = calibration_scores(history, season, &parts);
+                let f = parts.into_ensemble();
+                if scores.len() >= CAL_MIN_SCORES {
+                    boxed(Calibrated {
+                        inner: boxed(f),
+                        scores,
+                    })
+                } else {
+                    boxed(f)
                 }
-                Err(_) => boxed(Named {
-                    name: "Mean (short history)".into(),
-                    inner: boxed(short_mean(history)),
-                }),
             }
-        }
+            Err(_) => boxed(Named {
+                name: "Mean (short history)".into(),
+                inner: boxed(short_mean(history)),
+            }),
+        },
     }
 }
 
@@ -459,20 +496,27 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
 /// # Automatic choice ([`Method::Auto`])
 /// 1. All zeros: zeros with zero-width bounds (`Zero (no demand)`).
 /// 2. Fewer than 3 months: the mean with wide bounds (`Mean (short history)`).
-/// 3. Intermittent or lumpy ([`classify`]): TSB (Teunter et al. 2011) with its parameters
-///    chosen by in-sample one-step MSE, and count (Negative Binomial) bounds. TSB lets the
-///    forecast decay when a part stops selling; choosing among Croston, SBA and TSB by in-sample
-///    MSE was worse out of sample on the car parts data (RMSE 0.805 against 0.795).
-/// 4. Otherwise the median ensemble of [`Method::Ensemble`]: ETS chosen by AICc over the
-///    admissible forms (seasonal forms only with two full seasons), standard Theta, and seasonal
-///    naive (naive with less than two seasons). On M3 monthly (h = 18) it scored sMAPE 13.6,
-///    MASE 0.860 against 14.3 and 0.859 for ETS alone and 13.9 and 0.863 for Theta alone.
+/// 3. Intermittent or lumpy ([`classify`]): IMAPA (Petropoulos & Kourentzes 2015), or a
+///    zero point forecast when a rolling-origin check on the history says the part has gone
+///    obsolete (see `intermittent_auto`), with Negative Binomial count bounds around the IMAPA
+///    rate whose upper quantile is chosen to keep coverage closest to nominal. On the car
+///    parts data (2509 series, 12 months held out) this scored mean RMSE 0.776 against 0.793
+///    for a constant zero, 0.779 for statsforecast's IMAPA and 0.795 for TSB (the previous
+///    choice), with 80/95 % coverage 86.5/94.9 % (92.6/97.3 % before; with about three
+///    quarters of the actuals zero, any range that contains 0 covers them, so 80 % ranges
+///    over-cover by construction).
+/// 4. Otherwise the mean ensemble of [`Method::Ensemble`]: ETS chosen by AICc over the
+///    admissible forms (seasonal forms only with two full seasons; two-stage selection, see
+///    `ets::auto_ets`) and standard Theta, point forecasts and bounds averaged. On M3 monthly
+///    (h = 18) it scored sMAPE 13.58, MASE 0.838 against 14.27 and 0.858 for ETS alone and
+///    13.88 and 0.863 for Theta alone (the earlier median with seasonal naive: 13.61, 0.860).
 ///    With at least two seasons plus 12 months (and 24 or more scores), the bounds are then
-///    calibrated by split conformal prediction on a rolling-origin backtest: the ensemble is
-///    refitted (ETS form kept) at 4 origins 3 months apart, each forecasting
+///    calibrated by split conformal prediction on a rolling-origin backtest: at 6 origins 3
+///    months apart, ETS is re-estimated in the chosen form by a short optimisation started at
+///    the full fit and Theta is rerun with its parameters kept, each forecasting
 ///    `min(12, n / 4)` months, and each level's half-widths are scaled by the conformal
-///    quantile of the normalised absolute errors (see `Calibrated`). On M3 monthly this moved
-///    80/95 % coverage from 78.2/92.3 % to 79.2/92.7 %.
+///    quantile of the normalised absolute errors (see `Calibrated`). On M3 monthly the
+///    80/95 % coverage is 80.1/92.8 %.
 ///
 /// Explicit methods that cannot fit a short history fall back to the mean of the history with
 /// wide bounds, named e.g. `Mean (short history)`.

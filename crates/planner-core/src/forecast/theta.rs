@@ -60,6 +60,8 @@ pub struct FittedTheta {
     sigma: f64,
     /// Seasonal indices by time modulo m, and whether they multiply.
     seasonal: Option<(Vec<f64>, bool)>,
+    /// Initial level.
+    l0: f64,
 }
 
 impl FittedTheta {
@@ -71,6 +73,43 @@ impl FittedTheta {
     pub fn theta(&self) -> f64 {
         self.theta
     }
+
+    /// The same `alpha`, `theta`, initial level and seasonal indices run over another history
+    /// (typically a prefix of the fitted one): the trend line, end level and `sigma` are
+    /// recomputed, nothing is re-estimated.
+    pub(crate) fn refilter(&self, history: &[f64]) -> FittedTheta {
+        let n = history.len();
+        let y = adjust(history, self.seasonal.as_ref());
+        let (a, b) = linear_fit(&y);
+        let (sse_v, level) = sse(&y, self.alpha, self.theta, self.l0, a, b);
+        let k = if self.optimized { 3 } else { 2 };
+        let dof = if n > k + 1 { (n - k) as f64 } else { n as f64 };
+        FittedTheta {
+            level,
+            a,
+            b,
+            n,
+            sigma: (sse_v / dof).sqrt(),
+            seasonal: self.seasonal.clone(),
+            ..*self
+        }
+    }
+}
+
+/// The history with the seasonal indices (by time modulo m) removed.
+fn adjust(history: &[f64], seasonal: Option<&(Vec<f64>, bool)>) -> Vec<f64> {
+    let mut y = history.to_vec();
+    if let Some((idx, mult)) = seasonal {
+        let m = idx.len();
+        for (t, v) in y.iter_mut().enumerate() {
+            if *mult {
+                *v /= idx[t % m];
+            } else {
+                *v -= idx[t % m];
+            }
+        }
+    }
+    y
 }
 
 fn sse(y: &[f64], alpha: f64, theta: f64, l0: f64, a: f64, b: f64) -> (f64, f64) {
@@ -105,23 +144,16 @@ impl Forecaster for Theta {
             });
         }
         let m = self.season;
-        let mut y = history.to_vec();
         let mut seasonal = None;
         if is_seasonal(history, m) {
             let mult = history.iter().all(|&v| v > 0.0);
             if let Some(idx) = decompose(history, m, mult) {
                 if !mult || idx.iter().all(|&v| v > 1e-3) {
-                    for (t, v) in y.iter_mut().enumerate() {
-                        if mult {
-                            *v /= idx[t % m];
-                        } else {
-                            *v -= idx[t % m];
-                        }
-                    }
                     seasonal = Some((idx, mult));
                 }
             }
         }
+        let y = adjust(history, seasonal.as_ref());
         let (a, b) = linear_fit(&y);
         let scale = mean(&y).abs().max(1e-9);
         let l_init = mean(&y[..n.min(3)]);
@@ -150,6 +182,7 @@ impl Forecaster for Theta {
             &step,
             400,
             1e-10,
+            2,
         );
         let (alpha, theta, l0) = decode(&x);
         let (_, level) = sse(&y, alpha, theta, l0, a, b);
@@ -165,6 +198,7 @@ impl Forecaster for Theta {
             n,
             sigma: (best / dof).sqrt(),
             seasonal,
+            l0,
         })
     }
 }

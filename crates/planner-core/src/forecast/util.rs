@@ -152,10 +152,13 @@ pub(crate) fn linear_fit(y: &[f64]) -> (f64, f64) {
     (ybar - slope * tbar, slope)
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, seedable, reproducible generator.
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, seedable, reproducible generator (used by
+/// the tests to simulate series).
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub(crate) struct SplitMix64(u64, Option<f64>);
 
+#[cfg(test)]
 impl SplitMix64 {
     pub(crate) fn new(seed: u64) -> Self {
         Self(seed, None)
@@ -188,30 +191,21 @@ impl SplitMix64 {
     }
 }
 
-/// The empirical quantile (type 7, as R's default) of sorted values.
-pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// Nelder–Mead simplex minimiser (Nelder & Mead 1965) with the standard coefficients and one
-/// restart from the best point, as recommended to avoid premature collapse.
+/// Nelder–Mead simplex minimiser (Nelder & Mead 1965) with the standard coefficients, run
+/// `rounds` times, each restarting from the best point so far (one restart is recommended to
+/// avoid premature collapse).
 pub(crate) fn nelder_mead<F: FnMut(&[f64]) -> f64>(
     mut f: F,
     x0: &[f64],
     step: &[f64],
     max_evals: usize,
     tol: f64,
+    rounds: usize,
 ) -> (Vec<f64>, f64) {
     let mut best = x0.to_vec();
     let mut fbest = f(&best);
     let mut evals = 1;
-    for _round in 0..2 {
+    for _round in 0..rounds.max(1) {
         let (x, fx, used) = nm_once(&mut f, &best, step, max_evals.saturating_sub(evals), tol);
         evals += used;
         if fx <= fbest {
@@ -366,19 +360,37 @@ pub(crate) fn count_forecast(point: Vec<f64>, dispersion: f64, levels: &[Level])
     finalize(Forecast { point, intervals })
 }
 
+/// Bounds of a count distribution at two-sided level `1 - 2a`: `lo` is the `a` quantile and
+/// `hi` the `1 - a` quantile or one less, whichever makes `P(lo <= Y <= hi)` closer to the
+/// nominal level (ties go to the wider). With small means the textbook quantile pair covers
+/// far more than promised (a mean of 0.3 gives `hi = 1` and 96 % for an 80 % level); the
+/// closest pair keeps the promise honest without randomisation.
 fn count_bounds(mu: f64, dispersion: f64, a: f64) -> (f64, f64) {
     if mu.is_nan() || mu <= 0.0 || !mu.is_finite() {
         return (0.0, 0.0);
+    }
+    fn closest<D: DiscreteCDF<u64, f64>>(d: &D, a: f64) -> (f64, f64) {
+        let lo = d.inverse_cdf(a);
+        let hi = d.inverse_cdf(1.0 - a);
+        let below = if lo == 0 { 0.0 } else { d.cdf(lo - 1) };
+        let target = 1.0 - 2.0 * a;
+        let cov = |h: u64| d.cdf(h) - below;
+        let hi = if hi > lo && (cov(hi - 1) - target).abs() < (cov(hi) - target).abs() {
+            hi - 1
+        } else {
+            hi
+        };
+        (lo as f64, hi as f64)
     }
     if dispersion > 1.0 + 1e-9 {
         let p = 1.0 / dispersion;
         let r = mu / (dispersion - 1.0);
         if let Ok(nb) = NegativeBinomial::new(r, p) {
-            return (nb.inverse_cdf(a) as f64, nb.inverse_cdf(1.0 - a) as f64);
+            return closest(&nb, a);
         }
     }
     match Poisson::new(mu) {
-        Ok(po) => (po.inverse_cdf(a) as f64, po.inverse_cdf(1.0 - a) as f64),
+        Ok(po) => closest(&po, a),
         Err(_) => (0.0, 0.0),
     }
 }
@@ -436,4 +448,19 @@ pub(crate) fn flat_forecast(point: Vec<f64>, levels: &[Level]) -> Forecast {
         })
         .collect();
     finalize(Forecast { point, intervals })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_bounds_stay_closest_to_nominal() {
+        // Poisson(0.3): P(0) = 0.741, P(<= 1) = 0.963. For 80 % the textbook upper quantile is
+        // 1 (96 %); 0 (74 %) is closer to 80 %.
+        assert_eq!(count_bounds(0.3, 1.0, 0.1), (0.0, 0.0));
+        // For 95 %: 96.3 % (hi = 1) is closer than 74 %.
+        assert_eq!(count_bounds(0.3, 1.0, 0.025), (0.0, 1.0));
+        assert_eq!(count_bounds(0.0, 2.0, 0.1), (0.0, 0.0));
+    }
 }
