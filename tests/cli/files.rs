@@ -92,7 +92,7 @@ fn a_bom_cycle_is_reported_with_its_path() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "error: bom.csv:4: column material: the bill of materials has a cycle: RESIN -> SA-LID -> RESIN\n\
+        "error: bom.csv:4: column material: the bill of materials has a cycle: SA-LID -> RESIN -> SA-LID\n\
          .: 1 error found\n"
     );
 }

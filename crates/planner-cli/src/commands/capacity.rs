@@ -100,7 +100,7 @@ pub fn summarize(run: &CapacityResult, ctx: &Context) {
         }
     }
     for r in run.recommendations.iter().take(8) {
-        ctx.say(format!("  {} {}: {}", r.line, r.month, r.message));
+        ctx.say(format!("  {}", r.message));
     }
     if !run.plan.unrouted.is_empty() {
         ctx.say(format!(
