@@ -4,6 +4,7 @@
 mod files;
 mod forecast;
 mod plan;
+mod price;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

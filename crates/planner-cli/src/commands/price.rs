@@ -16,13 +16,48 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(d) = &args.input.demand {
         guard.protect(d);
     }
+    // Every input is read before anything is written: no partial output on a bad file.
+    let costs = load::cost_files(&folder.dir)?;
     let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(plan) = pricing_part(&folder.input, &demand)? else {
         anyhow::bail!("{}: price_tiers.csv lists no tier", folder.dir.display());
     };
+    let projection = match &costs {
+        Some((components, indices)) => {
+            let prices = pricing::project_prices(
+                components,
+                indices,
+                &folder.input.settings.pricing.review,
+                demand.start,
+                demand.horizon,
+            )?;
+            Some(pricing::projected_spend(&prices, &demand))
+        }
+        None => None,
+    };
     let table = tables::pricing(&plan, &demand.levels);
     super::emit(&guard, args.out.as_deref(), &table)?;
     summarize(&plan, ctx);
+    if let Some(spend) = &projection {
+        let dir = args
+            .out
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .map_or_else(
+                || std::path::PathBuf::from("."),
+                std::path::Path::to_path_buf,
+            );
+        let path = dir.join("price_projection.csv");
+        guard.table(&path, &tables::price_projection(spend))?;
+        let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();
+        let total: f64 = spend.iter().map(|s| s.spend).sum();
+        ctx.say(format!(
+            "  index-linked prices: spend {} against {} at today's prices -> {}",
+            num(total, 0),
+            num(base, 0),
+            path.display()
+        ));
+    }
     Ok(())
 }
 

@@ -340,3 +340,48 @@ pub fn check_known(
         }
     }
 }
+
+/// `cost_breakdown.csv`: what a sku's unit price is made of, and which index each part follows.
+pub fn cost_breakdown(
+    path: &Path,
+    problems: &mut Problems,
+) -> Vec<(usize, planner_core::pricing::CostComponent)> {
+    rows(
+        path,
+        "cost_breakdown.csv",
+        &["sku", "component", "amount"],
+        &["index"],
+        problems,
+        |r| {
+            planner_core::pricing::CostComponent::new(
+                &r.text("sku")?,
+                &r.text("component")?,
+                r.number("amount")?,
+                r.opt_text("index").as_deref(),
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    )
+}
+
+/// `indices.csv`: monthly values of price indices (resin, stainless steel...).
+pub fn indices(
+    path: &Path,
+    problems: &mut Problems,
+) -> Vec<(usize, planner_core::pricing::IndexPoint)> {
+    rows(
+        path,
+        "indices.csv",
+        &["index", "month", "value"],
+        &[],
+        problems,
+        |r| {
+            planner_core::pricing::IndexPoint::new(
+                &r.text("index")?,
+                r.parsed::<Month>("month")?,
+                r.number("value")?,
+            )
+            .map_err(|e| r.field_error(e))
+        },
+    )
+}

@@ -402,3 +402,30 @@ pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
         .collect();
     Table { header: h, rows }
 }
+
+/// `price_projection.csv`: the unit price per sku and month as the indices move, and the spend
+/// that follows from the planned volume.
+pub fn price_projection(spend: &[planner_core::pricing::ProjectedSpend]) -> Table {
+    let h = header(&[
+        "sku",
+        "month",
+        "quantity",
+        "unit_price",
+        "spend",
+        "spend_change_vs_base",
+    ]);
+    let rows = spend
+        .iter()
+        .map(|r| {
+            vec![
+                r.sku.clone(),
+                r.month.to_string(),
+                num(r.quantity, 2),
+                num(r.unit_price, 4),
+                num(r.spend, 2),
+                num(r.change_vs_base, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}

@@ -1,0 +1,92 @@
+//! `planner price` through the real binary: tiers, and index-linked price reviews.
+
+use super::*;
+
+#[test]
+fn index_linked_prices_follow_the_review_policy() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "plan.csv",
+        "sku,month,quantity\nBTL-1,2026-01,100\nBTL-1,2026-02,100\nBTL-1,2026-03,100\n\
+         BTL-1,2026-04,100\nBTL-1,2026-05,100\nBTL-1,2026-06,100\n",
+    );
+    put(
+        dir.path(),
+        "cost_breakdown.csv",
+        "sku,component,amount,index\nBTL-1,material,5.0,resin\nBTL-1,labor,4.0,\n",
+    );
+    put(
+        dir.path(),
+        "indices.csv",
+        "index,month,value\nresin,2026-01,100\nresin,2026-03,120\n",
+    );
+    put(
+        dir.path(),
+        "planner.toml",
+        "[pricing.review]\nfixed_months = 0\nevery_months = 3\npass_through = 0.5\n",
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "price",
+            "--data",
+            ".",
+            "--demand",
+            "plan.csv",
+            "--out",
+            "out/pricing.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Reviews at months 0 and 3 of the plan. At 2026-04 resin stands at 120 (carried from
+    // 2026-03): the material part moves 5.0 * (1 + 0.5 * 0.2) = 5.5, the unit price 9.0 -> 9.5.
+    // Spend: 3 * 100 * 9.0 + 3 * 100 * 9.5 = 5550 against 5400 at today's prices.
+    let proj = std::fs::read_to_string(dir.path().join("out/price_projection.csv")).unwrap();
+    let lines: Vec<&str> = proj.lines().collect();
+    assert_eq!(
+        lines[0],
+        "sku,month,quantity,unit_price,spend,spend_change_vs_base"
+    );
+    assert_eq!(lines[3], "BTL-1,2026-03,100,9,900,0");
+    assert_eq!(lines[4], "BTL-1,2026-04,100,9.5,950,50");
+    assert!(
+        stderr(&o).contains("index-linked prices: spend 5550 against 5400 at today's prices"),
+        "{}",
+        stderr(&o)
+    );
+    // The tiers: 600 units of BTL-1 over a partial period, priced on the annualised run rate.
+    let pricing = std::fs::read_to_string(dir.path().join("out/pricing.csv")).unwrap();
+    assert!(pricing.starts_with(
+        "sku,period,volume,tier_min_qty,unit_price,spend,next_tier_min_qty,next_tier_unit_price,"
+    ));
+    assert!(
+        pricing.contains("\nBTL-1,2026-01..2026-06 (partial),600,1000,9.4,5640,"),
+        "{pricing}"
+    );
+}
+
+#[test]
+fn a_bad_index_value_names_its_line() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "cost_breakdown.csv",
+        "sku,component,amount,index\nBTL-1,material,5.0,resin\n",
+    );
+    put(
+        dir.path(),
+        "indices.csv",
+        "index,month,value\nresin,2026-01,0\n",
+    );
+    let o = run(
+        dir.path(),
+        &["price", "--data", ".", "--out", "out/pricing.csv"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with("error: indices.csv:2: column value: 0 is not a number above zero\n"),
+        "{}",
+        stderr(&o)
+    );
+}
