@@ -67,6 +67,46 @@ fn index_linked_prices_follow_the_review_policy() {
 }
 
 #[test]
+fn order_basis_skus_get_an_economic_order_quantity() {
+    let dir = small_folder();
+    // HSG-1 priced per order: 12.00 below 200 units, 11.00 from 200.
+    put(
+        dir.path(),
+        "price_tiers.csv",
+        "sku,min_qty,unit_price,basis\nBTL-1,0,9.8,annual\nHSG-1,0,12,order\nHSG-1,200,11,order\n",
+    );
+    put(
+        dir.path(),
+        "plan.csv",
+        &(1..=12)
+            .map(|m| format!("HSG-1,2026-{m:02},100\n"))
+            .fold("sku,month,quantity\n".to_string(), |a, l| a + &l),
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "price",
+            "--data",
+            ".",
+            "--demand",
+            "plan.csv",
+            "--out",
+            "out/pricing.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sizing = std::fs::read_to_string(dir.path().join("out/order_sizing.csv")).unwrap();
+    // D = 1200 a year, order cost 150, holding 24 % a year. At 11.00: EOQ = sqrt(2 * 1200 *
+    // 150 / (0.24 * 11)) = 369.3, inside the 200+ tier, so feasible: 3.25 orders a year.
+    // Total: 1200 * 11 + 150 * 1200 / 369.275 + 0.24 * 11 * 369.275 / 2 = 13,200 + 487.44 + 487.44.
+    let row = sizing.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("HSG-1,1200,369.27,11,3.25,13200,487.44,487.44,14174.88"),
+        "{sizing}"
+    );
+}
+
+#[test]
 fn a_bad_index_value_names_its_line() {
     let dir = small_folder();
     put(

@@ -38,15 +38,18 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     let table = tables::pricing(&plan, &demand.levels);
     super::emit(&guard, args.out.as_deref(), &table)?;
     summarize(&plan, ctx);
+    let dir = args
+        .out
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        );
+    if args.out.is_some() && !plan.sizing.is_empty() {
+        guard.table(&dir.join("order_sizing.csv"), &tables::order_sizing(&plan))?;
+    }
     if let Some(spend) = &projection {
-        let dir = args
-            .out
-            .as_deref()
-            .and_then(std::path::Path::parent)
-            .map_or_else(
-                || std::path::PathBuf::from("."),
-                std::path::Path::to_path_buf,
-            );
         let path = dir.join("price_projection.csv");
         guard.table(&path, &tables::price_projection(spend))?;
         let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();

@@ -429,3 +429,37 @@ pub fn price_projection(spend: &[planner_core::pricing::ProjectedSpend]) -> Tabl
         .collect();
     Table { header: h, rows }
 }
+
+/// `order_sizing.csv`: for skus priced per order, the order quantity with the least purchase,
+/// ordering and holding cost under the price breaks (EOQ with all-units discounts).
+pub fn order_sizing(plan: &PricingPlan) -> Table {
+    let h = header(&[
+        "sku",
+        "annual_demand",
+        "quantity",
+        "unit_price",
+        "orders_per_year",
+        "purchase_cost",
+        "ordering_cost",
+        "holding_cost",
+        "total_cost",
+    ]);
+    let rows = plan
+        .sizing
+        .iter()
+        .map(|s| {
+            vec![
+                s.sku.clone(),
+                num(s.annual_demand, 2),
+                num(s.quantity, 2),
+                num(s.unit_price, 4),
+                num(s.orders_per_year, 3),
+                num(s.purchase_cost, 2),
+                num(s.ordering_cost, 2),
+                num(s.holding_cost, 2),
+                num(s.total_cost, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
