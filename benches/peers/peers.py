@@ -2,6 +2,7 @@
 
 Usage (inside the throwaway venv made by run.sh):
     python peers.py m3 TRAIN.csv TEST.csv OUT.jsonl        # AutoETS, AutoTheta (season 12)
+    python peers.py tourism TRAIN.csv TEST.csv OUT.jsonl   # the same models on tourism monthly
     python peers.py carparts TRAIN.csv TEST.csv OUT.jsonl  # Croston, ADIDA, IMAPA, TSB, zero
 
 Metrics are computed exactly as `planner_core::forecast::accuracy` does (see
@@ -113,7 +114,7 @@ def main():
     ids = list(train["unique_id"].unique())
     warm_ids = ids[:8]
     results = []
-    if mode == "m3":
+    if mode in ("m3", "tourism"):
         from statsforecast.models import AutoETS, AutoTheta
 
         results.append(run_model(lambda: AutoETS(season_length=12), "AutoETS", train, test, freq, h, [80, 95], warm_ids))
@@ -141,7 +142,7 @@ def main():
         results.append(score("Zero", train, test, zero, "zero", [80, 95], 0.0, len(ids)))
     else:
         sys.exit(f"unknown mode {mode}")
-    dataset = {"m3": "m3-monthly", "carparts": "carparts"}[mode]
+    dataset = {"m3": "m3-monthly", "tourism": "tourism-monthly", "carparts": "carparts"}[mode]
     with open(out_p, "w") as f:
         for r in results:
             r["dataset"] = dataset

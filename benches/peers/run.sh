@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Peer benchmark: statsforecast (AutoETS, AutoTheta; Croston/ADIDA/IMAPA/TSB) and, when it
-# builds, anofox-forecast's AutoETS, against planner's `eval_forecast` on the same files.
+# Peer benchmark: statsforecast (AutoETS, AutoTheta on M3 monthly and tourism monthly;
+# Croston/ADIDA/IMAPA/TSB on car parts) and, when it builds, anofox-forecast's AutoETS (M3),
+# against planner's `eval_forecast` on the same files.
 #
 # Usage: benches/peers/run.sh            (from anywhere; needs python3, pip, cargo, network)
 # Env:   PEERS_DIR   throwaway work dir (default ${TMPDIR:-/tmp}/planner-peers)
@@ -26,6 +27,7 @@ echo "statsforecast $("$PY" -c 'import statsforecast; print(statsforecast.__vers
 
 M3="$WORK/data"
 [ -s "$M3/m3_monthly_train.csv" ] || "$PY" "$HERE/export_m3.py" "$M3"
+[ -s "$M3/tourism_monthly_train.csv" ] || "$PY" "$HERE/export_tourism.py" "$M3"
 
 RES="$WORK/results.jsonl"
 : > "$RES"
@@ -33,6 +35,9 @@ RES="$WORK/results.jsonl"
 echo "== statsforecast M3 monthly" >&2
 "$PY" "$HERE/peers.py" m3 "$M3/m3_monthly_train.csv" "$M3/m3_monthly_test.csv" "$WORK/sf_m3.jsonl"
 cat "$WORK/sf_m3.jsonl" >> "$RES"
+echo "== statsforecast tourism monthly" >&2
+"$PY" "$HERE/peers.py" tourism "$M3/tourism_monthly_train.csv" "$M3/tourism_monthly_test.csv" "$WORK/sf_tourism.jsonl"
+cat "$WORK/sf_tourism.jsonl" >> "$RES"
 echo "== statsforecast carparts" >&2
 "$PY" "$HERE/peers.py" carparts "$CARPARTS/train.csv" "$CARPARTS/test.csv" "$WORK/sf_carparts.jsonl"
 cat "$WORK/sf_carparts.jsonl" >> "$RES"
@@ -43,6 +48,8 @@ EVAL="$TARGET/release/examples/eval_forecast"
 for m in auto ets theta; do
   "$EVAL" "$M3/m3_monthly_train.csv" "$M3/m3_monthly_test.csv" "$m" 12 | tee /dev/stderr \
     | "$PY" "$HERE/ours.py" m3-monthly >> "$RES"
+  "$EVAL" "$M3/tourism_monthly_train.csv" "$M3/tourism_monthly_test.csv" "$m" 12 | tee /dev/stderr \
+    | "$PY" "$HERE/ours.py" tourism-monthly >> "$RES"
 done
 for m in auto tsb zero; do
   "$EVAL" "$CARPARTS/train.csv" "$CARPARTS/test.csv" "$m" 12 | tee /dev/stderr \
