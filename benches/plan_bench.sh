@@ -35,7 +35,7 @@ if [[ -n "${PLANNER_BENCH_THREADS:-}" ]]; then
 fi
 
 /usr/bin/time -v -o "$work/time.txt" \
-    target/release/planner plan --data "$work/data" --out "$work/out" --quiet "${threads[@]}"
+    "${CARGO_TARGET_DIR:-$root/target}/release/planner" plan --data "$work/data" --out "$work/out" --quiet "${threads[@]}"
 
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")

@@ -37,6 +37,9 @@ pub enum Command {
     Review(ReviewArgs),
     /// What-if scenarios side by side.
     Scenario(ScenarioArgs),
+    /// The partnership scorecard: on-time delivery, quality, cost stability and forecast
+    /// accuracy, month by month against targets (scorecard.csv).
+    Scorecard(ScorecardArgs),
     /// Check every file of a planning folder and list every problem.
     Validate(ValidateArgs),
 }
@@ -140,9 +143,10 @@ pub struct ReviewArgs {
     /// This month's planning folder.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// Last month's forecast.csv.
-    #[arg(long, value_name = "FILE")]
-    pub previous: PathBuf,
+    /// Last month's forecast.csv; repeat with older ones for lag-k accuracy (the latest is the
+    /// plan the changes and time fences are measured against).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub previous: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
@@ -160,6 +164,15 @@ pub struct ScenarioArgs {
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// Monte Carlo demand paths per plan (0 = no Monte Carlo).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub paths: usize,
+    /// Seed of the Monte Carlo paths: the same seed gives the same figures.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    pub seed: u64,
+    /// Correlation of a sku's demand errors in consecutive months, 0 to 1 (AR(1)).
+    #[arg(long, value_name = "RHO", default_value_t = 0.5)]
+    pub month_correlation: f64,
 }
 
 /// `planner validate`.
@@ -168,4 +181,23 @@ pub struct ValidateArgs {
     /// The planning folder.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
+}
+
+/// `planner scorecard`.
+#[derive(Debug, Args)]
+pub struct ScorecardArgs {
+    /// The planning folder: its deliveries.csv, and scorecard.toml, products.csv,
+    /// price_tiers.csv and demand.csv when present.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// An earlier forecast.csv (or sku,month,quantity plan) to score against demand.csv.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Draw the scorecard up as of this date (default: scorecard.toml's as_of, else the last day
+    /// of the month of the latest delivery).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<planner_core::time::Date>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
 }

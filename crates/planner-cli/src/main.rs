@@ -38,6 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(a) => commands::plan::run(a, &ctx)?,
         Command::Review(a) => commands::review::run(a, &ctx)?,
         Command::Scenario(a) => commands::scenario::run(a, &ctx)?,
+        Command::Scorecard(a) => commands::scorecard::run(a, &ctx)?,
         Command::Validate(a) => return commands::validate::run(a),
     }
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,8 @@ use crate::capacity::CapacityError;
 use crate::forecast::ForecastError;
 use crate::materials::{BomError, MaterialsError};
 use crate::pricing::PricingError;
+use crate::review::ReviewError;
+use crate::scorecard::ScorecardError;
 
 /// A value that a validating constructor rejected, with the contract's name of its field.
 ///
@@ -89,4 +91,10 @@ pub enum Error {
     /// Pricing failed.
     #[error(transparent)]
     Pricing(#[from] PricingError),
+    /// The forecast review failed.
+    #[error(transparent)]
+    Review(#[from] ReviewError),
+    /// The scorecard failed.
+    #[error(transparent)]
+    Scorecard(#[from] ScorecardError),
 }

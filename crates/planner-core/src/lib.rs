@@ -9,7 +9,9 @@ mod forecast_all;
 pub mod materials;
 pub mod plan;
 pub mod pricing;
+pub mod review;
 pub mod scenario;
+pub mod scorecard;
 pub mod settings;
 pub mod time;
 

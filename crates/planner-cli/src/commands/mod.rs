@@ -7,6 +7,7 @@ pub mod plan;
 pub mod price;
 pub mod review;
 pub mod scenario;
+pub mod scorecard;
 pub mod validate;
 
 use std::io::IsTerminal;

@@ -7,7 +7,8 @@ use planner_core::scenario;
 use super::Context;
 use crate::cli::PlanArgs;
 use crate::load;
-use crate::write::{tables, Guard};
+use crate::write::tables::Table;
+use crate::write::{charts, report, tables, xlsx, Guard};
 
 /// The demo folder: `data/demo` under the working directory, else the one this binary was built
 /// from.
@@ -19,6 +20,15 @@ pub fn demo_folder() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo"))
 }
 
+/// The files [`super::capacity::write_all`] writes.
+const CAPACITY_FILES: [&str; 5] = [
+    "capacity.csv",
+    "line_balance.csv",
+    "build_plan.csv",
+    "line_plan.csv",
+    "recommendations.csv",
+];
+
 /// Runs `planner plan`.
 pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let dir = args.data.clone().unwrap_or_else(demo_folder);
@@ -28,37 +38,104 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let plan = scenario::run(&folder.input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     let out = &args.out;
-    let mut written = vec!["forecast.csv"];
-    guard.table(
-        &out.join("forecast.csv"),
-        &tables::forecast(&plan.forecast.plan),
-    )?;
+
+    // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
+    let mut all: Vec<(&str, Table)> = vec![("forecast.csv", tables::forecast(&plan.forecast.plan))];
     if let Some(c) = &plan.capacity {
-        super::capacity::write_all(&guard, out, c)?;
-        written.extend([
-            "capacity.csv",
-            "line_balance.csv",
-            "build_plan.csv",
-            "line_plan.csv",
-            "recommendations.csv",
+        all.extend([
+            ("capacity.csv", tables::capacity(&c.plan)),
+            ("line_balance.csv", tables::line_balance(&c.plan)),
+            ("build_plan.csv", tables::build_plan(&c.build)),
+            ("line_plan.csv", tables::line_plan(&c.build)),
+            (
+                "recommendations.csv",
+                tables::recommendations(&c.recommendations),
+            ),
         ]);
     }
     if let Some(m) = &plan.materials {
-        super::materials::write_all(&guard, out, m)?;
-        written.extend(["material_plan.csv", "prebuy.csv", "past_due.csv"]);
+        all.extend([
+            ("material_plan.csv", tables::material_plan(m)),
+            ("prebuy.csv", tables::prebuy(m)),
+            ("past_due.csv", tables::past_due(m)),
+        ]);
     }
     if let Some(p) = &plan.pricing {
-        guard.table(
-            &out.join("pricing.csv"),
-            &tables::pricing(p, &plan.forecast.plan.levels),
-        )?;
-        written.push("pricing.csv");
+        all.push((
+            "pricing.csv",
+            tables::pricing(p, &plan.forecast.plan.levels),
+        ));
+    }
+    let mut written: Vec<&str> = Vec::new();
+    if let Some(c) = &plan.capacity {
+        super::capacity::write_all(&guard, out, c)?;
+    }
+    for (name, table) in &all {
+        if plan.capacity.is_none() || !CAPACITY_FILES.contains(name) {
+            guard.table(&out.join(name), table)?;
+        }
+        written.push(name);
     }
     guard.write(&out.join("plan.json"), |w| {
         serde_json::to_writer_pretty(w, &plan)?;
         Ok(())
     })?;
     written.push("plan.json");
+
+    // The workbook and the charts are independent: draw while the workbook is written.
+    let attention = attention_table(&plan);
+    let (xlsx, charts) = rayon::join(
+        || {
+            let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
+            sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
+            xlsx::write(&guard, &out.join("plan.xlsx"), &sheets)
+        },
+        || {
+            charts::charts(
+                &plan,
+                &folder.input.history,
+                &folder.input.routings,
+                None,
+                charts::DEFAULT_TOP,
+            )
+        },
+    );
+    xlsx?;
+    written.push("plan.xlsx");
+    let charts = charts?;
+    let chart_files = charts.write(&guard, &out.join("charts"))?;
+    let order = [
+        "recommendations.csv",
+        "capacity.csv",
+        "past_due.csv",
+        "prebuy.csv",
+        "pricing.csv",
+        "forecast.csv",
+        "material_plan.csv",
+        "build_plan.csv",
+        "line_plan.csv",
+        "line_balance.csv",
+    ];
+    let mut shown: Vec<(&str, &Table)> = order
+        .iter()
+        .filter_map(|o| all.iter().find(|(n, _)| n == o).map(|(n, t)| (*n, t)))
+        .collect();
+    shown.extend(
+        all.iter()
+            .filter(|(n, _)| !order.contains(n))
+            .map(|(n, t)| (*n, t)),
+    );
+    report::write(
+        &guard,
+        &out.join("report.html"),
+        &plan,
+        &charts,
+        &shown,
+        &dir,
+    )?;
+    written.push("report.html");
+    let charts_note = format!("charts/ ({chart_files} files)");
+    written.push(&charts_note);
 
     let fc = &plan.forecast.plan;
     ctx.say(format!(
@@ -76,6 +153,10 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             e.kind, e.value, e.month, e.sku
         ));
     }
+    ctx.say(format!("  {}", charts.sku_note()));
+    if plan.capacity.is_some() {
+        ctx.say(format!("  {}", charts.line_note()));
+    }
     if let Some(c) = &plan.capacity {
         super::capacity::summarize(c, ctx);
     }
@@ -86,4 +167,15 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         super::price::summarize(p, ctx);
     }
     Ok(())
+}
+
+/// The attention list as a table: the first sheet of plan.xlsx.
+fn attention_table(plan: &planner_core::scenario::Plan) -> Table {
+    Table {
+        header: vec!["what".into(), "severity".into(), "message".into()],
+        rows: report::attention(plan)
+            .into_iter()
+            .map(|a| vec![a.tag.to_string(), a.severity.to_string(), a.text])
+            .collect(),
+    }
 }

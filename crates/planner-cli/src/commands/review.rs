@@ -1,9 +1,295 @@
-//! `planner review`.
+//! `planner review`: the monthly forecast review pack.
+//!
+//! Forecasts this month's folder (whose `demand.csv` now holds the actuals that arrived since last
+//! month), then compares with the earlier `forecast.csv` files given with `--previous`: accuracy
+//! of each against the actuals at its lags, the change from the latest one and its time fences.
+//!
+//! Writes to `--out`: `review_accuracy.csv`, `review_changes.csv`, `review_fences.csv`,
+//! `review_fence_summary.csv`, `review_family_changes.csv`, `review_errors.csv`, `review.json`,
+//! `review.xlsx` (one sheet per table), fan charts with last month's forecast overlaid under
+//! `review_charts/`, and this month's `forecast.csv` (next month's `--previous`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use planner_core::review::{self, Review, ReviewSettings, Scope};
+use planner_core::DemandPlan;
 
 use super::Context;
 use crate::cli::ReviewArgs;
+use crate::load;
+use crate::write::{charts, num, review_tables, tables, xlsx, Guard};
+
+/// Skus charted in the review: the largest changes, the fence violations and the alarms.
+const CHARTED: usize = 12;
 
 /// Runs `planner review`.
-pub fn run(_args: &ReviewArgs, _ctx: &Context) -> anyhow::Result<()> {
-    super::not_yet("`planner review`", 8)
+pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
+    let folder = load::folder_or_first_error(&args.data)?;
+    let mut guard = Guard::new(&folder.inputs);
+    let mut previous = Vec::with_capacity(args.previous.len());
+    for path in &args.previous {
+        guard.protect(path);
+        let plan = load::demand_plan(path)
+            .with_context(|| format!("--previous {}", path.display()))?;
+        previous.push(plan);
+    }
+    let input = &folder.input;
+    if let (Some(start), Some(last)) = (input.settings.start, input.history.last_month()) {
+        if start <= last {
+            ctx.say(format!(
+                "note: planner.toml start {start} is not after the last month of demand.csv \
+                 ({last}): this month's plan starts {start} and does not use the actuals from \
+                 {start} on; move start on by a month each month, or remove it"
+            ));
+        }
+    }
+    let run = super::forecast_folder(&folder, ctx)?;
+    let settings = ReviewSettings {
+        season: input.settings.forecast.season,
+        ..ReviewSettings::default()
+    };
+    let review = review::compare(
+        &previous,
+        &run.plan,
+        &input.history,
+        &input.products,
+        &input.settings.fences,
+        &settings,
+    )?;
+
+    let out = &args.out;
+    let mut written: Vec<String> = Vec::new();
+    let tables = review_tables::all(&review);
+    for (stem, table) in &tables {
+        guard.table(&out.join(format!("{stem}.csv")), table)?;
+        written.push(format!("{stem}.csv"));
+    }
+    guard.write(&out.join("review.json"), |w| {
+        serde_json::to_writer_pretty(w, &review)?;
+        Ok(())
+    })?;
+    written.push("review.json".into());
+    let sheets: Vec<(&str, &tables::Table)> = tables.iter().map(|(s, t)| (*s, t)).collect();
+    xlsx::write(&guard, &out.join("review.xlsx"), &sheets)?;
+    written.push("review.xlsx".into());
+    let baseline = previous
+        .iter()
+        .find(|p| p.start == review.baseline)
+        .expect("the baseline is one of the previous plans");
+    let n = write_charts(&guard, out, &review, &run.plan, baseline, input)?;
+    if n > 0 {
+        written.push(format!("{n} fan charts in review_charts/"));
+    }
+    let forecast = out.join("forecast.csv");
+    if is_one_of(&forecast, &args.previous) {
+        ctx.say(format!(
+            "note: {} is a --previous file: this month's forecast.csv was not written over it",
+            forecast.display()
+        ));
+    } else {
+        guard.table(&forecast, &tables::forecast(&run.plan))?;
+        written.push("forecast.csv (next month's --previous)".into());
+    }
+
+    summarize(&review, ctx);
+    ctx.say(format!("  wrote to {}: {}", out.display(), written.join(", ")));
+    Ok(())
+}
+
+/// True when `path` is the same file as one of `others`.
+fn is_one_of(path: &Path, others: &[PathBuf]) -> bool {
+    let Ok(p) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    others
+        .iter()
+        .filter_map(|o| std::fs::canonicalize(o).ok())
+        .any(|o| o == p)
+}
+
+/// The skus worth a chart: alarms, the largest fence violations, then the largest changes.
+fn charted_skus(review: &Review) -> Vec<String> {
+    let mut skus: Vec<String> = Vec::new();
+    let mut add = |s: &str| {
+        if skus.len() < CHARTED && !skus.iter().any(|x| x == s) {
+            skus.push(s.to_string());
+        }
+    };
+    for r in review.alarms() {
+        add(&r.key);
+    }
+    let mut v: Vec<_> = review.violations.iter().collect();
+    v.sort_by(|a, b| b.excess.total_cmp(&a.excess));
+    for x in v {
+        add(&x.sku);
+    }
+    for c in review.largest_changes(CHARTED) {
+        add(&c.sku);
+    }
+    skus
+}
+
+fn write_charts(
+    guard: &Guard,
+    out: &Path,
+    review: &Review,
+    plan: &DemandPlan,
+    baseline: &DemandPlan,
+    input: &planner_core::scenario::PlanInput,
+) -> anyhow::Result<usize> {
+    let dir = out.join("review_charts");
+    let mut n = 0;
+    for sku in charted_skus(review) {
+        if let Some(c) = charts::fan_chart(&sku, plan, &input.history, Some(baseline))? {
+            guard.write(&dir.join(format!("{}.svg", c.stem)), |w| {
+                w.write_all(c.svg.as_bytes())?;
+                Ok(())
+            })?;
+            guard.write(&dir.join(format!("{}.png", c.stem)), |w| {
+                w.write_all(&c.png)?;
+                Ok(())
+            })?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_string(), |v| format!("{} %", num(100.0 * v, 1)))
+}
+
+fn signed(x: f64, decimals: usize) -> String {
+    let s = num(x, decimals);
+    if x > 0.0 && s != "0" {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// The terminal summary: accuracy, the five largest changes, fence violations, alarms, notes.
+pub fn summarize(review: &Review, ctx: &Context) {
+    let vintages: Vec<String> = review.vintages.iter().map(ToString::to_string).collect();
+    ctx.say(format!(
+        "review: this month's plan from {} against the forecast of {}{}; actuals through {}",
+        review.start,
+        review.baseline,
+        if vintages.len() > 1 {
+            format!(" (accuracy also of {})", vintages.join(", "))
+        } else {
+            String::new()
+        },
+        review
+            .actuals_through
+            .map_or_else(|| "none".to_string(), |m| m.to_string())
+    ));
+    for t in review.accuracy.iter().filter(|r| r.scope == Scope::Total) {
+        let cover: Vec<String> = t
+            .coverage
+            .iter()
+            .map(|(l, c)| format!("{} % range held {}", l, pct(Some(*c))))
+            .collect();
+        ctx.say(format!(
+            "  accuracy lag {} ({} sku-months, {}..{}): WAPE {}, bias {} units ({}; + = over-forecast), {}; vs seasonal naive WAPE {} (value added {} points)",
+            t.lag,
+            t.n,
+            t.first,
+            t.last,
+            pct(t.wape),
+            signed(t.bias, 0),
+            pct(t.bias_pct),
+            if cover.is_empty() { "no ranges".to_string() } else { cover.join(", ") },
+            pct(t.snaive_wape),
+            t.fva.map_or_else(|| "n/a".to_string(), |f| signed(100.0 * f, 1)),
+        ));
+    }
+    if review.changes.is_empty() {
+        ctx.say("  no month in common between last month's forecast and this month's plan");
+    } else {
+        ctx.say("  largest changes from last month's forecast:");
+        for c in review.largest_changes(5) {
+            ctx.say(format!(
+                "    {} {} (month {}): {} -> {} ({}{})",
+                c.sku,
+                c.month,
+                c.fence_month,
+                num(c.previous, 0),
+                num(c.current, 0),
+                signed(c.change, 0),
+                c.change_pct
+                    .map_or_else(String::new, |p| format!(", {} %", signed(100.0 * p, 1))),
+            ));
+        }
+    }
+    let t = &review.fence_total;
+    if review.fences.is_empty() {
+        ctx.say("  time fences: none in planner.toml");
+    } else if t.violations == 0 {
+        ctx.say("  time fences: every change within its fence");
+    } else {
+        ctx.say(format!(
+            "  time fence violations: {} sku-months of {} skus, {} units involved (+{} / -{}), {} units beyond the fences",
+            t.violations,
+            t.skus,
+            num(t.changed, 0),
+            num(t.up, 0),
+            num(t.down, 0),
+            num(t.excess, 0)
+        ));
+        for f in review.fences.iter().filter(|f| f.total.violations > 0) {
+            ctx.say(format!(
+                "    months {}-{} (within {} %): {} violations, {} units beyond",
+                f.months[0],
+                f.months[1],
+                num(100.0 * f.max_change, 1),
+                f.total.violations,
+                num(f.total.excess, 0)
+            ));
+        }
+        let mut v: Vec<_> = review.violations.iter().collect();
+        v.sort_by(|a, b| b.excess.total_cmp(&a.excess));
+        for x in v.iter().take(5) {
+            ctx.say(format!(
+                "    {} {} (month {}, within {} %): {} -> {}, {} units beyond",
+                x.sku,
+                x.month,
+                x.fence_month,
+                num(100.0 * x.max_change, 1),
+                num(x.previous, 0),
+                num(x.current, 0),
+                num(x.excess, 0)
+            ));
+        }
+        if v.len() > 5 {
+            ctx.say(format!("    ... {} more in review_fences.csv", v.len() - 5));
+        }
+    }
+    let alarms: Vec<String> = review
+        .alarms()
+        .map(|r| {
+            format!(
+                "{} (lag {}, TS {})",
+                r.key,
+                r.lag,
+                signed(r.tracking_signal.unwrap_or(0.0), 1)
+            )
+        })
+        .collect();
+    if alarms.is_empty() {
+        ctx.say(format!(
+            "  tracking signal: no sku beyond +-{} (cumulative error over MAD)",
+            num(review::TS_ALARM, 0)
+        ));
+    } else {
+        ctx.say(format!(
+            "  tracking signal alarms (|TS| > {}; + = over-forecast): {}",
+            num(review::TS_ALARM, 0),
+            alarms.join(", ")
+        ));
+    }
+    for n in &review.notes {
+        ctx.say(format!("  note: {n}"));
+    }
 }

@@ -1,9 +1,227 @@
-//! `planner scenario`.
+//! `planner scenario`: the base plan and each named scenario side by side, with Monte Carlo
+//! risk.
+//!
+//! Writes into `--out DIR`:
+//! - `base/` and `<scenario>/`: each plan's `forecast.csv`, capacity files, material files and
+//!   `pricing.csv` (as `planner plan` writes them), and with `--paths N > 0` its Monte Carlo
+//!   risk: `risk_capacity.csv`, `risk_materials.csv`, `risk_tiers.csv`, `risk_spend.csv`;
+//! - `scenario_comparison.csv`: the figures side by side with the change against the base.
+//!
+//! Every scenario is applied and checked before anything is written.
+
+use std::path::Path;
+use std::time::Instant;
+
+use planner_core::scenario::{
+    self, monte_carlo, summarize, Comparison, MonteCarloSettings, Plan, PlanInput, RiskReport,
+};
 
 use super::Context;
 use crate::cli::ScenarioArgs;
+use crate::load;
+use crate::write::{num, scenario_tables, tables, Guard};
+
+/// One plan of the run: its name, input, plan and risk.
+struct Run {
+    name: String,
+    input: PlanInput,
+    plan: Plan,
+    risk: Option<RiskReport>,
+}
 
 /// Runs `planner scenario`.
-pub fn run(_args: &ScenarioArgs, _ctx: &Context) -> anyhow::Result<()> {
-    super::not_yet("`planner scenario`", 9)
+pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
+    let folder = load::folder_or_first_error(&args.data)?;
+    let scenarios = load::scenarios::read(&args.scenarios)?;
+    let mc = MonteCarloSettings {
+        paths: args.paths,
+        seed: args.seed,
+        month_correlation: args.month_correlation,
+    };
+    if args.paths > 0 {
+        mc.check()
+            .map_err(|e| anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.reason))?;
+    }
+    let mut guard = Guard::new(&folder.inputs);
+    guard.protect(&args.scenarios);
+
+    let bar = ctx.progress(folder.input.history.len(), "forecasting");
+    let base = scenario::run(&folder.input, &|n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+
+    // Apply every scenario first: a bad one fails the run before any output.
+    let mut inputs = Vec::with_capacity(scenarios.file.scenarios.len());
+    for s in &scenarios.file.scenarios {
+        let input = s
+            .apply(&folder.input, &base.forecast.plan)
+            .map_err(|e| scenarios.error(&e))?;
+        inputs.push((s.name.clone(), input));
+    }
+    let mut runs = vec![Run {
+        name: "base".into(),
+        input: folder.input.clone(),
+        plan: base,
+        risk: None,
+    }];
+    for (name, input) in inputs {
+        let plan = scenario::run(&input, &|_| {})
+            .map_err(|e| anyhow::anyhow!("scenario {name:?}: {e:#}"))?;
+        runs.push(Run {
+            name,
+            input,
+            plan,
+            risk: None,
+        });
+    }
+    let started = Instant::now();
+    if args.paths > 0 {
+        for r in &mut runs {
+            r.risk = Some(
+                monte_carlo(&r.input, &r.plan, &mc)
+                    .map_err(|e| anyhow::anyhow!("scenario {:?}: Monte Carlo: {e:#}", r.name))?,
+            );
+        }
+    }
+    let mc_seconds = started.elapsed().as_secs_f64();
+
+    let out = &args.out;
+    for r in &runs {
+        write_plan(&guard, &out.join(&r.name), r)?;
+    }
+    let comparison = Comparison::new(
+        &runs
+            .iter()
+            .map(|r| (r.name.clone(), summarize(&r.plan, r.risk.as_ref())))
+            .collect::<Vec<_>>(),
+    );
+    guard.table(
+        &out.join("scenario_comparison.csv"),
+        &scenario_tables::comparison(&comparison),
+    )?;
+
+    say_summary(ctx, args, &runs, &comparison, mc_seconds);
+    Ok(())
+}
+
+/// Writes one plan's files into `dir`.
+fn write_plan(guard: &Guard, dir: &Path, r: &Run) -> anyhow::Result<()> {
+    let plan = &r.plan;
+    guard.table(
+        &dir.join("forecast.csv"),
+        &tables::forecast(&plan.forecast.plan),
+    )?;
+    if let Some(c) = &plan.capacity {
+        super::capacity::write_all(guard, dir, c)?;
+    }
+    if let Some(m) = &plan.materials {
+        super::materials::write_all(guard, dir, m)?;
+    }
+    if let Some(p) = &plan.pricing {
+        guard.table(
+            &dir.join("pricing.csv"),
+            &tables::pricing(p, &plan.forecast.plan.levels),
+        )?;
+    }
+    if let Some(risk) = &r.risk {
+        if !risk.overload.is_empty() {
+            guard.table(
+                &dir.join("risk_capacity.csv"),
+                &scenario_tables::risk_capacity(risk),
+            )?;
+        }
+        if !risk.shortage.is_empty() {
+            guard.table(
+                &dir.join("risk_materials.csv"),
+                &scenario_tables::risk_materials(risk),
+            )?;
+        }
+        if !risk.tiers.is_empty() {
+            guard.table(
+                &dir.join("risk_tiers.csv"),
+                &scenario_tables::risk_tiers(risk),
+            )?;
+        }
+        if risk.spend.is_some() {
+            guard.table(
+                &dir.join("risk_spend.csv"),
+                &scenario_tables::risk_spend(risk),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The terminal summary: one line per plan with the headline figures.
+fn say_summary(
+    ctx: &Context,
+    args: &ScenarioArgs,
+    runs: &[Run],
+    comparison: &Comparison,
+    mc_seconds: f64,
+) {
+    ctx.say(format!(
+        "scenario: {} + {} scenarios from {} -> {}",
+        args.data.display(),
+        runs.len() - 1,
+        args.scenarios.display(),
+        args.out.display()
+    ));
+    let value = |metric: &str, i: usize| -> Option<f64> {
+        let vals: Vec<f64> = comparison
+            .rows
+            .iter()
+            .filter(|r| r.metric == metric)
+            .filter_map(|r| r.values[i])
+            .collect();
+        match metric {
+            "peak_utilization" | "p_overload_max" => vals.into_iter().reduce(f64::max),
+            _ => vals.first().copied(),
+        }
+    };
+    for (i, r) in runs.iter().enumerate() {
+        let mut parts = Vec::new();
+        if let Some(v) = value("peak_utilization", i) {
+            parts.push(format!("peak utilization {} %", num(100.0 * v, 0)));
+        }
+        if let Some(v) = value("unmet_units", i) {
+            parts.push(format!("unmet {}", num(v, 0)));
+        }
+        if let Some(v) = value("overtime_hours", i) {
+            parts.push(format!("overtime {} h", num(v, 0)));
+        }
+        if let Some(v) = value("past_due_releases", i) {
+            parts.push(format!("{} past-due releases", num(v, 0)));
+        }
+        if let Some(v) = value("prebuy_cash", i) {
+            parts.push(format!("pre-buy {}", num(v, 0)));
+        }
+        if let Some(v) = value("spend", i) {
+            parts.push(format!("spend {}", num(v, 0)));
+        }
+        if let Some(risk) = &r.risk {
+            if let Some(s) = risk.spend {
+                parts.push(format!("spend p5..p95 {}..{}", num(s.p5, 0), num(s.p95, 0)));
+            }
+            if let Some(v) = value("p_overload_max", i) {
+                parts.push(format!("max P(overload) {} %", num(100.0 * v, 0)));
+            }
+        }
+        ctx.say(format!("  {:<16} {}", r.name, parts.join(", ")));
+    }
+    if args.paths > 0 {
+        ctx.say(format!(
+            "  Monte Carlo: {} paths per plan, seed {}, month correlation {} ({:.1} s)",
+            args.paths,
+            args.seed,
+            num(args.month_correlation, 2),
+            mc_seconds
+        ));
+    }
+    ctx.say(format!(
+        "  wrote scenario_comparison.csv and one folder per plan ({})",
+        runs.iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
 }

@@ -1,9 +1,11 @@
 //! Loading the planning folder: files -> planner-core types, every problem with its position.
 
 mod demand;
+pub mod deliveries;
 mod error;
 mod master;
 mod plan_file;
+pub mod scenarios;
 mod table;
 
 use std::collections::HashSet;

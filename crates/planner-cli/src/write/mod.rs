@@ -1,7 +1,13 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
 //! an input file.
 
+pub mod charts;
+pub mod report;
+pub mod review_tables;
+pub mod scenario_tables;
+pub mod scorecard_tables;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

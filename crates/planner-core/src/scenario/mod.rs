@@ -14,6 +14,22 @@
 //! # Ok::<(), planner_core::Error>(())
 //! ```
 
+mod changes;
+mod compare;
+mod montecarlo;
+#[cfg(test)]
+mod tests;
+
+pub use changes::{
+    ChangeError, DayRange, DemandChange, LineChange, MaterialChange, PriceChange, Scenario,
+    ScenarioFile,
+};
+pub use compare::{summarize, Comparison, ComparisonRow, Metric, AT_RISK};
+pub use montecarlo::{
+    monte_carlo, percentile, MonteCarloSettings, OverloadRisk, PathRng, RiskReport, ShortageRisk,
+    SpendRisk, TierRisk, CHUNK,
+};
+
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::{self, BuildPlan, Calendar, CapacityPlan, Line, Recommendation, RoutingStep};

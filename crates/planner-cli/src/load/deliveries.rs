@@ -1,0 +1,192 @@
+//! The inputs of `planner scorecard`: `deliveries.csv` and `scorecard.toml`.
+
+use std::path::Path;
+
+use planner_core::scorecard::{Delivery, ScorecardSettings};
+use planner_core::time::Date;
+
+use super::error::{LoadError, Problems};
+use super::table::{Row, Table};
+
+/// The name of the deliveries file in a planning folder.
+pub const DELIVERIES: &str = "deliveries.csv";
+
+/// The name of the scorecard settings file in a planning folder.
+pub const SETTINGS: &str = "scorecard.toml";
+
+fn delivery(r: &Row<'_>) -> Result<Delivery, LoadError> {
+    let due: Date = r.parsed("due_date")?;
+    let delivered: Option<Date> = r.opt_parsed("delivered_date")?;
+    let row = Delivery::new(
+        &r.text("po")?,
+        &r.text("sku")?,
+        due,
+        delivered,
+        r.number("quantity")?,
+    )
+    .map_err(|e| r.field_error(e))?;
+    let rejected = r.opt_number("rejected")?.unwrap_or(0.0);
+    let reworked = r.opt_number("reworked")?.unwrap_or(0.0);
+    let row = row
+        .with_quality(rejected, reworked)
+        .map_err(|e| r.field_error(e))?;
+    match r.opt_number("unit_price")? {
+        Some(p) => row.with_unit_price(p).map_err(|e| r.field_error(e)),
+        None => Ok(row),
+    }
+}
+
+/// Reads `deliveries.csv`, collecting every problem; returns the rows with their line numbers.
+pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usize, Delivery)> {
+    let table = match Table::read(
+        path,
+        name,
+        &["po", "sku", "due_date", "delivered_date", "quantity"],
+        &["rejected", "reworked", "unit_price", "currency", "note"],
+        problems,
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.error(e);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for row in table.rows() {
+        match delivery(&row) {
+            Ok(d) => out.push((row.line, d)),
+            Err(e) => problems.error(e),
+        }
+    }
+    if out.is_empty() && problems.errors.is_empty() {
+        problems.error(LoadError::file(
+            name,
+            "has no rows: expected one row per delivery (po, sku, due_date, delivered_date, quantity)",
+        ));
+    }
+    out
+}
+
+/// Reads a deliveries file on its own: warnings go to stderr, the first error fails the run.
+pub fn deliveries_file(path: &Path) -> anyhow::Result<Vec<Delivery>> {
+    let name = super::file_name(path);
+    let mut p = Problems::default();
+    let rows = deliveries(path, &name, &mut p);
+    super::print_warnings(&p);
+    if let Some(e) = p.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(rows.into_iter().map(|(_, d)| d).collect())
+}
+
+/// Reads `scorecard.toml`; unknown keys are errors (a misspelt target would silently do nothing).
+pub fn settings(path: &Path) -> Result<ScorecardSettings, LoadError> {
+    let name = super::file_name(path);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError::file(&name, format!("cannot read: {e}")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let settings: ScorecardSettings = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let message = e.message().trim().to_string();
+        match line {
+            Some(l) => LoadError::line(&name, l, message),
+            None => LoadError::file(&name, message),
+        }
+    })?;
+    settings.check().map_err(|e| {
+        let key = e.field.rsplit('.').next().unwrap_or(e.field);
+        let line = text.lines().position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
+        });
+        let message = format!("{}: {}", e.field, e.reason);
+        match line {
+            Some(l) => LoadError::line(&name, l + 1, message),
+            None => LoadError::file(&name, message),
+        }
+    })?;
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Vec<(usize, Delivery)>, Problems) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DELIVERIES);
+        std::fs::write(&path, text).unwrap();
+        let mut p = Problems::default();
+        let rows = deliveries(&path, DELIVERIES, &mut p);
+        (rows, p)
+    }
+
+    #[test]
+    fn rows_with_open_and_partial_deliveries() {
+        let (rows, p) = load(
+            "\u{feff}PO, SKU ,due_date,delivered_date,quantity,rejected,reworked,unit_price,extra\n\
+             P1,A,2026-10-05,2026-10-06,60,1,,9.5,x\n\
+             P1,A,2026-10-05,,40,,,,\n",
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(
+            p.warnings,
+            vec!["deliveries.csv: unknown column extra is ignored"]
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1.rejected, 1.0);
+        assert_eq!(rows[0].1.unit_price, Some(9.5));
+        assert_eq!(rows[1].1.delivered, None);
+    }
+
+    #[test]
+    fn every_bad_cell_names_its_line_and_column() {
+        let (_, p) = load(
+            "po,sku,due_date,delivered_date,quantity,rejected\n\
+             P1,A,2026-10-05,2026-10-06,12x,\n\
+             P2,A,2026-13-05,,1,\n\
+             P3,A,2026-10-05,,10,2\n\
+             P4,A,2026-10-05,2026-10-06,10,11\n",
+        );
+        let messages: Vec<String> = p.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "deliveries.csv:2: column quantity: \"12x\" is not a number",
+                "deliveries.csv:3: column due_date: \"2026-13-05\" is not a date (expected YYYY-MM-DD)",
+                "deliveries.csv:4: column rejected: 2 on a row with no delivered_date: only delivered units can be rejected or reworked",
+                "deliveries.csv:5: column rejected: 11 rejected and 0 reworked are more than the 10 units delivered",
+            ]
+        );
+        let (_, p) = load("po,sku,due_date,quantity\n");
+        assert_eq!(
+            p.errors[0].to_string(),
+            "deliveries.csv:1: missing column delivered_date (found: po, sku, due_date, quantity)"
+        );
+    }
+
+    #[test]
+    fn settings_name_the_line_of_a_bad_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS);
+        std::fs::write(&path, "grace_days = 3\n[targets]\nppm = 250\notd = 95\n").unwrap();
+        assert_eq!(
+            settings(&path).unwrap_err().to_string(),
+            "scorecard.toml:4: targets.otd: 95 is not a share between 0 and 1 (write 95 % as 0.95)"
+        );
+        std::fs::write(&path, "grace = 3\n").unwrap();
+        let e = settings(&path).unwrap_err().to_string();
+        assert!(
+            e.starts_with("scorecard.toml:1: unknown field `grace`"),
+            "{e}"
+        );
+        std::fs::write(&path, "as_of = \"2026-10-31\"\n[targets]\nwape = 0.3\n").unwrap();
+        let s = settings(&path).unwrap();
+        assert_eq!(s.grace_days, 2);
+        assert_eq!(s.targets.wape, Some(0.3));
+        assert_eq!(s.as_of.unwrap().to_string(), "2026-10-31");
+    }
+}

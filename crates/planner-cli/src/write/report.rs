@@ -1,0 +1,654 @@
+//! `report.html`: the plan on one self-contained page a planner can mail.
+//!
+//! No network: the style sheet is inline and the charts are inline SVG. Sections, each with an
+//! `id`: `headline` (the figures), `attention` (what needs a decision, as in the terminal
+//! summary), `charts` and `tables` (the first rows of each table, with how many more there are).
+//! Every piece of text from the inputs is escaped.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use planner_core::capacity::{RecommendationKind, RISK_FROM};
+use planner_core::scenario::Plan;
+
+use super::charts::{Chart, ChartSet};
+use super::tables::Table;
+use super::{num, Guard};
+
+/// Rows of each table shown in the report.
+pub const TABLE_ROWS: usize = 25;
+
+/// Items of each kind in the attention list.
+const ATTENTION_ITEMS: usize = 10;
+
+/// Text for HTML: `&`, `<`, `>`, `"` and `'` escaped.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A whole number with thousands separators: `12,345`.
+pub fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = num(x.round(), 0);
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", s.as_str()),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+fn pct(x: f64) -> String {
+    format!("{} %", num(x * 100.0, 0))
+}
+
+const STYLE: &str = r#"
+:root { --ink:#1f2937; --muted:#6b7280; --line:#e5e7eb; --accent:#1f3a5f; --bad:#b91c1c; --warn:#b45309; --ok:#047857; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", "DejaVu Sans", Helvetica, Arial, sans-serif; color: var(--ink); margin: 0; background: #f8fafc; line-height: 1.45; }
+header { background: var(--accent); color: #fff; padding: 20px 32px; }
+header h1 { margin: 0 0 4px 0; font-size: 26px; }
+header p { margin: 0; opacity: .85; }
+main { max-width: 1100px; margin: 0 auto; padding: 8px 32px 40px; }
+section { margin-top: 28px; }
+h2 { font-size: 20px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 22px 0 6px; }
+nav a { color: #fff; margin-right: 18px; font-size: 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+.card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.card .value { font-size: 24px; font-weight: 600; margin-top: 2px; }
+.card .detail { color: var(--muted); font-size: 13px; }
+.bad { color: var(--bad); } .warn { color: var(--warn); } .ok { color: var(--ok); }
+ul.attention { list-style: none; padding: 0; margin: 0; }
+ul.attention li { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--warn); border-radius: 4px; padding: 6px 10px; margin: 6px 0; }
+ul.attention li.bad { border-left-color: var(--bad); }
+ul.attention li.bad, ul.attention li.warn, ul.attention li.note { color: var(--ink); }
+ul.attention li.note { border-left-color: var(--muted); }
+.tag { display: inline-block; min-width: 92px; font-size: 12px; font-weight: 600; text-transform: uppercase; color: var(--muted); }
+figure { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin: 12px 0; padding: 8px; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: 13px; padding: 4px 6px 0; }
+.note { color: var(--muted); font-size: 14px; }
+.scroll { overflow-x: auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
+table { border-collapse: collapse; font-size: 13px; width: 100%; }
+th { background: #eef2f7; text-align: left; position: sticky; top: 0; white-space: nowrap; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr:nth-child(even) td { background: #fafbfc; }
+footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
+@media print { header { background: none; color: var(--ink); } nav { display: none; } figure, .card { break-inside: avoid; } }
+"#;
+
+/// One entry of the attention list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attention {
+    /// `capacity`, `build`, `expedite`, `pre-buy`, `tier`, `note`.
+    pub tag: &'static str,
+    /// `bad` (act now), `warn` (decide) or `note`.
+    pub severity: &'static str,
+    /// The sentence.
+    pub text: String,
+}
+
+/// What needs attention, in the order of the terminal summary: overloaded or at-risk
+/// line-months, unmet demand, past-due releases, top pre-buys, tier breaks within reach, notes.
+pub fn attention(plan: &Plan) -> Vec<Attention> {
+    let mut out = Vec::new();
+    let mut push = |tag, severity, text: String| {
+        out.push(Attention {
+            tag,
+            severity,
+            text,
+        })
+    };
+    if let Some(c) = &plan.capacity {
+        let risky: Vec<_> = c
+            .plan
+            .rows
+            .iter()
+            .filter(|r| {
+                r.utilization.is_some_and(|u| u > 1.0)
+                    || r.p_over_capacity.is_some_and(|p| p >= RISK_FROM)
+            })
+            .collect();
+        for r in risky.iter().take(ATTENTION_ITEMS) {
+            let sev = if r.utilization.is_some_and(|u| u > 1.0) {
+                "bad"
+            } else {
+                "warn"
+            };
+            push("capacity", sev, r.headline());
+        }
+        if risky.len() > ATTENTION_ITEMS {
+            push(
+                "capacity",
+                "note",
+                format!(
+                    "and {} more overloaded or at-risk line-months (capacity.csv)",
+                    risky.len() - ATTENTION_ITEMS
+                ),
+            );
+        }
+        if !c.build.unmet.is_empty() {
+            let total: f64 = c.build.unmet.iter().map(|u| u.quantity).sum();
+            push(
+                "build",
+                "bad",
+                format!(
+                    "{} units of demand cannot be met by the build plan (build_plan.csv)",
+                    thousands(total)
+                ),
+            );
+            for u in c.build.unmet.iter().take(5) {
+                push(
+                    "build",
+                    "bad",
+                    format!(
+                        "{} {} {}: {} units short",
+                        u.line,
+                        u.sku,
+                        u.month,
+                        thousands(u.quantity)
+                    ),
+                );
+            }
+        }
+        for r in c.recommendations.iter().take(ATTENTION_ITEMS) {
+            // The message names the line and the month already.
+            let sev = if r.kind == RecommendationKind::IdleCapacity {
+                "note"
+            } else {
+                "warn"
+            };
+            push("capacity", sev, r.message.clone());
+        }
+        if !c.plan.unrouted.is_empty() {
+            push(
+                "note",
+                "note",
+                format!(
+                    "{} skus have demand but no routing: {}",
+                    c.plan.unrouted.len(),
+                    list(&c.plan.unrouted)
+                ),
+            );
+        }
+    }
+    if let Some(m) = &plan.materials {
+        for p in m.past_due.iter().take(ATTENTION_ITEMS) {
+            push(
+                "expedite",
+                "bad",
+                format!(
+                    "{}: {} units needed {} should have been released {} ({} days late, worth {})",
+                    p.material,
+                    thousands(p.quantity),
+                    p.needed_month,
+                    p.release_month,
+                    p.days_late,
+                    thousands(p.value)
+                ),
+            );
+        }
+        if m.past_due.len() > ATTENTION_ITEMS {
+            push(
+                "expedite",
+                "note",
+                format!(
+                    "and {} more past-due releases (past_due.csv)",
+                    m.past_due.len() - ATTENTION_ITEMS
+                ),
+            );
+        }
+        for p in m.prebuy.iter().filter(|p| p.quantity > 0.0).take(5) {
+            push(
+                "pre-buy",
+                "warn",
+                format!(
+                    "{}: {} units by {}, {} tied up: {}",
+                    p.material,
+                    thousands(p.quantity),
+                    p.order_by,
+                    thousands(p.cash_tied_up),
+                    p.reason
+                ),
+            );
+        }
+        if !m.skus_without_bom.is_empty() {
+            push(
+                "note",
+                "note",
+                format!(
+                    "{} skus have demand but no bill of materials: {}",
+                    m.skus_without_bom.len(),
+                    list(&m.skus_without_bom)
+                ),
+            );
+        }
+    }
+    if let Some(p) = &plan.pricing {
+        let mut reach: Vec<_> = p
+            .rows
+            .iter()
+            .filter(|r| r.pull_forward_pays == Some(true))
+            .collect();
+        reach.sort_by(|a, b| b.saving_total.total_cmp(&a.saving_total));
+        for r in reach.iter().take(5) {
+            push(
+                "tier",
+                "warn",
+                format!(
+                    "{} {}: {} more units reach {} at {} (saves {}, pays for its holding cost)",
+                    r.sku,
+                    r.period,
+                    thousands(r.units_to_next_tier.unwrap_or(0.0)),
+                    thousands(r.next_tier_min_qty.unwrap_or(0.0)),
+                    num(r.next_tier_unit_price.unwrap_or(0.0), 4),
+                    thousands(r.saving_total)
+                ),
+            );
+        }
+        for r in p.rows.iter().filter(|r| r.straddles_break).take(5) {
+            push(
+                "tier",
+                "note",
+                format!(
+                    "range straddles a tier break: {} {} (volume {})",
+                    r.sku,
+                    r.period,
+                    thousands(r.volume)
+                ),
+            );
+        }
+        if !p.skus_without_tiers.is_empty() {
+            push(
+                "note",
+                "note",
+                format!(
+                    "{} skus have demand but no price tiers: {}",
+                    p.skus_without_tiers.len(),
+                    list(&p.skus_without_tiers)
+                ),
+            );
+        }
+    }
+    for e in &plan.forecast.ignored_events {
+        push(
+            "note",
+            "note",
+            format!(
+                "events.csv: {} {} {} for sku {} does not apply (outside the horizon or no such sku)",
+                e.kind, e.value, e.month, e.sku
+            ),
+        );
+    }
+    out
+}
+
+/// At most ten names, then how many more.
+fn list(names: &[String]) -> String {
+    if names.len() <= 10 {
+        names.join(", ")
+    } else {
+        format!("{}, and {} more", names[..10].join(", "), names.len() - 10)
+    }
+}
+
+/// A headline figure.
+struct Card {
+    label: String,
+    value: String,
+    detail: String,
+    class: &'static str,
+}
+
+fn cards(plan: &Plan) -> Vec<Card> {
+    let fc = &plan.forecast.plan;
+    let mut out = Vec::new();
+    out.push(Card {
+        label: "skus".into(),
+        value: thousands(fc.skus.len() as f64),
+        detail: format!("{} with a demand pattern", plan.forecast.patterns.len()),
+        class: "",
+    });
+    let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
+    out.push(Card {
+        label: "horizon".into(),
+        value: format!("{} months", fc.horizon),
+        detail: format!("{} to {}", fc.start, end),
+        class: "",
+    });
+    let total: f64 = fc.skus.iter().flat_map(|s| s.forecast.point.iter()).sum();
+    let range = fc.levels.first().map(|l| {
+        let lo: f64 = fc
+            .skus
+            .iter()
+            .map(|s| (0..fc.horizon).filter_map(|t| s.lo(*l, t)).sum::<f64>())
+            .sum();
+        let hi: f64 = fc
+            .skus
+            .iter()
+            .map(|s| (0..fc.horizon).filter_map(|t| s.hi(*l, t)).sum::<f64>())
+            .sum();
+        format!(
+            "{} % range {} to {} (sum of sku bounds)",
+            l,
+            thousands(lo),
+            thousands(hi)
+        )
+    });
+    out.push(Card {
+        label: "forecast volume".into(),
+        value: thousands(total),
+        detail: range.unwrap_or_else(|| "a fixed plan, no range".into()),
+        class: "",
+    });
+    if let Some(c) = &plan.capacity {
+        let mut peaks: Vec<(&str, f64, String)> = Vec::new();
+        for r in &c.plan.rows {
+            let u = r.utilization.unwrap_or(0.0);
+            match peaks.iter_mut().find(|p| p.0 == r.line) {
+                Some(p) if u > p.1 => {
+                    p.1 = u;
+                    p.2 = r.month.to_string();
+                }
+                Some(_) => {}
+                None => peaks.push((&r.line, u, r.month.to_string())),
+            }
+        }
+        peaks.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let over = peaks.iter().filter(|p| p.1 > 1.0).count();
+        let mut detail: Vec<String> = peaks
+            .iter()
+            .take(4)
+            .map(|p| format!("{} {} in {}", p.0, pct(p.1), p.2))
+            .collect();
+        if peaks.len() > 4 {
+            detail.push(format!("{} more lines", peaks.len() - 4));
+        }
+        out.push(Card {
+            label: "peak utilization".into(),
+            value: peaks.first().map_or_else(String::new, |p| pct(p.1)),
+            detail: format!(
+                "{}; {} of {} lines over capacity",
+                detail.join(", "),
+                over,
+                peaks.len()
+            ),
+            class: if over > 0 { "bad" } else { "ok" },
+        });
+    }
+    if let Some(m) = &plan.materials {
+        let s = m.summary();
+        out.push(Card {
+            label: "past-due releases".into(),
+            value: thousands(s.past_due_count as f64),
+            detail: format!("worth {}", thousands(s.past_due_value)),
+            class: if s.past_due_count > 0 { "bad" } else { "ok" },
+        });
+        out.push(Card {
+            label: "pre-buy cash".into(),
+            value: thousands(s.prebuy_cash),
+            detail: format!(
+                "{} materials; {} at risk at the lower bound",
+                s.prebuy_count,
+                thousands(s.prebuy_value_at_risk)
+            ),
+            class: if s.prebuy_count > 0 { "warn" } else { "" },
+        });
+    }
+    if let Some(p) = &plan.pricing {
+        let spend: f64 = p.rows.iter().map(|r| r.spend).sum();
+        let currency = p
+            .rows
+            .iter()
+            .find_map(|r| r.currency.clone())
+            .unwrap_or_default();
+        let reach = p
+            .rows
+            .iter()
+            .filter(|r| r.pull_forward_pays == Some(true))
+            .count();
+        out.push(Card {
+            label: "spend at tier prices".into(),
+            value: format!("{} {}", thousands(spend), currency)
+                .trim()
+                .to_string(),
+            detail: format!("{} tier breaks within reach", reach),
+            class: "",
+        });
+    }
+    out
+}
+
+fn figure(html: &mut String, c: &Chart) {
+    // The SVG's own text is escaped by plotters; its title is set as the accessible name.
+    let _ = writeln!(
+        html,
+        "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">{}<figcaption>{}{} (charts/{}.png, charts/{}.svg)</figcaption></figure>",
+        escape(&c.stem),
+        escape(&c.title),
+        strip_xml_declaration(&c.svg),
+        escape(&c.title),
+        if c.why.is_empty() { String::new() } else { format!(": charted for {}", escape(&c.why)) },
+        escape(&c.stem),
+        escape(&c.stem)
+    );
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.parse::<f64>().is_ok()
+}
+
+fn table_html(html: &mut String, name: &str, t: &Table) {
+    let _ = writeln!(
+        html,
+        "<h3 id=\"table-{}\">{}</h3>",
+        escape(name),
+        escape(name)
+    );
+    if t.rows.is_empty() {
+        html.push_str("<p class=\"note\">No rows.</p>\n");
+        return;
+    }
+    html.push_str("<div class=\"scroll\"><table><thead><tr>");
+    for h in &t.header {
+        let _ = write!(html, "<th>{}</th>", escape(h));
+    }
+    html.push_str("</tr></thead><tbody>\n");
+    for r in t.rows.iter().take(TABLE_ROWS) {
+        html.push_str("<tr>");
+        for c in r {
+            if is_number(c) {
+                let _ = write!(html, "<td class=\"n\">{}</td>", escape(c));
+            } else {
+                let _ = write!(html, "<td>{}</td>", escape(c));
+            }
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</tbody></table></div>\n");
+    if t.rows.len() > TABLE_ROWS {
+        let _ = writeln!(
+            html,
+            "<p class=\"note\">The first {} of {} rows; all of them in {} and plan.xlsx.</p>",
+            TABLE_ROWS,
+            thousands(t.rows.len() as f64),
+            escape(name)
+        );
+    }
+}
+
+/// The report page.
+pub fn render(plan: &Plan, charts: &ChartSet, tables: &[(&str, &Table)], data: &Path) -> String {
+    let fc = &plan.forecast.plan;
+    let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
+    let title = format!("Supply plan {} to {}", fc.start, end);
+    let mut html = String::with_capacity(256 * 1024);
+    let _ = writeln!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"planner {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>",
+        env!("CARGO_PKG_VERSION"),
+        escape(&title),
+        STYLE
+    );
+    let _ = writeln!(
+        html,
+        "<header><h1>{}</h1><p>{} skus, {} months, from the planning folder {}</p>\n<nav><a href=\"#headline\">Headline</a><a href=\"#attention\">Needs attention</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a></nav></header>\n<main>",
+        escape(&title),
+        thousands(fc.skus.len() as f64),
+        fc.horizon,
+        escape(&data.display().to_string())
+    );
+
+    html.push_str("<section id=\"headline\"><h2>Headline figures</h2><div class=\"cards\">\n");
+    for c in cards(plan) {
+        let _ = writeln!(
+            html,
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value {}\">{}</div><div class=\"detail\">{}</div></div>",
+            escape(&c.label),
+            c.class,
+            escape(&c.value),
+            escape(&c.detail)
+        );
+    }
+    html.push_str("</div></section>\n");
+
+    html.push_str("<section id=\"attention\"><h2>Needs attention</h2>\n");
+    let items = attention(plan);
+    if items.is_empty() {
+        html.push_str("<p class=\"ok\">Nothing: no line over capacity, no past-due release, no pre-buy, no tier break within reach.</p>\n");
+    } else {
+        html.push_str("<ul class=\"attention\">\n");
+        for a in &items {
+            let _ = writeln!(
+                html,
+                "<li class=\"{}\"><span class=\"tag\">{}</span> {}</li>",
+                a.severity,
+                escape(a.tag),
+                escape(&a.text)
+            );
+        }
+        html.push_str("</ul>\n");
+    }
+    html.push_str("</section>\n");
+
+    html.push_str("<section id=\"charts\"><h2>Charts</h2>\n");
+    let _ = writeln!(
+        html,
+        "<h3>Demand</h3><p class=\"note\">{}. Shaded: the forecast's confidence ranges; dashed orange: last month's forecast, when given.</p>",
+        escape(&charts.sku_note())
+    );
+    for c in &charts.fans {
+        figure(&mut html, c);
+    }
+    if !charts.lines.is_empty() {
+        let _ = writeln!(
+            html,
+            "<h3>Capacity</h3><p class=\"note\">{}. Bars: hours the forecast needs (red above the available hours); purple ticks: hours at the upper bounds.</p>",
+            escape(&charts.line_note())
+        );
+        for c in &charts.lines {
+            figure(&mut html, c);
+        }
+    }
+    if let Some(c) = &charts.exposure {
+        html.push_str("<h3>Material exposure</h3>\n");
+        figure(&mut html, c);
+    }
+    html.push_str("</section>\n");
+
+    html.push_str("<section id=\"tables\"><h2>Tables</h2>\n");
+    for (name, t) in tables {
+        table_html(&mut html, name, t);
+    }
+    html.push_str("</section>\n");
+    let _ = writeln!(
+        html,
+        "<footer>planner {}: every table in full in the CSV files and plan.xlsx next to this page; the whole plan in plan.json.</footer>\n</main>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    html
+}
+
+/// Writes `report.html` atomically.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write(
+    guard: &Guard,
+    path: &Path,
+    plan: &Plan,
+    charts: &ChartSet,
+    tables: &[(&str, &Table)],
+    data: &Path,
+) -> anyhow::Result<()> {
+    let html = render(plan, charts, tables, data);
+    guard.write(path, |w| {
+        w.write_all(html.as_bytes())?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            escape("<b>A&B</b> \"x\" 'y'"),
+            "&lt;b&gt;A&amp;B&lt;/b&gt; &quot;x&quot; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1234.0), "1,234");
+        assert_eq!(thousands(-1_234_567.0), "-1,234,567");
+    }
+
+    #[test]
+    fn a_table_shows_its_first_rows_and_says_how_many_more() {
+        let t = Table {
+            header: vec!["sku".into(), "q".into()],
+            rows: (0..30)
+                .map(|i| vec![format!("<{i}>"), i.to_string()])
+                .collect(),
+        };
+        let mut html = String::new();
+        table_html(&mut html, "x.csv", &t);
+        assert!(html.contains("<td>&lt;0&gt;</td><td class=\"n\">0</td>"));
+        assert!(!html.contains("&lt;25&gt;"));
+        assert!(html.contains("The first 25 of 30 rows"));
+    }
+}

@@ -1,0 +1,420 @@
+//! The tables of the monthly forecast review (`planner review`): the CSV files of the review pack
+//! and, from the same rows, the sheets of `review.xlsx`.
+//!
+//! Shares and percentages are written in percent (`_pct` columns, `12.5` = 12.5 %); errors are
+//! forecast minus actual (positive = over-forecast).
+
+use planner_core::forecast::Level;
+use planner_core::review::{AccuracyRow, Pair, Review};
+
+use super::tables::Table;
+use super::{num, opt_num};
+
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn pct(x: f64) -> String {
+    num(100.0 * x, 2)
+}
+
+fn opt_pct(x: Option<f64>) -> String {
+    x.map_or_else(String::new, pct)
+}
+
+/// The levels found in the rows, narrowest first.
+fn levels<'a>(each: impl Iterator<Item = &'a Level>) -> Vec<Level> {
+    let mut v: Vec<Level> = Vec::new();
+    for &l in each {
+        if !v.contains(&l) {
+            v.push(l);
+        }
+    }
+    v.sort_by(|a, b| a.percent().total_cmp(&b.percent()));
+    v
+}
+
+/// `review_accuracy.csv`: one row per lag and sku, family and total.
+pub fn accuracy(review: &Review) -> Table {
+    let lv = levels(
+        review
+            .accuracy
+            .iter()
+            .flat_map(|r| r.coverage.iter().map(|(l, _)| l)),
+    );
+    let mut h = header(&[
+        "lag",
+        "scope",
+        "key",
+        "family",
+        "first_month",
+        "last_month",
+        "months",
+        "sku_months",
+        "actual",
+        "forecast",
+        "abs_error",
+        "wape_pct",
+        "wape_aggregate_pct",
+        "bias",
+        "bias_pct",
+        "mad",
+        "tracking_signal",
+        "ts_alarm",
+    ]);
+    for l in &lv {
+        h.push(format!("inside_{}_pct", l.label()));
+    }
+    h.extend(header(&["snaive_abs_error", "snaive_wape_pct", "fva_pct"]));
+    let rows = review
+        .accuracy
+        .iter()
+        .map(|r: &AccuracyRow| {
+            let mut row = vec![
+                r.lag.to_string(),
+                r.scope.to_string(),
+                r.key.clone(),
+                r.family.clone(),
+                r.first.to_string(),
+                r.last.to_string(),
+                r.months.to_string(),
+                r.n.to_string(),
+                num(r.actual, 2),
+                num(r.forecast, 2),
+                num(r.abs_error, 2),
+                opt_pct(r.wape),
+                opt_pct(r.wape_aggregate),
+                num(r.bias, 2),
+                opt_pct(r.bias_pct),
+                num(r.mad, 2),
+                opt_num(r.tracking_signal, 2),
+                yes_no(r.alarm),
+            ];
+            for l in &lv {
+                row.push(opt_pct(
+                    r.coverage.iter().find(|(x, _)| x == l).map(|(_, c)| *c),
+                ));
+            }
+            row.extend([
+                num(r.snaive_abs_error, 2),
+                opt_pct(r.snaive_wape),
+                opt_pct(r.fva),
+            ]);
+            row
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `review_errors.csv`: every earlier forecast of a month that now has an actual.
+pub fn errors(review: &Review) -> Table {
+    let lv = levels(
+        review
+            .pairs
+            .iter()
+            .flat_map(|p| p.bounds.iter().map(|b| &b.level)),
+    );
+    let mut h = header(&[
+        "vintage", "sku", "family", "month", "lag", "forecast", "actual", "error", "abs_error",
+        "error_pct",
+    ]);
+    for l in &lv {
+        let l = l.label();
+        h.push(format!("lo_{l}"));
+        h.push(format!("hi_{l}"));
+        h.push(format!("inside_{l}"));
+    }
+    h.extend(header(&["snaive", "snaive_error", "planned"]));
+    let rows = review
+        .pairs
+        .iter()
+        .map(|p: &Pair| {
+            let mut row = vec![
+                p.vintage.to_string(),
+                p.sku.clone(),
+                p.family.clone(),
+                p.month.to_string(),
+                p.lag.to_string(),
+                num(p.forecast, 2),
+                num(p.actual, 2),
+                num(p.error, 2),
+                num(p.error.abs(), 2),
+                opt_pct((p.actual != 0.0).then(|| p.error / p.actual)),
+            ];
+            for l in &lv {
+                match p.bounds.iter().find(|b| b.level == *l) {
+                    Some(b) => row.extend([num(b.lo, 2), num(b.hi, 2), yes_no(b.inside)]),
+                    None => row.extend([String::new(), String::new(), String::new()]),
+                }
+            }
+            row.extend([
+                num(p.snaive, 2),
+                num(p.snaive - p.actual, 2),
+                yes_no(p.planned),
+            ]);
+            row
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `review_changes.csv`: this month's forecast against last month's, per sku and month.
+pub fn changes(review: &Review) -> Table {
+    let h = header(&[
+        "sku",
+        "family",
+        "month",
+        "fence_month",
+        "previous",
+        "current",
+        "change",
+        "change_pct",
+        "status",
+        "max_change_pct",
+        "allowed",
+        "excess",
+        "violation",
+    ]);
+    let rows = review
+        .changes
+        .iter()
+        .map(|c| {
+            vec![
+                c.sku.clone(),
+                c.family.clone(),
+                c.month.to_string(),
+                c.fence_month.to_string(),
+                num(c.previous, 2),
+                num(c.current, 2),
+                num(c.change, 2),
+                opt_pct(c.change_pct),
+                c.status.to_string(),
+                opt_pct(c.max_change),
+                opt_num(c.allowed, 2),
+                opt_num(c.excess, 2),
+                yes_no(c.violates()),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `review_family_changes.csv`: the changes per family and month, then the total per month.
+pub fn family_changes(review: &Review) -> Table {
+    let h = header(&[
+        "scope",
+        "key",
+        "month",
+        "fence_month",
+        "previous",
+        "current",
+        "change",
+        "change_pct",
+        "excess",
+    ]);
+    let rows = review
+        .rollups
+        .iter()
+        .map(|r| {
+            vec![
+                r.scope.to_string(),
+                r.key.clone(),
+                r.month.to_string(),
+                r.fence_month.to_string(),
+                num(r.previous, 2),
+                num(r.current, 2),
+                num(r.change, 2),
+                opt_pct(r.change_pct),
+                num(r.excess, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `review_fences.csv`: every change beyond its time fence, largest excess first.
+pub fn fences(review: &Review) -> Table {
+    let h = header(&[
+        "sku",
+        "family",
+        "month",
+        "fence_month",
+        "max_change_pct",
+        "previous",
+        "current",
+        "change",
+        "change_pct",
+        "direction",
+        "allowed",
+        "excess",
+    ]);
+    let mut v: Vec<_> = review.violations.iter().collect();
+    v.sort_by(|a, b| {
+        b.excess
+            .total_cmp(&a.excess)
+            .then_with(|| a.sku.cmp(&b.sku))
+            .then_with(|| a.month.cmp(&b.month))
+    });
+    let rows = v
+        .into_iter()
+        .map(|x| {
+            vec![
+                x.sku.clone(),
+                x.family.clone(),
+                x.month.to_string(),
+                x.fence_month.to_string(),
+                pct(x.max_change),
+                num(x.previous, 2),
+                num(x.current, 2),
+                num(x.change, 2),
+                opt_pct(x.change_pct),
+                if x.change >= 0.0 { "up" } else { "down" }.to_string(),
+                num(x.allowed, 2),
+                num(x.excess, 2),
+            ]
+        })
+        .collect();
+    Table { header: h, rows }
+}
+
+/// `review_fence_summary.csv`: per time fence, then `total`: sku-months checked, violations and
+/// the volume involved.
+pub fn fence_summary(review: &Review) -> Table {
+    let h = header(&[
+        "fence",
+        "from_month",
+        "to_month",
+        "max_change_pct",
+        "sku_months",
+        "previous",
+        "current",
+        "violations",
+        "skus",
+        "changed",
+        "up",
+        "down",
+        "excess",
+    ]);
+    let total = |t: &planner_core::review::FenceTotal| {
+        [
+            t.violations.to_string(),
+            t.skus.to_string(),
+            num(t.changed, 2),
+            num(t.up, 2),
+            num(t.down, 2),
+            num(t.excess, 2),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = review
+        .fences
+        .iter()
+        .map(|f| {
+            let [a, b] = f.months;
+            let mut r = vec![
+                if a == b {
+                    format!("month {a}")
+                } else {
+                    format!("months {a}-{b}")
+                },
+                a.to_string(),
+                b.to_string(),
+                pct(f.max_change),
+                f.checked.to_string(),
+                num(f.previous, 2),
+                num(f.current, 2),
+            ];
+            r.extend(total(&f.total));
+            r
+        })
+        .collect();
+    let mut r = vec![
+        "total".to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        review.fences.iter().map(|f| f.checked).sum::<usize>().to_string(),
+        num(review.fences.iter().map(|f| f.previous).sum(), 2),
+        num(review.fences.iter().map(|f| f.current).sum(), 2),
+    ];
+    r.extend(total(&review.fence_total));
+    rows.push(r);
+    Table { header: h, rows }
+}
+
+/// Every table of the review pack, with its file stem (`review_accuracy` ...), in the order of the
+/// workbook's sheets.
+pub fn all(review: &Review) -> Vec<(&'static str, Table)> {
+    vec![
+        ("review_accuracy", accuracy(review)),
+        ("review_changes", changes(review)),
+        ("review_fences", fences(review)),
+        ("review_fence_summary", fence_summary(review)),
+        ("review_family_changes", family_changes(review)),
+        ("review_errors", errors(review)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use planner_core::demand::DemandHistory;
+    use planner_core::forecast::Forecast;
+    use planner_core::review::{compare, ReviewSettings};
+    use planner_core::settings::TimeFence;
+    use planner_core::{DemandPlan, SkuPlan};
+
+    fn plan(start: &str, point: Vec<f64>) -> DemandPlan {
+        DemandPlan {
+            start: start.parse().unwrap(),
+            horizon: point.len(),
+            levels: vec![],
+            skus: vec![SkuPlan {
+                sku: "A".into(),
+                model: "test".into(),
+                forecast: Forecast {
+                    point,
+                    intervals: vec![],
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn the_tables_show_percentages_and_the_fence_total() {
+        let h = DemandHistory::from_records([("A", "2026-11".parse().unwrap(), 80.0)]).unwrap();
+        let fences = [TimeFence {
+            months: [1, 2],
+            max_change: 0.1,
+        }];
+        let r = compare(
+            &[plan("2026-11", vec![100.0, 100.0, 100.0])],
+            &plan("2026-12", vec![120.0, 105.0]),
+            &h,
+            &[],
+            &fences,
+            &ReviewSettings::default(),
+        )
+        .unwrap();
+        let a = accuracy(&r);
+        let col = |t: &Table, name: &str| t.header.iter().position(|c| c == name).unwrap();
+        let total = a.rows.iter().find(|row| row[1] == "total").unwrap();
+        // 100 planned, 80 sold: WAPE 25 %, bias +20 (+25 %).
+        assert_eq!(total[col(&a, "wape_pct")], "25");
+        assert_eq!(total[col(&a, "bias")], "20");
+        let f = fences(&r);
+        assert_eq!(f.rows.len(), 1);
+        // December 100 -> 120: 10 allowed, 10 beyond.
+        assert_eq!(f.rows[0][col(&f, "excess")], "10");
+        assert_eq!(f.rows[0][col(&f, "direction")], "up");
+        let s = fence_summary(&r);
+        assert_eq!(s.rows.last().unwrap()[0], "total");
+        assert_eq!(s.rows.last().unwrap()[col(&s, "excess")], "10");
+        for (_, t) in all(&r) {
+            assert!(t.rows.iter().all(|row| row.len() == t.header.len()));
+        }
+    }
+}

@@ -1,0 +1,502 @@
+//! The scorecard's outputs: `scorecard.csv` (month × family, a total row per month),
+//! `scorecard_lines.csv` (every PO line and how it was judged), `scorecard_misses.csv` (every
+//! target missed) and a trend chart per metric with its target line (SVG and PNG).
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use planner_core::scorecard::{Metric, Scorecard, ALL};
+
+use super::tables::Table;
+use super::{num, opt_num};
+
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// The columns of `scorecard.csv`.
+pub const COLUMNS: [&str; 31] = [
+    "month",
+    "family",
+    "lines",
+    "on_time_lines",
+    "early_lines",
+    "late_lines",
+    "open_lines",
+    "otd_lines",
+    "units_due",
+    "on_time_units",
+    "otd_units",
+    "avg_days_late",
+    "max_days_late",
+    "received",
+    "rejected",
+    "reworked",
+    "fpy",
+    "ppm",
+    "priced_units",
+    "price_paid",
+    "price_quoted",
+    "price_variance",
+    "forecast",
+    "actual",
+    "wape",
+    "bias",
+    "otd_target",
+    "ppm_target",
+    "fpy_target",
+    "price_tolerance",
+    "missed",
+];
+
+/// `scorecard.csv`: one row per month and family, then the month's total (`(all)`).
+pub fn scorecard(card: &Scorecard) -> Table {
+    let t = &card.targets;
+    let rows = card
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.month.to_string(),
+                r.family.clone(),
+                r.lines.to_string(),
+                r.on_time_lines.to_string(),
+                r.early_lines.to_string(),
+                r.late_lines.to_string(),
+                r.open_lines.to_string(),
+                opt_num(r.otd_lines, 4),
+                num(r.units_due, 2),
+                num(r.on_time_units, 2),
+                opt_num(r.otd_units, 4),
+                opt_num(r.avg_days_late, 1),
+                r.max_days_late.map_or_else(String::new, |d| d.to_string()),
+                num(r.received, 2),
+                num(r.rejected, 2),
+                num(r.reworked, 2),
+                opt_num(r.fpy, 4),
+                opt_num(r.ppm, 0),
+                num(r.priced_units, 2),
+                opt_num(r.price_paid, 4),
+                opt_num(r.price_quoted, 4),
+                opt_num(r.price_variance, 4),
+                opt_num(r.forecast, 2),
+                opt_num(r.actual, 2),
+                opt_num(r.wape, 4),
+                opt_num(r.bias, 4),
+                num(t.otd, 4),
+                num(t.ppm, 2),
+                num(t.fpy, 4),
+                num(t.price_tolerance, 4),
+                r.missed
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ]
+        })
+        .collect();
+    Table {
+        header: header(&COLUMNS),
+        rows,
+    }
+}
+
+/// `scorecard_lines.csv`: every PO line due in the trend window and how it was judged.
+pub fn lines(card: &Scorecard) -> Table {
+    let rows = card
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.po.clone(),
+                l.sku.clone(),
+                l.family.clone(),
+                l.due.to_string(),
+                l.completed.map_or_else(String::new, |d| d.to_string()),
+                num(l.quantity, 2),
+                num(l.delivered, 2),
+                num(l.on_time_units, 2),
+                l.rows.to_string(),
+                l.status.as_str().to_string(),
+                l.days_from_due.map_or_else(String::new, |d| d.to_string()),
+            ]
+        })
+        .collect();
+    Table {
+        header: header(&[
+            "po",
+            "sku",
+            "family",
+            "due_date",
+            "completed_date",
+            "quantity",
+            "delivered",
+            "on_time_units",
+            "rows",
+            "status",
+            "days_from_due",
+        ]),
+        rows,
+    }
+}
+
+/// `scorecard_misses.csv`: every target missed, by month and family.
+pub fn misses(card: &Scorecard) -> Table {
+    let rows = card
+        .misses
+        .iter()
+        .map(|m| {
+            let d = if m.metric.is_share() { 4 } else { 0 };
+            vec![
+                m.month.to_string(),
+                m.family.clone(),
+                m.metric.as_str().to_string(),
+                num(m.value, d),
+                num(m.target, d),
+                num(m.gap, d),
+            ]
+        })
+        .collect();
+    Table {
+        header: header(&["month", "family", "metric", "value", "target", "gap"]),
+        rows,
+    }
+}
+
+/// A value as the terminal summary shows it: shares in percent, PPM as a whole number.
+pub fn show(metric: Metric, v: f64) -> String {
+    if metric.is_share() {
+        format!("{} %", num(v * 100.0, 1))
+    } else {
+        num(v, 0)
+    }
+}
+
+/// A gap as the terminal summary shows it: percentage points for shares.
+pub fn show_gap(metric: Metric, gap: f64) -> String {
+    if metric.is_share() {
+        let points = num(gap * 100.0, 1);
+        let unit = if points == "1" { "point" } else { "points" };
+        format!("{points} {unit}")
+    } else {
+        num(gap, 0)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts
+
+const WIDTH: u32 = 960;
+/// The legend panel on the right.
+const LEGEND_WIDTH: u32 = 170;
+const HEIGHT: u32 = 400;
+const FONT: &str = "sans-serif";
+const TEXT: RGBColor = RGBColor(55, 65, 81);
+const GRID: RGBColor = RGBColor(229, 231, 235);
+const TOTAL: RGBColor = RGBColor(37, 99, 235);
+const TARGET: RGBColor = RGBColor(220, 38, 38);
+const FAMILIES: [RGBColor; 6] = [
+    RGBColor(124, 58, 237),
+    RGBColor(217, 119, 6),
+    RGBColor(5, 150, 105),
+    RGBColor(219, 39, 119),
+    RGBColor(8, 145, 178),
+    RGBColor(101, 163, 13),
+];
+
+/// One metric's trend chart.
+#[derive(Debug, Clone)]
+pub struct TrendChart {
+    /// The file stem (`scorecard_otd`).
+    pub stem: String,
+    /// The SVG document.
+    pub svg: String,
+    /// The PNG file.
+    pub png: Vec<u8>,
+}
+
+fn err(e: impl Display) -> anyhow::Error {
+    anyhow::anyhow!("drawing a scorecard chart: {e}")
+}
+
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Valid TrueType bytes: registration does not fail; if it did, labels would be missing.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// The data of one chart: a series per family (thin) and the total (thick), in display units.
+struct Trend {
+    title: String,
+    unit: &'static str,
+    months: Vec<String>,
+    series: Vec<(String, Vec<Option<f64>>)>,
+    total: Vec<Option<f64>>,
+    /// Target lines (two for the price tolerance band).
+    targets: Vec<f64>,
+}
+
+impl Trend {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()> {
+        root.fill(&WHITE).map_err(err)?;
+        // The legend has its own panel on the right, so it never hides a month.
+        let (plot, legend) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let values = self
+            .series
+            .iter()
+            .flat_map(|s| s.1.iter())
+            .chain(self.total.iter())
+            .flatten()
+            .copied()
+            .chain(self.targets.iter().copied())
+            .filter(|v| v.is_finite());
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+        let pad = ((hi - lo) * 0.08).max(0.5);
+        // Counts and shares never go below zero: no negative axis under them.
+        let ylo = if lo >= 0.0 {
+            (lo - pad).max(0.0)
+        } else {
+            lo - pad
+        };
+        let yhi = hi + pad;
+        let n = self.months.len().max(1);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(
+                &self.title,
+                (FONT, 18).into_font().style(FontStyle::Bold).color(&TEXT),
+            )
+            .margin(14)
+            .x_label_area_size(36)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5..(n as f64 - 0.5), ylo..yhi)
+            .map_err(err)?;
+        let months = &self.months;
+        let fmt_x = |x: &f64| {
+            let r = x.round();
+            if (x - r).abs() < 1e-6 && r >= 0.0 {
+                months.get(r as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let fmt_y = |y: &f64| num(*y, 1);
+        chart
+            .configure_mesh()
+            .label_style((FONT, 13).into_font().color(&TEXT))
+            .axis_desc_style((FONT, 14).into_font().color(&TEXT))
+            .light_line_style(GRID.mix(0.5))
+            .bold_line_style(GRID)
+            .axis_style(TEXT.mix(0.6))
+            .x_labels(n + 1)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&fmt_y)
+            .y_desc(self.unit)
+            .disable_x_mesh()
+            .draw()
+            .map_err(err)?;
+
+        // (label, colour, width, dashed) of each legend entry.
+        let mut entries: Vec<(String, RGBColor, u32, bool)> = Vec::new();
+        for (i, t) in self.targets.iter().enumerate() {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-0.5, *t), (n as f64 - 0.5, *t)],
+                    8,
+                    5,
+                    TARGET.stroke_width(2),
+                ))
+                .map_err(err)?;
+            if i == 0 {
+                entries.push(("target".into(), TARGET, 2, true));
+            }
+        }
+        let runs = |v: &[Option<f64>]| -> Vec<Vec<(f64, f64)>> {
+            // Runs of consecutive months with a value, so gaps stay gaps.
+            let mut runs = vec![Vec::new()];
+            for (t, x) in v.iter().enumerate() {
+                match x {
+                    Some(x) => runs.last_mut().expect("a run").push((t as f64, *x)),
+                    None => runs.push(Vec::new()),
+                }
+            }
+            runs.retain(|r| !r.is_empty());
+            runs
+        };
+        let mut line = |values: &[Option<f64>], colour: RGBColor, width: u32, dot: u32| {
+            for run in runs(values) {
+                chart
+                    .draw_series(LineSeries::new(run.clone(), colour.stroke_width(width)))
+                    .map_err(err)?;
+                chart
+                    .draw_series(
+                        run.into_iter()
+                            .map(|p| Circle::new(p, dot, colour.filled())),
+                    )
+                    .map_err(err)?;
+            }
+            Ok::<(), anyhow::Error>(())
+        };
+        for (i, (family, values)) in self.series.iter().enumerate() {
+            let colour = FAMILIES[i % FAMILIES.len()];
+            line(values, colour, 1, 2)?;
+            entries.push((family.clone(), colour, 1, false));
+        }
+        line(&self.total, TOTAL, 3, 3)?;
+        entries.push(("all families".into(), TOTAL, 3, false));
+
+        let font = (FONT, 13).into_font().color(&TEXT);
+        for (i, (label, colour, width, dashed)) in entries.iter().enumerate() {
+            let y = 60 + 22 * i as i32;
+            let style = colour.stroke_width(*width);
+            if *dashed {
+                for x in [8, 18] {
+                    legend
+                        .draw(&PathElement::new(vec![(x, y), (x + 6, y)], style))
+                        .map_err(err)?;
+                }
+            } else {
+                legend
+                    .draw(&PathElement::new(vec![(8, y), (26, y)], style))
+                    .map_err(err)?;
+            }
+            let text: String = label.chars().take(22).collect();
+            legend
+                .draw(&Text::new(text, (34, y - 7), font.clone()))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn render(&self) -> anyhow::Result<(String, Vec<u8>)> {
+        register_fonts();
+        let size = (WIDTH, HEIGHT);
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            self.draw(&root)?;
+            root.present().map_err(err)?;
+        }
+        let mut buf = vec![255u8; WIDTH as usize * HEIGHT as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, size).into_drawing_area();
+            self.draw(&root)?;
+            root.present().map_err(err)?;
+        }
+        let mut png_bytes = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
+            enc.set_color(png::ColorType::Rgb);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc.write_header().map_err(err)?;
+            w.write_image_data(&buf).map_err(err)?;
+            w.finish().map_err(err)?;
+        }
+        Ok((svg, png_bytes))
+    }
+}
+
+/// A trend chart per metric with any value, each with its target line: on-time delivery, PPM,
+/// first-pass yield, price vs quote (the tolerance band) and, when scored, forecast WAPE (its
+/// target line only when one is set).
+///
+/// # Errors
+/// When plotters cannot draw (it does not for finite numbers).
+pub fn charts(card: &Scorecard) -> anyhow::Result<Vec<TrendChart>> {
+    let t = &card.targets;
+    let months: Vec<String> = card.months.iter().map(ToString::to_string).collect();
+    let mut out = Vec::new();
+    for metric in Metric::ALL {
+        if !card.rows.iter().any(|r| r.value(metric).is_some()) {
+            continue;
+        }
+        let scale = if metric.is_share() { 100.0 } else { 1.0 };
+        let at = |family: &str| -> Vec<Option<f64>> {
+            card.months
+                .iter()
+                .map(|m| {
+                    card.rows
+                        .iter()
+                        .find(|r| r.month == *m && r.family == family)
+                        .and_then(|r| r.value(metric))
+                        .map(|v| v * scale)
+                })
+                .collect()
+        };
+        let mut by_family: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
+        for f in card.families() {
+            by_family.insert(f, at(f));
+        }
+        let (title, unit, targets) = match metric {
+            Metric::Otd => (
+                format!(
+                    "On-time delivery: PO lines within {} days of due (target {} %)",
+                    card.grace_days,
+                    num(t.otd * 100.0, 1)
+                ),
+                "% of PO lines",
+                vec![t.otd * 100.0],
+            ),
+            Metric::Ppm => (
+                format!(
+                    "Defects: rejected parts per million (target at most {})",
+                    num(t.ppm, 0)
+                ),
+                "PPM",
+                vec![t.ppm],
+            ),
+            Metric::Fpy => (
+                format!("First-pass yield (target {} %)", num(t.fpy * 100.0, 1)),
+                "% of units received",
+                vec![t.fpy * 100.0],
+            ),
+            Metric::Price => (
+                format!(
+                    "Price paid vs quoted tier price (tolerance ±{} %)",
+                    num(t.price_tolerance * 100.0, 1)
+                ),
+                "% over quote",
+                vec![t.price_tolerance * 100.0, -t.price_tolerance * 100.0],
+            ),
+            Metric::Wape => (
+                match t.wape {
+                    Some(w) => format!(
+                        "Forecast error, WAPE (target at most {} %)",
+                        num(w * 100.0, 1)
+                    ),
+                    None => "Forecast error, WAPE (no target set)".to_string(),
+                },
+                "% of actual demand",
+                t.wape.map(|w| vec![w * 100.0]).unwrap_or_default(),
+            ),
+        };
+        let trend = Trend {
+            title,
+            unit,
+            months: months.clone(),
+            series: by_family
+                .into_iter()
+                .map(|(f, v)| (f.to_string(), v))
+                .collect(),
+            total: at(ALL),
+            targets,
+        };
+        let (svg, png) = trend.render()?;
+        out.push(TrendChart {
+            stem: format!("scorecard_{}", metric.as_str()),
+            svg,
+            png,
+        });
+    }
+    Ok(out)
+}

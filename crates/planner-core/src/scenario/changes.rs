@@ -1,0 +1,601 @@
+//! Named what-if scenarios: changes to the base planning folder, applied to a [`PlanInput`].
+//!
+//! # The scenario file (TOML)
+//!
+//! A file of `[[scenario]]` tables, each with a unique `name` (letters, digits, `-`, `_`, `.`;
+//! not `base`, which is the folder as it is) and any of the changes below. Every change names
+//! what it changes; an unknown sku, family, line or material is an error naming the scenario and
+//! the key, and so is an unknown key (a misspelt key would silently change nothing).
+//!
+//! ```toml
+//! [[scenario]]
+//! name = "peak-plus-20"
+//! description = "Bottles 20 % above forecast over the Q4 peak"
+//! service_level = 0.98            # safety stock at 98 % instead of planner.toml's level
+//! po_notice_days = 45             # the brand's urgent-order notice
+//!
+//! [[scenario.demand]]             # multiply demand (point and ranges)
+//! family = "bottles"              # or sku = "BTL-500-BLK"; neither = every sku
+//! from = "2026-11"                # optional first month (default: the first planned month)
+//! to = "2027-01"                  # optional last month, inclusive (default: the last)
+//! multiplier = 1.2
+//!
+//! [[scenario.line]]               # change a line (`line = "*"`: every line)
+//! line = "L1-BOTTLE"
+//! shifts_per_day = 3              # any of shifts_per_day, hours_per_shift, days_per_week,
+//! oee = 0.82                      # oee, operators_per_shift
+//! downtime = ["2027-02-01..2027-02-14", "2027-03-02"]   # days at 0 hours
+//!
+//! [[scenario.material]]           # change a material's purchasing facts (`"*"`: every one)
+//! material = "SS304-SHEET"
+//! lead_time_days = 90             # any of lead_time_days, moq, order_multiple, unit_cost,
+//! cost_multiplier = 1.1           # cost_multiplier (times unit_cost), on_hand, safety_stock
+//!
+//! [[scenario.price]]              # move the contract manufacturer's tier prices
+//! family = "bottles"              # or sku = ...; neither = every sku with tiers
+//! multiplier = 1.04
+//! ```
+//!
+//! Changes apply in the order written, each on top of the previous ones (two demand multipliers
+//! on the same month multiply). Demand changes act on the base run's demand plan (the forecast,
+//! or the folder's fixed plan), which is computed once and shared by every scenario: a scenario
+//! does not re-forecast.
+//!
+//! Index moves (cost components following commodity indices) are not part of [`PlanInput`] yet;
+//! a `[[scenario.price]]` multiplier is the flat pass-through of such a move.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::PlanInput;
+use crate::capacity::{Calendar, CalendarEntry, Line};
+use crate::materials::Material;
+use crate::time::{Date, Month};
+use crate::DemandPlan;
+
+/// A file of named scenarios (`[[scenario]]` tables).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// The scenarios, in the order written.
+    #[serde(default, rename = "scenario")]
+    pub scenarios: Vec<Scenario>,
+}
+
+/// One named scenario: a set of changes to the base folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The name: the output folder and the column of the comparison.
+    pub name: String,
+    /// What the scenario stands for (free text).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Service level of the derived safety stock, in (0.5, 1).
+    #[serde(default)]
+    pub service_level: Option<f64>,
+    /// The brand's urgent-order notice in days.
+    #[serde(default)]
+    pub po_notice_days: Option<u32>,
+    /// Demand multipliers.
+    #[serde(default)]
+    pub demand: Vec<DemandChange>,
+    /// Line changes.
+    #[serde(default)]
+    pub line: Vec<LineChange>,
+    /// Material changes.
+    #[serde(default)]
+    pub material: Vec<MaterialChange>,
+    /// Tier price moves.
+    #[serde(default)]
+    pub price: Vec<PriceChange>,
+}
+
+/// Multiplies the demand (point and ranges) of a sku, a family or every sku over a month range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandChange {
+    /// One sku.
+    #[serde(default)]
+    pub sku: Option<String>,
+    /// Every sku of a family (`products.csv`; a sku missing there is its own family).
+    #[serde(default)]
+    pub family: Option<String>,
+    /// First month changed (default: the first planned month).
+    #[serde(default)]
+    pub from: Option<Month>,
+    /// Last month changed, inclusive (default: the last planned month).
+    #[serde(default)]
+    pub to: Option<Month>,
+    /// The multiplier (1.2 = +20 %), 0 or more.
+    pub multiplier: f64,
+}
+
+/// Changes a line (`line = "*"`: every line): its shifts, OEE or downtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineChange {
+    /// The line, or `*`.
+    pub line: String,
+    /// Shifts per working day.
+    #[serde(default)]
+    pub shifts_per_day: Option<f64>,
+    /// Hours per shift.
+    #[serde(default)]
+    pub hours_per_shift: Option<f64>,
+    /// Working days per week from Monday (1 to 7).
+    #[serde(default)]
+    pub days_per_week: Option<f64>,
+    /// Overall equipment effectiveness in (0, 1].
+    #[serde(default)]
+    pub oee: Option<f64>,
+    /// Operators per shift.
+    #[serde(default)]
+    pub operators_per_shift: Option<f64>,
+    /// Days the line does not work (calendar days at 0 hours): `YYYY-MM-DD` or
+    /// `YYYY-MM-DD..YYYY-MM-DD` (inclusive).
+    #[serde(default)]
+    pub downtime: Vec<DayRange>,
+}
+
+/// Changes a material's purchasing facts (`material = "*"`: every material).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialChange {
+    /// The material, or `*`.
+    pub material: String,
+    /// Days from order to receipt (a whole number).
+    #[serde(default)]
+    pub lead_time_days: Option<f64>,
+    /// Minimum order quantity.
+    #[serde(default)]
+    pub moq: Option<f64>,
+    /// Order multiple.
+    #[serde(default)]
+    pub order_multiple: Option<f64>,
+    /// Unit cost.
+    #[serde(default)]
+    pub unit_cost: Option<f64>,
+    /// Multiplies the unit cost (after `unit_cost`, when both are given).
+    #[serde(default)]
+    pub cost_multiplier: Option<f64>,
+    /// Stock on hand at the start.
+    #[serde(default)]
+    pub on_hand: Option<f64>,
+    /// A fixed safety stock.
+    #[serde(default)]
+    pub safety_stock: Option<f64>,
+}
+
+/// Multiplies the tier prices of a sku, a family or every sku with tiers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceChange {
+    /// One sku.
+    #[serde(default)]
+    pub sku: Option<String>,
+    /// Every sku of a family.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// The multiplier of every unit price (1.04 = +4 %), above zero.
+    pub multiplier: f64,
+}
+
+/// A day or an inclusive range of days, written `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DayRange {
+    /// The first day.
+    pub from: Date,
+    /// The last day (inclusive).
+    pub to: Date,
+}
+
+impl DayRange {
+    /// The days of the range, in order.
+    pub fn days(self) -> impl Iterator<Item = Date> {
+        let n = days_between(self.from, self.to);
+        (0..=n).map(move |k| self.from.plus_days(k))
+    }
+}
+
+/// Days from `a` to `b` (`b` not before `a`).
+fn days_between(a: Date, b: Date) -> i64 {
+    // Dates are whole days: step by months first to keep this cheap on long ranges.
+    let mut n = 0;
+    let mut d = a;
+    while d.plus_days(32) <= b {
+        d = d.plus_days(32);
+        n += 32;
+    }
+    while d < b {
+        d = d.plus_days(1);
+        n += 1;
+    }
+    n
+}
+
+impl TryFrom<String> for DayRange {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let bad = || format!("{s:?} is not a day or a range of days (YYYY-MM-DD..YYYY-MM-DD)");
+        let (a, b) = match s.split_once("..") {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (s.trim(), s.trim()),
+        };
+        let from: Date = a.parse().map_err(|_| bad())?;
+        let to: Date = b.parse().map_err(|_| bad())?;
+        if to < from {
+            return Err(format!("{s:?}: the range ends before it starts"));
+        }
+        Ok(Self { from, to })
+    }
+}
+
+impl From<DayRange> for String {
+    fn from(r: DayRange) -> String {
+        r.to_string()
+    }
+}
+
+impl fmt::Display for DayRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.from == self.to {
+            write!(f, "{}", self.from)
+        } else {
+            write!(f, "{}..{}", self.from, self.to)
+        }
+    }
+}
+
+/// A scenario change that does not fit the base folder, with the scenario and the key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("scenario {scenario:?}: {key}: {reason}")]
+pub struct ChangeError {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The key, as written in the file (`line "L9"`, `material.moq`).
+    pub key: String,
+    /// What is wrong, quoting the value.
+    pub reason: String,
+}
+
+/// The names a scenario may refer to, taken from the base folder.
+struct Known<'a> {
+    input: &'a PlanInput,
+    skus: BTreeSet<&'a str>,
+    families: BTreeSet<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    fn new(input: &'a PlanInput, demand: &'a DemandPlan) -> Self {
+        let mut skus: BTreeSet<&str> = demand.skus.iter().map(|s| s.sku.as_str()).collect();
+        skus.extend(input.products.iter().map(|p| p.sku.as_str()));
+        skus.extend(input.tiers.iter().map(|t| t.sku.as_str()));
+        let mut families: BTreeSet<&str> =
+            input.products.iter().map(|p| p.family.as_str()).collect();
+        let with_product: HashSet<&str> = input.products.iter().map(|p| p.sku.as_str()).collect();
+        // A sku missing from products.csv is its own family.
+        families.extend(skus.iter().copied().filter(|s| !with_product.contains(s)));
+        Self {
+            input,
+            skus,
+            families,
+        }
+    }
+
+    /// The family of a sku.
+    fn family_of<'s>(&'s self, sku: &'s str) -> &'s str {
+        self.input
+            .products
+            .iter()
+            .find(|p| p.sku == sku)
+            .map_or(sku, |p| p.family.as_str())
+    }
+
+    /// The skus a `sku`/`family` pair selects: `None` = every sku.
+    fn select(
+        &self,
+        sku: Option<&str>,
+        family: Option<&str>,
+        what: &str,
+        err: &dyn Fn(String, String) -> ChangeError,
+    ) -> Result<Option<HashSet<String>>, ChangeError> {
+        match (sku, family) {
+            (Some(_), Some(_)) => Err(err(
+                format!("{what}.sku"),
+                "give sku or family, not both".into(),
+            )),
+            (Some(s), None) => {
+                if self.skus.contains(s) {
+                    Ok(Some(HashSet::from([s.to_string()])))
+                } else {
+                    Err(err(
+                        format!("{what}.sku {s:?}"),
+                        "not in the folder (demand.csv, products.csv or price_tiers.csv)".into(),
+                    ))
+                }
+            }
+            (None, Some(f)) => {
+                if !self.families.contains(f) {
+                    return Err(err(
+                        format!("{what}.family {f:?}"),
+                        "not a family of products.csv".into(),
+                    ));
+                }
+                Ok(Some(
+                    self.skus
+                        .iter()
+                        .filter(|s| self.family_of(s) == f)
+                        .map(|s| s.to_string())
+                        .collect(),
+                ))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// True when a name is usable as a folder name.
+fn good_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "base"
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl ScenarioFile {
+    /// Checks the names: each valid as a folder name, not `base`, and unique.
+    ///
+    /// # Errors
+    /// [`ChangeError`] with key `name` for the first bad or repeated name.
+    pub fn check_names(&self) -> Result<(), ChangeError> {
+        let mut seen = HashSet::new();
+        for s in &self.scenarios {
+            let err = |reason: &str| ChangeError {
+                scenario: s.name.clone(),
+                key: "name".into(),
+                reason: reason.into(),
+            };
+            if !good_name(&s.name) {
+                return Err(err(
+                    "a name is letters, digits, '-', '_' or '.', and not \"base\" (the folder as it is)",
+                ));
+            }
+            if !seen.insert(s.name.as_str()) {
+                return Err(err("two scenarios have this name"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Scenario {
+    /// The base folder with this scenario's changes: a [`PlanInput`] whose `demand` is `demand`
+    /// (the base run's demand plan) with the demand multipliers applied.
+    ///
+    /// # Errors
+    /// [`ChangeError`] for a name not in the folder (sku, family, line, material), a month range
+    /// outside the plan, or a value out of range (the message quotes it).
+    ///
+    /// # Examples
+    /// ```
+    /// use planner_core::demand::DemandHistory;
+    /// use planner_core::scenario::{run, PlanInput, Scenario, DemandChange};
+    ///
+    /// let m = |s: &str| s.parse().unwrap();
+    /// let records: Vec<_> = (0..24).map(|i| ("A", m("2025-01").plus(i), 100.0)).collect();
+    /// let input = PlanInput::new(DemandHistory::from_records(records)?);
+    /// let base = run(&input, &|_| {})?;
+    /// let double = Scenario {
+    ///     demand: vec![DemandChange { sku: None, family: None, from: None, to: None, multiplier: 2.0 }],
+    ///     ..Scenario::named("double")
+    /// };
+    /// let changed = double.apply(&input, &base.forecast.plan)?;
+    /// let d = changed.demand.as_ref().unwrap();
+    /// assert_eq!(d.skus[0].forecast.point[0], 2.0 * base.forecast.plan.skus[0].forecast.point[0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply(&self, base: &PlanInput, demand: &DemandPlan) -> Result<PlanInput, ChangeError> {
+        let err = |key: String, reason: String| ChangeError {
+            scenario: self.name.clone(),
+            key,
+            reason,
+        };
+        let known = Known::new(base, demand);
+        let mut input = base.clone();
+        let mut plan = demand.clone();
+
+        if let Some(sl) = self.service_level {
+            input.settings.service_level = sl;
+        }
+        if let Some(n) = self.po_notice_days {
+            input.settings.po_notice_days = n;
+        }
+        if let Err(e) = input.settings.check() {
+            return Err(err(e.field.to_string(), e.reason));
+        }
+
+        let first = plan.start;
+        let last = plan.start.plus(plan.horizon as i32 - 1);
+        for c in &self.demand {
+            if !(c.multiplier.is_finite() && c.multiplier >= 0.0) {
+                return Err(err(
+                    "demand.multiplier".into(),
+                    format!("{} is not a non-negative number", c.multiplier),
+                ));
+            }
+            let from = c.from.unwrap_or(first);
+            let to = c.to.unwrap_or(last);
+            if to < from {
+                return Err(err(
+                    "demand.to".into(),
+                    format!("{to} is before from = {from}"),
+                ));
+            }
+            if to < first || from > last {
+                return Err(err(
+                    "demand.from".into(),
+                    format!("{from}..{to} is outside the plan's months {first}..{last}"),
+                ));
+            }
+            let selected = known.select(c.sku.as_deref(), c.family.as_deref(), "demand", &err)?;
+            let t0 = first.months_until(from).max(0) as usize;
+            let t1 = (first.months_until(to) as usize).min(plan.horizon - 1);
+            for s in &mut plan.skus {
+                if selected.as_ref().is_some_and(|set| !set.contains(&s.sku)) {
+                    continue;
+                }
+                let f = &mut s.forecast;
+                for t in t0..=t1 {
+                    if let Some(p) = f.point.get_mut(t) {
+                        *p *= c.multiplier;
+                    }
+                    for i in &mut f.intervals {
+                        if let Some(v) = i.lo.get_mut(t) {
+                            *v *= c.multiplier;
+                        }
+                        if let Some(v) = i.hi.get_mut(t) {
+                            *v *= c.multiplier;
+                        }
+                    }
+                }
+            }
+        }
+        input.demand = Some(plan);
+
+        let mut calendar: Vec<CalendarEntry> = input.calendar.entries().to_vec();
+        let mut calendar_changed = false;
+        for c in &self.line {
+            let idx: Vec<usize> = if c.line == "*" {
+                (0..input.lines.len()).collect()
+            } else {
+                match input.lines.iter().position(|l| l.line == c.line) {
+                    Some(i) => vec![i],
+                    None => {
+                        return Err(err(format!("line {:?}", c.line), "not in lines.csv".into()))
+                    }
+                }
+            };
+            for i in idx {
+                let l = &input.lines[i];
+                let new = Line::new(
+                    &l.line,
+                    c.shifts_per_day.unwrap_or(l.shifts_per_day),
+                    c.hours_per_shift.unwrap_or(l.hours_per_shift),
+                    c.days_per_week.unwrap_or(f64::from(l.days_per_week)),
+                    c.oee.unwrap_or(l.oee.get()),
+                    c.operators_per_shift.or(l.operators_per_shift),
+                )
+                .map_err(|e| err(format!("line.{}", e.field), e.reason))?;
+                for range in &c.downtime {
+                    for day in range.days() {
+                        let entry = CalendarEntry::new(
+                            &new.line,
+                            day,
+                            0.0,
+                            Some(format!("scenario {}: downtime", self.name)),
+                        )
+                        .map_err(|e| err(format!("line.{}", e.field), e.reason))?;
+                        calendar.push(entry);
+                        calendar_changed = true;
+                    }
+                }
+                input.lines[i] = new;
+            }
+        }
+        if calendar_changed {
+            input.calendar = Calendar::new(calendar);
+        }
+
+        for c in &self.material {
+            let idx: Vec<usize> = if c.material == "*" {
+                (0..input.materials.len()).collect()
+            } else {
+                match input
+                    .materials
+                    .iter()
+                    .position(|m| m.material == c.material)
+                {
+                    Some(i) => vec![i],
+                    None => {
+                        return Err(err(
+                            format!("material {:?}", c.material),
+                            "not in materials.csv".into(),
+                        ))
+                    }
+                }
+            };
+            let field = |e: crate::FieldError| err(format!("material.{}", e.field), e.reason);
+            if let Some(k) = c.cost_multiplier {
+                if !(k.is_finite() && k >= 0.0) {
+                    return Err(err(
+                        "material.cost_multiplier".into(),
+                        format!("{k} is not a non-negative number"),
+                    ));
+                }
+            }
+            for i in idx {
+                let m = &input.materials[i];
+                let mut new = Material::new(
+                    &m.material,
+                    c.lead_time_days.unwrap_or(f64::from(m.lead_time_days)),
+                    c.moq.unwrap_or(m.moq),
+                    c.order_multiple.unwrap_or(m.order_multiple),
+                    c.unit_cost.unwrap_or(m.unit_cost) * c.cost_multiplier.unwrap_or(1.0),
+                    c.on_hand.unwrap_or(m.on_hand),
+                )
+                .map_err(field)?
+                .with_on_order(m.on_order, m.on_order_month)
+                .map_err(field)?;
+                new.safety_stock = m.safety_stock;
+                if let Some(ss) = c.safety_stock {
+                    new = new.with_safety_stock(ss).map_err(field)?;
+                }
+                input.materials[i] = new;
+            }
+        }
+
+        for c in &self.price {
+            if !(c.multiplier.is_finite() && c.multiplier > 0.0) {
+                return Err(err(
+                    "price.multiplier".into(),
+                    format!("{} is not a number above zero", c.multiplier),
+                ));
+            }
+            let selected = known.select(c.sku.as_deref(), c.family.as_deref(), "price", &err)?;
+            if let (Some(sku), Some(set)) = (&c.sku, &selected) {
+                if !input.tiers.iter().any(|t| set.contains(&t.sku)) {
+                    return Err(err(
+                        format!("price.sku {sku:?}"),
+                        "has no price tiers in price_tiers.csv".into(),
+                    ));
+                }
+            }
+            for t in &mut input.tiers {
+                if selected.as_ref().is_none_or(|set| set.contains(&t.sku)) {
+                    t.unit_price *= c.multiplier;
+                }
+            }
+        }
+        Ok(input)
+    }
+
+    /// A scenario with this name and no change (the base again).
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            description: None,
+            service_level: None,
+            po_notice_days: None,
+            demand: Vec::new(),
+            line: Vec::new(),
+            material: Vec::new(),
+            price: Vec::new(),
+        }
+    }
+}

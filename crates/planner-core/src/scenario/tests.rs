@@ -1,0 +1,387 @@
+//! Tests of scenarios, the comparison and the Monte Carlo run.
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::*;
+use crate::capacity::{Line, RoutingStep};
+use crate::demand::{DemandHistory, Product};
+use crate::forecast::{Forecast, Interval, Level};
+use crate::materials::{Bom, BomLine, Material};
+use crate::plan::z_two_sided;
+use crate::pricing::{Basis, PriceTier};
+use crate::{DemandPlan, SkuPlan};
+
+/// Sampling tolerance: this many binomial standard deviations.
+const SIGMAS: f64 = 4.0;
+
+#[track_caller]
+fn close_to_probability(got: f64, want: f64, paths: usize) {
+    let sd = (want * (1.0 - want) / paths as f64).sqrt().max(1e-9);
+    assert!(
+        (got - want).abs() <= SIGMAS * sd + 1e-12,
+        "got {got}, want {want} within {SIGMAS} x {sd}"
+    );
+}
+
+fn phi_above(x: f64) -> f64 {
+    1.0 - Normal::new(0.0, 1.0).unwrap().cdf(x)
+}
+
+/// A sku with a normal forecast: constant `mean` and `sd` over `horizon` months (95 % range).
+fn normal_sku(sku: &str, mean: f64, sd: f64, horizon: usize) -> SkuPlan {
+    let l95 = Level::new(95.0).unwrap();
+    let z = z_two_sided(l95);
+    SkuPlan {
+        sku: sku.into(),
+        model: "test".into(),
+        forecast: Forecast {
+            point: vec![mean; horizon],
+            intervals: vec![Interval {
+                level: l95,
+                lo: vec![mean - z * sd; horizon],
+                hi: vec![mean + z * sd; horizon],
+            }],
+        },
+    }
+}
+
+/// One sku on one line of 1 shift of 8 h, Monday to Friday, OEE 1; the demand plan is fixed
+/// in the input.
+fn one_line_input(sku: SkuPlan, cycle_seconds: f64, horizon: usize) -> PlanInput {
+    let m = |s: &str| s.parse().unwrap();
+    let history = DemandHistory::from_records([(sku.sku.clone(), m("2026-12"), 1.0)]).unwrap();
+    let mut input = PlanInput::new(history);
+    input.lines = vec![Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
+    input.routings =
+        vec![RoutingStep::new(&sku.sku, "L1", "assemble", cycle_seconds, None).unwrap()];
+    input.demand = Some(DemandPlan {
+        start: m("2027-01"),
+        horizon,
+        levels: vec![Level::new(95.0).unwrap()],
+        skus: vec![sku],
+    });
+    input
+}
+
+fn mc(paths: usize, seed: u64, rho: f64) -> MonteCarloSettings {
+    MonteCarloSettings {
+        paths,
+        seed,
+        month_correlation: rho,
+    }
+}
+
+#[test]
+fn a_scenario_that_doubles_demand_doubles_required_hours() {
+    let input = one_line_input(normal_sku("A", 1000.0, 100.0, 3), 36.0, 3);
+    let base = run(&input, &|_| {}).unwrap();
+    let scenario = Scenario {
+        demand: vec![DemandChange {
+            sku: None,
+            family: None,
+            from: None,
+            to: None,
+            multiplier: 2.0,
+        }],
+        ..Scenario::named("double")
+    };
+    let changed = scenario.apply(&input, &base.forecast.plan).unwrap();
+    let doubled = run(&changed, &|_| {}).unwrap();
+    let (a, b) = (
+        base.capacity.as_ref().unwrap(),
+        doubled.capacity.as_ref().unwrap(),
+    );
+    for (x, y) in a.plan.rows.iter().zip(&b.plan.rows) {
+        assert!((y.required_hours - 2.0 * x.required_hours).abs() < 1e-9);
+        assert_eq!(x.available_hours, y.available_hours);
+    }
+    // The range doubles too.
+    let s = &changed.demand.as_ref().unwrap().skus[0];
+    assert!((s.sigma(0).unwrap() - 200.0).abs() < 1e-9);
+}
+
+#[test]
+fn month_ranges_families_and_lines_change_only_what_they_name() {
+    let mut input = one_line_input(normal_sku("A", 1000.0, 100.0, 3), 36.0, 3);
+    let plan = input.demand.clone().unwrap();
+    let mut plan2 = plan.clone();
+    plan2.skus.push(normal_sku("B", 10.0, 1.0, 3));
+    plan2.sort();
+    input.demand = Some(plan2.clone());
+    input.products = vec![Product::new("A", "bottles", None, None).unwrap()];
+    let s = Scenario {
+        demand: vec![DemandChange {
+            sku: None,
+            family: Some("bottles".into()),
+            from: Some("2027-02".parse().unwrap()),
+            to: Some("2027-02".parse().unwrap()),
+            multiplier: 1.5,
+        }],
+        line: vec![LineChange {
+            line: "L1".into(),
+            shifts_per_day: Some(2.0),
+            hours_per_shift: None,
+            days_per_week: None,
+            oee: Some(0.5),
+            operators_per_shift: None,
+            downtime: vec!["2027-01-04..2027-01-05".to_string().try_into().unwrap()],
+        }],
+        ..Scenario::named("mix")
+    };
+    let out = s.apply(&input, &plan2).unwrap();
+    let d = out.demand.unwrap();
+    assert_eq!(
+        d.get("A").unwrap().forecast.point,
+        vec![1000.0, 1500.0, 1000.0]
+    );
+    assert_eq!(d.get("B").unwrap().forecast.point, vec![10.0; 3]);
+    assert_eq!(out.lines[0].shifts_per_day, 2.0);
+    assert_eq!(out.lines[0].oee.get(), 0.5);
+    let wt =
+        crate::capacity::working_time(&out.lines[0], &out.calendar, "2027-01".parse().unwrap());
+    // January 2027: 21 weekdays, 2 of them down.
+    assert_eq!(wt.working_days, 19);
+    assert_eq!(wt.available_hours, 19.0 * 16.0);
+}
+
+#[test]
+fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
+    let input = one_line_input(normal_sku("A", 1000.0, 100.0, 3), 36.0, 3);
+    let plan = input.demand.clone().unwrap();
+    let err = |s: Scenario| s.apply(&input, &plan).unwrap_err().to_string();
+    let mut s = Scenario::named("s1");
+    s.line.push(LineChange {
+        line: "L9".into(),
+        shifts_per_day: None,
+        hours_per_shift: None,
+        days_per_week: None,
+        oee: None,
+        operators_per_shift: None,
+        downtime: vec![],
+    });
+    assert_eq!(err(s), r#"scenario "s1": line "L9": not in lines.csv"#);
+    let mut s = Scenario::named("s2");
+    s.demand.push(DemandChange {
+        sku: Some("ZZZ".into()),
+        family: None,
+        from: None,
+        to: None,
+        multiplier: 1.1,
+    });
+    assert_eq!(
+        err(s),
+        r#"scenario "s2": demand.sku "ZZZ": not in the folder (demand.csv, products.csv or price_tiers.csv)"#
+    );
+    let mut s = Scenario::named("s3");
+    s.demand.push(DemandChange {
+        sku: None,
+        family: Some("cups".into()),
+        from: None,
+        to: None,
+        multiplier: 1.1,
+    });
+    assert_eq!(
+        err(s),
+        r#"scenario "s3": demand.family "cups": not a family of products.csv"#
+    );
+    let mut s = Scenario::named("s4");
+    s.line.push(LineChange {
+        line: "L1".into(),
+        shifts_per_day: None,
+        hours_per_shift: None,
+        days_per_week: None,
+        oee: Some(80.0),
+        operators_per_shift: None,
+        downtime: vec![],
+    });
+    assert_eq!(err(s), r#"scenario "s4": line.oee: 80 is not in (0, 1]"#);
+    let mut s = Scenario::named("s5");
+    s.material.push(MaterialChange {
+        material: "STEEL".into(),
+        lead_time_days: Some(10.0),
+        moq: None,
+        order_multiple: None,
+        unit_cost: None,
+        cost_multiplier: None,
+        on_hand: None,
+        safety_stock: None,
+    });
+    assert_eq!(
+        err(s),
+        r#"scenario "s5": material "STEEL": not in materials.csv"#
+    );
+    let mut s = Scenario::named("s6");
+    s.service_level = Some(1.2);
+    assert_eq!(
+        err(s),
+        r#"scenario "s6": service_level: 1.2 is not strictly between 0.5 and 1"#
+    );
+    let file = ScenarioFile {
+        scenarios: vec![Scenario::named("base")],
+    };
+    assert!(file
+        .check_names()
+        .unwrap_err()
+        .to_string()
+        .starts_with(r#"scenario "base": name:"#));
+    let r: Result<DayRange, _> = "2027-02-10..2027-02-01".to_string().try_into();
+    assert!(r.is_err());
+}
+
+#[test]
+fn overload_probability_agrees_with_the_normal_answer() {
+    // 1000 +- 100 units a month; February 2027 has 160 hours = 1050 units at 548.57 s a unit.
+    let cycle = 160.0 * 3600.0 / 1050.0;
+    let input = one_line_input(normal_sku("A", 1000.0, 100.0, 3), cycle, 3);
+    let plan = run(&input, &|_| {}).unwrap();
+    let paths = 4000;
+    let risk = monte_carlo(&input, &plan, &mc(paths, 7, 0.5)).unwrap();
+    assert_eq!(risk.overload.len(), 3);
+    let cap = &plan.capacity.as_ref().unwrap().plan.rows;
+    for (o, row) in risk.overload.iter().zip(cap) {
+        let units = o.available_hours * 3600.0 / cycle;
+        let want = phi_above((units - 1000.0) / 100.0);
+        close_to_probability(o.p_overload, want, paths);
+        // The capacity plan's analytic figure is the same normal answer.
+        assert!((row.p_over_capacity.unwrap() - want).abs() < 1e-9);
+        assert!((o.required_hours - row.required_hours).abs() < 1e-9);
+    }
+    // February: 1050 units of capacity, 0.5 sigma above the mean.
+    close_to_probability(risk.overload[1].p_overload, phi_above(0.5), paths);
+}
+
+#[test]
+fn shortage_and_tier_probabilities_agree_with_the_normal_answer() {
+    let h = 12;
+    let mut input = one_line_input(normal_sku("A", 1000.0, 100.0, h), 10.0, h);
+    input.bom = Bom::new(vec![BomLine::new("A", "STEEL", 1.0).unwrap()]).unwrap();
+    // 1100 on hand, no lead time, a fixed safety stock of 0: January needs no order and ends
+    // with 100; the month is short when demand exceeds 1100.
+    input.materials = vec![Material::new("STEEL", 0.0, 0.0, 1.0, 2.0, 1100.0)
+        .unwrap()
+        .with_safety_stock(0.0)
+        .unwrap()];
+    input.tiers = vec![
+        PriceTier::new("A", 0.0, 10.0, Basis::Annual, None).unwrap(),
+        PriceTier::new("A", 12_300.0, 9.0, Basis::Annual, None).unwrap(),
+    ];
+    let plan = run(&input, &|_| {}).unwrap();
+    assert_eq!(
+        plan.materials.as_ref().unwrap().rows[0].projected_on_hand,
+        100.0
+    );
+    let paths = 4000;
+    let rho = 0.5;
+    let risk = monte_carlo(&input, &plan, &mc(paths, 11, rho)).unwrap();
+    let jan = &risk.shortage[0];
+    assert_eq!(jan.material, "STEEL");
+    close_to_probability(jan.p_shortage, phi_above(1.0), paths);
+
+    // The 12-month volume: sum of an AR(1) with rho = 0.5; its variance is
+    // sd^2 * sum_ij rho^|i - j|.
+    let var: f64 = (0..h)
+        .flat_map(|i| (0..h).map(move |j| rho.powi((i as i32 - j as i32).abs())))
+        .sum::<f64>()
+        * 100.0
+        * 100.0;
+    let want = phi_above((12_300.0 - 12_000.0) / var.sqrt());
+    assert_eq!(risk.tiers.len(), 2);
+    assert_eq!(risk.tiers[0].p_reach, 1.0);
+    assert!(risk.tiers[0].at_point);
+    close_to_probability(risk.tiers[1].p_reach, want, paths);
+    let spend = risk.spend.unwrap();
+    assert_eq!(spend.at_point, 120_000.0);
+    assert!(spend.p5 < spend.p50 && spend.p50 < spend.p95);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report_whatever_the_thread_count() {
+    let mut input = one_line_input(normal_sku("A", 1000.0, 300.0, 6), 100.0, 6);
+    let mut plan = input.demand.clone().unwrap();
+    for i in 0..40 {
+        plan.skus
+            .push(normal_sku(&format!("S{i:02}"), 50.0 + i as f64, 20.0, 6));
+        input
+            .routings
+            .push(RoutingStep::new(&format!("S{i:02}"), "L1", "a", 60.0, None).unwrap());
+    }
+    plan.sort();
+    input.demand = Some(plan);
+    input.tiers = vec![
+        PriceTier::new("A", 0.0, 10.0, Basis::Annual, None).unwrap(),
+        PriceTier::new("A", 6_000.0, 9.0, Basis::Annual, None).unwrap(),
+    ];
+    let plan = run(&input, &|_| {}).unwrap();
+    let settings = mc(200, 42, 0.5);
+    let with = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| monte_carlo(&input, &plan, &settings).unwrap())
+    };
+    let one = with(1);
+    let two = with(2);
+    assert_eq!(one, two);
+    assert_eq!(one, with(3));
+    let other = monte_carlo(&input, &plan, &mc(200, 43, 0.5)).unwrap();
+    assert_ne!(one.spend, other.spend);
+}
+
+#[test]
+fn paths_start_from_distinct_streams() {
+    let a: Vec<u64> = (0..4).map(|p| PathRng::new(42, p).next_u64()).collect();
+    let mut b = a.clone();
+    b.dedup();
+    assert_eq!(a.len(), b.len());
+    let mut r = PathRng::new(1, 0);
+    let n = 20_000;
+    let xs: Vec<f64> = (0..n).map(|_| r.normal()).collect();
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+    assert!(mean.abs() < 0.03, "{mean}");
+    assert!((var - 1.0).abs() < 0.04, "{var}");
+}
+
+#[test]
+fn the_comparison_lines_up_metrics_and_deltas() {
+    let input = one_line_input(normal_sku("A", 1000.0, 100.0, 3), 36.0, 3);
+    let base = run(&input, &|_| {}).unwrap();
+    let s = Scenario {
+        demand: vec![DemandChange {
+            sku: Some("A".into()),
+            family: None,
+            from: None,
+            to: None,
+            multiplier: 2.0,
+        }],
+        ..Scenario::named("double")
+    };
+    let doubled = run(&s.apply(&input, &base.forecast.plan).unwrap(), &|_| {}).unwrap();
+    let c = Comparison::new(&[
+        ("base".into(), summarize(&base, None)),
+        ("double".into(), summarize(&doubled, None)),
+    ]);
+    assert_eq!(c.plans, ["base", "double"]);
+    let row = c.rows.iter().find(|r| r.metric == "demand_units").unwrap();
+    assert_eq!(row.values, [Some(3000.0), Some(6000.0)]);
+    assert_eq!(row.deltas, [None, Some(3000.0)]);
+    let peak = c
+        .rows
+        .iter()
+        .find(|r| r.metric == "peak_utilization" && r.scope == "L1")
+        .unwrap();
+    assert!((peak.values[1].unwrap() - 2.0 * peak.values[0].unwrap()).abs() < 1e-9);
+    let spend = c.rows.iter().find(|r| r.metric == "spend").unwrap();
+    assert_eq!(spend.values, [None, None]);
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Scenario>();
+    check::<ScenarioFile>();
+    check::<ChangeError>();
+    check::<RiskReport>();
+    check::<Comparison>();
+}

@@ -1,0 +1,298 @@
+//! `planner plan`'s workbook, charts and report through the real binary on the demo folder, and
+//! the report rendered by headless Chromium.
+
+use super::*;
+
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// One run of `planner plan --data data/demo --out OUT`, shared by the tests of this module.
+fn demo_out() -> &'static Path {
+    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("report-demo-")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .expect("temp dir");
+        let out = dir.path().join("out");
+        let o = run(
+            dir.path(),
+            &[
+                "plan",
+                "--data",
+                demo().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        dir
+    })
+    .path()
+}
+
+fn out(name: &str) -> PathBuf {
+    demo_out().join("out").join(name)
+}
+
+/// The demo folder's lines.
+fn demo_lines() -> Vec<String> {
+    std::fs::read_to_string(demo().join("lines.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_output_of_the_plan_is_written() {
+    for f in [
+        "forecast.csv",
+        "capacity.csv",
+        "line_balance.csv",
+        "build_plan.csv",
+        "line_plan.csv",
+        "recommendations.csv",
+        "material_plan.csv",
+        "prebuy.csv",
+        "past_due.csv",
+        "pricing.csv",
+        "plan.json",
+        "plan.xlsx",
+        "report.html",
+        "charts/material_exposure.png",
+        "charts/material_exposure.svg",
+    ] {
+        let meta = std::fs::metadata(out(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(meta.len() > 0, "{f} is empty");
+    }
+    for line in demo_lines() {
+        assert!(
+            out(&format!("charts/capacity_{line}.png")).is_file(),
+            "{line}"
+        );
+        assert!(
+            out(&format!("charts/capacity_{line}.svg")).is_file(),
+            "{line}"
+        );
+    }
+    // The demo has more skus than the default 20 charted: exactly 20 fan charts.
+    let fans = std::fs::read_dir(out("charts"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("fan_") && n.ends_with(".png")
+        })
+        .count();
+    assert_eq!(fans, 20);
+    // No temporary file is left behind.
+    for e in std::fs::read_dir(out("charts"))
+        .unwrap()
+        .chain(std::fs::read_dir(out("")).unwrap())
+    {
+        let n = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!n.starts_with(".planner-"), "{n}");
+    }
+}
+
+#[test]
+fn charts_are_real_png_and_svg() {
+    let png = std::fs::read(out("charts/material_exposure.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(png.len() > 10_000, "{} bytes", png.len());
+    let svg = std::fs::read_to_string(out("charts/material_exposure.svg")).unwrap();
+    assert!(svg.contains("<svg"), "{}", &svg[..80.min(svg.len())]);
+    assert!(svg.contains("Pre-buy exposure"));
+}
+
+#[test]
+fn the_workbook_has_a_sheet_per_table_with_numbers_as_numbers() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(out("plan.xlsx")).expect("plan.xlsx opens");
+    let names = wb.sheet_names();
+    for s in [
+        "attention",
+        "forecast",
+        "capacity",
+        "material_plan",
+        "prebuy",
+        "past_due",
+        "pricing",
+        "recommendations",
+    ] {
+        assert!(names.iter().any(|n| n == s), "{s} missing from {names:?}");
+    }
+    let fc = wb.worksheet_range("forecast").expect("forecast sheet");
+    assert_eq!(fc.get((0, 0)), Some(&Data::String("sku".into())));
+    assert_eq!(fc.get((0, 2)), Some(&Data::String("forecast".into())));
+    assert!(
+        matches!(fc.get((1, 2)), Some(Data::Float(_))),
+        "{:?}",
+        fc.get((1, 2))
+    );
+    assert!(
+        matches!(fc.get((1, 1)), Some(Data::DateTime(_))),
+        "the month is a date: {:?}",
+        fc.get((1, 1))
+    );
+    let csv_rows = std::fs::read_to_string(out("forecast.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(fc.height(), csv_rows);
+}
+
+#[test]
+fn the_report_is_self_contained_and_has_every_section() {
+    let html = std::fs::read_to_string(out("report.html")).unwrap();
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "src=\"http",
+        "src='http",
+        "href=\"http",
+        "href='http",
+        "url(http",
+        "@import",
+        "<script src",
+        "<link ",
+    ] {
+        assert!(!lower.contains(bad), "report.html references {bad}");
+    }
+    for id in ["headline", "attention", "charts", "tables"] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\">")),
+            "section {id}"
+        );
+    }
+    for h in [
+        "Headline figures",
+        "Needs attention",
+        "Charts",
+        "Tables",
+        "forecast.csv",
+        "capacity.csv",
+    ] {
+        assert!(html.contains(h), "{h}");
+    }
+    // 20 fan charts, one per line, the exposure chart, all inline.
+    let svgs = html.matches("<svg").count();
+    assert_eq!(svgs, 20 + demo_lines().len() + 1);
+    assert!(html.contains("20 of 33 skus charted"), "the choice is said");
+}
+
+/// The Chromium binary, installed with apt-get when absent and the tests run as root (as in CI).
+fn chromium() -> PathBuf {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let bin = PathBuf::from("/usr/bin/chromium");
+    if bin.exists() {
+        return bin;
+    }
+    let uid = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert_eq!(
+        uid, "0",
+        "/usr/bin/chromium is missing and the tests do not run as root to install it: \
+         run `apt-get update && apt-get install -y chromium` (Debian) first"
+    );
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
+        ])
+        .status()
+        .expect("apt-get runs");
+    assert!(
+        status.success(),
+        "apt-get install chromium failed: {status}"
+    );
+    assert!(
+        bin.exists(),
+        "apt-get installed chromium but not as {}",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs headless Chromium on `args` with a fresh profile; returns stdout, failing after 3 minutes.
+fn headless(args: &[String]) -> String {
+    let bin = chromium();
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(args);
+    // Files, not pipes: a DOM larger than a pipe's buffer would block Chromium while we wait.
+    let out_path = profile.path().join("stdout.txt");
+    let err_path = profile.path().join("stderr.txt");
+    cmd.stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap());
+    let mut child = cmd.spawn().expect("chromium starts");
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        if child.try_wait().expect("chromium runs").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within 3 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = child.wait().expect("chromium exits");
+    let err = std::fs::read_to_string(&err_path).unwrap_or_default();
+    assert!(status.success(), "chromium failed ({status}): {err}");
+    std::fs::read_to_string(&out_path).expect("chromium's output")
+}
+
+fn report_url() -> String {
+    format!(
+        "file://{}",
+        std::fs::canonicalize(out("report.html")).unwrap().display()
+    )
+}
+
+#[test]
+fn chromium_renders_the_report() {
+    let dom = headless(&["--dump-dom".to_string(), report_url()]);
+    for h in [
+        "<h2>Headline figures</h2>",
+        "<h2>Needs attention</h2>",
+        "<h2>Charts</h2>",
+        "<h2>Tables</h2>",
+    ] {
+        assert!(dom.contains(h), "{h} missing from the rendered DOM");
+    }
+    // The parser kept every inline chart as an SVG element, with its text.
+    assert_eq!(dom.matches("<svg").count(), 20 + demo_lines().len() + 1);
+    assert!(dom.contains("Pre-buy exposure"));
+
+    let shot = demo_out().join("report.png");
+    headless(&[
+        format!("--screenshot={}", shot.display()),
+        "--window-size=1280,2400".to_string(),
+        report_url(),
+    ]);
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // A blank or error page compresses to a few kilobytes; the report does not.
+    assert!(png.len() > 100_000, "screenshot of {} bytes", png.len());
+}

@@ -1,0 +1,344 @@
+//! `planner review` end to end: forecast the demo folder, move time forward a month with
+//! generated actuals, review last month's forecast against them and this month's plan.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{demo, run, stderr};
+
+/// A CSV file as a header and rows of cells.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Self {
+        let mut r = csv::Reader::from_path(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let header = r.headers().unwrap().iter().map(String::from).collect();
+        let rows = r
+            .records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect();
+        Self { header, rows }
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    fn get<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        &row[self.col(name)]
+    }
+
+    fn num(&self, row: &[String], name: &str) -> f64 {
+        self.get(row, name)
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}: {:?}", self.get(row, name)))
+    }
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The generated actual of the `i`-th sku (in sku order): last month's forecast for the month
+/// times a factor that cycles through misses in both directions, rounded to whole units.
+fn generated_actual(i: usize, forecast: f64) -> f64 {
+    const FACTORS: [f64; 5] = [0.8, 1.1, 1.25, 0.95, 1.0];
+    (forecast * FACTORS[i % FACTORS.len()]).round()
+}
+
+/// Last month (history to 2026-10, plan from 2026-11) and this month (actuals for 2026-11
+/// appended, plan from 2026-12). Returns (last month's forecast.csv, this month's folder, the
+/// generated actuals by sku).
+fn move_forward_a_month(root: &Path) -> (std::path::PathBuf, std::path::PathBuf, BTreeMap<String, f64>) {
+    let old = root.join("2026-10");
+    copy_folder(&demo(), &old);
+    let previous = root.join("forecast_2026-11.csv");
+    let o = run(
+        root,
+        &[
+            "forecast",
+            "--quiet",
+            "--data",
+            old.to_str().unwrap(),
+            "--out",
+            previous.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // The actuals of November: generated from last month's forecast of November.
+    let f = Csv::read(&previous);
+    let mut actuals = BTreeMap::new();
+    for row in f.rows.iter().filter(|r| f.get(r, "month") == "2026-11") {
+        actuals.insert(f.get(row, "sku").to_string(), f.num(row, "forecast"));
+    }
+    let actuals: BTreeMap<String, f64> = actuals
+        .into_iter()
+        .enumerate()
+        .map(|(i, (sku, fc))| (sku, generated_actual(i, fc)))
+        .collect();
+
+    let new = root.join("2026-11");
+    copy_folder(&old, &new);
+    let mut demand = std::fs::read_to_string(new.join("demand.csv")).unwrap();
+    if !demand.ends_with('\n') {
+        demand.push('\n');
+    }
+    for (sku, a) in &actuals {
+        demand.push_str(&format!("{sku},2026-11,{a}\n"));
+    }
+    std::fs::write(new.join("demand.csv"), demand).unwrap();
+    let toml = std::fs::read_to_string(new.join("planner.toml")).unwrap();
+    assert!(toml.contains("start = \"2026-11\""), "{toml}");
+    std::fs::write(
+        new.join("planner.toml"),
+        toml.replace("start = \"2026-11\"", "start = \"2026-12\""),
+    )
+    .unwrap();
+    (previous, new, actuals)
+}
+
+#[test]
+fn review_after_a_month_of_actuals() {
+    let root = tempfile::tempdir().unwrap();
+    let (previous, new, actuals) = move_forward_a_month(root.path());
+    let out = root.path().join("review");
+    let o = run(
+        root.path(),
+        &[
+            "review",
+            "--data",
+            new.to_str().unwrap(),
+            "--previous",
+            previous.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    for f in [
+        "review_accuracy.csv",
+        "review_changes.csv",
+        "review_fences.csv",
+        "review_fence_summary.csv",
+        "review_family_changes.csv",
+        "review_errors.csv",
+        "review.json",
+        "review.xlsx",
+        "forecast.csv",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing; stderr:\n{err}");
+    }
+    // The terminal summary.
+    assert!(err.contains("review: this month's plan from 2026-12 against the forecast of 2026-11"), "{err}");
+    assert!(err.contains("accuracy lag 1"), "{err}");
+    assert!(err.contains("largest changes from last month's forecast:"), "{err}");
+    assert!(err.contains("time fence"), "{err}");
+    assert!(err.contains("tracking signal"), "{err}");
+
+    // Accuracy, checked by hand from the files: WAPE = sum |forecast - actual| / sum actual over
+    // November, bias = sum (forecast - actual).
+    let f = Csv::read(&previous);
+    let (mut abs, mut bias, mut sum_a) = (0.0, 0.0, 0.0);
+    let mut fc_nov = BTreeMap::new();
+    for row in f.rows.iter().filter(|r| f.get(r, "month") == "2026-11") {
+        let sku = f.get(row, "sku");
+        let fc = f.num(row, "forecast");
+        let a = actuals[sku];
+        abs += (fc - a).abs();
+        bias += fc - a;
+        sum_a += a;
+        fc_nov.insert(sku.to_string(), fc);
+    }
+    let acc = Csv::read(&out.join("review_accuracy.csv"));
+    let total = acc
+        .rows
+        .iter()
+        .find(|r| acc.get(r, "scope") == "total")
+        .expect("a total row");
+    assert_eq!(acc.get(total, "lag"), "1");
+    assert_eq!(acc.get(total, "first_month"), "2026-11");
+    assert!((acc.num(total, "wape_pct") - 100.0 * abs / sum_a).abs() < 0.01);
+    assert!((acc.num(total, "bias") - bias).abs() < 0.01);
+    assert!((acc.num(total, "actual") - sum_a).abs() < 0.01);
+    // One sku by hand: the first sku's actual is 0.8 of its forecast (rounded), so its error is
+    // forecast - actual and its WAPE that over the actual.
+    let (sku0, fc0) = fc_nov.iter().next().unwrap();
+    let a0 = actuals[sku0];
+    let row = acc
+        .rows
+        .iter()
+        .find(|r| acc.get(r, "scope") == "sku" && acc.get(r, "key") == sku0)
+        .unwrap();
+    assert!((acc.num(row, "bias") - (fc0 - a0)).abs() < 0.01);
+    if a0 > 0.0 {
+        assert!((acc.num(row, "wape_pct") - 100.0 * (fc0 - a0).abs() / a0).abs() < 0.01);
+    }
+    // Family rows use products.csv: the demo has a `bottles` family.
+    assert!(acc
+        .rows
+        .iter()
+        .any(|r| acc.get(r, "scope") == "family" && acc.get(r, "key") == "bottles"));
+
+    // The changes: 11 shared months (2026-12 .. 2027-10) per sku, change = current - previous,
+    // current = this month's forecast.csv.
+    let ch = Csv::read(&out.join("review_changes.csv"));
+    let now = Csv::read(&out.join("forecast.csv"));
+    assert_eq!(ch.rows.len(), fc_nov.len() * 11);
+    let now_fc: BTreeMap<(String, String), f64> = now
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                (now.get(r, "sku").to_string(), now.get(r, "month").to_string()),
+                now.num(r, "forecast"),
+            )
+        })
+        .collect();
+    let mut violations = 0;
+    for r in &ch.rows {
+        let (p, c) = (ch.num(r, "previous"), ch.num(r, "current"));
+        assert!((ch.num(r, "change") - (c - p)).abs() < 0.011);
+        let key = (ch.get(r, "sku").to_string(), ch.get(r, "month").to_string());
+        assert!((now_fc[&key] - c).abs() < 0.011, "{key:?}");
+        let fm: u32 = ch.get(r, "fence_month").parse().unwrap();
+        // The demo's fences: month 1 frozen, 2-3 within 10 %, 4-6 within 25 %, later free.
+        let limit = match fm {
+            1 => Some(0.0),
+            2 | 3 => Some(0.10),
+            4..=6 => Some(0.25),
+            _ => None,
+        };
+        let violates = limit.is_some_and(|l| (c - p).abs() > l * p + 0.02);
+        let within = limit.is_none_or(|l| (c - p).abs() <= l * p);
+        assert!(
+            !(violates && ch.get(r, "violation") == "no"),
+            "{key:?} {p} -> {c} month {fm}"
+        );
+        assert!(
+            !(within && ch.get(r, "violation") == "yes"),
+            "{key:?} {p} -> {c} month {fm}"
+        );
+        if ch.get(r, "violation") == "yes" {
+            violations += 1;
+        }
+    }
+    let fences = Csv::read(&out.join("review_fences.csv"));
+    assert_eq!(fences.rows.len(), violations);
+    let summary = Csv::read(&out.join("review_fence_summary.csv"));
+    let total = summary.rows.last().unwrap();
+    assert_eq!(summary.get(total, "fence"), "total");
+    assert_eq!(summary.num(total, "violations") as usize, violations);
+    let excess: f64 = fences.rows.iter().map(|r| fences.num(r, "excess")).sum();
+    assert!((summary.num(total, "excess") - excess).abs() < 0.05);
+}
+
+#[test]
+fn review_scores_older_forecasts_at_their_lags() {
+    let root = tempfile::tempdir().unwrap();
+    let (previous, new, _) = move_forward_a_month(root.path());
+    // A forecast made a month earlier still (as of 2026-10, from the same history).
+    let older = root.path().join("forecast_2026-10.csv");
+    let o = run(
+        root.path(),
+        &[
+            "forecast",
+            "--quiet",
+            "--data",
+            root.path().join("2026-10").to_str().unwrap(),
+            "--start",
+            "2026-10",
+            "--out",
+            older.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = root.path().join("review");
+    let o = run(
+        root.path(),
+        &[
+            "review",
+            "--quiet",
+            "--data",
+            new.to_str().unwrap(),
+            "--previous",
+            previous.to_str().unwrap(),
+            "--previous",
+            older.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let acc = Csv::read(&out.join("review_accuracy.csv"));
+    let totals: Vec<(String, String, String)> = acc
+        .rows
+        .iter()
+        .filter(|r| acc.get(r, "scope") == "total")
+        .map(|r| {
+            (
+                acc.get(r, "lag").to_string(),
+                acc.get(r, "first_month").to_string(),
+                acc.get(r, "months").to_string(),
+            )
+        })
+        .collect();
+    // Lag 1: October (from the plan of 2026-10) and November (2026-11). Lag 2: November from the
+    // plan of 2026-10.
+    assert_eq!(
+        totals,
+        vec![
+            ("1".to_string(), "2026-10".to_string(), "2".to_string()),
+            ("2".to_string(), "2026-11".to_string(), "1".to_string()),
+        ]
+    );
+    // The changes are measured against the latest (2026-11): its 11 months shared.
+    let ch = Csv::read(&out.join("review_changes.csv"));
+    assert!(ch.rows.iter().all(|r| ch.get(r, "month") >= "2026-12"));
+}
+
+#[test]
+fn review_names_a_bad_previous_file() {
+    let root = tempfile::tempdir().unwrap();
+    let bad = root.path().join("forecast.csv");
+    std::fs::write(&bad, "sku,month,forecast\nA,2026-11,12x\n").unwrap();
+    let out = root.path().join("out");
+    let o = run(
+        root.path(),
+        &[
+            "review",
+            "--data",
+            demo().to_str().unwrap(),
+            "--previous",
+            bad.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("forecast.csv:2"), "{err}");
+    assert!(err.contains("12x"), "{err}");
+    assert!(!out.exists(), "no output after a bad input");
+
+    // No --previous at all: a usage error.
+    let o = run(
+        root.path(),
+        &["review", "--data", demo().to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

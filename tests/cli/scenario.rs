@@ -1,0 +1,175 @@
+//! `planner scenario` through the real binary: the demo scenarios, reproducibility, and a bad
+//! scenario file per error kind.
+
+use super::*;
+
+fn scenarios_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo-scenarios.toml")
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn the_demo_scenarios_run_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let data = demo();
+    let o = run(
+        dir.path(),
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            data.to_str().unwrap(),
+            "--scenarios",
+            scenarios_file().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--paths",
+            "200",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cmp = read(&out.join("scenario_comparison.csv"));
+    let header = cmp.lines().next().unwrap();
+    assert!(
+        header.starts_with("metric,scope,base,bottles-peak-plus-25,bottles-peak-plus-25_vs_base,"),
+        "{header}"
+    );
+    for metric in [
+        "peak_utilization,L1-BOTTLE,",
+        "unmet_units,all,",
+        "overtime_hours,all,",
+        "past_due_releases,all,",
+        "prebuy_cash,all,",
+        "spend,all,",
+        "p_overload_max,L1-BOTTLE,",
+        "spend_p95,all,",
+    ] {
+        assert!(
+            cmp.contains(&format!("\n{metric}")),
+            "{metric} missing:\n{cmp}"
+        );
+    }
+    // The soft year needs less of everything than the base.
+    let demand: Vec<&str> = cmp
+        .lines()
+        .find(|l| l.starts_with("demand_units,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let base: f64 = demand[2].parse().unwrap();
+    let soft: f64 = demand[demand.len() - 2].parse().unwrap();
+    assert!((soft - 0.85 * base).abs() < 0.02 * base, "{soft} vs {base}");
+    for plan in ["base", "third-shift-l1", "soft-year"] {
+        for f in [
+            "forecast.csv",
+            "capacity.csv",
+            "material_plan.csv",
+            "pricing.csv",
+            "risk_capacity.csv",
+            "risk_materials.csv",
+            "risk_tiers.csv",
+            "risk_spend.csv",
+        ] {
+            assert!(out.join(plan).join(f).is_file(), "{plan}/{f}");
+        }
+    }
+    assert!(read(&out.join("base/risk_capacity.csv")).starts_with(
+        "line,month,available_hours,required_hours,required_hours_p50,required_hours_p95,p_overload,p_beyond_overtime\n"
+    ));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_risk_files_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = dir.path().join("s.toml");
+    put(
+        dir.path(),
+        "s.toml",
+        "[[scenario]]\nname = \"up\"\n[[scenario.demand]]\nmultiplier = 1.1\n",
+    );
+    let data = demo();
+    let go = |threads: &str, seed: &str, out: &str| {
+        let o = run(
+            dir.path(),
+            &[
+                "--quiet",
+                "--threads",
+                threads,
+                "scenario",
+                "--data",
+                data.to_str().unwrap(),
+                "--scenarios",
+                scen.to_str().unwrap(),
+                "--out",
+                out,
+                "--paths",
+                "100",
+                "--seed",
+                seed,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let p = dir.path().join(out);
+        (
+            read(&p.join("up/risk_capacity.csv")),
+            read(&p.join("up/risk_materials.csv")),
+            read(&p.join("up/risk_spend.csv")),
+        )
+    };
+    let a = go("1", "7", "a");
+    let b = go("2", "7", "b");
+    assert_eq!(a, b);
+    let c = go("2", "8", "c");
+    assert_ne!(a.2, c.2);
+}
+
+#[test]
+fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo();
+    let cases = [
+        (
+            "[[scenario]]\nname = \"night\"\n[[scenario.line]]\nline = \"L1-BOTTLE\"\nshfts = 3\n",
+            "error: s.toml:5: scenario \"night\": unknown field `shfts`, expected one of `line`, `shifts_per_day`, `hours_per_shift`, `days_per_week`, `oee`, `operators_per_shift`, `downtime`\n",
+        ),
+        (
+            "[[scenario]]\nname = \"night\"\n[[scenario.line]]\nline = \"L9\"\n",
+            "error: s.toml:4: scenario \"night\": line \"L9\": not in lines.csv\n",
+        ),
+        (
+            "[[scenario]]\nname = \"promo\"\n[[scenario.demand]]\nfamily = \"cups\"\nmultiplier = 2\n",
+            "error: s.toml:4: scenario \"promo\": demand.family \"cups\": not a family of products.csv\n",
+        ),
+        (
+            "[[scenario]]\nname = \"chips\"\n[[scenario.material]]\nmaterial = \"MCU-STM32G0\"\nlead_time_days = 10.5\n",
+            "error: s.toml:5: scenario \"chips\": material.lead_time_days: 10.5 is not a whole number of days up to 3650\n",
+        ),
+        (
+            "[[scenario]]\nname = \"base\"\n",
+            "error: s.toml:2: scenario \"base\": name: a name is letters, digits, '-', '_' or '.', and not \"base\" (the folder as it is)\n",
+        ),
+    ];
+    for (text, want) in cases {
+        put(dir.path(), "s.toml", text);
+        let o = run(
+            dir.path(),
+            &[
+                "--quiet",
+                "scenario",
+                "--data",
+                data.to_str().unwrap(),
+                "--scenarios",
+                "s.toml",
+                "--out",
+                "out",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        assert_eq!(stderr(&o), want, "{text}");
+        assert!(!dir.path().join("out").exists(), "no output for {text}");
+    }
+}
