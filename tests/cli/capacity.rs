@@ -4,7 +4,11 @@ use super::*;
 
 /// A fixed plan: 1000 units of BTL-1 in December 2025 and January 2026.
 fn fixed_plan(dir: &Path) {
-    put(dir, "plan.csv", "sku,month,quantity\nBTL-1,2025-12,1000\nBTL-1,2026-01,1000\n");
+    put(
+        dir,
+        "plan.csv",
+        "sku,month,quantity\nBTL-1,2025-12,1000\nBTL-1,2026-01,1000\n",
+    );
 }
 
 #[test]
@@ -13,7 +17,15 @@ fn capacity_csv_matches_the_contract_arithmetic() {
     fixed_plan(dir.path());
     let o = run(
         dir.path(),
-        &["capacity", "--data", ".", "--demand", "plan.csv", "--out", "out/capacity.csv"],
+        &[
+            "capacity",
+            "--data",
+            ".",
+            "--demand",
+            "plan.csv",
+            "--out",
+            "out/capacity.csv",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(dir.path().join("out/capacity.csv")).unwrap();
@@ -32,12 +44,20 @@ fn capacity_csv_matches_the_contract_arithmetic() {
          L2,2025-12,22,352,0,0,0,,,,\n\
          L2,2026-01,22,352,0,0,0,,,,\n"
     );
-    for f in ["line_balance.csv", "build_plan.csv", "line_plan.csv", "recommendations.csv"] {
+    for f in [
+        "line_balance.csv",
+        "build_plan.csv",
+        "line_plan.csv",
+        "recommendations.csv",
+    ] {
         assert!(dir.path().join("out").join(f).is_file(), "{f}");
     }
     let balance = std::fs::read_to_string(dir.path().join("out/line_balance.csv")).unwrap();
     // Two stations, bottleneck 30 s: efficiency 50 / (2 * 30) = 0.8333, idle 10 s a unit.
-    assert!(balance.contains("\nL1,BTL-1,weld,30,50,2,0.8333,10\n"), "{balance}");
+    assert!(
+        balance.contains("\nL1,BTL-1,weld,30,50,2,0.8333,10\n"),
+        "{balance}"
+    );
 }
 
 #[test]
@@ -46,7 +66,15 @@ fn the_mrp_record_matches_a_hand_worked_one() {
     fixed_plan(dir.path());
     let o = run(
         dir.path(),
-        &["materials", "--data", ".", "--demand", "plan.csv", "--out", "out"],
+        &[
+            "materials",
+            "--data",
+            ".",
+            "--demand",
+            "plan.csv",
+            "--out",
+            "out",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(dir.path().join("out/material_plan.csv")).unwrap();
@@ -66,6 +94,9 @@ fn the_mrp_record_matches_a_hand_worked_one() {
          RESIN,2026-01,0,0,241.5,0,0,0,0,0\n"
     );
     let past_due = std::fs::read_to_string(dir.path().join("out/past_due.csv")).unwrap();
-    assert!(past_due.contains("\nSA-LID,2025-12,2025-11,950,"), "{past_due}");
+    assert!(
+        past_due.contains("\nSA-LID,2025-12,2025-11,950,"),
+        "{past_due}"
+    );
     assert!(stderr(&o).contains("1 past-due releases"), "{}", stderr(&o));
 }

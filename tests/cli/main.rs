@@ -6,10 +6,10 @@ mod files;
 mod forecast;
 mod plan;
 mod price;
-mod scenario;
-mod scorecard;
 mod report;
 mod review;
+mod scenario;
+mod scorecard;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

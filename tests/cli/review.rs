@@ -14,8 +14,8 @@ struct Csv {
 
 impl Csv {
     fn read(path: &Path) -> Self {
-        let mut r = csv::Reader::from_path(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut r =
+            csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let header = r.headers().unwrap().iter().map(String::from).collect();
         let rows = r
             .records()
@@ -62,7 +62,13 @@ fn generated_actual(i: usize, forecast: f64) -> f64 {
 /// Last month (history to 2026-10, plan from 2026-11) and this month (actuals for 2026-11
 /// appended, plan from 2026-12). Returns (last month's forecast.csv, this month's folder, the
 /// generated actuals by sku).
-fn move_forward_a_month(root: &Path) -> (std::path::PathBuf, std::path::PathBuf, BTreeMap<String, f64>) {
+fn move_forward_a_month(
+    root: &Path,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    BTreeMap<String, f64>,
+) {
     let old = root.join("2026-10");
     copy_folder(&demo(), &old);
     let previous = root.join("forecast_2026-11.csv");
@@ -144,9 +150,15 @@ fn review_after_a_month_of_actuals() {
         assert!(out.join(f).is_file(), "{f} missing; stderr:\n{err}");
     }
     // The terminal summary.
-    assert!(err.contains("review: this month's plan from 2026-12 against the forecast of 2026-11"), "{err}");
+    assert!(
+        err.contains("review: this month's plan from 2026-12 against the forecast of 2026-11"),
+        "{err}"
+    );
     assert!(err.contains("accuracy lag 1"), "{err}");
-    assert!(err.contains("largest changes from last month's forecast:"), "{err}");
+    assert!(
+        err.contains("largest changes from last month's forecast:"),
+        "{err}"
+    );
     assert!(err.contains("time fence"), "{err}");
     assert!(err.contains("tracking signal"), "{err}");
 
@@ -204,7 +216,10 @@ fn review_after_a_month_of_actuals() {
         .iter()
         .map(|r| {
             (
-                (now.get(r, "sku").to_string(), now.get(r, "month").to_string()),
+                (
+                    now.get(r, "sku").to_string(),
+                    now.get(r, "month").to_string(),
+                ),
                 now.num(r, "forecast"),
             )
         })
@@ -336,9 +351,6 @@ fn review_names_a_bad_previous_file() {
     assert!(!out.exists(), "no output after a bad input");
 
     // No --previous at all: a usage error.
-    let o = run(
-        root.path(),
-        &["review", "--data", demo().to_str().unwrap()],
-    );
+    let o = run(root.path(), &["review", "--data", demo().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }

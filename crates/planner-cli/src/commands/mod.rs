@@ -101,10 +101,3 @@ pub fn emit(
         }
     }
 }
-
-/// Fails clearly for a part of the product that is not built yet.
-pub fn not_yet(what: &str, issue: u32) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "{what} is not available yet in this version of planner (tracked as issue #{issue}); no output was written"
-    )
-}

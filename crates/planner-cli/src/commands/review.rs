@@ -30,8 +30,8 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut previous = Vec::with_capacity(args.previous.len());
     for path in &args.previous {
         guard.protect(path);
-        let plan = load::demand_plan(path)
-            .with_context(|| format!("--previous {}", path.display()))?;
+        let plan =
+            load::demand_plan(path).with_context(|| format!("--previous {}", path.display()))?;
         previous.push(plan);
     }
     let input = &folder.input;
@@ -93,7 +93,11 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     }
 
     summarize(&review, ctx);
-    ctx.say(format!("  wrote to {}: {}", out.display(), written.join(", ")));
+    ctx.say(format!(
+        "  wrote to {}: {}",
+        out.display(),
+        written.join(", ")
+    ));
     Ok(())
 }
 
@@ -239,10 +243,14 @@ pub fn summarize(review: &Review, ctx: &Context) {
             num(t.excess, 0)
         ));
         for f in review.fences.iter().filter(|f| f.total.violations > 0) {
+            let [a, b] = f.months;
             ctx.say(format!(
-                "    months {}-{} (within {} %): {} violations, {} units beyond",
-                f.months[0],
-                f.months[1],
+                "    {} (within {} %): {} violations, {} units beyond",
+                if a == b {
+                    format!("month {a}")
+                } else {
+                    format!("months {a}-{b}")
+                },
                 num(100.0 * f.max_change, 1),
                 f.total.violations,
                 num(f.total.excess, 0)

@@ -1,7 +1,7 @@
 //! Loading the planning folder: files -> planner-core types, every problem with its position.
 
-mod demand;
 pub mod deliveries;
+mod demand;
 mod error;
 mod master;
 mod plan_file;

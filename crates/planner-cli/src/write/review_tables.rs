@@ -119,7 +119,15 @@ pub fn errors(review: &Review) -> Table {
             .flat_map(|p| p.bounds.iter().map(|b| &b.level)),
     );
     let mut h = header(&[
-        "vintage", "sku", "family", "month", "lag", "forecast", "actual", "error", "abs_error",
+        "vintage",
+        "sku",
+        "family",
+        "month",
+        "lag",
+        "forecast",
+        "actual",
+        "error",
+        "abs_error",
         "error_pct",
     ]);
     for l in &lv {
@@ -336,7 +344,12 @@ pub fn fence_summary(review: &Review) -> Table {
         String::new(),
         String::new(),
         String::new(),
-        review.fences.iter().map(|f| f.checked).sum::<usize>().to_string(),
+        review
+            .fences
+            .iter()
+            .map(|f| f.checked)
+            .sum::<usize>()
+            .to_string(),
         num(review.fences.iter().map(|f| f.previous).sum(), 2),
         num(review.fences.iter().map(|f| f.current).sum(), 2),
     ];
@@ -386,7 +399,7 @@ mod tests {
     #[test]
     fn the_tables_show_percentages_and_the_fence_total() {
         let h = DemandHistory::from_records([("A", "2026-11".parse().unwrap(), 80.0)]).unwrap();
-        let fences = [TimeFence {
+        let agreed = [TimeFence {
             months: [1, 2],
             max_change: 0.1,
         }];
@@ -395,7 +408,7 @@ mod tests {
             &plan("2026-12", vec![120.0, 105.0]),
             &h,
             &[],
-            &fences,
+            &agreed,
             &ReviewSettings::default(),
         )
         .unwrap();

@@ -387,7 +387,7 @@ impl Scenario {
     /// use planner_core::demand::DemandHistory;
     /// use planner_core::scenario::{run, PlanInput, Scenario, DemandChange};
     ///
-    /// let m = |s: &str| s.parse().unwrap();
+    /// let m = |s: &str| -> planner_core::time::Month { s.parse().unwrap() };
     /// let records: Vec<_> = (0..24).map(|i| ("A", m("2025-01").plus(i), 100.0)).collect();
     /// let input = PlanInput::new(DemandHistory::from_records(records)?);
     /// let base = run(&input, &|_| {})?;

@@ -5,7 +5,7 @@
 //! use planner_core::demand::DemandHistory;
 //! use planner_core::scenario::{run, PlanInput};
 //!
-//! let m = |s: &str| s.parse().unwrap();
+//! let m = |s: &str| -> planner_core::time::Month { s.parse().unwrap() };
 //! let records: Vec<_> = (0..24).map(|i| ("BTL-500", m("2025-01").plus(i), 100.0 + i as f64)).collect();
 //! let input = PlanInput::new(DemandHistory::from_records(records)?);
 //! let plan = run(&input, &|_| {})?;
