@@ -68,6 +68,14 @@ impl Guard {
             f(&mut w)?;
             w.flush()?;
         }
+        // tempfile creates 0600 files; outputs are meant to be shared (mailed, opened by others).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .with_context(|| format!("{}: cannot set permissions", path.display()))?;
+        }
         tmp.persist(path)
             .with_context(|| format!("{}: cannot write", path.display()))?;
         Ok(())
