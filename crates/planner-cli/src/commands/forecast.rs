@@ -50,27 +50,15 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     let table = tables::forecast(&run.plan);
-    let (header, rows) = (&table.header, &table.rows);
-    match &args.out {
-        Some(out) => {
-            guard.csv(out, header, rows)?;
-            ctx.say(format!(
-                "forecast: {} skus x {} months from {} -> {}",
-                run.plan.skus.len(),
-                run.plan.horizon,
-                run.plan.start,
-                out.display()
-            ));
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = csv::Writer::from_writer(stdout.lock());
-            w.write_record(header)?;
-            for r in rows {
-                w.write_record(r)?;
-            }
-            w.flush()?;
-        }
+    super::emit(&guard, args.out.as_deref(), &table)?;
+    if let Some(out) = &args.out {
+        ctx.say(format!(
+            "forecast: {} skus x {} months from {} -> {}",
+            run.plan.skus.len(),
+            run.plan.horizon,
+            run.plan.start,
+            out.display()
+        ));
     }
     if args.backtest {
         let (header, rows) = backtest_table(&history, &settings, args.origins)?;
