@@ -105,6 +105,11 @@ pub fn num(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return String::new();
     }
+    // Ties round away from zero, as a spreadsheet does (`format!` alone
+    // would round 1.25 to 1.2).
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (x * scale).round() / scale;
+    let x = if rounded.is_finite() { rounded } else { x };
     let s = format!("{x:.decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -132,6 +137,8 @@ mod tests {
         assert_eq!(num(12.0, 2), "12");
         assert_eq!(num(12.5, 2), "12.5");
         assert_eq!(num(12.345, 2), "12.35");
+        assert_eq!(num(1.25, 1), "1.3");
+        assert_eq!(num(-2.5, 0), "-3");
         assert_eq!(num(-0.0001, 2), "0");
         assert_eq!(opt_num(None, 2), "");
     }
