@@ -50,6 +50,41 @@ impl Context {
     }
 }
 
+/// Stage timings on stderr when the environment sets `PLANNER_TIMINGS` (for benchmarks): each
+/// [`Stopwatch::lap`] prints the stage's name and the seconds since the previous lap.
+#[derive(Debug)]
+pub struct Stopwatch {
+    on: bool,
+    start: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl Stopwatch {
+    /// Starts timing; silent unless `PLANNER_TIMINGS` is set.
+    pub fn start() -> Self {
+        let now = std::time::Instant::now();
+        Self {
+            on: std::env::var_os("PLANNER_TIMINGS").is_some(),
+            start: now,
+            last: now,
+        }
+    }
+
+    /// Ends a stage.
+    #[allow(clippy::print_stderr)]
+    pub fn lap(&mut self, stage: &str) {
+        let now = std::time::Instant::now();
+        if self.on {
+            eprintln!(
+                "timing: {stage:<12} {:>7.3} s  (total {:.3} s)",
+                (now - self.last).as_secs_f64(),
+                (now - self.start).as_secs_f64()
+            );
+        }
+        self.last = now;
+    }
+}
+
 /// Forecasts the folder's history with its events and settings.
 pub fn forecast_folder(folder: &Folder, ctx: &Context) -> anyhow::Result<ForecastRun> {
     let bar = ctx.progress(folder.input.history.len(), "forecasting");

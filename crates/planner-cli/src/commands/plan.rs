@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use planner_core::scenario;
 
-use super::Context;
+use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::tables::Table;
@@ -31,12 +31,28 @@ const CAPACITY_FILES: [&str; 5] = [
 
 /// Runs `planner plan`.
 pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
+    let mut clock = Stopwatch::start();
     let dir = args.data.clone().unwrap_or_else(demo_folder);
     let folder = load::folder_or_first_error(&dir)?;
     let guard = Guard::new(&folder.inputs);
-    let bar = ctx.progress(folder.input.history.len(), "forecasting");
-    let plan = scenario::run(&folder.input, &|n| bar.inc(n as u64))?;
+    clock.lap("load");
+    let input = &folder.input;
+    let bar = ctx.progress(input.history.len(), "forecasting");
+    let forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    clock.lap("forecast");
+    let capacity = scenario::capacity_part(input, &forecast.plan)?;
+    clock.lap("capacity");
+    let materials = scenario::materials_part(input, &forecast.plan)?;
+    clock.lap("materials");
+    let pricing = scenario::pricing_part(input, &forecast.plan)?;
+    clock.lap("pricing");
+    let plan = scenario::Plan {
+        forecast,
+        capacity,
+        materials,
+        pricing,
+    };
     let out = &args.out;
 
     // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
@@ -76,11 +92,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         }
         written.push(name);
     }
+    clock.lap("csv");
     guard.write(&out.join("plan.json"), |w| {
         serde_json::to_writer_pretty(w, &plan)?;
         Ok(())
     })?;
     written.push("plan.json");
+    clock.lap("json");
 
     // The workbook and the charts are independent: draw while the workbook is written.
     let attention = attention_table(&plan);
@@ -103,6 +121,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     xlsx?;
     written.push("plan.xlsx");
     let charts = charts?;
+    clock.lap("xlsx+charts");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
     let order = [
         "recommendations.csv",
@@ -134,6 +153,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         &dir,
     )?;
     written.push("report.html");
+    clock.lap("report");
     let charts_note = format!("charts/ ({chart_files} files)");
     written.push(&charts_note);
 

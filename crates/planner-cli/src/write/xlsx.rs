@@ -76,6 +76,19 @@ fn kind(table: &Table, col: usize) -> Kind {
     Kind::Number(cells().map(decimals).max().unwrap_or(0).min(4))
 }
 
+/// Characters each column needs: its header and the first [`WIDTH_SAMPLE`] cells, with room
+/// for thousands separators and a percent sign.
+fn widths(table: &Table) -> Vec<usize> {
+    let mut widths: Vec<usize> = table.header.iter().map(|h| h.chars().count()).collect();
+    for row in table.rows.iter().take(WIDTH_SAMPLE) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            let cell = cell.trim();
+            *w = (*w).max(cell.chars().count() + cell.len() / 4);
+        }
+    }
+    widths
+}
+
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, unique in the book.
 fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
     let clean: String = name
@@ -126,10 +139,22 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
         .collect();
     let mut used = Vec::new();
     for (name, table) in sheets {
-        let ws = wb.add_worksheet();
+        // Constant-memory sheets stream their rows to a temporary file, so a 120,000-row
+        // forecast does not sit in memory twice; rows then go strictly in order, and the
+        // widths, the header's height and the panes are set before the first row.
+        let ws = wb.add_worksheet_with_constant_memory();
         ws.set_name(sheet_name(name, &mut used))?;
         let kinds: Vec<Kind> = (0..table.header.len()).map(|c| kind(table, c)).collect();
-        let mut widths: Vec<usize> = table.header.iter().map(|h| h.chars().count()).collect();
+        for (c, w) in widths(table).iter().enumerate() {
+            let w = (*w).clamp(8, 60) as f64 + 2.0;
+            ws.set_column_width(c as u16, w)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        if !table.header.is_empty() {
+            let last = table.rows.len().min(MAX_ROWS - 1) as u32;
+            ws.autofilter(0, 0, last, table.header.len() as u16 - 1)?;
+        }
+        ws.set_row_height(0, 30)?;
         for (c, h) in table.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &header)?;
         }
@@ -138,12 +163,6 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
             for (c, cell) in row.iter().enumerate() {
                 let col = c as u16;
                 let cell = cell.trim();
-                if i < WIDTH_SAMPLE {
-                    if let Some(w) = widths.get_mut(c) {
-                        // Thousands separators and a percent sign take room too.
-                        *w = (*w).max(cell.chars().count() + cell.len() / 4);
-                    }
-                }
                 if cell.is_empty() {
                     continue;
                 }
@@ -170,16 +189,6 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
                     }
                 }
             }
-        }
-        for (c, w) in widths.iter().enumerate() {
-            let w = (*w).clamp(8, 60) as f64 + 2.0;
-            ws.set_column_width(c as u16, w)?;
-        }
-        ws.set_row_height(0, 30)?;
-        ws.set_freeze_panes(1, 0)?;
-        if !table.header.is_empty() {
-            let last = table.rows.len().min(MAX_ROWS - 1) as u32;
-            ws.autofilter(0, 0, last, table.header.len() as u16 - 1)?;
         }
     }
     Ok(wb.save_to_buffer()?)

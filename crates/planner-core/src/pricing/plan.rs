@@ -1,5 +1,6 @@
 //! `pricing.csv`: what each sku's planned volume costs at its price breaks.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -146,8 +147,9 @@ pub fn price(
     let mut sizing = Vec::new();
     let mut tiers_without_demand = Vec::new();
     let horizon = demand.horizon;
+    let plans: HashMap<&str, &SkuPlan> = demand.skus.iter().map(|s| (s.sku.as_str(), s)).collect();
     for schedule in &schedules {
-        let Some(plan) = demand.skus.iter().find(|s| s.sku == schedule.sku()) else {
+        let Some(&plan) = plans.get(schedule.sku()) else {
             tiers_without_demand.push(schedule.sku().to_string());
             continue;
         };
@@ -192,7 +194,11 @@ pub fn price(
     let mut skus_without_tiers: Vec<String> = demand
         .skus
         .iter()
-        .filter(|s| !schedules.iter().any(|t| t.sku() == s.sku))
+        .filter(|s| {
+            schedules
+                .binary_search_by(|t| t.sku().cmp(s.sku.as_str()))
+                .is_err()
+        })
         .map(|s| s.sku.clone())
         .collect();
     skus_without_tiers.sort();

@@ -239,10 +239,15 @@ impl TierSchedule {
     /// # Errors
     /// The first sku's error of [`TierSchedule::new`].
     pub fn all(tiers: &[PriceTier]) -> Result<Vec<Self>, PricingError> {
-        let mut skus: Vec<&str> = tiers.iter().map(|t| t.sku.as_str()).collect();
-        skus.sort_unstable();
-        skus.dedup();
-        skus.into_iter().map(|sku| Self::new(sku, tiers)).collect()
+        // Grouped first: one pass, not one scan of every tier per sku.
+        let mut by_sku: std::collections::BTreeMap<&str, Vec<PriceTier>> = Default::default();
+        for t in tiers {
+            by_sku.entry(t.sku.as_str()).or_default().push(t.clone());
+        }
+        by_sku
+            .into_iter()
+            .map(|(sku, mine)| Self::new(sku, &mine))
+            .collect()
     }
 
     /// The sku.

@@ -116,14 +116,7 @@ pub struct Plan {
 /// # Errors
 /// The first error of any part, naming what failed.
 pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan, Error> {
-    let forecast = match &input.demand {
-        Some(d) => ForecastRun {
-            plan: d.clone(),
-            patterns: Default::default(),
-            ignored_events: Vec::new(),
-        },
-        None => forecast_all(&input.history, &input.events, &input.settings, progress)?,
-    };
+    let forecast = forecast_part(input, progress)?;
     let demand = &forecast.plan;
     let capacity = capacity_part(input, demand)?;
     let materials = materials_part(input, demand)?;
@@ -133,6 +126,25 @@ pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan,
         capacity,
         materials,
         pricing,
+    })
+}
+
+/// The demand of a plan: the fixed [`PlanInput::demand`] when given, else the forecast of the
+/// history with its events. `progress` is called once per sku forecast.
+///
+/// # Errors
+/// [`Error::Forecast`] when a series cannot be forecast.
+pub fn forecast_part(
+    input: &PlanInput,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ForecastRun, Error> {
+    Ok(match &input.demand {
+        Some(d) => ForecastRun {
+            plan: d.clone(),
+            patterns: Default::default(),
+            ignored_events: Vec::new(),
+        },
+        None => forecast_all(&input.history, &input.events, &input.settings, progress)?,
     })
 }
 
