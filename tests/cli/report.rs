@@ -6,7 +6,9 @@ use super::*;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// One run of `planner plan --data data/demo --out OUT`, shared by the tests of this module.
+/// Last month's plan (the demo folder without its last month of demand, starting a month
+/// earlier) and then this month's, `planner plan --data data/demo --previous LAST/forecast.csv
+/// --out OUT`, shared by the tests of this module.
 fn demo_out() -> &'static Path {
     static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
     OUT.get_or_init(|| {
@@ -14,6 +16,40 @@ fn demo_out() -> &'static Path {
             .prefix("report-demo-")
             .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
             .expect("temp dir");
+        let last = dir.path().join("last-month");
+        std::fs::create_dir(&last).unwrap();
+        for e in std::fs::read_dir(demo()).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), last.join(e.file_name())).unwrap();
+        }
+        let demand = std::fs::read_to_string(demo().join("demand.csv")).unwrap();
+        let kept: Vec<&str> = demand
+            .lines()
+            .filter(|l| !l.contains(",2026-10,"))
+            .collect();
+        assert!(kept.len() < demand.lines().count(), "the demo ends 2026-10");
+        std::fs::write(last.join("demand.csv"), kept.join("\n") + "\n").unwrap();
+        let toml = std::fs::read_to_string(demo().join("planner.toml")).unwrap();
+        assert!(toml.contains("start = \"2026-11\""));
+        std::fs::write(
+            last.join("planner.toml"),
+            toml.replace("start = \"2026-11\"", "start = \"2026-10\""),
+        )
+        .unwrap();
+        let previous = dir.path().join("previous");
+        let o = run(
+            dir.path(),
+            &[
+                "plan",
+                "--data",
+                last.to_str().unwrap(),
+                "--out",
+                previous.to_str().unwrap(),
+                "--quiet",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
         let out = dir.path().join("out");
         let o = run(
             dir.path(),
@@ -21,15 +57,27 @@ fn demo_out() -> &'static Path {
                 "plan",
                 "--data",
                 demo().to_str().unwrap(),
+                "--previous",
+                previous.join("forecast.csv").to_str().unwrap(),
                 "--out",
                 out.to_str().unwrap(),
             ],
         );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("review: this month's plan from 2026-11 against the forecast of 2026-10"),
+            "{err}"
+        );
+        assert!(err.contains("scorecard as of"), "{err}");
         dir
     })
     .path()
 }
+
+/// Charts of the scorecard: the demo's deliveries score on-time delivery, PPM, first-pass
+/// yield, price and (with last month's forecast) WAPE.
+const SCORECARD_CHARTS: usize = 5;
 
 fn out(name: &str) -> PathBuf {
     demo_out().join("out").join(name)
@@ -65,6 +113,13 @@ fn every_output_of_the_plan_is_written() {
         "report.html",
         "charts/material_exposure.png",
         "charts/material_exposure.svg",
+        "review_accuracy.csv",
+        "review_changes.csv",
+        "review_fences.csv",
+        "scorecard.csv",
+        "scorecard_misses.csv",
+        "charts/scorecard_otd.png",
+        "charts/scorecard_otd.svg",
     ] {
         let meta = std::fs::metadata(out(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(meta.len() > 0, "{f} is empty");
@@ -123,6 +178,9 @@ fn the_workbook_has_a_sheet_per_table_with_numbers_as_numbers() {
         "past_due",
         "pricing",
         "recommendations",
+        "review_accuracy",
+        "review_changes",
+        "scorecard",
     ] {
         assert!(names.iter().any(|n| n == s), "{s} missing from {names:?}");
     }
@@ -162,7 +220,14 @@ fn the_report_is_self_contained_and_has_every_section() {
     ] {
         assert!(!lower.contains(bad), "report.html references {bad}");
     }
-    for id in ["headline", "attention", "charts", "tables"] {
+    for id in [
+        "headline",
+        "attention",
+        "charts",
+        "tables",
+        "review",
+        "scorecard",
+    ] {
         assert!(
             html.contains(&format!("<section id=\"{id}\">")),
             "section {id}"
@@ -175,12 +240,19 @@ fn the_report_is_self_contained_and_has_every_section() {
         "Tables",
         "forecast.csv",
         "capacity.csv",
+        "Monthly review",
+        "review_fences.csv",
+        "Partnership scorecard",
+        "scorecard.csv",
     ] {
         assert!(html.contains(h), "{h}");
     }
-    // 20 fan charts, one per line, the exposure chart, all inline.
+    // 20 fan charts, one per line, the exposure chart and the scorecard's, all inline.
     let svgs = html.matches("<svg").count();
-    assert_eq!(svgs, 20 + demo_lines().len() + 1);
+    assert_eq!(svgs, 20 + demo_lines().len() + 1 + SCORECARD_CHARTS);
+    // Last month's forecast is drawn dashed on the fan charts: their legends say so.
+    let fan = std::fs::read_to_string(out("charts/fan_BTL-500-BLK.svg")).unwrap();
+    assert!(fan.contains("last month"), "the fan chart's legend");
     assert!(html.contains("20 of 33 skus charted"), "the choice is said");
 }
 
@@ -278,11 +350,16 @@ fn chromium_renders_the_report() {
         "<h2>Needs attention</h2>",
         "<h2>Charts</h2>",
         "<h2>Tables</h2>",
+        "<h2>Monthly review</h2>",
+        "<h2>Partnership scorecard</h2>",
     ] {
         assert!(dom.contains(h), "{h} missing from the rendered DOM");
     }
     // The parser kept every inline chart as an SVG element, with its text.
-    assert_eq!(dom.matches("<svg").count(), 20 + demo_lines().len() + 1);
+    assert_eq!(
+        dom.matches("<svg").count(),
+        20 + demo_lines().len() + 1 + SCORECARD_CHARTS
+    );
     assert!(dom.contains("Pre-buy exposure"));
 
     let shot = demo_out().join("report.png");

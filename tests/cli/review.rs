@@ -354,3 +354,228 @@ fn review_names_a_bad_previous_file() {
     let o = run(root.path(), &["review", "--data", demo().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The actual of `sku` in the month after a plan: its point forecast times a fixed factor in
+/// [0.6, 1.4) from a seeded FNV-1a hash of the sku's name, rounded to whole units, never negative.
+fn seeded_actual(sku: &str, forecast: f64) -> f64 {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325 ^ 20_261_101;
+    let hash = sku.bytes().fold(SEED, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let factor = 0.6 + 0.8 * ((hash >> 11) as f64 / (1u64 << 53) as f64);
+    (forecast * factor).round().max(0.0)
+}
+
+/// `YYYY-MM` plus one month.
+fn next_month(month: &str) -> String {
+    let (y, m) = month.split_once('-').unwrap();
+    let (y, m): (i32, u32) = (y.parse().unwrap(), m.parse().unwrap());
+    if m == 12 {
+        format!("{}-01", y + 1)
+    } else {
+        format!("{y}-{:02}", m + 1)
+    }
+}
+
+/// (sku, month) -> point forecast of a `forecast.csv`.
+fn points(f: &Csv) -> BTreeMap<(String, String), f64> {
+    f.rows
+        .iter()
+        .map(|r| {
+            (
+                (f.get(r, "sku").to_string(), f.get(r, "month").to_string()),
+                f.num(r, "forecast"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn plan_then_review_a_month_later_with_seeded_actuals() {
+    let root = tempfile::tempdir().unwrap();
+    let path = |p: &str| root.path().join(p);
+    let arg = |p: &std::path::PathBuf| p.to_str().unwrap().to_string();
+
+    // Last month: the whole plan of a copy of the demo folder.
+    let (last, plan_out) = (path("last"), path("plan"));
+    copy_folder(&demo(), &last);
+    let o = run(
+        root.path(),
+        &[
+            "plan",
+            "--quiet",
+            "--data",
+            &arg(&last),
+            "--out",
+            &arg(&plan_out),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let previous = plan_out.join("forecast.csv");
+    let before = points(&Csv::read(&previous));
+    let first = before.keys().map(|(_, m)| m.clone()).min().unwrap();
+
+    // Time moves forward a month: the plan's first month now has actuals, and the plan starts
+    // a month later. This month's folder also lowers the tracking-signal alarm below 1, the
+    // largest |TS| one month of errors can give, so that every sku that missed alarms.
+    let now = path("now");
+    copy_folder(&last, &now);
+    let actuals: BTreeMap<String, f64> = before
+        .iter()
+        .filter(|((_, m), _)| *m == first)
+        .map(|((sku, _), &f)| (sku.clone(), seeded_actual(sku, f)))
+        .collect();
+    assert!(actuals.len() > 10);
+    assert!(
+        actuals
+            .iter()
+            .any(|(s, &a)| a < before[&(s.clone(), first.clone())]),
+        "some skus sold less than forecast"
+    );
+    assert!(
+        actuals
+            .iter()
+            .any(|(s, &a)| a > before[&(s.clone(), first.clone())]),
+        "some skus sold more than forecast"
+    );
+    let mut demand = std::fs::read_to_string(now.join("demand.csv")).unwrap();
+    assert!(!demand.contains(&format!(",{first},")), "{first} is new");
+    if !demand.ends_with('\n') {
+        demand.push('\n');
+    }
+    for (sku, a) in &actuals {
+        demand.push_str(&format!("{sku},{first},{a}\n"));
+    }
+    std::fs::write(now.join("demand.csv"), demand).unwrap();
+    let toml = std::fs::read_to_string(now.join("planner.toml")).unwrap();
+    let mut moved: Vec<String> = toml
+        .lines()
+        .map(|l| match l.trim().strip_prefix("start = \"") {
+            Some(rest) => format!("start = \"{}\"", next_month(&rest[..7])),
+            None => l.to_string(),
+        })
+        .collect();
+    moved.push("\n[review]\ntracking_signal_alarm = 0.5".to_string());
+    std::fs::write(now.join("planner.toml"), moved.join("\n")).unwrap();
+
+    let review = path("review");
+    let o = run(
+        root.path(),
+        &[
+            "review",
+            "--data",
+            &arg(&now),
+            "--previous",
+            &arg(&previous),
+            "--out",
+            &arg(&review),
+        ],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let this_month = next_month(&first);
+    assert!(
+        err.contains(&format!(
+            "review: this month's plan from {this_month} against the forecast of {first}"
+        )),
+        "{err}"
+    );
+
+    // Accuracy at lag 1: one row per sku for the appended month, and the total's WAPE as
+    // worked out here from the two files.
+    let acc = Csv::read(&review.join("review_accuracy.csv"));
+    let lag1: Vec<&Vec<String>> = acc
+        .rows
+        .iter()
+        .filter(|r| acc.get(r, "lag") == "1")
+        .collect();
+    assert!(
+        acc.rows.iter().all(|r| acc.get(r, "lag") == "1"),
+        "only lag 1 has actuals"
+    );
+    let sku_rows: BTreeMap<&str, &Vec<String>> = lag1
+        .iter()
+        .filter(|r| acc.get(r, "scope") == "sku")
+        .map(|r| (acc.get(r, "key"), *r))
+        .collect();
+    assert_eq!(
+        sku_rows.keys().copied().collect::<Vec<_>>(),
+        actuals.keys().map(String::as_str).collect::<Vec<_>>()
+    );
+    for r in &lag1 {
+        assert_eq!(acc.get(r, "first_month"), first);
+        assert_eq!(acc.get(r, "last_month"), first);
+        assert_eq!(acc.get(r, "months"), "1");
+    }
+    let (mut abs, mut sum_a, mut misses) = (0.0, 0.0, 0);
+    for (sku, &a) in &actuals {
+        let f = before[&(sku.clone(), first.clone())];
+        abs += (f - a).abs();
+        sum_a += a;
+        let row = sku_rows[sku.as_str()];
+        assert!((acc.num(row, "actual") - a).abs() < 1e-9, "{sku}");
+        assert!((acc.num(row, "bias") - (f - a)).abs() < 0.006, "{sku}");
+        // One month of errors: |TS| is 1 for every miss, above the 0.5 of planner.toml.
+        let missed = (f - a).abs() >= 0.005;
+        assert_eq!(
+            acc.get(row, "ts_alarm") == "yes",
+            missed,
+            "{sku}: {f} vs {a}"
+        );
+        misses += usize::from(missed);
+    }
+    let total = lag1
+        .iter()
+        .find(|r| acc.get(r, "scope") == "total")
+        .expect("a total row at lag 1");
+    assert_eq!(acc.num(total, "sku_months") as usize, actuals.len());
+    assert!((acc.num(total, "actual") - sum_a).abs() < 0.006);
+    let wape_pct = 100.0 * abs / sum_a;
+    assert!(
+        (acc.num(total, "wape_pct") - wape_pct).abs() < 0.006,
+        "{} vs {wape_pct}",
+        acc.get(total, "wape_pct")
+    );
+    assert!(misses > 0);
+    assert!(
+        err.contains("tracking signal alarms (|TS| > 0.5; + = over-forecast)"),
+        "{err}"
+    );
+
+    // The changes: every sku of either plan in every month the two plans share, previous from
+    // last month's forecast.csv and current from this month's.
+    let after = points(&Csv::read(&review.join("forecast.csv")));
+    let months = |p: &BTreeMap<(String, String), f64>| -> std::collections::BTreeSet<String> {
+        p.keys().map(|(_, m)| m.clone()).collect()
+    };
+    let shared: Vec<String> = months(&before)
+        .intersection(&months(&after))
+        .cloned()
+        .collect();
+    assert_eq!(shared.first(), Some(&this_month));
+    assert_eq!(shared.len(), months(&before).len() - 1);
+    let skus: std::collections::BTreeSet<&String> =
+        before.keys().chain(after.keys()).map(|(s, _)| s).collect();
+    let ch = Csv::read(&review.join("review_changes.csv"));
+    let mut covered: Vec<(String, String)> = ch
+        .rows
+        .iter()
+        .map(|r| (ch.get(r, "sku").to_string(), ch.get(r, "month").to_string()))
+        .collect();
+    covered.sort();
+    let mut expected: Vec<(String, String)> = skus
+        .iter()
+        .flat_map(|s| shared.iter().map(move |m| ((*s).clone(), m.clone())))
+        .collect();
+    expected.sort();
+    assert_eq!(covered, expected);
+    for r in &ch.rows {
+        let key = (ch.get(r, "sku").to_string(), ch.get(r, "month").to_string());
+        let p = before.get(&key).copied().unwrap_or(0.0);
+        let c = after.get(&key).copied().unwrap_or(0.0);
+        assert!((ch.num(r, "previous") - p).abs() < 0.006, "{key:?}");
+        assert!((ch.num(r, "current") - c).abs() < 0.006, "{key:?}");
+        let fm: usize = ch.get(r, "fence_month").parse().unwrap();
+        assert_eq!(shared[fm - 1], key.1, "fence month 1 is {this_month}");
+    }
+}

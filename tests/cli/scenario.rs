@@ -173,3 +173,111 @@ fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
         assert!(!dir.path().join("out").exists(), "no output for {text}");
     }
 }
+
+/// The small folder with a cost breakdown on the `resin` index and quarterly price reviews from
+/// the first planned month (2026-01).
+fn indexed_folder() -> tempfile::TempDir {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "cost_breakdown.csv",
+        "sku,component,amount,index\nBTL-1,material,5.0,resin\nBTL-1,labor,4.0,\n",
+    );
+    put(
+        dir.path(),
+        "indices.csv",
+        "index,month,value\nresin,2025-12,95\nresin,2026-01,100\n",
+    );
+    put(
+        dir.path(),
+        "planner.toml",
+        "[pricing.review]\nfixed_months = 0\nevery_months = 3\n",
+    );
+    dir
+}
+
+#[test]
+fn an_index_move_changes_the_projected_spend() {
+    let dir = indexed_folder();
+    put(
+        dir.path(),
+        "s.toml",
+        "[[scenario]]\nname = \"resin-up\"\n[[scenario.index]]\nindex = \"resin\"\nchange_pct = 10\n",
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            ".",
+            "--scenarios",
+            "s.toml",
+            "--out",
+            "out",
+            "--paths",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cmp = read(&dir.path().join("out/scenario_comparison.csv"));
+    assert!(
+        cmp.starts_with("metric,scope,base,resin-up,resin-up_vs_base\n"),
+        "{cmp}"
+    );
+    let row: Vec<f64> = cmp
+        .lines()
+        .find_map(|l| l.strip_prefix("projected_spend,all,"))
+        .unwrap_or_else(|| panic!("no projected_spend row:\n{cmp}"))
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    // Resin +10 % from 2026-02 reaches the price at the reviews of 2026-04, -07 and -10: the
+    // material part (5.00) moves 10 %, so from April every unit of BTL-1 costs 0.50 more.
+    let forecast = read(&dir.path().join("out/base/forecast.csv"));
+    let units: f64 = forecast
+        .lines()
+        .filter(|l| l.starts_with("BTL-1,") && &l[6..13] >= "2026-04")
+        .map(|l| l.split(',').nth(2).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(units > 0.0);
+    assert!(
+        (row[2] - 0.5 * units).abs() < 0.05,
+        "{row:?} vs 0.5 x {units}"
+    );
+    assert!((row[1] - row[0] - row[2]).abs() < 0.02, "{row:?}");
+    // The tier spend does not move.
+    let spend = cmp.lines().find(|l| l.starts_with("spend,all,")).unwrap();
+    assert!(spend.ends_with(",0"), "{spend}");
+}
+
+#[test]
+fn a_misspelt_index_is_a_clear_error() {
+    let dir = indexed_folder();
+    put(
+        dir.path(),
+        "s.toml",
+        "[[scenario]]\nname = \"resin-up\"\n[[scenario.index]]\nindex = \"resn\"\nchange_pct = 10\n",
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            ".",
+            "--scenarios",
+            "s.toml",
+            "--out",
+            "out",
+            "--paths",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: s.toml:4: scenario \"resin-up\": index \"resn\": not in indices.csv (its indices: resin)\n"
+    );
+    assert!(!dir.path().join("out").exists());
+}

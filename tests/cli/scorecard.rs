@@ -420,3 +420,86 @@ fn the_demo_folder_scores_twelve_months_of_three_families() {
         "{err}"
     );
 }
+
+#[test]
+fn validate_lists_every_problem_of_deliveries_and_scorecard_toml() {
+    // A good folder: both files are checked and named.
+    let dir = scored_folder();
+    put(
+        dir.path(),
+        "scorecard.toml",
+        "grace_days = 2\n[targets]\notd = 0.9\n",
+    );
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(
+            ".: no problems found in 11 files (bom.csv, calendar.csv, deliveries.csv, demand.csv, \
+             events.csv, lines.csv, materials.csv, price_tiers.csv, products.csv, routings.csv, \
+             scorecard.toml): "
+        ),
+        "{}",
+        stdout(&o)
+    );
+
+    // Two bad deliveries and a bad target: every one listed, with file, line and column.
+    let deliveries = DELIVERIES
+        .replace(
+            "P2,BTL-1,2025-11-24,2025-11-20,80",
+            "P2,BTL-1,2025-11-24,2025-11-20,8O",
+        )
+        .replace(
+            "P6,HSG-1,2025-12-10,2025-12-09,50,0,2",
+            "P6,HSG-1,2025-12-10,2025-12-09,50,49,2",
+        )
+        .replace("unit_price", "unit_price,comment");
+    put(dir.path(), "deliveries.csv", &deliveries);
+    put(
+        dir.path(),
+        "scorecard.toml",
+        "grace_days = 2\n\n[targets]\notd = 95\n",
+    );
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "warning: deliveries.csv: unknown column comment is ignored\n\
+         error: deliveries.csv:3: column quantity: \"8O\" is not a number\n\
+         error: deliveries.csv:9: column reworked: 49 rejected and 2 reworked are more than the 50 units delivered\n\
+         error: scorecard.toml:4: targets.otd: 95 is not a share between 0 and 1 (write 95 % as 0.95)\n\
+         .: 3 errors found\n"
+    );
+    assert_eq!(stdout(&o), "");
+
+    // Listed with the other files' problems; a deliveries.csv without rows is one too.
+    put(
+        dir.path(),
+        "demand.csv",
+        "sku,month,quantity\nBTL-1,2025-01,12x\n",
+    );
+    put(
+        dir.path(),
+        "deliveries.csv",
+        "po,sku,due_date,delivered_date,quantity\n",
+    );
+    put(dir.path(), "scorecard.toml", "grace = 2\n");
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert_eq!(
+        lines[0],
+        "error: demand.csv:2: column quantity: \"12x\" is not a number"
+    );
+    assert_eq!(
+        lines[1],
+        "error: deliveries.csv: has no rows: expected one row per delivery (po, sku, due_date, \
+         delivered_date, quantity)"
+    );
+    assert!(
+        lines[2].starts_with("error: scorecard.toml:1: unknown field `grace`"),
+        "{err}"
+    );
+    assert_eq!(lines[3], ".: 3 errors found");
+}

@@ -132,6 +132,11 @@ pub struct PlanArgs {
     /// The planning folder (default: the demo folder data/demo).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Last month's forecast.csv: adds the monthly review (accuracy, changes, time fences) to the
+    /// report and the workbook, and last month's forecast as a dashed line to the fan charts.
+    /// Repeat with older ones for lag-k accuracy; the latest is "last month's".
+    #[arg(long, value_name = "FILE")]
+    pub previous: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,

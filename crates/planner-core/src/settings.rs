@@ -6,6 +6,7 @@ use crate::capacity::CapacitySettings;
 use crate::error::FieldError;
 use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
+use crate::review::TS_ALARM;
 use crate::time::Month;
 
 /// Settings of a planning run; every field is optional in `planner.toml`.
@@ -21,6 +22,7 @@ use crate::time::Month;
 /// | `forecast` | see [`ForecastSettings`] | |
 /// | `capacity` | see [`CapacitySettings`] | |
 /// | `pricing` | see [`PricingSettings`] | |
+/// | `review` | see [`ReviewThresholds`] | |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -42,6 +44,8 @@ pub struct Settings {
     pub capacity: CapacitySettings,
     /// Pricing settings.
     pub pricing: PricingSettings,
+    /// Thresholds of the monthly forecast review (`planner review`).
+    pub review: ReviewThresholds,
 }
 
 impl Default for Settings {
@@ -59,6 +63,7 @@ impl Default for Settings {
             forecast: ForecastSettings::default(),
             capacity: CapacitySettings::default(),
             pricing: PricingSettings::default(),
+            review: ReviewThresholds::default(),
         }
     }
 }
@@ -90,6 +95,7 @@ impl Settings {
         self.forecast.check()?;
         self.capacity.check()?;
         self.pricing.check()?;
+        self.review.check()?;
         Ok(())
     }
 
@@ -170,6 +176,41 @@ impl ForecastSettings {
             ));
         }
         crate::error::non_negative("forecast.launch_cv", self.launch_cv)?;
+        Ok(())
+    }
+}
+
+/// Thresholds of the monthly forecast review (`[review]` in planner.toml).
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `tracking_signal_alarm` | 4 ([`TS_ALARM`]) | above 0: a tracking signal (cumulative error over MAD) alarms when its absolute value is above this |
+/// | `fence_tolerance` | 0.01 | 0 or more units a change may exceed its time fence by before it counts as a violation (the rounding of `forecast.csv` to 2 decimals) |
+///
+/// The review's seasonal-naive benchmark uses [`ForecastSettings::season`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewThresholds {
+    /// A tracking signal alarms when its absolute value is above this (4 to 6 in the
+    /// textbooks; lower alarms sooner, on smaller runs of one-sided errors).
+    pub tracking_signal_alarm: f64,
+    /// Units a change may exceed its time fence by before it counts as a violation.
+    pub fence_tolerance: f64,
+}
+
+impl Default for ReviewThresholds {
+    fn default() -> Self {
+        Self {
+            tracking_signal_alarm: TS_ALARM,
+            fence_tolerance: 0.01,
+        }
+    }
+}
+
+impl ReviewThresholds {
+    fn check(&self) -> Result<(), FieldError> {
+        crate::error::positive("review.tracking_signal_alarm", self.tracking_signal_alarm)?;
+        crate::error::non_negative("review.fence_tolerance", self.fence_tolerance)?;
         Ok(())
     }
 }

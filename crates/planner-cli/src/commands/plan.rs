@@ -8,7 +8,7 @@ use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::tables::Table;
-use crate::write::{charts, report, tables, xlsx, Guard};
+use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
 
 /// The demo folder: `data/demo` under the working directory, else the one this binary was built
 /// from.
@@ -34,7 +34,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut clock = Stopwatch::start();
     let dir = args.data.clone().unwrap_or_else(demo_folder);
     let folder = load::folder_or_first_error(&dir)?;
-    let guard = Guard::new(&folder.inputs);
+    let mut guard = Guard::new(&folder.inputs);
+    let previous = super::review::read_previous(&args.previous, &mut guard)?;
+    let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
@@ -82,7 +84,40 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             tables::pricing(p, &plan.forecast.plan.levels),
         ));
     }
-    let mut written: Vec<&str> = Vec::new();
+    // The monthly review against last month's forecast, and the scorecard when the folder has
+    // deliveries: their CSV files next to the plan's, their sheets after the plan's.
+    let review = if previous.is_empty() {
+        None
+    } else {
+        Some(super::review::compare(
+            input,
+            &previous,
+            &plan.forecast.plan,
+        )?)
+    };
+    let review_tables = review.as_ref().map(review_tables::all).unwrap_or_default();
+    let baseline = review
+        .as_ref()
+        .and_then(|r| previous.iter().find(|p| p.start == r.baseline));
+    let card = deliveries
+        .as_ref()
+        .map(|d| d.score(&folder, baseline, None))
+        .transpose()?;
+    clock.lap("review");
+
+    let mut written: Vec<String> = Vec::new();
+    for (stem, table) in &review_tables {
+        guard.table(&out.join(format!("{stem}.csv")), table)?;
+        written.push(format!("{stem}.csv"));
+    }
+    let (card_tables, card_charts) = match &card {
+        Some(c) => {
+            let (t, ch) = super::scorecard::write_all(&guard, out, c)?;
+            written.extend(t.iter().map(|(stem, _)| format!("{stem}.csv")));
+            (t, ch)
+        }
+        None => Default::default(),
+    };
     if let Some(c) = &plan.capacity {
         super::capacity::write_all(&guard, out, c)?;
     }
@@ -90,14 +125,14 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         if plan.capacity.is_none() || !CAPACITY_FILES.contains(name) {
             guard.table(&out.join(name), table)?;
         }
-        written.push(name);
+        written.push(name.to_string());
     }
     clock.lap("csv");
     guard.write(&out.join("plan.json"), |w| {
         serde_json::to_writer_pretty(w, &plan)?;
         Ok(())
     })?;
-    written.push("plan.json");
+    written.push("plan.json".into());
     clock.lap("json");
 
     // The workbook and the charts are independent: draw while the workbook is written.
@@ -106,6 +141,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         || {
             let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
             sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
+            sheets.extend(review_tables.iter().map(|(n, t)| (*n, t)));
+            sheets.extend(card_tables.iter().map(|(n, t)| (*n, t)));
             xlsx::write(&guard, &out.join("plan.xlsx"), &sheets)
         },
         || {
@@ -113,13 +150,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 &plan,
                 &folder.input.history,
                 &folder.input.routings,
-                None,
+                baseline,
                 charts::DEFAULT_TOP,
             )
         },
     );
     xlsx?;
-    written.push("plan.xlsx");
+    written.push("plan.xlsx".into());
     let charts = charts?;
     clock.lap("xlsx+charts");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
@@ -144,6 +181,19 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             .filter(|(n, _)| !order.contains(n))
             .map(|(n, t)| (*n, t)),
     );
+    let mut extra = Vec::new();
+    if let Some(r) = &review {
+        extra.push(sections::review(r, &review_tables, &[], "charts"));
+    }
+    if let Some(c) = &card {
+        extra.push(sections::scorecard(
+            c,
+            baseline.is_some(),
+            &card_tables,
+            &card_charts,
+            "charts",
+        ));
+    }
     report::write(
         &guard,
         &out.join("report.html"),
@@ -151,11 +201,14 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         &charts,
         &shown,
         &dir,
+        extra,
     )?;
-    written.push("report.html");
+    written.push("report.html".into());
     clock.lap("report");
-    let charts_note = format!("charts/ ({chart_files} files)");
-    written.push(&charts_note);
+    written.push(format!(
+        "charts/ ({} files)",
+        chart_files + 2 * card_charts.len()
+    ));
 
     let fc = &plan.forecast.plan;
     ctx.say(format!(
@@ -185,6 +238,12 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     if let Some(p) = &plan.pricing {
         super::price::summarize(p, ctx);
+    }
+    if let Some(r) = &review {
+        super::review::summarize(r, ctx);
+    }
+    if let Some(c) = &card {
+        super::scorecard::summarize(c, baseline.is_some(), ctx);
     }
     Ok(())
 }

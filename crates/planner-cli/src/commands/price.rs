@@ -16,24 +16,12 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(d) = &args.input.demand {
         guard.protect(d);
     }
-    // Every input is read before anything is written: no partial output on a bad file.
-    let costs = load::cost_files(&folder.dir)?;
+    // Every input is read before anything is written: no partial output on a bad file. The
+    // folder's cost_breakdown.csv and indices.csv come in `folder.input`; with them the pricing
+    // part projects the index-linked prices too.
     let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(plan) = pricing_part(&folder.input, &demand)? else {
         anyhow::bail!("{}: price_tiers.csv lists no tier", folder.dir.display());
-    };
-    let projection = match &costs {
-        Some((components, indices)) => {
-            let prices = pricing::project_prices(
-                components,
-                indices,
-                &folder.input.settings.pricing.review,
-                demand.start,
-                demand.horizon,
-            )?;
-            Some(pricing::projected_spend(&prices, &demand))
-        }
-        None => None,
     };
     let table = tables::pricing(&plan, &demand.levels);
     super::emit(&guard, args.out.as_deref(), &table)?;
@@ -49,11 +37,11 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     if args.out.is_some() && !plan.sizing.is_empty() {
         guard.table(&dir.join("order_sizing.csv"), &tables::order_sizing(&plan))?;
     }
-    if let Some(spend) = &projection {
+    if let Some(spend) = &plan.projection {
         let path = dir.join("price_projection.csv");
         guard.table(&path, &tables::price_projection(spend))?;
         let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();
-        let total: f64 = spend.iter().map(|s| s.spend).sum();
+        let total = plan.projected_spend().unwrap_or(0.0);
         ctx.say(format!(
             "  index-linked prices: spend {} against {} at today's prices -> {}",
             num(total, 0),

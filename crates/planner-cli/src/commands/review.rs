@@ -7,18 +7,22 @@
 //! Writes to `--out`: `review_accuracy.csv`, `review_changes.csv`, `review_fences.csv`,
 //! `review_fence_summary.csv`, `review_family_changes.csv`, `review_errors.csv`, `review.json`,
 //! `review.xlsx` (one sheet per table), fan charts with last month's forecast overlaid under
-//! `review_charts/`, and this month's `forecast.csv` (next month's `--previous`).
+//! `review_charts/`, `review.html` (a self-contained page: the figures, what needs attention, the
+//! charts and the tables) and this month's `forecast.csv` (next month's `--previous`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use planner_core::review::{self, Review, ReviewSettings, Scope};
+use planner_core::scenario::PlanInput;
 use planner_core::DemandPlan;
 
 use super::Context;
 use crate::cli::ReviewArgs;
 use crate::load;
-use crate::write::{charts, num, review_tables, tables, xlsx, Guard};
+use crate::write::charts::{self, Chart};
+use crate::write::report::{self, Page};
+use crate::write::{num, review_tables, sections, tables, xlsx, Guard};
 
 /// Skus charted in the review: the largest changes, the fence violations and the alarms.
 const CHARTED: usize = 12;
@@ -27,13 +31,7 @@ const CHARTED: usize = 12;
 pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     let folder = load::folder_or_first_error(&args.data)?;
     let mut guard = Guard::new(&folder.inputs);
-    let mut previous = Vec::with_capacity(args.previous.len());
-    for path in &args.previous {
-        guard.protect(path);
-        let plan =
-            load::demand_plan(path).with_context(|| format!("--previous {}", path.display()))?;
-        previous.push(plan);
-    }
+    let previous = read_previous(&args.previous, &mut guard)?;
     let input = &folder.input;
     if let (Some(start), Some(last)) = (input.settings.start, input.history.last_month()) {
         if start <= last {
@@ -45,18 +43,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         }
     }
     let run = super::forecast_folder(&folder, ctx)?;
-    let settings = ReviewSettings {
-        season: input.settings.forecast.season,
-        ..ReviewSettings::default()
-    };
-    let review = review::compare(
-        &previous,
-        &run.plan,
-        &input.history,
-        &input.products,
-        &input.settings.fences,
-        &settings,
-    )?;
+    let review = compare(input, &previous, &run.plan)?;
 
     let out = &args.out;
     let mut written: Vec<String> = Vec::new();
@@ -77,10 +64,29 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         .iter()
         .find(|p| p.start == review.baseline)
         .expect("the baseline is one of the previous plans");
-    let n = write_charts(&guard, out, &review, &run.plan, baseline, input)?;
-    if n > 0 {
-        written.push(format!("{n} fan charts in review_charts/"));
+    let charts = write_charts(&guard, out, &review, &run.plan, baseline, input)?;
+    if !charts.is_empty() {
+        written.push(format!("{} fan charts in review_charts/", charts.len()));
     }
+    report::write_page(
+        &guard,
+        &out.join("review.html"),
+        &Page {
+            title: format!("Forecast review, plan from {}", review.start),
+            subtitle: format!(
+                "{} against the forecast made for {}",
+                args.data.display(),
+                review.baseline
+            ),
+            sections: vec![sections::review(&review, &tables, &charts, "review_charts")],
+            workbook: "review.xlsx".into(),
+            footer: format!(
+                "planner {}: every table in full in the CSV files and review.xlsx next to this page; the whole review in review.json.",
+                env!("CARGO_PKG_VERSION")
+            ),
+        },
+    )?;
+    written.push("review.html".into());
     let forecast = out.join("forecast.csv");
     if is_one_of(&forecast, &args.previous) {
         ctx.say(format!(
@@ -99,6 +105,41 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         written.join(", ")
     ));
     Ok(())
+}
+
+/// Reads the `--previous` forecasts and keeps `guard` from writing over them.
+///
+/// # Errors
+/// The first problem of a file, naming it.
+pub fn read_previous(paths: &[PathBuf], guard: &mut Guard) -> anyhow::Result<Vec<DemandPlan>> {
+    let mut previous = Vec::with_capacity(paths.len());
+    for path in paths {
+        guard.protect(path);
+        let plan =
+            load::demand_plan(path).with_context(|| format!("--previous {}", path.display()))?;
+        previous.push(plan);
+    }
+    Ok(previous)
+}
+
+/// The review of this month's `plan` against the `previous` forecasts, with the folder's
+/// history, products, time fences and `[review]` settings.
+///
+/// # Errors
+/// When the plans cannot be compared (no previous plan, a horizon that does not overlap).
+pub fn compare(
+    input: &PlanInput,
+    previous: &[DemandPlan],
+    plan: &DemandPlan,
+) -> anyhow::Result<Review> {
+    Ok(review::compare(
+        previous,
+        plan,
+        &input.history,
+        &input.products,
+        &input.settings.fences,
+        &ReviewSettings::from(&input.settings),
+    )?)
 }
 
 /// True when `path` is the same file as one of `others`.
@@ -140,10 +181,10 @@ fn write_charts(
     review: &Review,
     plan: &DemandPlan,
     baseline: &DemandPlan,
-    input: &planner_core::scenario::PlanInput,
-) -> anyhow::Result<usize> {
+    input: &PlanInput,
+) -> anyhow::Result<Vec<Chart>> {
     let dir = out.join("review_charts");
-    let mut n = 0;
+    let mut out = Vec::new();
     for sku in charted_skus(review) {
         if let Some(c) = charts::fan_chart(&sku, plan, &input.history, Some(baseline))? {
             guard.write(&dir.join(format!("{}.svg", c.stem)), |w| {
@@ -154,10 +195,10 @@ fn write_charts(
                 w.write_all(&c.png)?;
                 Ok(())
             })?;
-            n += 1;
+            out.push(c);
         }
     }
-    Ok(n)
+    Ok(out)
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -288,12 +329,12 @@ pub fn summarize(review: &Review, ctx: &Context) {
     if alarms.is_empty() {
         ctx.say(format!(
             "  tracking signal: no sku beyond +-{} (cumulative error over MAD)",
-            num(review::TS_ALARM, 0)
+            num(review.settings.alarm, 2)
         ));
     } else {
         ctx.say(format!(
             "  tracking signal alarms (|TS| > {}; + = over-forecast): {}",
-            num(review::TS_ALARM, 0),
+            num(review.settings.alarm, 2),
             alarms.join(", ")
         ));
     }

@@ -5,7 +5,10 @@
 //! - `base/` and `<scenario>/`: each plan's `forecast.csv`, capacity files, material files and
 //!   `pricing.csv` (as `planner plan` writes them), and with `--paths N > 0` its Monte Carlo
 //!   risk: `risk_capacity.csv`, `risk_materials.csv`, `risk_tiers.csv`, `risk_spend.csv`;
-//! - `scenario_comparison.csv`: the figures side by side with the change against the base.
+//! - `scenario_comparison.csv`: the figures side by side with the change against the base, and
+//!   `scenario_comparison.png`/`.svg`: the same as bars, a panel per figure;
+//! - `scenarios.xlsx` (the comparison and every risk table, a sheet each) and `scenarios.html`
+//!   (a self-contained page: a card per plan, the chart, the tables).
 //!
 //! Every scenario is applied and checked before anything is written.
 
@@ -19,7 +22,9 @@ use planner_core::scenario::{
 use super::Context;
 use crate::cli::ScenarioArgs;
 use crate::load;
-use crate::write::{num, scenario_tables, tables, Guard};
+use crate::write::report::{self, Page};
+use crate::write::tables::{self, Table};
+use crate::write::{num, scenario_chart, scenario_tables, sections, xlsx, Guard};
 
 /// One plan of the run: its name, input, plan and risk.
 struct Run {
@@ -94,9 +99,58 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
             .map(|r| (r.name.clone(), summarize(&r.plan, r.risk.as_ref())))
             .collect::<Vec<_>>(),
     );
-    guard.table(
-        &out.join("scenario_comparison.csv"),
-        &scenario_tables::comparison(&comparison),
+    let mut tables: Vec<(String, Table)> = vec![(
+        "scenario_comparison.csv".into(),
+        scenario_tables::comparison(&comparison),
+    )];
+    guard.table(&out.join("scenario_comparison.csv"), &tables[0].1)?;
+    for r in &runs {
+        if let Some(risk) = &r.risk {
+            for (stem, t) in risk_tables(risk) {
+                tables.push((format!("{}/{stem}.csv", r.name), t));
+            }
+        }
+    }
+    let chart = scenario_chart::comparison_chart(&comparison)?;
+    for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
+        guard.write(&out.join(format!("{}.{ext}", chart.stem)), |w| {
+            w.write_all(bytes)?;
+            Ok(())
+        })?;
+    }
+    let sheets: Vec<(String, &Table)> = tables
+        .iter()
+        .map(|(n, t)| (n.trim_end_matches(".csv").replace('/', " "), t))
+        .collect();
+    let sheets: Vec<(&str, &Table)> = sheets.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    xlsx::write(&guard, &out.join("scenarios.xlsx"), &sheets)?;
+    report::write_page(
+        &guard,
+        &out.join("scenarios.html"),
+        &Page {
+            title: format!("Scenarios: {} against the base", runs.len() - 1),
+            subtitle: format!(
+                "{} with {}{}",
+                args.data.display(),
+                args.scenarios.display(),
+                if args.paths > 0 {
+                    format!(
+                        "; Monte Carlo {} paths, seed {}, month correlation {}",
+                        args.paths,
+                        args.seed,
+                        num(args.month_correlation, 2)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            sections: vec![sections::scenarios(&comparison, Some(&chart), &tables)],
+            workbook: "scenarios.xlsx".into(),
+            footer: format!(
+                "planner {}: each plan's files in full in its folder next to this page.",
+                env!("CARGO_PKG_VERSION")
+            ),
+        },
     )?;
 
     say_summary(ctx, args, &runs, &comparison, mc_seconds);
@@ -123,32 +177,29 @@ fn write_plan(guard: &Guard, dir: &Path, r: &Run) -> anyhow::Result<()> {
         )?;
     }
     if let Some(risk) = &r.risk {
-        if !risk.overload.is_empty() {
-            guard.table(
-                &dir.join("risk_capacity.csv"),
-                &scenario_tables::risk_capacity(risk),
-            )?;
-        }
-        if !risk.shortage.is_empty() {
-            guard.table(
-                &dir.join("risk_materials.csv"),
-                &scenario_tables::risk_materials(risk),
-            )?;
-        }
-        if !risk.tiers.is_empty() {
-            guard.table(
-                &dir.join("risk_tiers.csv"),
-                &scenario_tables::risk_tiers(risk),
-            )?;
-        }
-        if risk.spend.is_some() {
-            guard.table(
-                &dir.join("risk_spend.csv"),
-                &scenario_tables::risk_spend(risk),
-            )?;
+        for (stem, t) in risk_tables(risk) {
+            guard.table(&dir.join(format!("{stem}.csv")), &t)?;
         }
     }
     Ok(())
+}
+
+/// The Monte Carlo tables that have rows, by file stem.
+fn risk_tables(risk: &RiskReport) -> Vec<(&'static str, Table)> {
+    let mut out = Vec::new();
+    if !risk.overload.is_empty() {
+        out.push(("risk_capacity", scenario_tables::risk_capacity(risk)));
+    }
+    if !risk.shortage.is_empty() {
+        out.push(("risk_materials", scenario_tables::risk_materials(risk)));
+    }
+    if !risk.tiers.is_empty() {
+        out.push(("risk_tiers", scenario_tables::risk_tiers(risk)));
+    }
+    if risk.spend.is_some() {
+        out.push(("risk_spend", scenario_tables::risk_spend(risk)));
+    }
+    out
 }
 
 /// The terminal summary: one line per plan with the headline figures.
@@ -218,7 +269,7 @@ fn say_summary(
         ));
     }
     ctx.say(format!(
-        "  wrote scenario_comparison.csv and one folder per plan ({})",
+        "  wrote scenario_comparison.csv, scenario_comparison.png/.svg, scenarios.xlsx, scenarios.html and one folder per plan ({})",
         runs.iter()
             .map(|r| r.name.as_str())
             .collect::<Vec<_>>()

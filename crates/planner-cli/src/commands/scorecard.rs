@@ -1,61 +1,101 @@
 //! `planner scorecard`: the partnership scorecard from what was shipped and received.
 
-use planner_core::scorecard::{self, Metric, Scorecard, ALL};
+use std::path::Path;
+
+use planner_core::scorecard::{self, Scorecard, ALL};
+use planner_core::time::Date;
+use planner_core::DemandPlan;
 
 use super::Context;
 use crate::cli::ScorecardArgs;
-use crate::load::{self, deliveries};
+use crate::load::{self, deliveries, Folder};
+use crate::write::charts::Chart;
+use crate::write::report::{self, Page};
 use crate::write::scorecard_tables::{self as tables, show, show_gap};
-use crate::write::Guard;
+use crate::write::tables::Table;
+use crate::write::{sections, xlsx, Guard};
 
-/// Runs `planner scorecard`.
-pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
-    let folder = load::folder_or_first_error(&args.data)?;
-    let path = folder.dir.join(deliveries::DELIVERIES);
-    if !path.is_file() {
-        anyhow::bail!(
-            "{}: {} is missing: `planner scorecard` needs it (see docs/files.md)",
-            folder.dir.display(),
-            deliveries::DELIVERIES
-        );
-    }
-    let rows = deliveries::deliveries_file(&path)?;
-    let toml = folder.dir.join(deliveries::SETTINGS);
-    let mut settings = if toml.is_file() {
-        deliveries::settings(&toml)?
-    } else {
-        scorecard::ScorecardSettings::default()
-    };
-    if let Some(as_of) = args.as_of {
-        settings.as_of = Some(as_of);
-    }
-    let previous = args
-        .previous
-        .as_deref()
-        .map(load::demand_plan)
-        .transpose()?;
+/// The folder's scorecard inputs, read and protected: `None` without `deliveries.csv`.
+pub struct Inputs {
+    rows: Vec<planner_core::scorecard::Delivery>,
+    settings: scorecard::ScorecardSettings,
+}
 
-    let mut guard = Guard::new(&folder.inputs);
-    guard.protect(&path);
-    guard.protect(&toml);
-    if let Some(p) = &args.previous {
-        guard.protect(p);
+impl Inputs {
+    /// Reads `deliveries.csv` and `scorecard.toml` (defaults without it) of `folder`, and keeps
+    /// `guard` from writing over them.
+    ///
+    /// # Errors
+    /// The first problem of either file, with its line and column.
+    pub fn read(folder: &Folder, guard: &mut Guard) -> anyhow::Result<Option<Self>> {
+        let path = folder.dir.join(deliveries::DELIVERIES);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let rows = deliveries::deliveries_file(&path)?;
+        let toml = folder.dir.join(deliveries::SETTINGS);
+        let settings = if toml.is_file() {
+            deliveries::settings(&toml)?
+        } else {
+            scorecard::ScorecardSettings::default()
+        };
+        guard.protect(&path);
+        guard.protect(&toml);
+        Ok(Some(Self { rows, settings }))
     }
 
-    let card = scorecard::score(
-        &rows,
-        &folder.input.products,
-        &folder.input.tiers,
-        &folder.input.history,
-        previous.as_ref(),
-        &settings,
-    )?;
+    /// The scorecard, against `previous` for forecast accuracy when given.
+    ///
+    /// # Errors
+    /// When the core rejects the inputs.
+    pub fn score(
+        &self,
+        folder: &Folder,
+        previous: Option<&DemandPlan>,
+        as_of: Option<Date>,
+    ) -> anyhow::Result<Scorecard> {
+        let mut settings = self.settings.clone();
+        if let Some(as_of) = as_of {
+            settings.as_of = Some(as_of);
+        }
+        Ok(scorecard::score(
+            &self.rows,
+            &folder.input.products,
+            &folder.input.tiers,
+            &folder.input.history,
+            previous,
+            &settings,
+        )?)
+    }
+}
 
-    let out = &args.out;
-    guard.table(&out.join("scorecard.csv"), &tables::scorecard(&card))?;
-    guard.table(&out.join("scorecard_lines.csv"), &tables::lines(&card))?;
-    guard.table(&out.join("scorecard_misses.csv"), &tables::misses(&card))?;
-    let charts = tables::charts(&card)?;
+/// Tables by file stem.
+pub type Named = Vec<(&'static str, Table)>;
+
+/// The scorecard's tables with their file stems, in the order of the workbook's sheets.
+pub fn tables_of(card: &Scorecard) -> Named {
+    vec![
+        ("scorecard", tables::scorecard(card)),
+        ("scorecard_misses", tables::misses(card)),
+        ("scorecard_lines", tables::lines(card)),
+    ]
+}
+
+/// Writes the scorecard's CSV files into `out` and its charts into `out/charts`; returns the
+/// tables and the charts for a report.
+///
+/// # Errors
+/// When a file cannot be written or a chart drawn.
+pub fn write_all(
+    guard: &Guard,
+    out: &Path,
+    card: &Scorecard,
+) -> anyhow::Result<(Named, Vec<Chart>)> {
+    let tables = tables_of(card);
+    for (stem, t) in &tables {
+        guard.table(&out.join(format!("{stem}.csv")), t)?;
+    }
+    let charts = tables::charts(card)?;
     let dir = out.join("charts");
     for c in &charts {
         guard.write(&dir.join(format!("{}.svg", c.stem)), |w| {
@@ -67,9 +107,52 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
             Ok(())
         })?;
     }
-    summarize(&card, args.previous.is_some(), ctx);
+    Ok((tables, charts))
+}
+
+/// Runs `planner scorecard`.
+pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
+    let folder = load::folder_or_first_error(&args.data)?;
+    let mut guard = Guard::new(&folder.inputs);
+    let Some(inputs) = Inputs::read(&folder, &mut guard)? else {
+        anyhow::bail!(
+            "{}: {} is missing: `planner scorecard` needs it (see docs/files.md)",
+            folder.dir.display(),
+            deliveries::DELIVERIES
+        );
+    };
+    let previous = args
+        .previous
+        .as_deref()
+        .map(load::demand_plan)
+        .transpose()?;
+    if let Some(p) = &args.previous {
+        guard.protect(p);
+    }
+    let card = inputs.score(&folder, previous.as_ref(), args.as_of)?;
+
+    let out = &args.out;
+    let (tables, charts) = write_all(&guard, out, &card)?;
+    let sheets: Vec<(&str, &Table)> = tables.iter().map(|(s, t)| (*s, t)).collect();
+    xlsx::write(&guard, &out.join("scorecard.xlsx"), &sheets)?;
+    let section = sections::scorecard(&card, previous.is_some(), &tables, &charts, "charts");
+    report::write_page(
+        &guard,
+        &out.join("scorecard.html"),
+        &Page {
+            title: format!("Partnership scorecard as of {}", card.as_of),
+            subtitle: format!("from {}", folder.dir.display()),
+            sections: vec![section],
+            workbook: "scorecard.xlsx".into(),
+            footer: format!(
+                "planner {}: every table in full in the CSV files and scorecard.xlsx next to this page.",
+                env!("CARGO_PKG_VERSION")
+            ),
+        },
+    )?;
+    summarize(&card, previous.is_some(), ctx);
     ctx.say(format!(
-        "wrote {}: scorecard.csv, scorecard_lines.csv, scorecard_misses.csv and {} charts in charts/",
+        "wrote {}: scorecard.csv, scorecard_lines.csv, scorecard_misses.csv, scorecard.xlsx, scorecard.html and {} charts in charts/",
         out.display(),
         charts.len()
     ));
@@ -90,83 +173,8 @@ pub fn summarize(card: &Scorecard, previous_given: bool, ctx: &Context) {
         card.lines.len(),
         card.grace_days,
     ));
-    let t = &card.targets;
-    for metric in Metric::ALL {
-        let target = match metric {
-            Metric::Otd => format!("target {}", show(metric, t.otd)),
-            Metric::Ppm => format!("target at most {}", show(metric, t.ppm)),
-            Metric::Fpy => format!("target {}", show(metric, t.fpy)),
-            Metric::Price => format!("tolerance ±{}", show(metric, t.price_tolerance)),
-            Metric::Wape => match t.wape {
-                Some(w) => format!("target at most {}", show(metric, w)),
-                None => "no target".to_string(),
-            },
-        };
-        let judged = card.totals().filter(|r| r.value(metric).is_some()).count();
-        if judged == 0 {
-            match metric {
-                Metric::Price => ctx.say(
-                    "  price vs quote: not scored (no unit_price in deliveries.csv, or no price tiers)",
-                ),
-                Metric::Wape if !previous_given => {
-                    ctx.say("  forecast error (WAPE): not scored (no --previous forecast)")
-                }
-                Metric::Wape => ctx.say(
-                    "  forecast error (WAPE): not scored (the previous forecast has no month with actuals in the window)",
-                ),
-                _ => {}
-            }
-            continue;
-        }
-        let misses: Vec<_> = card
-            .misses
-            .iter()
-            .filter(|m| m.family == ALL && m.metric == metric)
-            .collect();
-        let latest = card
-            .totals()
-            .filter_map(|r| r.value(metric).map(|v| (r, v)))
-            .last();
-        let latest = latest.map_or_else(String::new, |(r, v)| {
-            let miss = misses.iter().find(|m| m.month == r.month);
-            match miss {
-                Some(m) => format!(
-                    "; {} at {} ({} {})",
-                    r.month,
-                    show(metric, v),
-                    show_gap(metric, m.gap),
-                    if matches!(metric, Metric::Otd | Metric::Fpy) {
-                        "short"
-                    } else {
-                        "over"
-                    }
-                ),
-                None => format!("; {} at {}", r.month, show(metric, v)),
-            }
-        });
-        let verdict = if misses.is_empty() {
-            if metric == Metric::Wape && t.wape.is_none() {
-                format!("{judged} months scored")
-            } else {
-                format!("met in all {judged} months scored")
-            }
-        } else {
-            let worst = misses
-                .iter()
-                .max_by(|a, b| a.gap.total_cmp(&b.gap))
-                .expect("not empty");
-            format!(
-                "MISSED in {} of {judged} months, worst {} at {} (by {})",
-                misses.len(),
-                worst.month,
-                show(metric, worst.value),
-                show_gap(metric, worst.gap)
-            )
-        };
-        ctx.say(format!(
-            "  {} ({target}): {verdict}{latest}",
-            metric.label()
-        ));
+    for a in sections::scorecard_verdicts(card, previous_given) {
+        ctx.say(format!("  {}", a.text));
     }
     let family_misses: Vec<String> = card
         .misses

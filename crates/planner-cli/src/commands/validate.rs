@@ -5,10 +5,18 @@ use std::process::ExitCode;
 use crate::cli::ValidateArgs;
 use crate::load;
 
-/// Runs `planner validate`: lists every error and warning; exit code 1 when there is an error.
+/// Runs `planner validate`: lists every error and warning of the folder's files (those of
+/// `planner scorecard` included); exit code 1 when there is an error.
 #[allow(clippy::print_stderr, clippy::print_stdout)]
 pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    let (folder, problems) = load::folder(&args.data);
+    let (folder, mut problems) = load::folder(&args.data);
+    // The scorecard's inputs, read only by `planner scorecard`: checked here so that a bad
+    // deliveries.csv or scorecard.toml shows before the month's scorecard is due.
+    let scorecard_files = if args.data.is_dir() {
+        load::deliveries::check_folder(&args.data, &mut problems)
+    } else {
+        Vec::new()
+    };
     for w in &problems.warnings {
         eprintln!("warning: {w}");
     }
@@ -28,6 +36,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let mut files: Vec<&str> = load::FILES.iter().copied().filter(|n| f.has(n)).collect();
+    files.extend(scorecard_files);
     files.sort_unstable();
     println!(
         "{}: no problems found in {} files ({}): {} skus, {} lines, {} materials, {} events",

@@ -51,6 +51,7 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
             return Vec::new();
         }
     };
+    let before = problems.errors.len();
     let mut out = Vec::new();
     for row in table.rows() {
         match delivery(&row) {
@@ -58,13 +59,33 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
             Err(e) => problems.error(e),
         }
     }
-    if out.is_empty() && problems.errors.is_empty() {
+    if out.is_empty() && problems.errors.len() == before {
         problems.error(LoadError::file(
             name,
             "has no rows: expected one row per delivery (po, sku, due_date, delivered_date, quantity)",
         ));
     }
     out
+}
+
+/// Checks the scorecard's files of a planning folder, when present (`planner validate`):
+/// every problem of `deliveries.csv` (each with its line and column) and the first of
+/// `scorecard.toml`. Returns the names of the files found.
+pub fn check_folder(dir: &Path, problems: &mut Problems) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    let path = dir.join(DELIVERIES);
+    if path.is_file() {
+        found.push(DELIVERIES);
+        deliveries(&path, DELIVERIES, problems);
+    }
+    let path = dir.join(SETTINGS);
+    if path.is_file() {
+        found.push(SETTINGS);
+        if let Err(e) = settings(&path) {
+            problems.error(e);
+        }
+    }
+    found
 }
 
 /// Reads a deliveries file on its own: warnings go to stderr, the first error fails the run.

@@ -122,13 +122,10 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
     let materials_ok = p.errors.len() == before;
     let tiers = load("price_tiers.csv").map_or_else(Vec::new, |f| master::price_tiers(&f, &mut p));
     let events = load("events.csv").map_or_else(Vec::new, |f| master::events(&f, &mut p));
-    // Read by `planner price`; checked here so that `validate` lists their problems too.
-    if let Some(f) = load("cost_breakdown.csv") {
-        master::cost_breakdown(&f, &mut p);
-    }
-    if let Some(f) = load("indices.csv") {
-        master::indices(&f, &mut p);
-    }
+    // The inputs of index-linked prices (`planner price`, and the plan's projected spend).
+    let cost_breakdown =
+        load("cost_breakdown.csv").map_or_else(Vec::new, |f| master::cost_breakdown(&f, &mut p));
+    let indices = load("indices.csv").map_or_else(Vec::new, |f| master::indices(&f, &mut p));
 
     // Cross-file checks, only against files that loaded without error (no cascades).
     if lines_ok {
@@ -212,6 +209,8 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
             bom,
             materials: materials.into_iter().map(|(_, v)| v).collect(),
             tiers: tiers.into_iter().map(|(_, v)| v).collect(),
+            cost_breakdown: cost_breakdown.into_iter().map(|(_, v)| v).collect(),
+            indices: indices.into_iter().map(|(_, v)| v).collect(),
             events: events.into_iter().map(|(_, v)| v).collect(),
             settings,
             demand: None,
@@ -254,38 +253,6 @@ pub fn events_file(path: &Path) -> anyhow::Result<Vec<Event>> {
         return Err(e.into());
     }
     Ok(events.into_iter().map(|(_, e)| e).collect())
-}
-
-/// Cost breakdowns and price indices, when the folder has `cost_breakdown.csv` (and
-/// `indices.csv`): the inputs of index-linked price reviews.
-pub fn cost_files(
-    dir: &Path,
-) -> anyhow::Result<
-    Option<(
-        Vec<planner_core::pricing::CostComponent>,
-        Vec<planner_core::pricing::IndexPoint>,
-    )>,
-> {
-    let costs = dir.join("cost_breakdown.csv");
-    if !costs.is_file() {
-        return Ok(None);
-    }
-    let mut p = Problems::default();
-    let components = master::cost_breakdown(&costs, &mut p);
-    let indices_path = dir.join("indices.csv");
-    let indices = if indices_path.is_file() {
-        master::indices(&indices_path, &mut p)
-    } else {
-        Vec::new()
-    };
-    print_warnings(&p);
-    if let Some(e) = p.errors.into_iter().next() {
-        return Err(e.into());
-    }
-    Ok(Some((
-        components.into_iter().map(|(_, c)| c).collect(),
-        indices.into_iter().map(|(_, i)| i).collect(),
-    )))
 }
 
 /// Reads `planner.toml` on its own.

@@ -28,7 +28,7 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            let message = e.message().trim().to_string();
+            let message = parse_message(text, line, e.message());
             problems.error(match line {
                 Some(l) => LoadError::line(name, l, message),
                 None => LoadError::file(name, message),
@@ -37,19 +37,85 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
         }
     };
     if let Err(e) = settings.check() {
-        let key = e.field.rsplit('.').next().unwrap_or(e.field);
-        let line = text.lines().position(|l| {
-            let l = l.trim_start();
-            l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
-        });
         let message = format!("{}: {}", e.field, e.reason);
-        problems.error(match line {
-            Some(l) => LoadError::line(name, l + 1, message),
+        problems.error(match key_line(text, e.field) {
+            Some(l) => LoadError::line(name, l, message),
             None => LoadError::file(name, message),
         });
         return None;
     }
     Some(settings)
+}
+
+/// The keys a TOML text sets, each with its 1-based line and its full path: `horizon`,
+/// `forecast.season` (the key under its `[table]` or `[[array]]`), `review.fence_tolerance`.
+fn keys(text: &str) -> Vec<(usize, String)> {
+    fn path(s: &str) -> String {
+        s.split('.')
+            .map(|p| p.trim().trim_matches('"').trim_matches('\''))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+    let mut table = String::new();
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(h) = l.strip_prefix('[') {
+            let h = h.trim_start_matches('[');
+            if let Some(end) = h.find(']') {
+                table = path(&h[..end]);
+            }
+            continue;
+        }
+        let Some((k, _)) = l.split_once('=') else {
+            continue;
+        };
+        if k.trim().is_empty() || k.trim_start().starts_with('#') {
+            continue;
+        }
+        let k = path(k);
+        out.push((
+            i + 1,
+            if table.is_empty() {
+                k
+            } else {
+                format!("{table}.{k}")
+            },
+        ));
+    }
+    out
+}
+
+/// The line that sets `field` (`review.tracking_signal_alarm`): the key under its own table (so
+/// that `season` of `[forecast]` is not taken for another table's), else the first line setting a
+/// key of the same last name.
+fn key_line(text: &str, field: &str) -> Option<usize> {
+    let last = |p: &str| p.rsplit('.').next().map(str::to_string);
+    let keys = keys(text);
+    keys.iter()
+        .find(|(_, k)| k == field)
+        .or_else(|| keys.iter().find(|(_, k)| last(k) == last(field)))
+        .map(|(l, _)| *l)
+}
+
+/// A TOML parse error of planner.toml as a planner reads it: with the key set on that line when
+/// the message does not name it (`review.tracking_signal_alarm: invalid type: string "four",
+/// expected a number`), and Rust's type names in words.
+fn parse_message(text: &str, line: Option<usize>, message: &str) -> String {
+    let mut m = message.trim().to_string();
+    for (rust, words) in [
+        ("expected f64", "expected a number"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected usize", "expected a whole number of 0 or more"),
+        ("expected u64", "expected a whole number of 0 or more"),
+    ] {
+        m = m.replace(rust, words);
+    }
+    let key = line.and_then(|l| keys(text).into_iter().find(|(n, _)| *n == l));
+    match key {
+        Some((_, k)) if !m.contains(k.rsplit('.').next().unwrap_or(&k)) => format!("{k}: {m}"),
+        _ => m,
+    }
 }
 
 /// Reads a demand plan: a `forecast.csv` (with `forecast` and `lo_L`/`hi_L` columns, whose
@@ -178,4 +244,96 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
         levels,
         skus,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads `text` as planner.toml: the settings, or every error as its message.
+    fn load(text: &str) -> Result<Settings, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("planner.toml");
+        std::fs::write(&path, text).unwrap();
+        let mut p = Problems::default();
+        settings(&path, &mut p).ok_or_else(|| p.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn review_thresholds_default_and_load() {
+        let s = load("horizon = 6\n").unwrap();
+        assert_eq!(s.review.tracking_signal_alarm, 4.0);
+        assert_eq!(s.review.fence_tolerance, 0.01);
+        let s = load("[review]\ntracking_signal_alarm = 3.5\nfence_tolerance = 0\n").unwrap();
+        assert_eq!(s.review.tracking_signal_alarm, 3.5);
+        assert_eq!(s.review.fence_tolerance, 0.0);
+        // An integer is a number too.
+        let s = load("[review]\ntracking_signal_alarm = 6\n").unwrap();
+        assert_eq!(s.review.tracking_signal_alarm, 6.0);
+    }
+
+    #[test]
+    fn a_bad_review_threshold_names_its_line_and_key() {
+        // `season` of [forecast] and `pass_through` of [pricing.review] come first: the line
+        // found is the key's own, in [review].
+        let head =
+            "start = \"2026-11\"\n[forecast]\nseason = 12\n[pricing.review]\npass_through = 1\n";
+        assert_eq!(
+            load(&format!(
+                "{head}[review]\nfence_tolerance = 0.5\ntracking_signal_alarm = 0\n"
+            )),
+            Err(vec![
+                "planner.toml:8: review.tracking_signal_alarm: 0 is not a number above zero"
+                    .to_string()
+            ])
+        );
+        assert_eq!(
+            load(&format!("{head}[review]\nfence_tolerance = -1\n")),
+            Err(vec![
+                "planner.toml:7: review.fence_tolerance: -1 is not a non-negative number"
+                    .to_string()
+            ])
+        );
+        // A value of the wrong type: the parser's message, with the key and in words.
+        assert_eq!(
+            load("[review]\n\ntracking_signal_alarm = \"four\"\n"),
+            Err(vec![
+                "planner.toml:3: review.tracking_signal_alarm: invalid type: string \"four\", \
+                 expected a number"
+                    .to_string()
+            ])
+        );
+        assert_eq!(
+            load("horizon = 12\npo_notice_days = -3\n"),
+            Err(vec![
+                "planner.toml:2: po_notice_days: invalid value: integer `-3`, expected a whole \
+                 number of 0 or more"
+                    .to_string()
+            ])
+        );
+        let e = load("[review]\nalarm = 3\n").unwrap_err();
+        assert!(
+            e[0].starts_with("planner.toml:2: unknown field `alarm`"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("tracking_signal_alarm"), "{e:?}");
+    }
+
+    #[test]
+    fn key_line_follows_tables() {
+        let text = "season = 1\n[forecast]\nseason = 2\n[[fences]]\nmonths = [1, 1]\n\
+                    [ review ]\n\"tracking_signal_alarm\" = 1\n";
+        assert_eq!(key_line(text, "forecast.season"), Some(3));
+        assert_eq!(key_line(text, "fences.months"), Some(5));
+        assert_eq!(key_line(text, "review.tracking_signal_alarm"), Some(7));
+        // Not under its table (a dotted key elsewhere): the first line setting that key.
+        assert_eq!(
+            key_line(
+                "x = 1\nreview.fence_tolerance = -1\n",
+                "review.fence_tolerance"
+            ),
+            Some(2)
+        );
+        assert_eq!(key_line("x = 1\n", "review.fence_tolerance"), None);
+    }
 }

@@ -43,29 +43,32 @@ const EXPOSURE_TOP: usize = 15;
 const WIDTH: u32 = 960;
 const HEIGHT: u32 = 400;
 
-const FONT: &str = "sans-serif";
+/// The font family of every chart (the bundled DejaVu Sans).
+pub(super) const FONT: &str = "sans-serif";
 
 /// The palette: the same meaning has the same colour on every chart.
-mod palette {
+pub(super) mod palette {
     use plotters::style::RGBColor;
+    /// The report's accent colour (`--accent`): the base plan on the scenario charts.
+    pub(crate) const ACCENT: RGBColor = RGBColor(31, 58, 95);
     /// Actual history.
-    pub(super) const HISTORY: RGBColor = RGBColor(55, 65, 81);
+    pub(crate) const HISTORY: RGBColor = RGBColor(55, 65, 81);
     /// The point forecast and its bands.
-    pub(super) const FORECAST: RGBColor = RGBColor(37, 99, 235);
+    pub(crate) const FORECAST: RGBColor = RGBColor(37, 99, 235);
     /// Last month's forecast.
-    pub(super) const PREVIOUS: RGBColor = RGBColor(217, 119, 6);
+    pub(crate) const PREVIOUS: RGBColor = RGBColor(217, 119, 6);
     /// Hours or units within capacity.
-    pub(super) const WITHIN: RGBColor = RGBColor(56, 138, 221);
+    pub(crate) const WITHIN: RGBColor = RGBColor(56, 138, 221);
     /// Over capacity, at risk.
-    pub(super) const OVER: RGBColor = RGBColor(220, 38, 38);
+    pub(crate) const OVER: RGBColor = RGBColor(220, 38, 38);
     /// Capacity: available hours.
-    pub(super) const CAPACITY: RGBColor = RGBColor(17, 24, 39);
+    pub(crate) const CAPACITY: RGBColor = RGBColor(17, 24, 39);
     /// Upper bounds.
-    pub(super) const UPPER: RGBColor = RGBColor(124, 58, 237);
+    pub(crate) const UPPER: RGBColor = RGBColor(124, 58, 237);
     /// Grid lines.
-    pub(super) const GRID: RGBColor = RGBColor(229, 231, 235);
+    pub(crate) const GRID: RGBColor = RGBColor(229, 231, 235);
     /// Axis and label text.
-    pub(super) const TEXT: RGBColor = RGBColor(55, 65, 81);
+    pub(crate) const TEXT: RGBColor = RGBColor(55, 65, 81);
 }
 
 /// One chart, in both formats.
@@ -181,17 +184,19 @@ fn register_fonts() {
     });
 }
 
-fn err(e: impl Display) -> anyhow::Error {
+/// A plotters error as the run's error.
+pub(super) fn err(e: impl Display) -> anyhow::Error {
     anyhow::anyhow!("drawing a chart: {e}")
 }
 
 /// Something that draws itself on any plotters backend.
-trait Draw: Sync {
+pub(super) trait Draw: Sync {
+    /// Draws on `root`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>;
 }
 
 /// Draws `d` as SVG and as PNG.
-fn render(d: &impl Draw, size: (u32, u32)) -> anyhow::Result<(String, Vec<u8>)> {
+pub(super) fn render(d: &impl Draw, size: (u32, u32)) -> anyhow::Result<(String, Vec<u8>)> {
     register_fonts();
     let mut svg = String::new();
     {
@@ -253,7 +258,8 @@ fn stem(prefix: &str, name: &str, used: &mut BTreeSet<String>) -> String {
     s
 }
 
-fn mesh_labels<'a, 'b, DB: DrawingBackend>(
+/// The mesh of every chart: its fonts, grid and axis colours.
+pub(super) fn mesh_labels<'a, 'b, DB: DrawingBackend>(
     chart: &'b mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
 ) -> plotters::chart::MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
     let mut m = chart.configure_mesh();

@@ -4,8 +4,10 @@
 pub mod charts;
 pub mod report;
 pub mod review_tables;
+pub mod scenario_chart;
 pub mod scenario_tables;
 pub mod scorecard_tables;
+pub mod sections;
 pub mod tables;
 pub mod xlsx;
 

@@ -315,14 +315,64 @@ fn list(names: &[String]) -> String {
 }
 
 /// A headline figure.
-struct Card {
-    label: String,
-    value: String,
-    detail: String,
-    class: &'static str,
+/// A headline figure: a label, a large value, a line of detail and a CSS class (`bad`, `warn`,
+/// `ok` or empty) for the value's colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// What the figure is.
+    pub label: String,
+    /// The figure.
+    pub value: String,
+    /// One line of context.
+    pub detail: String,
+    /// `bad`, `warn`, `ok` or empty.
+    pub class: &'static str,
 }
 
-fn cards(plan: &Plan) -> Vec<Card> {
+/// One piece of a report section.
+#[derive(Debug)]
+pub enum Block<'a> {
+    /// Headline figures as cards.
+    Cards(Vec<Card>),
+    /// An attention list, and the sentence shown when it is empty.
+    Attention(Vec<Attention>, &'static str),
+    /// A sub-heading.
+    Heading(String),
+    /// A muted paragraph.
+    Note(String),
+    /// A chart inlined as SVG, with the folder its files are written to (`charts`).
+    Figure(&'a Chart, &'static str),
+    /// The first [`TABLE_ROWS`] rows of a table, by its file name.
+    Table(String, &'a Table),
+}
+
+/// A section of the page: a `<section id=...>` with a heading and its blocks.
+#[derive(Debug)]
+pub struct Section<'a> {
+    /// The HTML id, also the anchor of the navigation bar.
+    pub id: String,
+    /// The heading, also the navigation bar's link text.
+    pub title: String,
+    /// What it shows, in order.
+    pub blocks: Vec<Block<'a>>,
+}
+
+/// A whole page.
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// The `<title>` and the header's heading.
+    pub title: String,
+    /// The line under the heading.
+    pub subtitle: String,
+    /// The sections, in order.
+    pub sections: Vec<Section<'a>>,
+    /// The workbook holding every table in full (`plan.xlsx`), named under truncated tables.
+    pub workbook: String,
+    /// The footer.
+    pub footer: String,
+}
+
+pub fn cards(plan: &Plan) -> Vec<Card> {
     let fc = &plan.forecast.plan;
     let mut out = Vec::new();
     out.push(Card {
@@ -441,18 +491,19 @@ fn cards(plan: &Plan) -> Vec<Card> {
     out
 }
 
-fn figure(html: &mut String, c: &Chart) {
+fn figure(html: &mut String, c: &Chart, dir: &str) {
     // The SVG's own text is escaped by plotters; its title is set as the accessible name.
     let _ = writeln!(
         html,
-        "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">{}<figcaption>{}{} (charts/{}.png, charts/{}.svg)</figcaption></figure>",
+        "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">{}<figcaption>{}{} ({dir}/{}.png, {dir}/{}.svg)</figcaption></figure>",
         escape(&c.stem),
         escape(&c.title),
         strip_xml_declaration(&c.svg),
         escape(&c.title),
         if c.why.is_empty() { String::new() } else { format!(": charted for {}", escape(&c.why)) },
         escape(&c.stem),
-        escape(&c.stem)
+        escape(&c.stem),
+        dir = escape(dir),
     );
 }
 
@@ -467,7 +518,7 @@ fn is_number(s: &str) -> bool {
     !s.is_empty() && s.parse::<f64>().is_ok()
 }
 
-fn table_html(html: &mut String, name: &str, t: &Table) {
+fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
     let _ = writeln!(
         html,
         "<h3 id=\"table-{}\">{}</h3>",
@@ -498,119 +549,213 @@ fn table_html(html: &mut String, name: &str, t: &Table) {
     if t.rows.len() > TABLE_ROWS {
         let _ = writeln!(
             html,
-            "<p class=\"note\">The first {} of {} rows; all of them in {} and plan.xlsx.</p>",
+            "<p class=\"note\">The first {} of {} rows; all of them in {} and {}.</p>",
             TABLE_ROWS,
             thousands(t.rows.len() as f64),
-            escape(name)
+            escape(name),
+            escape(workbook)
         );
     }
 }
 
-/// The report page.
-pub fn render(plan: &Plan, charts: &ChartSet, tables: &[(&str, &Table)], data: &Path) -> String {
+/// The sections of the plan: `headline`, `attention`, `charts` and `tables`.
+pub fn plan_sections<'a>(
+    plan: &Plan,
+    charts: &'a ChartSet,
+    tables: &[(&str, &'a Table)],
+) -> Vec<Section<'a>> {
+    let mut figures = vec![
+        Block::Heading("Demand".into()),
+        Block::Note(format!(
+            "{}. Shaded: the forecast's confidence ranges; dashed orange: last month's forecast, when given.",
+            charts.sku_note()
+        )),
+    ];
+    figures.extend(charts.fans.iter().map(|c| Block::Figure(c, "charts")));
+    if !charts.lines.is_empty() {
+        figures.push(Block::Heading("Capacity".into()));
+        figures.push(Block::Note(format!(
+            "{}. Bars: hours the forecast needs (red above the available hours); purple ticks: hours at the upper bounds.",
+            charts.line_note()
+        )));
+        figures.extend(charts.lines.iter().map(|c| Block::Figure(c, "charts")));
+    }
+    if let Some(c) = &charts.exposure {
+        figures.push(Block::Heading("Material exposure".into()));
+        figures.push(Block::Figure(c, "charts"));
+    }
+    vec![
+        Section {
+            id: "headline".into(),
+            title: "Headline figures".into(),
+            blocks: vec![Block::Cards(cards(plan))],
+        },
+        Section {
+            id: "attention".into(),
+            title: "Needs attention".into(),
+            blocks: vec![Block::Attention(
+                attention(plan),
+                "Nothing: no line over capacity, no past-due release, no pre-buy, no tier break within reach.",
+            )],
+        },
+        Section {
+            id: "charts".into(),
+            title: "Charts".into(),
+            blocks: figures,
+        },
+        Section {
+            id: "tables".into(),
+            title: "Tables".into(),
+            blocks: tables
+                .iter()
+                .map(|(n, t)| Block::Table((*n).to_string(), t))
+                .collect(),
+        },
+    ]
+}
+
+/// The report page of a plan: [`plan_sections`] then `extra` sections (the review, the
+/// scorecard).
+pub fn render<'a>(
+    plan: &Plan,
+    charts: &'a ChartSet,
+    tables: &[(&str, &'a Table)],
+    data: &Path,
+    extra: Vec<Section<'a>>,
+) -> String {
     let fc = &plan.forecast.plan;
     let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
-    let title = format!("Supply plan {} to {}", fc.start, end);
+    let mut sections = plan_sections(plan, charts, tables);
+    sections.extend(extra);
+    render_page(&Page {
+        title: format!("Supply plan {} to {}", fc.start, end),
+        subtitle: format!(
+            "{} skus, {} months, from the planning folder {}",
+            thousands(fc.skus.len() as f64),
+            fc.horizon,
+            data.display()
+        ),
+        sections,
+        workbook: "plan.xlsx".into(),
+        footer: format!(
+            "planner {}: every table in full in the CSV files and plan.xlsx next to this page; the whole plan in plan.json.",
+            env!("CARGO_PKG_VERSION")
+        ),
+    })
+}
+
+/// Any page: the header with a navigation bar over the sections, the sections, the footer.
+/// Self-contained: the style sheet is inline, the charts are inline SVG, every text is escaped.
+pub fn render_page(page: &Page) -> String {
     let mut html = String::with_capacity(256 * 1024);
     let _ = writeln!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"planner {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>",
         env!("CARGO_PKG_VERSION"),
-        escape(&title),
+        escape(&page.title),
         STYLE
     );
+    let nav: String = page
+        .sections
+        .iter()
+        .map(|s| format!("<a href=\"#{}\">{}</a>", escape(&s.id), escape(&s.title)))
+        .collect();
     let _ = writeln!(
         html,
-        "<header><h1>{}</h1><p>{} skus, {} months, from the planning folder {}</p>\n<nav><a href=\"#headline\">Headline</a><a href=\"#attention\">Needs attention</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a></nav></header>\n<main>",
-        escape(&title),
-        thousands(fc.skus.len() as f64),
-        fc.horizon,
-        escape(&data.display().to_string())
+        "<header><h1>{}</h1><p>{}</p>\n<nav>{nav}</nav></header>\n<main>",
+        escape(&page.title),
+        escape(&page.subtitle),
     );
-
-    html.push_str("<section id=\"headline\"><h2>Headline figures</h2><div class=\"cards\">\n");
-    for c in cards(plan) {
+    for section in &page.sections {
         let _ = writeln!(
             html,
-            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value {}\">{}</div><div class=\"detail\">{}</div></div>",
-            escape(&c.label),
-            c.class,
-            escape(&c.value),
-            escape(&c.detail)
+            "<section id=\"{}\"><h2>{}</h2>",
+            escape(&section.id),
+            escape(&section.title)
         );
-    }
-    html.push_str("</div></section>\n");
-
-    html.push_str("<section id=\"attention\"><h2>Needs attention</h2>\n");
-    let items = attention(plan);
-    if items.is_empty() {
-        html.push_str("<p class=\"ok\">Nothing: no line over capacity, no past-due release, no pre-buy, no tier break within reach.</p>\n");
-    } else {
-        html.push_str("<ul class=\"attention\">\n");
-        for a in &items {
-            let _ = writeln!(
-                html,
-                "<li class=\"{}\"><span class=\"tag\">{}</span> {}</li>",
-                a.severity,
-                escape(a.tag),
-                escape(&a.text)
-            );
+        for block in &section.blocks {
+            block_html(&mut html, block, &page.workbook);
         }
-        html.push_str("</ul>\n");
+        html.push_str("</section>\n");
     }
-    html.push_str("</section>\n");
-
-    html.push_str("<section id=\"charts\"><h2>Charts</h2>\n");
     let _ = writeln!(
         html,
-        "<h3>Demand</h3><p class=\"note\">{}. Shaded: the forecast's confidence ranges; dashed orange: last month's forecast, when given.</p>",
-        escape(&charts.sku_note())
-    );
-    for c in &charts.fans {
-        figure(&mut html, c);
-    }
-    if !charts.lines.is_empty() {
-        let _ = writeln!(
-            html,
-            "<h3>Capacity</h3><p class=\"note\">{}. Bars: hours the forecast needs (red above the available hours); purple ticks: hours at the upper bounds.</p>",
-            escape(&charts.line_note())
-        );
-        for c in &charts.lines {
-            figure(&mut html, c);
-        }
-    }
-    if let Some(c) = &charts.exposure {
-        html.push_str("<h3>Material exposure</h3>\n");
-        figure(&mut html, c);
-    }
-    html.push_str("</section>\n");
-
-    html.push_str("<section id=\"tables\"><h2>Tables</h2>\n");
-    for (name, t) in tables {
-        table_html(&mut html, name, t);
-    }
-    html.push_str("</section>\n");
-    let _ = writeln!(
-        html,
-        "<footer>planner {}: every table in full in the CSV files and plan.xlsx next to this page; the whole plan in plan.json.</footer>\n</main>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION")
+        "<footer>{}</footer>\n</main>\n</body>\n</html>",
+        escape(&page.footer)
     );
     html
+}
+
+fn block_html(html: &mut String, block: &Block, workbook: &str) {
+    match block {
+        Block::Cards(cards) => {
+            html.push_str("<div class=\"cards\">\n");
+            for c in cards {
+                let _ = writeln!(
+                    html,
+                    "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value {}\">{}</div><div class=\"detail\">{}</div></div>",
+                    escape(&c.label),
+                    c.class,
+                    escape(&c.value),
+                    escape(&c.detail)
+                );
+            }
+            html.push_str("</div>\n");
+        }
+        Block::Attention(items, empty) => {
+            if items.is_empty() {
+                let _ = writeln!(html, "<p class=\"ok\">{}</p>", escape(empty));
+            } else {
+                html.push_str("<ul class=\"attention\">\n");
+                for a in items {
+                    let _ = writeln!(
+                        html,
+                        "<li class=\"{}\"><span class=\"tag\">{}</span> {}</li>",
+                        a.severity,
+                        escape(a.tag),
+                        escape(&a.text)
+                    );
+                }
+                html.push_str("</ul>\n");
+            }
+        }
+        Block::Heading(h) => {
+            let _ = writeln!(html, "<h3>{}</h3>", escape(h));
+        }
+        Block::Note(n) => {
+            let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(n));
+        }
+        Block::Figure(c, dir) => figure(html, c, dir),
+        Block::Table(name, t) => table_html(html, name, t, workbook),
+    }
 }
 
 /// Writes `report.html` atomically.
 ///
 /// # Errors
 /// When the file cannot be written.
-pub fn write(
+pub fn write<'a>(
     guard: &Guard,
     path: &Path,
     plan: &Plan,
-    charts: &ChartSet,
-    tables: &[(&str, &Table)],
+    charts: &'a ChartSet,
+    tables: &[(&str, &'a Table)],
     data: &Path,
+    extra: Vec<Section<'a>>,
 ) -> anyhow::Result<()> {
-    let html = render(plan, charts, tables, data);
+    let html = render(plan, charts, tables, data, extra);
+    write_html(guard, path, &html)
+}
+
+/// Writes a page atomically.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_page(guard: &Guard, path: &Path, page: &Page) -> anyhow::Result<()> {
+    write_html(guard, path, &render_page(page))
+}
+
+fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
     guard.write(path, |w| {
         w.write_all(html.as_bytes())?;
         Ok(())
@@ -646,7 +791,7 @@ mod tests {
                 .collect(),
         };
         let mut html = String::new();
-        table_html(&mut html, "x.csv", &t);
+        table_html(&mut html, "x.csv", &t, "plan.xlsx");
         assert!(html.contains("<td>&lt;0&gt;</td><td class=\"n\">0</td>"));
         assert!(!html.contains("&lt;25&gt;"));
         assert!(html.contains("The first 25 of 30 rows"));

@@ -12,6 +12,7 @@ use plotters::style::FontStyle;
 
 use planner_core::scorecard::{Metric, Scorecard, ALL};
 
+use super::charts::Chart;
 use super::tables::Table;
 use super::{num, opt_num};
 
@@ -209,17 +210,6 @@ const FAMILIES: [RGBColor; 6] = [
     RGBColor(101, 163, 13),
 ];
 
-/// One metric's trend chart.
-#[derive(Debug, Clone)]
-pub struct TrendChart {
-    /// The file stem (`scorecard_otd`).
-    pub stem: String,
-    /// The SVG document.
-    pub svg: String,
-    /// The PNG file.
-    pub png: Vec<u8>,
-}
-
 fn err(e: impl Display) -> anyhow::Error {
     anyhow::anyhow!("drawing a scorecard chart: {e}")
 }
@@ -412,7 +402,7 @@ impl Trend {
 ///
 /// # Errors
 /// When plotters cannot draw (it does not for finite numbers).
-pub fn charts(card: &Scorecard) -> anyhow::Result<Vec<TrendChart>> {
+pub fn charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
     let t = &card.targets;
     let months: Vec<String> = card.months.iter().map(ToString::to_string).collect();
     let mut out = Vec::new();
@@ -492,10 +482,12 @@ pub fn charts(card: &Scorecard) -> anyhow::Result<Vec<TrendChart>> {
             targets,
         };
         let (svg, png) = trend.render()?;
-        out.push(TrendChart {
+        out.push(Chart {
             stem: format!("scorecard_{}", metric.as_str()),
+            title: trend.title,
             svg,
             png,
+            why: String::new(),
         });
     }
     Ok(out)

@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::eoq::{order_size, OrderSizing};
+use super::review::ProjectedSpend;
 use super::tiers::{Basis, PriceTier, Scheme, TierSchedule};
 use super::{PricingError, PricingSettings};
 use crate::forecast::Level;
@@ -101,6 +102,22 @@ pub struct PricingPlan {
     pub skus_without_tiers: Vec<String>,
     /// Skus with price tiers that are not in the demand plan (not priced).
     pub tiers_without_demand: Vec<String>,
+    /// The spend at index-linked prices, per sku and month ([`super::projected_spend`] of
+    /// [`super::project_prices`]), when the plan was made with cost breakdowns
+    /// ([`crate::scenario::PlanInput::cost_breakdown`]); `None` without them. [`price`] leaves it
+    /// `None`; [`crate::scenario::pricing_part`] fills it.
+    #[serde(default)]
+    pub projection: Option<Vec<ProjectedSpend>>,
+}
+
+impl PricingPlan {
+    /// The total of [`PricingPlan::projection`]: the spend at the index-linked projected prices
+    /// of the skus with a cost breakdown (`None` without a projection).
+    pub fn projected_spend(&self) -> Option<f64> {
+        self.projection
+            .as_ref()
+            .map(|p| p.iter().map(|s| s.spend).sum())
+    }
 }
 
 /// Prices the demand plan at each sku's tiers.
@@ -212,6 +229,7 @@ pub fn price(
         sizing,
         skus_without_tiers,
         tiers_without_demand,
+        projection: None,
     })
 }
 

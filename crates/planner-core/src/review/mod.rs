@@ -76,11 +76,13 @@ pub use fences::{fence_limit, FenceSummary, FenceTotal, Violation};
 
 use crate::demand::{DemandHistory, Product};
 use crate::plan::DemandPlan;
-use crate::settings::TimeFence;
+use crate::settings::{Settings, TimeFence};
 use crate::time::Month;
 
-/// The tracking-signal alarm threshold: `|TS| > 4` (four mean absolute deviations of cumulative
-/// error). Brown's classic rule; textbooks quote 4 to 6, 4 is the usual default (APICS).
+/// The default tracking-signal alarm threshold: `|TS| > 4` (four mean absolute deviations of
+/// cumulative error). Brown's classic rule; textbooks quote 4 to 6, 4 is the usual default
+/// (APICS). planner.toml's `[review] tracking_signal_alarm` sets another; the threshold a review
+/// used is [`ReviewSettings::alarm`] in [`Review::settings`].
 pub const TS_ALARM: f64 = 4.0;
 
 /// Settings of a review.
@@ -90,6 +92,9 @@ pub const TS_ALARM: f64 = 4.0;
 /// | `season` | 12 | months in a seasonal cycle for the seasonal-naive benchmark, 1 or more |
 /// | `alarm` | 4 ([`TS_ALARM`]) | tracking-signal alarm threshold, above 0 |
 /// | `tolerance` | 0.01 | units a fenced change may exceed its limit by (the rounding of `forecast.csv` to 2 decimals) |
+///
+/// From planner.toml: `ReviewSettings::from(&settings)` takes `season` from `[forecast]`, `alarm`
+/// and `tolerance` from `[review]` ([`ReviewThresholds`](crate::settings::ReviewThresholds)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReviewSettings {
@@ -107,6 +112,16 @@ impl Default for ReviewSettings {
             season: 12,
             alarm: TS_ALARM,
             tolerance: 0.01,
+        }
+    }
+}
+
+impl From<&Settings> for ReviewSettings {
+    fn from(s: &Settings) -> Self {
+        Self {
+            season: s.forecast.season,
+            alarm: s.review.tracking_signal_alarm,
+            tolerance: s.review.fence_tolerance,
         }
     }
 }
@@ -205,6 +220,10 @@ pub struct Review {
     pub fence_total: FenceTotal,
     /// What the planner should know about how the review was made.
     pub notes: Vec<String>,
+    /// The settings the review was made with: [`ReviewSettings::alarm`] is the tracking-signal
+    /// threshold behind [`AccuracyRow::alarm`].
+    #[serde(default)]
+    pub settings: ReviewSettings,
 }
 
 impl Review {
@@ -344,6 +363,7 @@ pub fn compare(
         fences: fence_summaries,
         fence_total,
         notes,
+        settings: settings.clone(),
     })
 }
 

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use super::testing::*;
 use super::*;
 use crate::forecast::Level;
+use crate::settings::Settings;
 
 fn fences() -> Vec<TimeFence> {
     vec![
@@ -254,6 +255,77 @@ fn tracking_signal_alarms_above_four() {
         "{:?}",
         r.notes
     );
+}
+
+#[test]
+fn a_lower_alarm_from_planner_toml_raises_an_alarm_the_default_does_not() {
+    // Three monthly plans of one month each, every one 10 over: cumulative +30, MAD 10, TS 3.
+    let h = history(&[("A", "2026-01", &[100.0; 8])]);
+    let current = plan("2026-08", &[("A", &[100.0])]);
+    let plans: Vec<DemandPlan> = (0..3)
+        .map(|i| plan(&m("2026-05").plus(i).to_string(), &[("A", &[110.0])]))
+        .collect();
+    let review = |settings: &Settings| {
+        compare(
+            &plans,
+            &current,
+            &h,
+            &[],
+            &[],
+            &ReviewSettings::from(settings),
+        )
+        .unwrap()
+    };
+    // The default threshold (4): TS 3 is no alarm.
+    let r = review(&Settings::default());
+    close(find(&r, 1, Scope::Sku, "A").tracking_signal.unwrap(), 3.0);
+    assert_eq!(r.alarms().count(), 0);
+    assert_eq!(r.settings.alarm, TS_ALARM);
+    // planner.toml `[review] tracking_signal_alarm = 2.5`: the same errors alarm, for the sku,
+    // its family and the total; the review records the threshold it used.
+    let mut s = Settings::default();
+    s.review.tracking_signal_alarm = 2.5;
+    let r = review(&s);
+    assert!(find(&r, 1, Scope::Sku, "A").alarm);
+    assert!(find(&r, 1, Scope::Total, "total").alarm);
+    assert_eq!(r.alarms().count(), 1);
+    assert_eq!(r.settings.alarm, 2.5);
+    // The season comes from [forecast], the fence tolerance from [review].
+    s.forecast.season = 6;
+    s.review.fence_tolerance = 0.5;
+    let rs = ReviewSettings::from(&s);
+    assert_eq!((rs.season, rs.alarm, rs.tolerance), (6, 2.5, 0.5));
+    assert_eq!(
+        ReviewSettings::from(&Settings::default()),
+        ReviewSettings::default()
+    );
+}
+
+#[test]
+fn the_fence_tolerance_from_planner_toml_decides_a_rounding_violation() {
+    // 100 -> 100.3 in a frozen month: within a tolerance of 0.5 units, beyond the default 0.01.
+    let previous = plan("2026-12", &[("A", &[100.0, 100.0])]);
+    let current = plan("2027-01", &[("A", &[100.3])]);
+    let h = history(&[("A", "2026-01", &[100.0; 12])]);
+    let fence = [TimeFence {
+        months: [1, 1],
+        max_change: 0.0,
+    }];
+    let mut s = Settings::default();
+    let run = |s: &Settings| {
+        compare(
+            std::slice::from_ref(&previous),
+            &current,
+            &h,
+            &[],
+            &fence,
+            &ReviewSettings::from(s),
+        )
+        .unwrap()
+    };
+    assert_eq!(run(&s).violations.len(), 1);
+    s.review.fence_tolerance = 0.5;
+    assert!(run(&s).violations.is_empty());
 }
 
 /// Last month's plan from 2026-12, this month's from 2027-01: fence months 1..7 overlap.

@@ -34,6 +34,12 @@
 //! [[scenario.price]]              # move the contract manufacturer's tier prices
 //! family = "bottles"              # or sku = ...; neither = every sku with tiers
 //! multiplier = 1.04
+//!
+//! [[scenario.index]]              # move a price index of indices.csv (`"*"`: every one)
+//! index = "resin"                 # (`name = "resin"` also works)
+//! change_pct = 12                 # +12 %; or multiplier = 1.12
+//! from = "2027-02"                # optional first month moved (default: the month after the
+//! to = "2027-06"                  #   first planned month); optional last month (default: all)
 //! ```
 //!
 //! Changes apply in the order written, each on top of the previous ones (two demand multipliers
@@ -41,8 +47,13 @@
 //! or the folder's fixed plan), which is computed once and shared by every scenario: a scenario
 //! does not re-forecast.
 //!
-//! Index moves (cost components following commodity indices) are not part of [`PlanInput`] yet;
-//! a `[[scenario.price]]` multiplier is the flat pass-through of such a move.
+//! Index moves act on [`PlanInput::indices`]: the index's values from `from` to `to` are
+//! multiplied (a month without a value of its own takes the value in force, so the move covers
+//! every month of the range). The index-linked prices measure each index against its value at
+//! the first planned month (their base), so a move starts after it; it reaches the unit prices
+//! at the next price review (`[pricing.review]`) and shows in the plan's projected spend
+//! ([`crate::pricing::PricingPlan::projection`]). A `[[scenario.price]]` multiplier is the flat
+//! alternative: it moves the tier prices at once, whatever the cost breakdown.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -52,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use super::PlanInput;
 use crate::capacity::{Calendar, CalendarEntry, Line};
 use crate::materials::Material;
+use crate::pricing::IndexPoint;
 use crate::time::{Date, Month};
 use crate::DemandPlan;
 
@@ -91,6 +103,9 @@ pub struct Scenario {
     /// Tier price moves.
     #[serde(default)]
     pub price: Vec<PriceChange>,
+    /// Price index moves.
+    #[serde(default)]
+    pub index: Vec<IndexChange>,
 }
 
 /// Multiplies the demand (point and ranges) of a sku, a family or every sku over a month range.
@@ -181,6 +196,75 @@ pub struct PriceChange {
     pub family: Option<String>,
     /// The multiplier of every unit price (1.04 = +4 %), above zero.
     pub multiplier: f64,
+}
+
+/// Moves a price index (`indices.csv`) over a range of months: its values there are multiplied,
+/// so the cost components that follow it move at the next price review. Give `change_pct` or
+/// `multiplier`, not both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexChange {
+    /// The index as `indices.csv` names it, or `*` for every index (`name` is accepted for the
+    /// key too).
+    #[serde(alias = "name")]
+    pub index: String,
+    /// First month moved, after the first planned month (the base the index-linked prices are
+    /// measured against); default: the month after the first planned month.
+    #[serde(default)]
+    pub from: Option<Month>,
+    /// Last month moved, inclusive; default: every month from `from` on.
+    #[serde(default)]
+    pub to: Option<Month>,
+    /// The move in percent (12 = +12 %, -5 = -5 %), above -100.
+    #[serde(default)]
+    pub change_pct: Option<f64>,
+    /// The move as a multiplier (1.12 = +12 %), above zero.
+    #[serde(default)]
+    pub multiplier: Option<f64>,
+}
+
+/// The value of `index` in force at `month`: that of its latest month at or before `month` (the
+/// last one given for that month), as the price projection reads a series.
+fn index_value_at(points: &[IndexPoint], index: &str, month: Month) -> Option<f64> {
+    let mut best: Option<(Month, f64)> = None;
+    for p in points
+        .iter()
+        .filter(|p| p.index == index && p.month <= month)
+    {
+        if best.is_none_or(|(m, _)| p.month >= m) {
+            best = Some((p.month, p.value));
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+/// Multiplies the values of `index` from `from` to `to` (inclusive; `None` = every later month)
+/// by `k`, first giving the two ends a value of their own where they only carried an earlier
+/// one, so that the move covers exactly the range.
+fn move_index(points: &mut Vec<IndexPoint>, index: &str, from: Month, to: Option<Month>, k: f64) {
+    let has =
+        |points: &[IndexPoint], m: Month| points.iter().any(|p| p.index == index && p.month == m);
+    let mut added = Vec::new();
+    for m in std::iter::once(from).chain(to.map(|t| t.plus(1))) {
+        if !has(points, m) {
+            if let Some(value) = index_value_at(points, index, m) {
+                added.push(IndexPoint {
+                    index: index.to_string(),
+                    month: m,
+                    value,
+                });
+            }
+        }
+    }
+    points.extend(added);
+    for p in points
+        .iter_mut()
+        .filter(|p| p.index == index && p.month >= from && to.is_none_or(|t| p.month <= t))
+    {
+        p.value *= k;
+    }
+    // In month order per index; the sort is stable, so a month given twice keeps its last value.
+    points.sort_by(|a, b| a.index.cmp(&b.index).then(a.month.cmp(&b.month)));
 }
 
 /// A day or an inclusive range of days, written `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`.
@@ -379,8 +463,8 @@ impl Scenario {
     /// (the base run's demand plan) with the demand multipliers applied.
     ///
     /// # Errors
-    /// [`ChangeError`] for a name not in the folder (sku, family, line, material), a month range
-    /// outside the plan, or a value out of range (the message quotes it).
+    /// [`ChangeError`] for a name not in the folder (sku, family, line, material, index), a month
+    /// range outside the plan, or a value out of range (the message quotes it).
     ///
     /// # Examples
     /// ```
@@ -582,6 +666,86 @@ impl Scenario {
                 }
             }
         }
+
+        let known_indices: BTreeSet<String> =
+            input.indices.iter().map(|p| p.index.clone()).collect();
+        for c in &self.index {
+            let name = format!("index {:?}", c.index);
+            let k = match (c.change_pct, c.multiplier) {
+                (Some(_), Some(_)) => {
+                    return Err(err(name, "give change_pct or multiplier, not both".into()))
+                }
+                (None, None) => {
+                    return Err(err(
+                        name,
+                        "give change_pct (12 = +12 %) or multiplier (1.12 = +12 %)".into(),
+                    ))
+                }
+                (Some(pct), None) => {
+                    if !(pct.is_finite() && pct > -100.0) {
+                        return Err(err(
+                            "index.change_pct".into(),
+                            format!("{pct} is not a percentage above -100"),
+                        ));
+                    }
+                    1.0 + pct / 100.0
+                }
+                (None, Some(k)) => {
+                    if !(k.is_finite() && k > 0.0) {
+                        return Err(err(
+                            "index.multiplier".into(),
+                            format!("{k} is not a number above zero"),
+                        ));
+                    }
+                    k
+                }
+            };
+            let from = match c.from {
+                Some(from) if from <= first => {
+                    return Err(err(
+                        "index.from".into(),
+                        format!(
+                            "{from} is not after the first planned month {first}: index-linked \
+                             prices measure an index against its value there, so a move starts \
+                             after it"
+                        ),
+                    ))
+                }
+                Some(from) if from > last => {
+                    return Err(err(
+                        "index.from".into(),
+                        format!("{from} is outside the plan's months {first}..{last}"),
+                    ))
+                }
+                Some(from) => from,
+                None => first.plus(1),
+            };
+            if let Some(to) = c.to.filter(|&to| to < from) {
+                return Err(err(
+                    "index.to".into(),
+                    format!("{to} is before from = {from}"),
+                ));
+            }
+            let names: Vec<String> = if c.index == "*" {
+                known_indices.iter().cloned().collect()
+            } else if known_indices.contains(&c.index) {
+                vec![c.index.clone()]
+            } else if known_indices.is_empty() {
+                return Err(err(
+                    name,
+                    "not in indices.csv (the folder has no index)".into(),
+                ));
+            } else {
+                let list: Vec<&str> = known_indices.iter().map(String::as_str).collect();
+                return Err(err(
+                    name,
+                    format!("not in indices.csv (its indices: {})", list.join(", ")),
+                ));
+            };
+            for n in &names {
+                move_index(&mut input.indices, n, from, c.to, k);
+            }
+        }
         Ok(input)
     }
 
@@ -596,6 +760,7 @@ impl Scenario {
             line: Vec::new(),
             material: Vec::new(),
             price: Vec::new(),
+            index: Vec::new(),
         }
     }
 }

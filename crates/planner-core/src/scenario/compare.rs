@@ -14,11 +14,13 @@
 //! | `past_due_value` | `all` | their value at unit cost |
 //! | `prebuy_cash` | `all` | cash tied up in pre-buys |
 //! | `spend` | `all` | spend at the tier prices |
+//! | `projected_spend` | `all` | spend at the index-linked projected prices ([`crate::pricing::PricingPlan::projection`]); only when the plans have cost breakdowns |
 //! | `p_overload_max` | a line | Monte Carlo: the highest monthly chance of overload |
 //! | `material_months_at_risk` | `all` | Monte Carlo: material-months with a chance of shortage of [`AT_RISK`] or more |
 //! | `spend_p5`, `spend_p50`, `spend_p95` | `all` | Monte Carlo: spend percentiles |
 //!
-//! A metric is empty where the part is absent (no lines, no materials, no tiers, no Monte Carlo).
+//! A metric is empty where the part is absent (no lines, no materials, no tiers, no Monte Carlo);
+//! `projected_spend` is left out altogether without a projection.
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +125,9 @@ pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
             .as_ref()
             .map(|p| p.rows.iter().map(|r| r.spend).sum()),
     ));
+    if let Some(total) = plan.pricing.as_ref().and_then(|p| p.projected_spend()) {
+        out.push(metric("projected_spend", "all", Some(total)));
+    }
     if let Some(r) = risk {
         let mut lines: Vec<&str> = Vec::new();
         for o in &r.overload {

@@ -21,8 +21,8 @@ mod montecarlo;
 mod tests;
 
 pub use changes::{
-    ChangeError, DayRange, DemandChange, LineChange, MaterialChange, PriceChange, Scenario,
-    ScenarioFile,
+    ChangeError, DayRange, DemandChange, IndexChange, LineChange, MaterialChange, PriceChange,
+    Scenario, ScenarioFile,
 };
 pub use compare::{summarize, Comparison, ComparisonRow, Metric, AT_RISK};
 pub use montecarlo::{
@@ -37,7 +37,7 @@ use crate::demand::{DemandHistory, Product};
 use crate::events::Event;
 use crate::forecast_all::{forecast_all, ForecastRun};
 use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings};
-use crate::pricing::{self, PriceTier, PricingPlan};
+use crate::pricing::{self, CostComponent, IndexPoint, PriceTier, PricingPlan};
 use crate::settings::Settings;
 use crate::{DemandPlan, Error};
 
@@ -60,6 +60,16 @@ pub struct PlanInput {
     pub materials: Vec<Material>,
     /// Volume-price tiers.
     pub tiers: Vec<PriceTier>,
+    /// What each sku's unit price is made of, and which index each part follows
+    /// (`cost_breakdown.csv`). With [`PlanInput::indices`] and the review policy
+    /// (`settings.pricing.review`, `[pricing.review]` in planner.toml) it gives the index-linked
+    /// price projection of [`pricing_part`]. Empty (the default): no projection.
+    #[serde(default)]
+    pub cost_breakdown: Vec<CostComponent>,
+    /// Monthly values of the price indices the cost components follow (`indices.csv`); only
+    /// ratios between months are used. Scenarios move them with `[[scenario.index]]`.
+    #[serde(default)]
+    pub indices: Vec<IndexPoint>,
     /// Planner events.
     pub events: Vec<Event>,
     /// Settings.
@@ -80,6 +90,8 @@ impl PlanInput {
             bom: Bom::new(Vec::new()).expect("an empty BOM has no cycle"),
             materials: Vec::new(),
             tiers: Vec::new(),
+            cost_breakdown: Vec::new(),
+            indices: Vec::new(),
             events: Vec::new(),
             settings: Settings::default(),
             demand: None,
@@ -107,7 +119,8 @@ pub struct Plan {
     pub capacity: Option<CapacityResult>,
     /// Materials, when a BOM and materials are given.
     pub materials: Option<MaterialPlan>,
-    /// Pricing, when price tiers are given.
+    /// Pricing, when price tiers are given; with cost breakdowns it carries the index-linked
+    /// projection ([`PricingPlan::projection`]).
     pub pricing: Option<PricingPlan>,
 }
 
@@ -201,15 +214,29 @@ pub fn materials_part(
 
 /// What `demand` buys at the price tiers; `None` without tiers.
 ///
+/// With cost breakdowns ([`PlanInput::cost_breakdown`]) the plan also gets
+/// [`PricingPlan::projection`]: each such sku's unit price projected month by month as its
+/// components follow [`PlanInput::indices`] under the review policy
+/// ([`pricing::project_prices`]), times the point demand ([`pricing::projected_spend`]). Its
+/// total, [`PricingPlan::projected_spend`], is the `projected_spend` of the scenario comparison.
+///
 /// # Errors
-/// [`Error::Pricing`] for inconsistent tiers.
+/// [`Error::Pricing`] for inconsistent tiers, and for a cost component whose index has no values
+/// (or none at or before the first planned month).
 pub fn pricing_part(input: &PlanInput, demand: &DemandPlan) -> Result<Option<PricingPlan>, Error> {
     if input.tiers.is_empty() {
         return Ok(None);
     }
-    Ok(Some(pricing::price(
-        &input.tiers,
-        demand,
-        &input.settings.pricing,
-    )?))
+    let mut plan = pricing::price(&input.tiers, demand, &input.settings.pricing)?;
+    if !input.cost_breakdown.is_empty() {
+        let prices = pricing::project_prices(
+            &input.cost_breakdown,
+            &input.indices,
+            &input.settings.pricing.review,
+            demand.start,
+            demand.horizon,
+        )?;
+        plan.projection = Some(pricing::projected_spend(&prices, demand));
+    }
+    Ok(Some(plan))
 }

@@ -376,6 +376,235 @@ fn the_comparison_lines_up_metrics_and_deltas() {
     assert_eq!(spend.values, [None, None]);
 }
 
+/// One sku, 1000 units a month for 6 months from 2027-01, a flat tier price of 10 and a cost
+/// breakdown of 5 material on `resin` and 5 labor; resin at 100 in 2027-01 (and 90 in 2026-12,
+/// before the plan); prices reviewed every 3 months from the start, full pass-through.
+fn indexed_input() -> PlanInput {
+    use crate::pricing::{CostComponent, IndexPoint, ReviewPolicy};
+    let mut input = one_line_input(normal_sku("A", 1000.0, 100.0, 6), 36.0, 6);
+    input.tiers = vec![PriceTier::new("A", 0.0, 10.0, Basis::Annual, None).unwrap()];
+    input.cost_breakdown = vec![
+        CostComponent::new("A", "material", 5.0, Some("resin")).unwrap(),
+        CostComponent::new("A", "labor", 5.0, None).unwrap(),
+    ];
+    input.indices = vec![
+        IndexPoint::new("resin", "2026-12".parse().unwrap(), 90.0).unwrap(),
+        IndexPoint::new("resin", "2027-01".parse().unwrap(), 100.0).unwrap(),
+        IndexPoint::new("steel", "2027-01".parse().unwrap(), 50.0).unwrap(),
+    ];
+    input.settings.pricing.review = ReviewPolicy {
+        every_months: 3,
+        fixed_months: 0,
+        pass_through: 1.0,
+    };
+    input
+}
+
+fn index_move(index: &str, change_pct: Option<f64>, multiplier: Option<f64>) -> IndexChange {
+    IndexChange {
+        index: index.into(),
+        from: None,
+        to: None,
+        change_pct,
+        multiplier,
+    }
+}
+
+#[test]
+fn an_index_move_raises_the_projected_spend_by_the_hand_computed_amount() {
+    let input = indexed_input();
+    let base = run(&input, &|_| {}).unwrap();
+    // Base: 10.00 every month (resin stays at 100): 6 x 1000 x 10 = 60,000.
+    let pricing = base.pricing.as_ref().unwrap();
+    assert_eq!(pricing.projection.as_ref().unwrap().len(), 6);
+    assert!((pricing.projected_spend().unwrap() - 60_000.0).abs() < 1e-6);
+
+    // Resin +10 % from February (the default `from`: the month after the base month). The
+    // reviews fall on 2027-01 (resin 100: 10.00) and 2027-04 (resin 110): the material half of
+    // the price becomes 5 x 1.10 = 5.50, the unit price 10.50 for April to June.
+    // Projected spend: 3 x 1000 x 10 + 3 x 1000 x 10.5 = 61,500, i.e. +1,500 =
+    // 3 months x 1000 units x 10 % x 5.00.
+    let s = Scenario {
+        index: vec![index_move("resin", Some(10.0), None)],
+        ..Scenario::named("resin-up")
+    };
+    let changed = s.apply(&input, &base.forecast.plan).unwrap();
+    let moved = run(&changed, &|_| {}).unwrap();
+    let p = moved.pricing.as_ref().unwrap();
+    let prices: Vec<f64> = p
+        .projection
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|r| r.unit_price)
+        .collect();
+    for (got, want) in prices.iter().zip([10.0, 10.0, 10.0, 10.5, 10.5, 10.5]) {
+        assert!((got - want).abs() < 1e-9, "{prices:?}");
+    }
+    assert!((p.projected_spend().unwrap() - 61_500.0).abs() < 1e-6);
+    // The tier prices do not move: the index reaches only the projected prices.
+    assert_eq!(p.rows[0].spend, pricing.rows[0].spend);
+
+    // The comparison shows it.
+    let c = Comparison::new(&[
+        ("base".into(), summarize(&base, None)),
+        ("resin-up".into(), summarize(&moved, None)),
+    ]);
+    let row = c
+        .rows
+        .iter()
+        .find(|r| r.metric == "projected_spend")
+        .unwrap();
+    assert_eq!(row.scope, "all");
+    assert!((row.deltas[1].unwrap() - 1_500.0).abs() < 1e-6);
+    // The same move written as a multiplier gives the same plan.
+    let s = Scenario {
+        index: vec![index_move("resin", None, Some(1.1))],
+        ..Scenario::named("resin-up")
+    };
+    assert_eq!(
+        s.apply(&input, &base.forecast.plan).unwrap().indices,
+        changed.indices
+    );
+    // Without cost breakdowns there is no projection and no metric.
+    let mut plain = input.clone();
+    plain.cost_breakdown.clear();
+    let plan = run(&plain, &|_| {}).unwrap();
+    assert_eq!(plan.pricing.as_ref().unwrap().projection, None);
+    assert!(!summarize(&plan, None)
+        .iter()
+        .any(|m| m.metric == "projected_spend"));
+}
+
+#[test]
+fn an_index_move_covers_exactly_its_months() {
+    let input = indexed_input();
+    let demand = input.demand.clone().unwrap();
+    let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
+    // Every index x 1.2 in April only: April gets a value of its own, May goes back to the
+    // value in force before the move.
+    let s = Scenario {
+        index: vec![IndexChange {
+            from: Some(m("2027-04")),
+            to: Some(m("2027-04")),
+            ..index_move("*", None, Some(1.2))
+        }],
+        ..Scenario::named("april")
+    };
+    let out = s.apply(&input, &demand).unwrap();
+    let series = |name: &str| -> Vec<(String, f64)> {
+        out.indices
+            .iter()
+            .filter(|p| p.index == name)
+            .map(|p| (p.month.to_string(), (p.value * 1e9).round() / 1e9))
+            .collect()
+    };
+    let want = |v: [(&str, f64); 4]| -> Vec<(String, f64)> {
+        v.iter().map(|(m, x)| (m.to_string(), *x)).collect()
+    };
+    assert_eq!(
+        series("resin"),
+        want([
+            ("2026-12", 90.0),
+            ("2027-01", 100.0),
+            ("2027-04", 120.0),
+            ("2027-05", 100.0)
+        ])
+    );
+    assert_eq!(series("steel")[1], ("2027-04".to_string(), 60.0));
+    // Two moves on the same months multiply.
+    let s = Scenario {
+        index: vec![
+            index_move("resin", Some(10.0), None),
+            index_move("resin", Some(10.0), None),
+        ],
+        ..Scenario::named("twice")
+    };
+    let out = s.apply(&input, &demand).unwrap();
+    let feb = out
+        .indices
+        .iter()
+        .find(|p| p.index == "resin" && p.month == m("2027-02"))
+        .unwrap();
+    assert!((feb.value - 121.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_bad_index_move_names_the_scenario_and_the_key() {
+    let input = indexed_input();
+    let plan = input.demand.clone().unwrap();
+    let err = |c: IndexChange| {
+        Scenario {
+            index: vec![c],
+            ..Scenario::named("s")
+        }
+        .apply(&input, &plan)
+        .unwrap_err()
+        .to_string()
+    };
+    assert_eq!(
+        err(index_move("resn", Some(12.0), None)),
+        r#"scenario "s": index "resn": not in indices.csv (its indices: resin, steel)"#
+    );
+    assert_eq!(
+        err(index_move("resin", Some(12.0), Some(1.12))),
+        r#"scenario "s": index "resin": give change_pct or multiplier, not both"#
+    );
+    assert_eq!(
+        err(index_move("resin", None, None)),
+        r#"scenario "s": index "resin": give change_pct (12 = +12 %) or multiplier (1.12 = +12 %)"#
+    );
+    assert_eq!(
+        err(index_move("resin", Some(-100.0), None)),
+        r#"scenario "s": index.change_pct: -100 is not a percentage above -100"#
+    );
+    assert_eq!(
+        err(index_move("resin", None, Some(0.0))),
+        r#"scenario "s": index.multiplier: 0 is not a number above zero"#
+    );
+    let at = |from: &str| IndexChange {
+        from: Some(from.parse().unwrap()),
+        ..index_move("resin", Some(5.0), None)
+    };
+    assert!(err(at("2027-01")).starts_with(
+        r#"scenario "s": index.from: 2027-01 is not after the first planned month 2027-01"#
+    ));
+    assert_eq!(
+        err(at("2027-07")),
+        r#"scenario "s": index.from: 2027-07 is outside the plan's months 2027-01..2027-06"#
+    );
+    let mut none = input.clone();
+    none.indices.clear();
+    let e = Scenario {
+        index: vec![index_move("resin", Some(5.0), None)],
+        ..Scenario::named("s")
+    }
+    .apply(&none, &plan)
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        r#"scenario "s": index "resin": not in indices.csv (the folder has no index)"#
+    );
+    // `name` is accepted for the key, as the issue wrote it.
+    let f: ScenarioFile = serde_json::from_str(
+        r#"{"scenario": [{"name": "r", "index": [{"name": "resin", "change_pct": 12}]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(f.scenarios[0].index[0].index, "resin");
+}
+
+#[test]
+fn a_plan_input_without_index_inputs_still_reads() {
+    let input = indexed_input();
+    let mut json = serde_json::to_value(&input).unwrap();
+    let obj = json.as_object_mut().unwrap();
+    obj.remove("cost_breakdown");
+    obj.remove("indices");
+    let back: PlanInput = serde_json::from_value(json).unwrap();
+    assert!(back.cost_breakdown.is_empty() && back.indices.is_empty());
+}
+
 #[test]
 fn public_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}

@@ -1,0 +1,456 @@
+//! The review, scorecard and scenario sections of a report page: `planner plan` appends the first
+//! two to `report.html` (with `--previous`, and when the folder has `deliveries.csv`), and
+//! `planner review`, `planner scorecard` and `planner scenario` each write a page of their own.
+
+use planner_core::review::{Review, Scope};
+use planner_core::scenario::Comparison;
+use planner_core::scorecard::{Metric, Scorecard, ALL};
+
+use super::charts::Chart;
+use super::num;
+use super::report::{thousands, Attention, Block, Card, Section};
+use super::scorecard_tables::{show, show_gap};
+use super::tables::Table;
+
+/// Items of each kind in a section's attention list.
+const ITEMS: usize = 10;
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_string(), |v| format!("{} %", num(100.0 * v, 1)))
+}
+
+fn signed(x: f64, decimals: usize) -> String {
+    let s = num(x, decimals);
+    if x > 0.0 && s != "0" {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+fn attention(tag: &'static str, severity: &'static str, text: String) -> Attention {
+    Attention {
+        tag,
+        severity,
+        text,
+    }
+}
+
+/// The monthly review: accuracy of last month's forecast, the change, the time fences and the
+/// tracking-signal alarms; `figures` are fan charts with last month's forecast overlaid, written
+/// under `dir`.
+pub fn review<'a>(
+    review: &Review,
+    tables: &'a [(&'static str, Table)],
+    figures: &'a [Chart],
+    dir: &'static str,
+) -> Section<'a> {
+    let mut cards = Vec::new();
+    let lag1 = review
+        .accuracy
+        .iter()
+        .filter(|r| r.scope == Scope::Total)
+        .min_by_key(|r| r.lag);
+    if let Some(t) = lag1 {
+        cards.push(Card {
+            label: format!("accuracy, lag {}", t.lag),
+            value: format!("WAPE {}", pct(t.wape)),
+            detail: format!(
+                "{} sku-months {} to {}; seasonal naive {}",
+                t.n,
+                t.first,
+                t.last,
+                pct(t.snaive_wape)
+            ),
+            class: match t.fva {
+                Some(f) if f < 0.0 => "bad",
+                Some(_) => "ok",
+                None => "",
+            },
+        });
+        cards.push(Card {
+            label: "bias (forecast - actual)".into(),
+            value: signed(t.bias, 0),
+            detail: format!("{} of the actuals; + = over-forecast", pct(t.bias_pct)),
+            class: "",
+        });
+        if let Some((level, held)) = t.coverage.first() {
+            cards.push(Card {
+                label: format!("{} % range held", level.label()),
+                value: pct(Some(*held)),
+                detail: format!("of the sku-months, promised {} %", level.label()),
+                class: if *held + 0.1 < level.fraction() {
+                    "warn"
+                } else {
+                    "ok"
+                },
+            });
+        }
+        cards.push(Card {
+            label: "value added vs seasonal naive".into(),
+            value: t
+                .fva
+                .map_or_else(|| "n/a".into(), |f| format!("{} pts", signed(100.0 * f, 1))),
+            detail: "WAPE points the forecast saves over last year's month".into(),
+            class: match t.fva {
+                Some(f) if f < 0.0 => "bad",
+                _ => "",
+            },
+        });
+    }
+    let ft = &review.fence_total;
+    cards.push(Card {
+        label: "time fence violations".into(),
+        value: thousands(ft.violations as f64),
+        detail: if review.fences.is_empty() {
+            "no time fences in planner.toml".into()
+        } else {
+            format!(
+                "{} skus, {} units beyond the fences",
+                ft.skus,
+                thousands(ft.excess)
+            )
+        },
+        class: if ft.violations > 0 { "bad" } else { "ok" },
+    });
+    let alarms: Vec<_> = review.alarms().collect();
+    cards.push(Card {
+        label: "tracking signal alarms".into(),
+        value: thousands(alarms.len() as f64),
+        detail: "skus whose cumulative error is beyond the threshold times MAD".into(),
+        class: if alarms.is_empty() { "ok" } else { "warn" },
+    });
+
+    let mut items = Vec::new();
+    let mut v: Vec<_> = review.violations.iter().collect();
+    v.sort_by(|a, b| b.excess.total_cmp(&a.excess));
+    for x in v.iter().take(ITEMS) {
+        items.push(attention(
+            "fence",
+            "bad",
+            format!(
+                "{} {} (month {}, within {} %): {} -> {}, {} units beyond",
+                x.sku,
+                x.month,
+                x.fence_month,
+                num(100.0 * x.max_change, 1),
+                thousands(x.previous),
+                thousands(x.current),
+                thousands(x.excess)
+            ),
+        ));
+    }
+    if v.len() > ITEMS {
+        items.push(attention(
+            "fence",
+            "note",
+            format!("and {} more in review_fences.csv", v.len() - ITEMS),
+        ));
+    }
+    for r in alarms.iter().take(ITEMS) {
+        items.push(attention(
+            "alarm",
+            "warn",
+            format!(
+                "{} (lag {}): tracking signal {} ({})",
+                r.key,
+                r.lag,
+                signed(r.tracking_signal.unwrap_or(0.0), 1),
+                if r.tracking_signal.unwrap_or(0.0) > 0.0 {
+                    "forecast runs high"
+                } else {
+                    "forecast runs low"
+                }
+            ),
+        ));
+    }
+    for c in review.largest_changes(5) {
+        items.push(attention(
+            "change",
+            "note",
+            format!(
+                "{} {} (month {}): {} -> {} ({}{})",
+                c.sku,
+                c.month,
+                c.fence_month,
+                thousands(c.previous),
+                thousands(c.current),
+                signed(c.change, 0),
+                c.change_pct
+                    .map_or_else(String::new, |p| format!(", {} %", signed(100.0 * p, 1))),
+            ),
+        ));
+    }
+    for n in &review.notes {
+        items.push(attention("note", "note", n.clone()));
+    }
+
+    let mut blocks = vec![
+        Block::Note(format!(
+            "This month's plan from {} against the forecast made for {}; actuals through {}.",
+            review.start,
+            review.baseline,
+            review
+                .actuals_through
+                .map_or_else(|| "none".to_string(), |m| m.to_string())
+        )),
+        Block::Cards(cards),
+        Block::Attention(
+            items,
+            "Nothing: every change within its fence and no tracking signal alarm.",
+        ),
+    ];
+    if !figures.is_empty() {
+        blocks.push(Block::Heading(
+            "This month's forecast against last month's".into(),
+        ));
+        blocks.push(Block::Note(
+            "Dashed orange: last month's forecast; shaded: this month's ranges.".into(),
+        ));
+        blocks.extend(figures.iter().map(|c| Block::Figure(c, dir)));
+    }
+    blocks.extend(
+        tables
+            .iter()
+            .map(|(stem, t)| Block::Table(format!("{stem}.csv"), t)),
+    );
+    Section {
+        id: "review".into(),
+        title: "Monthly review".into(),
+        blocks,
+    }
+}
+
+/// One line per metric: met or missed, by how much, and the latest month. Shared by the
+/// terminal summary and the report.
+pub fn scorecard_verdicts(card: &Scorecard, previous_given: bool) -> Vec<Attention> {
+    let mut out = Vec::new();
+    let t = &card.targets;
+    for metric in Metric::ALL {
+        let target = match metric {
+            Metric::Otd => format!("target {}", show(metric, t.otd)),
+            Metric::Ppm => format!("target at most {}", show(metric, t.ppm)),
+            Metric::Fpy => format!("target {}", show(metric, t.fpy)),
+            Metric::Price => format!("tolerance ±{}", show(metric, t.price_tolerance)),
+            Metric::Wape => match t.wape {
+                Some(w) => format!("target at most {}", show(metric, w)),
+                None => "no target".to_string(),
+            },
+        };
+        let judged = card.totals().filter(|r| r.value(metric).is_some()).count();
+        if judged == 0 {
+            match metric {
+                Metric::Price => out.push(attention(
+                    metric.as_str(),
+                    "note",
+                    "price vs quote: not scored (no unit_price in deliveries.csv, or no price tiers)"
+                        .into(),
+                )),
+                Metric::Wape if !previous_given => out.push(attention(
+                    metric.as_str(),
+                    "note",
+                    "forecast error (WAPE): not scored (no --previous forecast)".into(),
+                )),
+                _ => {}
+            }
+            continue;
+        }
+        let misses: Vec<_> = card
+            .misses
+            .iter()
+            .filter(|m| m.family == ALL && m.metric == metric)
+            .collect();
+        let latest = card
+            .totals()
+            .filter_map(|r| r.value(metric).map(|v| (r, v)))
+            .last();
+        let latest = latest.map_or_else(String::new, |(r, v)| {
+            match misses.iter().find(|m| m.month == r.month) {
+                Some(m) => format!(
+                    "; {} at {} ({} {})",
+                    r.month,
+                    show(metric, v),
+                    show_gap(metric, m.gap),
+                    if matches!(metric, Metric::Otd | Metric::Fpy) {
+                        "short"
+                    } else {
+                        "over"
+                    }
+                ),
+                None => format!("; {} at {}", r.month, show(metric, v)),
+            }
+        });
+        let (severity, verdict) = if misses.is_empty() {
+            if metric == Metric::Wape && t.wape.is_none() {
+                ("note", format!("{judged} months scored"))
+            } else {
+                ("ok", format!("met in all {judged} months scored"))
+            }
+        } else {
+            let worst = misses
+                .iter()
+                .max_by(|a, b| a.gap.total_cmp(&b.gap))
+                .expect("not empty");
+            (
+                "bad",
+                format!(
+                    "MISSED in {} of {judged} months, worst {} at {} (by {})",
+                    misses.len(),
+                    worst.month,
+                    show(metric, worst.value),
+                    show_gap(metric, worst.gap)
+                ),
+            )
+        };
+        out.push(attention(
+            metric.as_str(),
+            severity,
+            format!("{} ({target}): {verdict}{latest}", metric.label()),
+        ));
+    }
+    out
+}
+
+/// The partnership scorecard: each metric's verdict, the latest month's family misses, the
+/// trend charts with their target lines (written under `dir`) and the tables.
+pub fn scorecard<'a>(
+    card: &Scorecard,
+    previous_given: bool,
+    tables: &'a [(&'static str, Table)],
+    figures: &'a [Chart],
+    dir: &'static str,
+) -> Section<'a> {
+    let mut cards = Vec::new();
+    if let Some(last) = card.totals().last() {
+        for metric in Metric::ALL {
+            if let Some(v) = last.value(metric) {
+                let missed = card
+                    .misses
+                    .iter()
+                    .any(|m| m.family == ALL && m.metric == metric && m.month == last.month);
+                cards.push(Card {
+                    label: metric.label().to_string(),
+                    value: show(metric, v),
+                    detail: format!("{}", last.month),
+                    class: if missed { "bad" } else { "ok" },
+                });
+            }
+        }
+    }
+    let mut items: Vec<Attention> = scorecard_verdicts(card, previous_given)
+        .into_iter()
+        .map(|mut a| {
+            if a.severity == "ok" {
+                a.severity = "note";
+            }
+            a
+        })
+        .collect();
+    if let Some(last) = card.months.last() {
+        for m in card
+            .misses
+            .iter()
+            .filter(|m| m.month == *last && m.family != ALL)
+        {
+            items.push(attention(
+                "family",
+                "warn",
+                format!(
+                    "{} {}: {} at {} (by {})",
+                    last,
+                    m.family,
+                    m.metric.label(),
+                    show(m.metric, m.value),
+                    show_gap(m.metric, m.gap)
+                ),
+            ));
+        }
+    }
+    let mut blocks = vec![
+        Block::Note(format!(
+            "As of {}: {} months, {} families, {} PO lines; on time means within {} days of the due date.",
+            card.as_of,
+            card.months.len(),
+            card.families().len(),
+            thousands(card.lines.len() as f64),
+            card.grace_days
+        )),
+        Block::Cards(cards),
+        Block::Attention(items, "Every target met."),
+    ];
+    blocks.extend(figures.iter().map(|c| Block::Figure(c, dir)));
+    blocks.extend(
+        tables
+            .iter()
+            .map(|(stem, t)| Block::Table(format!("{stem}.csv"), t)),
+    );
+    Section {
+        id: "scorecard".into(),
+        title: "Partnership scorecard".into(),
+        blocks,
+    }
+}
+
+/// The scenarios side by side: a card per plan with its headline figures, the comparison chart
+/// and the tables.
+pub fn scenarios<'a>(
+    comparison: &Comparison,
+    chart: Option<&'a Chart>,
+    tables: &'a [(String, Table)],
+) -> Section<'a> {
+    let value = |metric: &str, i: usize| -> Option<f64> {
+        let vals: Vec<f64> = comparison
+            .rows
+            .iter()
+            .filter(|r| r.metric == metric)
+            .filter_map(|r| r.values.get(i).copied().flatten())
+            .collect();
+        match metric {
+            "peak_utilization" | "p_overload_max" => vals.into_iter().reduce(f64::max),
+            _ => vals.first().copied(),
+        }
+    };
+    let mut cards = Vec::new();
+    for (i, name) in comparison.plans.iter().enumerate() {
+        let mut parts = Vec::new();
+        if let Some(v) = value("unmet_units", i) {
+            parts.push(format!("unmet {}", thousands(v)));
+        }
+        if let Some(v) = value("past_due_releases", i) {
+            parts.push(format!("{} past-due releases", thousands(v)));
+        }
+        if let Some(v) = value("prebuy_cash", i) {
+            parts.push(format!("pre-buy {}", thousands(v)));
+        }
+        if let Some(v) = value("spend", i) {
+            parts.push(format!("spend {}", thousands(v)));
+        }
+        let peak = value("peak_utilization", i);
+        cards.push(Card {
+            label: name.clone(),
+            value: peak.map_or_else(|| "n/a".into(), |p| format!("{} % peak", num(100.0 * p, 0))),
+            detail: parts.join(", "),
+            class: match peak {
+                Some(p) if p > 1.0 => "bad",
+                Some(_) => "ok",
+                None => "",
+            },
+        });
+    }
+    let mut blocks = vec![
+        Block::Note(
+            "Each scenario is the whole plan re-run with its changes; the _vs_base columns are the change against the base."
+                .into(),
+        ),
+        Block::Cards(cards),
+    ];
+    if let Some(c) = chart {
+        blocks.push(Block::Figure(c, "."));
+    }
+    blocks.extend(tables.iter().map(|(name, t)| Block::Table(name.clone(), t)));
+    Section {
+        id: "scenarios".into(),
+        title: "Scenarios side by side".into(),
+        blocks,
+    }
+}
