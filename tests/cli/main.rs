@@ -90,3 +90,37 @@ fn small_folder() -> tempfile::TempDir {
 fn put(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write fixture");
 }
+
+/// A report page is self-contained (nothing fetched from the network) and has `sections` (by
+/// id); its workbook opens and has `sheets`.
+fn assert_page(html: &Path, sections: &[&str], workbook: &Path, sheets: &[&str]) {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let page = std::fs::read_to_string(html).unwrap_or_else(|e| panic!("{}: {e}", html.display()));
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", html.display());
+    let lower = page.to_ascii_lowercase();
+    for bad in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "@import",
+        "<script src",
+        "<link ",
+    ] {
+        assert!(!lower.contains(bad), "{} references {bad}", html.display());
+    }
+    for id in sections {
+        assert!(
+            page.contains(&format!("<section id=\"{id}\">")),
+            "{}: section {id}",
+            html.display()
+        );
+    }
+    let mut wb: Xlsx<_> =
+        open_workbook(workbook).unwrap_or_else(|e| panic!("{}: {e}", workbook.display()));
+    let names = wb.sheet_names();
+    for s in sheets {
+        assert!(names.iter().any(|n| n == s), "{s} missing from {names:?}");
+        let range = wb.worksheet_range(s).expect("the sheet reads");
+        assert!(range.height() > 1, "{s} is empty");
+    }
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{demo, run, stderr};
+use super::{assert_page, demo, run, stderr};
 
 /// A CSV file as a header and rows of cells.
 struct Csv {
@@ -145,10 +145,26 @@ fn review_after_a_month_of_actuals() {
         "review_errors.csv",
         "review.json",
         "review.xlsx",
+        "review.html",
         "forecast.csv",
     ] {
         assert!(out.join(f).is_file(), "{f} missing; stderr:\n{err}");
     }
+    assert_page(
+        &out.join("review.html"),
+        &["review"],
+        &out.join("review.xlsx"),
+        &["review_accuracy", "review_changes", "review_fence_summary"],
+    );
+    let page = std::fs::read_to_string(out.join("review.html")).unwrap();
+    assert!(page.contains("accuracy, lag 1"), "the accuracy card");
+    // One inline fan chart per file in review_charts/.
+    let charted = std::fs::read_dir(out.join("review_charts"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().unwrap() == "svg")
+        .count();
+    assert!(charted > 0);
+    assert_eq!(page.matches("<svg").count(), charted);
     // The terminal summary.
     assert!(
         err.contains("review: this month's plan from 2026-12 against the forecast of 2026-11"),

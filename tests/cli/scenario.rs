@@ -77,6 +77,21 @@ fn the_demo_scenarios_run_side_by_side() {
             assert!(out.join(plan).join(f).is_file(), "{plan}/{f}");
         }
     }
+    assert_page(
+        &out.join("scenarios.html"),
+        &["scenarios"],
+        &out.join("scenarios.xlsx"),
+        &[
+            "scenario_comparison",
+            "base risk_capacity",
+            "soft-year risk_spend",
+        ],
+    );
+    let page = read(&out.join("scenarios.html"));
+    assert!(page.contains("third-shift-l1"), "a card per scenario");
+    let png = std::fs::read(out.join("scenario_comparison.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(read(&out.join("scenario_comparison.svg")).contains("soft-year"));
     assert!(read(&out.join("base/risk_capacity.csv")).starts_with(
         "line,month,available_hours,required_hours,required_hours_p50,required_hours_p95,p_overload,p_beyond_overtime\n"
     ));

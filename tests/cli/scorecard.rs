@@ -419,6 +419,16 @@ fn the_demo_folder_scores_twelve_months_of_three_families() {
         err.contains("scorecard as of 2026-10-31: 2025-11 to 2026-10, 3 families"),
         "{err}"
     );
+    assert_page(
+        &out.join("scorecard.html"),
+        &["scorecard"],
+        &out.join("scorecard.xlsx"),
+        &["scorecard", "scorecard_misses", "scorecard_lines"],
+    );
+    let page = std::fs::read_to_string(out.join("scorecard.html")).unwrap();
+    // The on-time miss of the October peak is on the page, with its chart.
+    assert!(page.contains("MISSED in"), "the verdicts");
+    assert!(page.contains("id=\"scorecard_otd\""), "the OTD chart");
 }
 
 #[test]
