@@ -142,7 +142,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
             sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
             sheets.extend(review_tables.iter().map(|(n, t)| (*n, t)));
-            sheets.extend(card_tables.iter().map(|(n, t)| (*n, t)));
+            // Every delivery line is in scorecard_lines.csv; the workbook keeps the scorecard.
+            sheets.extend(
+                card_tables
+                    .iter()
+                    .filter(|(n, _)| *n != "scorecard_lines")
+                    .map(|(n, t)| (*n, t)),
+            );
             xlsx::write(&guard, &out.join("plan.xlsx"), &sheets)
         },
         || {

@@ -537,6 +537,11 @@ pub fn score(
         }
         m
     };
+    // Each sku's tiers, grouped once: not a scan of every tier per sku delivered.
+    let mut tiers_of: HashMap<&str, Vec<PriceTier>> = HashMap::new();
+    for t in tiers {
+        tiers_of.entry(t.sku.as_str()).or_default().push(t.clone());
+    }
     let mut schedules: HashMap<&str, Option<TierSchedule>> = HashMap::new();
     let mut without_tiers: BTreeSet<String> = BTreeSet::new();
     let mut priced = false;
@@ -556,10 +561,9 @@ pub fn score(
         });
         let Some(paid) = d.unit_price else { continue };
         if !schedules.contains_key(d.sku.as_str()) {
-            let s = if tiers.iter().any(|t| t.sku == d.sku) {
-                Some(TierSchedule::new(&d.sku, tiers)?)
-            } else {
-                None
+            let s = match tiers_of.get(d.sku.as_str()) {
+                Some(mine) => Some(TierSchedule::new(&d.sku, mine)?),
+                None => None,
             };
             schedules.insert(d.sku.as_str(), s);
         }
