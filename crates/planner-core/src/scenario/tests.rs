@@ -295,6 +295,31 @@ fn shortage_and_tier_probabilities_agree_with_the_normal_answer() {
 }
 
 #[test]
+fn a_slow_movers_paths_keep_its_point_forecast_as_their_mean() {
+    // 2 +- 4 units a month: a normal censored at zero would average 2 * Phi(0.5) + 4 * phi(0.5)
+    // = 2.79 a month (33.5 a year); the lognormal of the same mean and spread averages 2 (24).
+    let h = 12;
+    let mut input = one_line_input(normal_sku("A", 2.0, 4.0, h), 10.0, h);
+    input.tiers = vec![PriceTier::new("A", 0.0, 1.0, Basis::Annual, None).unwrap()];
+    let plan = run(&input, &|_| {}).unwrap();
+    let paths = 20_000;
+    let risk = monte_carlo(&input, &plan, &mc(paths, 5, 0.0)).unwrap();
+    let spend = risk.spend.unwrap();
+    assert_eq!(spend.at_point, 24.0);
+    // The year's demand has standard deviation sqrt(12) * 4 = 13.9 with independent months.
+    let se = (12.0f64).sqrt() * 4.0 / (paths as f64).sqrt();
+    assert!(
+        (spend.mean - 24.0).abs() < 4.0 * se,
+        "mean {} vs 24 within {}",
+        spend.mean,
+        4.0 * se
+    );
+    assert!(spend.p5 >= 0.0);
+    // Skewed like demand: the median below the mean.
+    assert!(spend.p50 < spend.mean, "{} {}", spend.p50, spend.mean);
+}
+
+#[test]
 fn the_same_seed_gives_the_same_report_whatever_the_thread_count() {
     let mut input = one_line_input(normal_sku("A", 1000.0, 300.0, 6), 100.0, 6);
     let mut plan = input.demand.clone().unwrap();
