@@ -249,6 +249,9 @@ fn say_summary(
         if let Some(v) = value("spend", i) {
             parts.push(format!("spend {}", num(v, 0)));
         }
+        if let Some(v) = value("projected_spend", i) {
+            parts.push(format!("index-linked {}", num(v, 0)));
+        }
         if let Some(risk) = &r.risk {
             if let Some(s) = risk.spend {
                 parts.push(format!("spend p5..p95 {}..{}", num(s.p5, 0), num(s.p95, 0)));

@@ -425,6 +425,9 @@ pub fn scenarios<'a>(
         if let Some(v) = value("spend", i) {
             parts.push(format!("spend {}", thousands(v)));
         }
+        if let Some(v) = value("projected_spend", i) {
+            parts.push(format!("index-linked {}", thousands(v)));
+        }
         let peak = value("peak_utilization", i);
         cards.push(Card {
             label: name.clone(),
