@@ -189,6 +189,25 @@ fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
     }
 }
 
+/// `planner scenario --data . --scenarios s.toml --out out --paths 0` in `dir`.
+fn scenario_without_paths(dir: &Path) -> std::process::Output {
+    run(
+        dir,
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            ".",
+            "--scenarios",
+            "s.toml",
+            "--out",
+            "out",
+            "--paths",
+            "0",
+        ],
+    )
+}
+
 /// The small folder with a cost breakdown on the `resin` index and quarterly price reviews from
 /// the first planned month (2026-01).
 fn indexed_folder() -> tempfile::TempDir {
@@ -219,21 +238,7 @@ fn an_index_move_changes_the_projected_spend() {
         "s.toml",
         "[[scenario]]\nname = \"resin-up\"\n[[scenario.index]]\nindex = \"resin\"\nchange_pct = 10\n",
     );
-    let o = run(
-        dir.path(),
-        &[
-            "--quiet",
-            "scenario",
-            "--data",
-            ".",
-            "--scenarios",
-            "s.toml",
-            "--out",
-            "out",
-            "--paths",
-            "0",
-        ],
-    );
+    let o = scenario_without_paths(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let cmp = read(&dir.path().join("out/scenario_comparison.csv"));
     assert!(
@@ -274,21 +279,7 @@ fn a_misspelt_index_is_a_clear_error() {
         "s.toml",
         "[[scenario]]\nname = \"resin-up\"\n[[scenario.index]]\nindex = \"resn\"\nchange_pct = 10\n",
     );
-    let o = run(
-        dir.path(),
-        &[
-            "--quiet",
-            "scenario",
-            "--data",
-            ".",
-            "--scenarios",
-            "s.toml",
-            "--out",
-            "out",
-            "--paths",
-            "0",
-        ],
-    );
+    let o = scenario_without_paths(dir.path());
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),

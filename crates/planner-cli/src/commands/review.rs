@@ -22,6 +22,7 @@ use crate::cli::ReviewArgs;
 use crate::load;
 use crate::write::charts::{self, Chart};
 use crate::write::report::{self, Page};
+use crate::write::sections::{pct, signed};
 use crate::write::{num, review_tables, sections, tables, xlsx, Guard};
 
 /// Skus charted in the review: the largest changes, the fence violations and the alarms.
@@ -187,31 +188,11 @@ fn write_charts(
     let mut out = Vec::new();
     for sku in charted_skus(review) {
         if let Some(c) = charts::fan_chart(&sku, plan, &input.history, Some(baseline))? {
-            guard.write(&dir.join(format!("{}.svg", c.stem)), |w| {
-                w.write_all(c.svg.as_bytes())?;
-                Ok(())
-            })?;
-            guard.write(&dir.join(format!("{}.png", c.stem)), |w| {
-                w.write_all(&c.png)?;
-                Ok(())
-            })?;
+            c.write(guard, &dir)?;
             out.push(c);
         }
     }
     Ok(out)
-}
-
-fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "n/a".to_string(), |v| format!("{} %", num(100.0 * v, 1)))
-}
-
-fn signed(x: f64, decimals: usize) -> String {
-    let s = num(x, decimals);
-    if x > 0.0 && s != "0" {
-        format!("+{s}")
-    } else {
-        s
-    }
 }
 
 /// The terminal summary: accuracy, the five largest changes, fence violations, alarms, notes.

@@ -112,12 +112,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
         }
     }
     let chart = scenario_chart::comparison_chart(&comparison)?;
-    for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
-        guard.write(&out.join(format!("{}.{ext}", chart.stem)), |w| {
-            w.write_all(bytes)?;
-            Ok(())
-        })?;
-    }
+    chart.write(&guard, out)?;
     let sheets: Vec<(String, &Table)> = tables
         .iter()
         .map(|(n, t)| (n.trim_end_matches(".csv").replace('/', " "), t))

@@ -98,14 +98,7 @@ pub fn write_all(
     let charts = tables::charts(card)?;
     let dir = out.join("charts");
     for c in &charts {
-        guard.write(&dir.join(format!("{}.svg", c.stem)), |w| {
-            w.write_all(c.svg.as_bytes())?;
-            Ok(())
-        })?;
-        guard.write(&dir.join(format!("{}.png", c.stem)), |w| {
-            w.write_all(&c.png)?;
-            Ok(())
-        })?;
+        c.write(guard, &dir)?;
     }
     Ok((tables, charts))
 }

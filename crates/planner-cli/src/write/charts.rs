@@ -159,17 +159,25 @@ impl ChartSet {
     /// Writes every chart as `DIR/STEM.svg` and `DIR/STEM.png`; returns the number of files.
     pub fn write(&self, guard: &Guard, dir: &Path) -> anyhow::Result<usize> {
         let charts: Vec<&Chart> = self.all().collect();
-        charts.par_iter().try_for_each(|c| -> anyhow::Result<()> {
-            guard.write(&dir.join(format!("{}.svg", c.stem)), |w| {
-                w.write_all(c.svg.as_bytes())?;
-                Ok(())
-            })?;
-            guard.write(&dir.join(format!("{}.png", c.stem)), |w| {
-                w.write_all(&c.png)?;
-                Ok(())
-            })
-        })?;
+        charts.par_iter().try_for_each(|c| c.write(guard, dir))?;
         Ok(charts.len() * 2)
+    }
+}
+
+impl Chart {
+    /// Writes the chart as `DIR/STEM.svg` and `DIR/STEM.png`.
+    ///
+    /// # Errors
+    /// When a file cannot be written.
+    pub fn write(&self, guard: &Guard, dir: &Path) -> anyhow::Result<()> {
+        guard.write(&dir.join(format!("{}.svg", self.stem)), |w| {
+            w.write_all(self.svg.as_bytes())?;
+            Ok(())
+        })?;
+        guard.write(&dir.join(format!("{}.png", self.stem)), |w| {
+            w.write_all(&self.png)?;
+            Ok(())
+        })
     }
 }
 

@@ -15,11 +15,13 @@ use super::tables::Table;
 /// Items of each kind in a section's attention list.
 const ITEMS: usize = 10;
 
-fn pct(x: Option<f64>) -> String {
+/// A share as a percentage with one decimal (`12.5 %`), `n/a` when there is none.
+pub fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_string(), |v| format!("{} %", num(100.0 * v, 1)))
 }
 
-fn signed(x: f64, decimals: usize) -> String {
+/// A number with its sign, `+` included (`+12`, `-3`, `0`).
+pub fn signed(x: f64, decimals: usize) -> String {
     let s = num(x, decimals);
     if x > 0.0 && s != "0" {
         format!("+{s}")
@@ -34,6 +36,13 @@ fn attention(tag: &'static str, severity: &'static str, text: String) -> Attenti
         severity,
         text,
     }
+}
+
+/// Table blocks of tables named by their file stem.
+fn csv_tables<'a>(tables: &'a [(&'static str, Table)]) -> impl Iterator<Item = Block<'a>> {
+    tables
+        .iter()
+        .map(|(stem, t)| Block::Table(format!("{stem}.csv"), t))
 }
 
 /// The monthly review: accuracy of last month's forecast, the change, the time fences and the
@@ -209,11 +218,7 @@ pub fn review<'a>(
         ));
         blocks.extend(figures.iter().map(|c| Block::Figure(c, dir)));
     }
-    blocks.extend(
-        tables
-            .iter()
-            .map(|(stem, t)| Block::Table(format!("{stem}.csv"), t)),
-    );
+    blocks.extend(csv_tables(tables));
     Section {
         id: "review".into(),
         title: "Monthly review".into(),
@@ -379,11 +384,7 @@ pub fn scorecard<'a>(
         Block::Attention(items, "Every target met."),
     ];
     blocks.extend(figures.iter().map(|c| Block::Figure(c, dir)));
-    blocks.extend(
-        tables
-            .iter()
-            .map(|(stem, t)| Block::Table(format!("{stem}.csv"), t)),
-    );
+    blocks.extend(csv_tables(tables));
     Section {
         id: "scorecard".into(),
         title: "Partnership scorecard".into(),
