@@ -233,6 +233,8 @@ pub fn summarize(review: &Review, ctx: &Context) {
     }
     if review.changes.is_empty() {
         ctx.say("  no month in common between last month's forecast and this month's plan");
+    } else if review.largest_changes(1).is_empty() {
+        ctx.say("  no change from last month's forecast in the months both plans cover");
     } else {
         ctx.say("  largest changes from last month's forecast:");
         for c in review.largest_changes(5) {

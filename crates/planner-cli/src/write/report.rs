@@ -80,7 +80,7 @@ nav a { color: #fff; margin-right: 18px; font-size: 14px; }
 .card .detail { color: var(--muted); font-size: 13px; }
 .bad { color: var(--bad); } .warn { color: var(--warn); } .ok { color: var(--ok); }
 ul.attention { list-style: none; padding: 0; margin: 0; }
-ul.attention li { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--warn); border-radius: 4px; padding: 6px 10px; margin: 6px 0; }
+ul.attention li { font-size: 14px; background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--warn); border-radius: 4px; padding: 6px 10px; margin: 6px 0; }
 ul.attention li.bad { border-left-color: var(--bad); }
 ul.attention li.bad, ul.attention li.warn, ul.attention li.note { color: var(--ink); }
 ul.attention li.note { border-left-color: var(--muted); }

@@ -252,8 +252,8 @@ pub(crate) fn pairs(
         }
         if !unplanned.is_empty() {
             notes.push(format!(
-                "{} skus sold in {}..{} without a forecast in the plan of {} (scored as forecast 0): {}",
-                unplanned.len(),
+                "{} sold in {}..{} without a forecast in the plan of {} (scored as forecast 0): {}",
+                count_skus(unplanned.len()),
                 months[0],
                 months[months.len() - 1],
                 plan.start,
@@ -262,14 +262,24 @@ pub(crate) fn pairs(
         }
         if !unseen.is_empty() {
             notes.push(format!(
-                "{} skus of the plan of {} are not in the demand history (actual taken as 0): {}",
-                unseen.len(),
+                "{} of the plan of {} {} not in the demand history (actual taken as 0): {}",
+                count_skus(unseen.len()),
                 plan.start,
+                if unseen.len() == 1 { "is" } else { "are" },
                 list(&unseen)
             ));
         }
     }
     (out, notes)
+}
+
+/// `1 sku`, `3 skus`.
+fn count_skus(n: usize) -> String {
+    if n == 1 {
+        "1 sku".to_string()
+    } else {
+        format!("{n} skus")
+    }
 }
 
 fn list(skus: &[&str]) -> String {

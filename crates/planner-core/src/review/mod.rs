@@ -227,9 +227,10 @@ pub struct Review {
 }
 
 impl Review {
-    /// The `n` largest changes in units (either direction), largest first.
+    /// The `n` largest changes in units (either direction), largest first; months that did
+    /// not change are not changes.
     pub fn largest_changes(&self, n: usize) -> Vec<&Change> {
-        let mut c: Vec<&Change> = self.changes.iter().collect();
+        let mut c: Vec<&Change> = self.changes.iter().filter(|c| c.change != 0.0).collect();
         c.sort_by(|a, b| {
             b.change
                 .abs()

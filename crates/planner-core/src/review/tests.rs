@@ -635,3 +635,33 @@ fn levels_are_reported_in_order() {
     let levels: Vec<f64> = t.coverage.iter().map(|(l, _)| Level::percent(*l)).collect();
     assert_eq!(levels, vec![80.0, 95.0]);
 }
+
+#[test]
+fn months_that_did_not_change_are_not_among_the_largest_changes() {
+    let last = plan("2027-01", &[("A", &[100.0, 100.0]), ("B", &[50.0, 50.0])]);
+    let now = plan("2027-01", &[("A", &[100.0, 100.0]), ("B", &[50.0, 60.0])]);
+    let h = history(&[("A", "2026-12", &[90.0]), ("B", "2026-12", &[40.0])]);
+    let r = compare(
+        &[last.clone()],
+        &now,
+        &h,
+        &[],
+        &[],
+        &ReviewSettings::default(),
+    )
+    .unwrap();
+    assert_eq!(r.changes.len(), 4);
+    let largest = r.largest_changes(5);
+    assert_eq!(largest.len(), 1);
+    assert_eq!((largest[0].sku.as_str(), largest[0].change), ("B", 10.0));
+    let same = compare(
+        &[last.clone()],
+        &last,
+        &h,
+        &[],
+        &[],
+        &ReviewSettings::default(),
+    )
+    .unwrap();
+    assert!(same.largest_changes(5).is_empty());
+}
