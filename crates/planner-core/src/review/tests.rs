@@ -642,7 +642,7 @@ fn months_that_did_not_change_are_not_among_the_largest_changes() {
     let now = plan("2027-01", &[("A", &[100.0, 100.0]), ("B", &[50.0, 60.0])]);
     let h = history(&[("A", "2026-12", &[90.0]), ("B", "2026-12", &[40.0])]);
     let r = compare(
-        &[last.clone()],
+        std::slice::from_ref(&last),
         &now,
         &h,
         &[],
@@ -655,7 +655,7 @@ fn months_that_did_not_change_are_not_among_the_largest_changes() {
     assert_eq!(largest.len(), 1);
     assert_eq!((largest[0].sku.as_str(), largest[0].change), ("B", 10.0));
     let same = compare(
-        &[last.clone()],
+        std::slice::from_ref(&last),
         &last,
         &h,
         &[],
