@@ -42,6 +42,8 @@ FILES = (
     "planner.toml",
     "deliveries.csv",
     "scorecard.toml",
+    "cost_breakdown.csv",
+    "indices.csv",
 )
 # Months of deliveries.csv, ending with the last history month (the scorecard trends 12).
 DELIVERY_MONTHS = 15
@@ -157,6 +159,7 @@ class Catalog:
         self.events: list[tuple] = []  # (sku, month idx, kind, value, note)
         self.materials: dict[str, dict] = {}  # name -> facts; insertion order = file order
         self.sub_bom: dict[str, list] = {}  # sub-assembly -> [(material, qty)]
+        self.index_linked = False  # cost_breakdown.csv, indices.csv and [pricing.review] (demo)
 
 
 def expected(s: Sku, t: int, ev: dict | None = None) -> float:
@@ -252,6 +255,79 @@ COLOURS = {
     "BLK": "black", "WHT": "white", "NVY": "navy", "SGE": "sage", "CRL": "coral",
     "OLV": "olive", "STL": "brushed steel", "TAN": "tan",
 }
+
+# --- index-linked prices (cost_breakdown.csv, indices.csv): the CM's open-book quote of each
+# demo sku, as shares of its quoted tier price, and the monthly price indices its parts follow.
+
+# Bottles: the stainless shells' share grows with the size; the brushed-steel bottle has no
+# powder coat but a thicker polished outer wall and more finishing labour.
+BOTTLE_STAINLESS = {350: 0.24, 500: 0.26, 600: 0.27, 750: 0.28, 1000: 0.30}
+# Housings and accessories: (resin index, resin, electronics, parts, packaging, moulding,
+# labour) as shares of the quoted price. Resin is the moulded enclosure or part (ABS for the
+# speakers, PC for sensors and the hub, PP for lids and buckles), electronics the PCBA and its
+# chips (MCU, BLE module, sensor ICs, PCB, passives), parts everything else bought (cells,
+# drivers, grille fabric, cables, gaskets, webbing, silicone), moulding the injection-moulding
+# machine time of the spares. Overhead is a fixed share per family; the margin is the rest.
+DEMO_COST_SHARES = {
+    "HSG-SPK-MINI-BLK": ("ABS", 0.030, 0.37, 0.28, 0.025, 0, 0.08),
+    "HSG-SPK-MINI-WHT": ("ABS", 0.030, 0.37, 0.28, 0.025, 0, 0.08),
+    "HSG-SPK-MAX-BLK": ("ABS", 0.035, 0.26, 0.33, 0.020, 0, 0.08),
+    "HSG-SPK-MAX-WHT": ("ABS", 0.035, 0.26, 0.33, 0.020, 0, 0.08),
+    "HSG-SNS-TEMP": ("PC", 0.020, 0.58, 0.03, 0.025, 0, 0.09),
+    "HSG-SNS-AIR": ("PC", 0.020, 0.66, 0.05, 0.020, 0, 0.08),  # the VOC sensor: a thin margin
+    "HSG-SNS-LEAK": ("PC", 0.020, 0.52, 0.03, 0.025, 0, 0.09),
+    "HSG-HUB-01": ("PC", 0.025, 0.45, 0.10, 0.030, 0, 0.10),
+    "SPR-LID-STD": ("PP", 0.040, 0, 0.06, 0.030, 0.25, 0.30),
+    "SPR-LID-STRAW": ("PP", 0.035, 0, 0.10, 0.025, 0.22, 0.32),
+    "SPR-LID-CHUG": ("PP", 0.045, 0, 0.05, 0.025, 0.24, 0.30),
+    "SPR-STRAP-BLK": ("PP", 0.015, 0, 0.14, 0.035, 0.05, 0.45),
+    "SPR-STRAP-TAN": ("PP", 0.015, 0, 0.14, 0.035, 0.05, 0.45),
+    "SPR-GSK-SET": (None, 0, 0, 0.25, 0.050, 0, 0.38),
+    "SPR-BOOT-750": (None, 0, 0, 0.40, 0.030, 0, 0.30),
+    "SPR-CBL-USBC": (None, 0, 0, 0.38, 0.030, 0, 0.30),
+    "SPR-BATT-SPK": (None, 0, 0.06, 0.58, 0.040, 0, 0.12),  # cells: a thin margin
+    "SPR-GRL-MAX": ("ABS", 0.040, 0, 0.08, 0.020, 0.20, 0.34),
+    "SPR-MNT-SPK": ("ABS", 0.080, 0, 0.02, 0.020, 0.25, 0.30),
+    "SPR-BASE-HUB": ("PC", 0.070, 0, 0, 0.020, 0.28, 0.28),
+}
+OVERHEAD_SHARE = {"bottle": 0.16, "elec": 0.10, "pack": 0.12}
+
+# Monthly price indices: anchor months (exact values) joined by straight lines, with a little
+# month-to-month noise between them from the indices' own random stream; months before the
+# first anchor hold it. (index, rounding step, noise, anchors). Commodities in CNY per tonne
+# (China spot: cold-rolled 304 2B coil, PP homopolymer, general-purpose ABS, PC); CHIP (the
+# CM's basket of electronic components) and POWER (its industrial electricity tariff) in points,
+# 2023-11 = 100; LABOUR (its direct labour cost, 2023-03 = 100) moves in steps: the wage round
+# after each Lunar New Year, in March.
+INDEX_PATHS = [
+    ("SS304", 10, 0.012, [
+        ("2022-01", 17800), ("2022-03", 21500), ("2022-07", 16200), ("2023-03", 16800),
+        ("2023-08", 15400), ("2023-11", 15100), ("2024-03", 14500), ("2024-05", 15400),
+        ("2024-09", 14000), ("2025-01", 13600), ("2025-06", 12850), ("2025-10", 13150),
+        ("2026-03", 13800), ("2026-07", 14300), ("2026-10", 14650)]),
+    ("PP", 10, 0.010, [
+        ("2022-01", 8300), ("2022-06", 8600), ("2022-12", 7700), ("2023-06", 7200),
+        ("2023-11", 7450), ("2024-04", 7650), ("2024-10", 7500), ("2025-04", 7150),
+        ("2025-09", 6850), ("2026-02", 6800), ("2026-06", 7100), ("2026-10", 7400)]),
+    ("ABS", 10, 0.012, [
+        ("2022-01", 14500), ("2022-12", 11000), ("2023-06", 10300), ("2023-11", 10800),
+        ("2024-06", 11700), ("2024-12", 11200), ("2025-08", 9500), ("2026-02", 9700),
+        ("2026-10", 10600)]),
+    ("PC", 10, 0.010, [
+        ("2022-01", 19500), ("2022-12", 15500), ("2023-11", 15600), ("2024-08", 15100),
+        ("2025-06", 13700), ("2026-01", 13900), ("2026-10", 14800)]),
+    ("CHIP", 0.1, 0.006, [
+        ("2022-01", 118), ("2022-09", 121), ("2023-06", 106), ("2023-11", 100), ("2024-06", 94),
+        ("2025-03", 90), ("2025-09", 91), ("2026-03", 95.5), ("2026-10", 103)]),
+    ("LABOUR", 0.1, None, [
+        ("2021-03", 90.8), ("2022-03", 95.3), ("2023-03", 100.0), ("2024-03", 104.8),
+        ("2025-03", 109.9), ("2026-03", 115.0)]),
+    ("POWER", 0.1, 0.003, [
+        ("2022-01", 97.5), ("2022-10", 102.0), ("2023-11", 100), ("2024-12", 98.5),
+        ("2025-12", 96.0), ("2026-10", 95.5)]),
+]
+# POWER: summer peak tariffs in July to September.
+POWER_SUMMER = 1.05
 
 
 def build_demo(rng: random.Random) -> Catalog:
@@ -438,6 +514,7 @@ def build_demo(rng: random.Random) -> Catalog:
         cat.materials[name] = dict(lead=rng.choice((7, 10, 14)), moq=1, mult=1, cost=None,
                                    cover=round(rng.uniform(0.2, 0.6), 2), oo=None, ss=None, sub=True)
     cat.sub_bom = dict(DEMO_SUB_BOM)
+    cat.index_linked = True
     return cat
 
 
@@ -970,6 +1047,7 @@ class Out:
         self.root = root
         self.pending: list[str] = []
         self.rows: dict[str, int] = {}
+        self.stale: list[str] = []  # files of an earlier run this one does not write
 
     def csv(self, name: str, header: list[str]):
         path = os.path.join(self.root, name + ".tmp")
@@ -988,6 +1066,9 @@ class Out:
     def commit(self):
         for name in self.pending:
             os.replace(os.path.join(self.root, name + ".tmp"), os.path.join(self.root, name))
+        for name in self.stale:
+            if os.path.isfile(os.path.join(self.root, name)):
+                os.remove(os.path.join(self.root, name))
 
     def abort(self):
         for name in self.pending:
@@ -1026,6 +1107,18 @@ otd = 0.95               # on-time delivery: at least 95 % of PO lines
 ppm = 500                # at most 500 rejected parts per million received
 fpy = 0.98               # first-pass yield: at least 98 % of units neither rejected nor reworked
 price_tolerance = 0.02   # price paid within 2 % of the quoted tier price
+"""
+
+# Appended to the demo's planner.toml: the price reviews that let index moves reach the prices
+# within the 12-month horizon (the default fixes them for 12 months).
+REVIEW_TOML = """
+# Index-linked price reviews agreed with the contract manufacturer (cost_breakdown.csv,
+# indices.csv): prices are fixed for the first 3 planned months, then reviewed every quarter
+# (months 4, 7 and 10: 2027-02, 2027-05, 2027-08), passing index moves on in full.
+[pricing.review]
+fixed_months = 3
+every_months = 3
+pass_through = 1.0
 """
 
 # Lateness by product type: (share of PO lines late in a normal month, share in the type's
@@ -1140,6 +1233,83 @@ def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: rand
                             w.writerow([po, s.sku, due.isoformat(), at.isoformat(), part, rej, rew,
                                         f"{price:.2f}"])
                         n += 1
+    f.close()
+    return n
+
+
+def month_index(m: str) -> int:
+    return int(m[:4]) * 12 + int(m[5:7]) - 1
+
+
+def quoted_price(s: Sku, breaks: list[tuple[int, float]], ev: dict) -> float:
+    """The tier price the CM quoted for the expected volume the tiers were placed around: the
+    12-month volume (annual basis) or one order (order basis, as `tiers` sizes them)."""
+    annual = sum(expected(s, t, ev) for t in range(START, START + HORIZON))
+    if s.basis == "order":
+        return tier_price(breaks, max(10.0, s.intermittent[1] if s.intermittent else annual / 12))
+    return tier_price(breaks, annual)
+
+
+def cost_shares(s: Sku) -> list[tuple[str, float, str | None]]:
+    """A demo sku's cost components as (component, share of the quoted price, index), margin
+    left out (it is the rest)."""
+    if s.kind == "bottle":
+        _, size, col = s.sku.split("-")
+        steel = col == "STL"
+        out = [("stainless", BOTTLE_STAINLESS[int(size)] + (0.03 if steel else 0.0), "SS304"),
+               ("resin", 0.03, "PP")]  # the moulded lid
+        if not steel:
+            out.append(("powder-coat", 0.05, None))
+        out += [("parts", 0.025, None), ("packaging", 0.035, None),
+                ("labour", 0.21 + (0.03 if steel else 0.0), "LABOUR"), ("energy", 0.08, "POWER")]
+    else:
+        resin_index, resin, elec, parts, pack, moulding, labour = DEMO_COST_SHARES[s.sku]
+        out = [("resin", resin, resin_index), ("electronics", elec, "CHIP"), ("parts", parts, None),
+               ("packaging", pack, None), ("moulding", moulding, None), ("labour", labour, "LABOUR")]
+        out = [c for c in out if c[1] > 0]
+    out.append(("overhead", OVERHEAD_SHARE[s.kind], None))
+    return out
+
+
+def write_cost_breakdown(o: Out, cat: Catalog, tier_map: dict, ev: dict) -> int:
+    """cost_breakdown.csv: each sku's quoted tier price split into the CM's cost components, in
+    tenths of a cent; the margin takes the rounding, so the amounts add up to the price exactly."""
+    f, w = o.csv("cost_breakdown.csv", ["sku", "component", "amount", "index"])
+    n = 0
+    for s in cat.skus:
+        price = round(quoted_price(s, tier_map[s.sku], ev) * 1000)
+        rows = [(c, round(share * price), index) for c, share, index in cost_shares(s)]
+        margin = price - sum(a for _, a, _ in rows)
+        assert margin > 0, s.sku
+        for c, a, index in rows + [("margin", margin, None)]:
+            w.writerow([s.sku, c, f"{a / 1000:.3f}", index or ""])
+            n += 1
+    f.close()
+    return n
+
+
+def write_indices(o: Out, first_m: int, rng: random.Random) -> int:
+    """indices.csv: a value per index and month of the demand history (INDEX_PATHS)."""
+    f, w = o.csv("indices.csv", ["index", "month", "value"])
+    n = 0
+    for name, step, noise, anchors in INDEX_PATHS:
+        pts = [(month_index(m), float(v)) for m, v in anchors]
+        for t in range(first_m, HIST_END + 1):
+            k = sum(1 for m, _ in pts if m <= t)  # anchors at or before t
+            if k == 0:
+                v = pts[0][1]
+            elif noise is None or k == len(pts):
+                v = pts[k - 1][1]
+            else:
+                (m0, v0), (m1, v1) = pts[k - 1], pts[k]
+                v = v0 + (v1 - v0) * (t - m0) / (m1 - m0)
+            if noise is not None and all(m != t for m, _ in pts):
+                v *= 1 + rng.gauss(0, noise)
+            if name == "POWER" and t % 12 in (6, 7, 8):
+                v *= POWER_SUMMER
+            v = round(v / step) * step
+            w.writerow([name, month_str(t), f"{v:.0f}" if step >= 1 else f"{v:.1f}"])
+            n += 1
     f.close()
     return n
 
@@ -1287,6 +1457,13 @@ def write_folder(cat: Catalog, out_dir: str, rng: random.Random, months: int,
         # exactly as they were before deliveries.csv existed
         counts["deliveries.csv"] = write_deliveries(o, cat, hist, tier_map,
                                                     random.Random(rng.getrandbits(64)))
+        if cat.index_linked:
+            # index-linked prices (the demo only): a stream of their own, drawn after the
+            # deliveries', so that every other file stays as it was before these two existed
+            counts["cost_breakdown.csv"] = write_cost_breakdown(o, cat, tier_map, ev)
+            counts["indices.csv"] = write_indices(o, first_m, random.Random(rng.getrandbits(64)))
+        else:
+            o.stale += ["cost_breakdown.csv", "indices.csv"]  # left out: remove an earlier run's
         o.text("scorecard.toml", SCORECARD_TOML)
         counts["scorecard.toml"] = 1
 
@@ -1304,7 +1481,7 @@ def write_folder(cat: Catalog, out_dir: str, rng: random.Random, months: int,
                f"horizon = {HORIZON}\n"
                "levels = [80, 95]\n"
                "service_level = 0.95\n"
-               "po_notice_days = 30\n\n" + fences)
+               "po_notice_days = 30\n\n" + fences + (REVIEW_TOML if cat.index_linked else ""))
         counts["planner.toml"] = 1
         o.text(MARKER, "This folder was written by data/generate.py; it may overwrite it.\n"
                        f"arguments: {args_line}\n")
@@ -1352,7 +1529,8 @@ def main(argv=None) -> int:
     counts = write_folder(cat, a.out, rng, a.months, a.transactional, args_line)
     print(f"wrote {a.out} ({args_line}):")
     for name in FILES:
-        print(f"  {name:16s} {counts.get(name, 0):>9d} rows")
+        if name in counts:
+            print(f"  {name:18s} {counts[name]:>9d} rows")
     return 0
 
 

@@ -184,10 +184,12 @@ pub struct ProjectedSpend {
 /// The spend of each sku and month of `demand` at the projected prices: `point demand ×
 /// projected unit price`. Months or skus without a projected price are left out.
 pub fn projected_spend(prices: &[ProjectedPrice], demand: &DemandPlan) -> Vec<ProjectedSpend> {
+    let plans: std::collections::HashMap<&str, &crate::plan::SkuPlan> =
+        demand.skus.iter().map(|s| (s.sku.as_str(), s)).collect();
     prices
         .iter()
         .filter_map(|p| {
-            let plan = demand.skus.iter().find(|s| s.sku == p.sku)?;
+            let plan = plans.get(p.sku.as_str())?;
             let t = usize::try_from(demand.start.months_until(p.month)).ok()?;
             let quantity = plan.forecast.point.get(t).copied()?.max(0.0);
             Some(ProjectedSpend {
