@@ -1161,14 +1161,16 @@ def tier_price(breaks: list[tuple[int, float]], volume: float) -> float:
     return price
 
 
-def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: random.Random) -> int:
+def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: random.Random,
+                     factors: dict[tuple[str, int], float] | None = None) -> int:
     """deliveries.csv: the CM's deliveries against the brand's POs for the last DELIVERY_MONTHS
     months of history. One PO per family and half month (due around the 8th and the 22nd), a
     line per sku with demand that month (the half-month split of the month's demand). Most
     lines arrive within two days of due, some early; late ones cluster in each type's crunch
     months; about one line in eight arrives in two parts. Deliveries after the last history
     month are still open (no delivered_date): most of the last month's second PO, due at the
-    month's end, and a few backorders."""
+    month's end, and a few backorders. With `factors` (the demo's index-linked prices) the price
+    paid is the tier price moved by the sku's indices in the month received."""
     as_of = dt.date(HIST_END // 12, HIST_END % 12 + 1, 1)
     as_of = dt.date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1) - dt.timedelta(days=1)
     f, w = o.csv("deliveries.csv", ["po", "sku", "due_date", "delivered_date", "quantity",
@@ -1220,6 +1222,7 @@ def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: rand
                     fam, since, factor = SURCHARGE
                     if s.family == fam and t >= since:
                         price = round(price * factor, 2)
+
                     p_rej, p_rew = QUALITY[s.kind]
                     if (s.sku, t) == INCIDENT[:2]:
                         p_rej, p_rew = INCIDENT[2:]
@@ -1230,8 +1233,10 @@ def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: rand
                         else:
                             rej = min(part, poisson(rng, part * p_rej))
                             rew = min(part - rej, poisson(rng, part * p_rew))
+                            tr = at.year * 12 + at.month - 1
+                            pay = price if factors is None else round(price * factors[(s.sku, tr)], 2)
                             w.writerow([po, s.sku, due.isoformat(), at.isoformat(), part, rej, rew,
-                                        f"{price:.2f}"])
+                                        f"{pay:.2f}"])
                         n += 1
     f.close()
     return n
@@ -1277,21 +1282,27 @@ def write_cost_breakdown(o: Out, cat: Catalog, tier_map: dict, ev: dict) -> int:
     f, w = o.csv("cost_breakdown.csv", ["sku", "component", "amount", "index"])
     n = 0
     for s in cat.skus:
-        price = round(quoted_price(s, tier_map[s.sku], ev) * 1000)
-        rows = [(c, round(share * price), index) for c, share, index in cost_shares(s)]
-        margin = price - sum(a for _, a, _ in rows)
-        assert margin > 0, s.sku
-        for c, a, index in rows + [("margin", margin, None)]:
+        for c, a, index in cost_rows(s, tier_map[s.sku], ev):
             w.writerow([s.sku, c, f"{a / 1000:.3f}", index or ""])
             n += 1
     f.close()
     return n
 
 
-def write_indices(o: Out, first_m: int, rng: random.Random) -> int:
-    """indices.csv: a value per index and month of the demand history (INDEX_PATHS)."""
-    f, w = o.csv("indices.csv", ["index", "month", "value"])
-    n = 0
+def cost_rows(s: Sku, breaks: list[tuple[int, float]], ev: dict) -> list[tuple[str, int, str | None]]:
+    """A demo sku's cost components in tenths of a cent, the margin last: it takes the rounding,
+    so the amounts add up to the quoted price exactly."""
+    price = round(quoted_price(s, breaks, ev) * 1000)
+    rows = [(c, round(share * price), index) for c, share, index in cost_shares(s)]
+    margin = price - sum(a for _, a, _ in rows)
+    assert margin > 0, s.sku
+    return rows + [("margin", margin, None)]
+
+
+def index_values(first_m: int, rng: random.Random) -> dict[tuple[str, int], float]:
+    """A value per index and month of the demand history (INDEX_PATHS), as indices.csv rounds
+    it."""
+    values: dict[tuple[str, int], float] = {}
     for name, step, noise, anchors in INDEX_PATHS:
         pts = [(month_index(m), float(v)) for m, v in anchors]
         for t in range(first_m, HIST_END + 1):
@@ -1308,10 +1319,36 @@ def write_indices(o: Out, first_m: int, rng: random.Random) -> int:
             if name == "POWER" and t % 12 in (6, 7, 8):
                 v *= POWER_SUMMER
             v = round(v / step) * step
-            w.writerow([name, month_str(t), f"{v:.0f}" if step >= 1 else f"{v:.1f}"])
-            n += 1
+            values[(name, t)] = round(v) if step >= 1 else round(v, 1)
+    return values
+
+
+def write_indices(o: Out, values: dict[tuple[str, int], float]) -> int:
+    """indices.csv: the values of `index_values`, by index and month."""
+    steps = {name: step for name, step, _, _ in INDEX_PATHS}
+    f, w = o.csv("indices.csv", ["index", "month", "value"])
+    for (name, t), v in values.items():
+        w.writerow([name, month_str(t), f"{v:.0f}" if steps[name] >= 1 else f"{v:.1f}"])
     f.close()
-    return n
+    return len(values)
+
+
+def price_factors(cat: Catalog, tier_map: dict, ev: dict,
+                  values: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
+    """The index-linked factor of each sku's quote in each month of the demand history: the
+    scorecard's `1 + pass_through * sum share * (I(t) / I(anchor) - 1)`, the anchor being the
+    last month of history (the index value in force at the first planned month), the shares the
+    amounts of cost_breakdown.csv over the quoted price, the pass-through 1."""
+    out: dict[tuple[str, int], float] = {}
+    months = sorted({t for _, t in values})
+    for s in cat.skus:
+        rows = cost_rows(s, tier_map[s.sku], ev)
+        total = sum(a for _, a, _ in rows)
+        for t in months:
+            moved = sum(a / total * (values[(i, t)] / values[(i, HIST_END)] - 1)
+                        for _, a, i in rows if i)
+            out[(s.sku, t)] = 1 + moved
+    return out
 
 
 def write_folder(cat: Catalog, out_dir: str, rng: random.Random, months: int,
@@ -1455,13 +1492,18 @@ def write_folder(cat: Catalog, out_dir: str, rng: random.Random, months: int,
 
         # deliveries: their own stream, drawn after everything else, so the other files stay
         # exactly as they were before deliveries.csv existed
-        counts["deliveries.csv"] = write_deliveries(o, cat, hist, tier_map,
-                                                    random.Random(rng.getrandbits(64)))
+        delivery_rng = random.Random(rng.getrandbits(64))
+        factors = None
         if cat.index_linked:
             # index-linked prices (the demo only): a stream of their own, drawn after the
-            # deliveries', so that every other file stays as it was before these two existed
+            # deliveries', so that every other file stays as it was before these two existed;
+            # the prices paid in deliveries.csv follow the indices
+            values = index_values(first_m, random.Random(rng.getrandbits(64)))
+            factors = price_factors(cat, tier_map, ev, values)
+        counts["deliveries.csv"] = write_deliveries(o, cat, hist, tier_map, delivery_rng, factors)
+        if cat.index_linked:
             counts["cost_breakdown.csv"] = write_cost_breakdown(o, cat, tier_map, ev)
-            counts["indices.csv"] = write_indices(o, first_m, random.Random(rng.getrandbits(64)))
+            counts["indices.csv"] = write_indices(o, values)
         else:
             o.stale += ["cost_breakdown.csv", "indices.csv"]  # left out: remove an earlier run's
         o.text("scorecard.toml", SCORECARD_TOML)

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use planner_core::pricing::IndexLink;
 use planner_core::scorecard::{self, Scorecard, ALL};
 use planner_core::time::Date;
 use planner_core::DemandPlan;
@@ -58,13 +59,29 @@ impl Inputs {
         if let Some(as_of) = as_of {
             settings.as_of = Some(as_of);
         }
-        Ok(scorecard::score(
+        let input = &folder.input;
+        // With a cost breakdown, quotes follow their indices, as of the first planned month.
+        let anchor = input
+            .settings
+            .start
+            .or_else(|| input.history.last_month().map(|m| m.plus(1)));
+        let link = match anchor {
+            Some(anchor) if !input.cost_breakdown.is_empty() => IndexLink::new(
+                &input.cost_breakdown,
+                &input.indices,
+                input.settings.pricing.review.pass_through,
+                anchor,
+            )?,
+            _ => IndexLink::default(),
+        };
+        Ok(scorecard::score_index_linked(
             &self.rows,
-            &folder.input.products,
-            &folder.input.tiers,
-            &folder.input.history,
+            &input.products,
+            &input.tiers,
+            &input.history,
             previous,
             &settings,
+            &link,
         )?)
     }
 }

@@ -236,7 +236,15 @@ pub fn scorecard_verdicts(card: &Scorecard, previous_given: bool) -> Vec<Attenti
             Metric::Otd => format!("target {}", show(metric, t.otd)),
             Metric::Ppm => format!("target at most {}", show(metric, t.ppm)),
             Metric::Fpy => format!("target {}", show(metric, t.fpy)),
-            Metric::Price => format!("tolerance ±{}", show(metric, t.price_tolerance)),
+            Metric::Price => format!(
+                "tolerance ±{}{}",
+                show(metric, t.price_tolerance),
+                if card.index_linked {
+                    "; quotes index-linked"
+                } else {
+                    ""
+                }
+            ),
             Metric::Wape => match t.wape {
                 Some(w) => format!("target at most {}", show(metric, w)),
                 None => "no target".to_string(),

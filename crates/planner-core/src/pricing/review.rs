@@ -204,6 +204,139 @@ pub fn projected_spend(prices: &[ProjectedPrice], demand: &DemandPlan) -> Vec<Pr
         .collect()
 }
 
+/// An index's values, sorted by month.
+type Series = Vec<(Month, f64)>;
+
+/// Each index's values sorted by month (a month given twice keeps its last value).
+///
+/// # Errors
+/// [`PricingError::BadIndexValue`] for a value that is not above zero.
+fn index_series(indices: &[IndexPoint]) -> Result<BTreeMap<&str, Series>, PricingError> {
+    let mut series: BTreeMap<&str, Series> = BTreeMap::new();
+    for p in indices {
+        if !(p.value.is_finite() && p.value > 0.0) {
+            return Err(PricingError::BadIndexValue {
+                index: p.index.clone(),
+                month: p.month,
+                value: p.value,
+            });
+        }
+        series
+            .entry(p.index.as_str())
+            .or_default()
+            .push((p.month, p.value));
+    }
+    for s in series.values_mut() {
+        s.sort_by_key(|(m, _)| *m);
+        let mut dedup: Vec<(Month, f64)> = Vec::with_capacity(s.len());
+        for &(m, v) in s.iter() {
+            match dedup.last_mut() {
+                Some(last) if last.0 == m => last.1 = v,
+                _ => dedup.push((m, v)),
+            }
+        }
+        *s = dedup;
+    }
+    Ok(series)
+}
+
+/// Index-linked quotes for months gone by: how far a sku's quoted price moves with its indexed
+/// cost components, for the partnership scorecard's price comparison.
+///
+/// # Formula
+/// The cost breakdown is the quote as of the `anchor` month (the first planned month, as for
+/// [`project_prices`]). In month `m` the quote is the tier price times
+/// `factor(m) = 1 + pass_through × Σ_c share_c × (I_c(m) / I_c(anchor) − 1)`, where `share_c`
+/// is the component's amount over the sku's unit price and `I_c(m)` the value of its index in
+/// `m` or the last value before it (the first value before the series starts). The review
+/// calendar of [`ReviewPolicy`] is not replayed: the factor follows the index month by month.
+/// A sku without indexed components has factor 1.
+///
+/// Worked by hand: material 6.00 on `resin` of a 10.00 price, pass-through 1; resin 110 at the
+/// anchor and 99 in 2026-05: `factor = 1 + 0.6 × (99 / 110 − 1) = 0.94`, so a tier price of
+/// 10.00 was a 9.40 quote in 2026-05.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexLink {
+    /// Per sku: each indexed component's share of the unit price and its index.
+    shares: BTreeMap<String, Vec<(f64, String)>>,
+    /// Each index used: its sorted values and its value at the anchor.
+    series: BTreeMap<String, (Series, f64)>,
+    /// Share of an index move passed on.
+    pass_through: f64,
+}
+
+impl IndexLink {
+    /// The link of `components` to `indices` as of `anchor`.
+    ///
+    /// # Errors
+    /// As [`project_prices`]: an unknown index, an index with no value at or before `anchor`, a
+    /// value not above zero.
+    pub fn new(
+        components: &[CostComponent],
+        indices: &[IndexPoint],
+        pass_through: f64,
+        anchor: Month,
+    ) -> Result<Self, PricingError> {
+        let all = index_series(indices)?;
+        let mut totals: BTreeMap<&str, f64> = BTreeMap::new();
+        for c in components {
+            *totals.entry(c.sku.as_str()).or_default() += c.amount;
+        }
+        let mut link = Self {
+            pass_through,
+            ..Self::default()
+        };
+        for c in components {
+            let Some(index) = c.index.as_deref().map(str::trim).filter(|i| !i.is_empty()) else {
+                continue;
+            };
+            let s = all.get(index).ok_or_else(|| PricingError::UnknownIndex {
+                sku: c.sku.clone(),
+                component: c.component.clone(),
+                index: index.to_string(),
+            })?;
+            if !link.series.contains_key(index) {
+                let base = value_at(s, anchor).ok_or_else(|| PricingError::NoIndexBase {
+                    index: index.to_string(),
+                    base: anchor,
+                })?;
+                link.series.insert(index.to_string(), (s.clone(), base));
+            }
+            let total = totals[c.sku.as_str()];
+            if total > 0.0 {
+                link.shares
+                    .entry(c.sku.clone())
+                    .or_default()
+                    .push((c.amount / total, index.to_string()));
+            }
+        }
+        Ok(link)
+    }
+
+    /// True when no sku has an indexed component.
+    pub fn is_empty(&self) -> bool {
+        self.shares.is_empty()
+    }
+
+    /// The factor of `sku`'s quote in `month` (1 for a sku without indexed components).
+    pub fn factor(&self, sku: &str, month: Month) -> f64 {
+        let Some(shares) = self.shares.get(sku) else {
+            return 1.0;
+        };
+        let moved: f64 = shares
+            .iter()
+            .map(|(share, index)| {
+                let (s, base) = &self.series[index];
+                let at = value_at(s, month)
+                    .or_else(|| s.first().map(|p| p.1))
+                    .unwrap_or(*base);
+                share * (at / base - 1.0)
+            })
+            .sum();
+        1.0 + self.pass_through * moved
+    }
+}
+
 /// The value of a sorted index series at `month`: the value of that month or the last one before
 /// it (months after the last value hold it). `None` before the first value.
 fn value_at(series: &[(Month, f64)], month: Month) -> Option<f64> {
@@ -264,32 +397,7 @@ pub fn project_prices(
     start: Month,
     months: usize,
 ) -> Result<Vec<ProjectedPrice>, PricingError> {
-    let mut series: BTreeMap<&str, Vec<(Month, f64)>> = BTreeMap::new();
-    for p in indices {
-        if !(p.value.is_finite() && p.value > 0.0) {
-            return Err(PricingError::BadIndexValue {
-                index: p.index.clone(),
-                month: p.month,
-                value: p.value,
-            });
-        }
-        series
-            .entry(p.index.as_str())
-            .or_default()
-            .push((p.month, p.value));
-    }
-    for s in series.values_mut() {
-        // A month given twice keeps its last value.
-        s.sort_by_key(|(m, _)| *m);
-        let mut dedup: Vec<(Month, f64)> = Vec::with_capacity(s.len());
-        for &(m, v) in s.iter() {
-            match dedup.last_mut() {
-                Some(last) if last.0 == m => last.1 = v,
-                _ => dedup.push((m, v)),
-            }
-        }
-        *s = dedup;
-    }
+    let series = index_series(indices)?;
 
     // Per component: the factor at each review month, relative to the base.
     let mut by_sku: BTreeMap<&str, Vec<&CostComponent>> = BTreeMap::new();

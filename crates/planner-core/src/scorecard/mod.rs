@@ -26,7 +26,9 @@
 //!   `price_quoted` are unit prices weighted by quantity; the quoted price of a row is the sku's
 //!   all-units tier price ([`TierSchedule`]) for its trailing 12-month volume (demand history of
 //!   the 12 months ending with the month received) on the `annual` basis, or for its PO line's
-//!   quantity on the `order` basis. `price_variance = price_paid / price_quoted − 1`.
+//!   quantity on the `order` basis; with [`score_index_linked`] that tier price moves with the
+//!   sku's indexed cost components ([`IndexLink`]). `price_variance = price_paid / price_quoted −
+//!   1`.
 //! - **Forecast accuracy**, when a previous forecast is given, for the months it covers that have
 //!   actuals in the demand history, over the skus it forecast: `wape = Σ |forecast − actual| /
 //!   Σ actual`, `bias = Σ (forecast − actual) / Σ actual` (positive = over-forecast).
@@ -73,7 +75,7 @@ pub use settings::{ScorecardSettings, Targets};
 
 use crate::demand::{DemandHistory, Product};
 use crate::plan::DemandPlan;
-use crate::pricing::{Basis, PriceTier, PricingError, TierSchedule};
+use crate::pricing::{Basis, IndexLink, PriceTier, PricingError, TierSchedule};
 use crate::time::{Date, Month};
 use crate::FieldError;
 use delivery::days_between;
@@ -280,6 +282,9 @@ pub struct Scorecard {
     pub priced: bool,
     /// True when a previous forecast was given and scored.
     pub forecast_scored: bool,
+    /// True when quotes follow the skus' indexed cost components ([`score_index_linked`]).
+    #[serde(default)]
+    pub index_linked: bool,
 }
 
 impl Scorecard {
@@ -486,6 +491,32 @@ pub fn score(
     previous: Option<&DemandPlan>,
     settings: &ScorecardSettings,
 ) -> Result<Scorecard, ScorecardError> {
+    score_index_linked(
+        deliveries,
+        products,
+        tiers,
+        history,
+        previous,
+        settings,
+        &IndexLink::default(),
+    )
+}
+
+/// [`score`] with index-linked quotes: a row's quoted price is its tier price times
+/// [`IndexLink::factor`] of its sku in the month received, so an index move the contract passes
+/// on is not counted as a price variance.
+///
+/// # Errors
+/// As [`score`].
+pub fn score_index_linked(
+    deliveries: &[Delivery],
+    products: &[Product],
+    tiers: &[PriceTier],
+    history: &DemandHistory,
+    previous: Option<&DemandPlan>,
+    settings: &ScorecardSettings,
+    link: &IndexLink,
+) -> Result<Scorecard, ScorecardError> {
     settings.check().map_err(ScorecardError::Settings)?;
     if deliveries.is_empty() {
         return Err(ScorecardError::NoDeliveries);
@@ -575,7 +606,7 @@ pub fn score(
             Basis::Annual => trailing_volume(history, &d.sku, month),
             Basis::Order => line_qty[&(d.due, d.po.as_str(), d.sku.as_str())],
         };
-        let quoted = schedule.unit_price(volume);
+        let quoted = schedule.unit_price(volume) * link.factor(&d.sku, month);
         priced = true;
         add(month, &family, &|a| {
             a.priced_units += d.quantity;
@@ -661,6 +692,7 @@ pub fn score(
         skus_without_tiers: without_tiers.into_iter().collect(),
         priced,
         forecast_scored,
+        index_linked: !link.is_empty(),
     })
 }
 

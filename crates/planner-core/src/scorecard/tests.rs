@@ -326,6 +326,78 @@ fn price_paid_against_the_tier_price_of_the_trailing_volume() {
 }
 
 #[test]
+fn index_linked_quotes_follow_the_index_of_the_month_received() {
+    use crate::pricing::{CostComponent, IndexLink, IndexPoint};
+    let tiers = [PriceTier::new("A", 0.0, 10.0, Basis::Annual, None).unwrap()];
+    // A's 10.00 is 6.00 of resin and 4.00 of labour; resin 110 at the anchor (2026-11), 99 in
+    // May and 121 in October: quotes of 10 x (1 + 0.6 x (99/110 - 1)) = 9.40 and
+    // 10 x (1 + 0.6 x 0.1) = 10.60.
+    let costs = [
+        CostComponent::new("A", "resin", 6.0, Some("resin")).unwrap(),
+        CostComponent::new("A", "labour", 4.0, None).unwrap(),
+    ];
+    let point = |month: &str, value| IndexPoint {
+        index: "resin".into(),
+        month: m(month),
+        value,
+    };
+    let indices = [
+        point("2026-01", 100.0),
+        point("2026-05", 99.0),
+        point("2026-10", 121.0),
+        point("2026-11", 110.0),
+    ];
+    let link = IndexLink::new(&costs, &indices, 1.0, m("2026-11")).unwrap();
+    assert!((link.factor("A", m("2026-05")) - 0.94).abs() < TOL);
+    assert!(
+        (link.factor("A", m("2026-06")) - 0.94).abs() < TOL,
+        "May's value holds"
+    );
+    assert!((link.factor("A", m("2026-10")) - 1.06).abs() < TOL);
+    assert_eq!(link.factor("B", m("2026-10")), 1.0);
+    let deliveries = [
+        row("P1", "A", "2026-05-05", Some("2026-05-05"), 100.0)
+            .with_unit_price(9.40)
+            .unwrap(),
+        row("P2", "A", "2026-10-05", Some("2026-10-05"), 100.0)
+            .with_unit_price(10.60)
+            .unwrap(),
+    ];
+    let products = [product("A", "bottles")];
+    let linked = score_index_linked(
+        &deliveries,
+        &products,
+        &tiers,
+        &DemandHistory::default(),
+        None,
+        &ScorecardSettings::default(),
+        &link,
+    )
+    .unwrap();
+    assert!(linked.index_linked);
+    close(get(&linked, "2026-05", "bottles").price_quoted, 9.40);
+    close(get(&linked, "2026-05", "bottles").price_variance, 0.0);
+    close(get(&linked, "2026-10", "bottles").price_variance, 0.0);
+    assert!(linked.misses.is_empty());
+    // Against the flat tier price the same deliveries miss by 6 % both ways.
+    let flat = score(
+        &deliveries,
+        &products,
+        &tiers,
+        &DemandHistory::default(),
+        None,
+        &ScorecardSettings::default(),
+    )
+    .unwrap();
+    assert!(!flat.index_linked);
+    close(get(&flat, "2026-05", "bottles").price_variance, -0.06);
+    close(get(&flat, "2026-10", "bottles").price_variance, 0.06);
+    // Missed in both months, by the family and the total.
+    assert_eq!(flat.misses.len(), 4);
+    assert!(flat.misses.iter().all(|x| x.metric == Metric::Price));
+}
+
+#[test]
 fn forecast_accuracy_for_the_months_with_actuals() {
     let history = DemandHistory::from_records([
         ("A", m("2026-09"), 100.0),
