@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Once;
 
@@ -298,6 +299,99 @@ fn month_step(n: usize) -> usize {
     }
 }
 
+/// The largest finite value, or 1 when none is above 0: the top of a chart's value axis before
+/// its headroom.
+fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
+    let max = values.filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
+    if max <= 0.0 {
+        1.0
+    } else {
+        max
+    }
+}
+
+/// A chart of the plan over `x` by `y`: the title as its caption, with the margin and label
+/// areas every chart of the plan has (`y_label_area` pixels for the labels of the y axis).
+fn titled<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_area: u32,
+    x: Range<f64>,
+    y: Range<f64>,
+) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    ChartBuilder::on(root)
+        .caption(
+            title,
+            (FONT, 18)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&palette::TEXT),
+        )
+        .margin(14)
+        .x_label_area_size(36)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+/// A chart of the plan over `months` (month `t` at x = `t`, labelled every few months) and from 0
+/// to `ymax` in `y_desc`, with its mesh drawn: the frame of the fan and capacity charts.
+fn monthly<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    months: &[String],
+    ymax: f64,
+    y_desc: &str,
+) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let n = months.len().max(1);
+    let mut chart = titled(root, title, 60, -0.5..(n as f64 - 0.5), 0.0..ymax)?;
+    let step = month_step(n);
+    let fmt_x = |x: &f64| {
+        let r = x.round();
+        if r >= 0.0 && (r as usize) % step == 0 {
+            month_label(months, *x)
+        } else {
+            String::new()
+        }
+    };
+    let fmt_y = |y: &f64| short(*y);
+    mesh_labels(&mut chart)
+        .x_labels(n + 1)
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .y_desc(y_desc)
+        .disable_x_mesh()
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// Draws the legend of the labelled series at `position`, on white of `opacity`.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    position: SeriesLabelPosition,
+    opacity: f64,
+) -> anyhow::Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(opacity))
+        .border_style(palette::GRID)
+        .label_font((FONT, 13).into_font().color(&palette::TEXT))
+        .draw()
+        .map_err(err)
+}
+
+/// The legend key of a line series: a short line in its style, at the key's place in pixels.
+fn line_key(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style)
+}
+
+/// The legend key of bars and areas: a small box in their style, at the key's place in pixels.
+fn box_key(style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], style)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fan chart
 
@@ -320,51 +414,21 @@ impl Draw for Fan {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()> {
         root.fill(&WHITE).map_err(err)?;
         let h = self.history.len() as f64;
-        let n = self.months.len().max(1);
-        let mut ymax = self
-            .history
-            .iter()
-            .chain(self.point.iter())
-            .chain(self.bands.iter().flat_map(|b| b.2.iter()))
-            .chain(self.previous.iter().flat_map(|p| p.1.iter()))
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0_f64, f64::max);
-        if ymax <= 0.0 {
-            ymax = 1.0;
-        }
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                &self.title,
-                (FONT, 18)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&palette::TEXT),
-            )
-            .margin(14)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..ymax * 1.3)
-            .map_err(err)?;
-        let step = month_step(n);
-        let months = &self.months;
-        let fmt_x = |x: &f64| {
-            let r = x.round();
-            if r >= 0.0 && (r as usize) % step == 0 {
-                month_label(months, *x)
-            } else {
-                String::new()
-            }
-        };
-        let fmt_y = |y: &f64| short(*y);
-        mesh_labels(&mut chart)
-            .x_labels(n + 1)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .y_desc("units per month")
-            .disable_x_mesh()
-            .draw()
-            .map_err(err)?;
+        let ymax = axis_top(
+            self.history
+                .iter()
+                .chain(self.point.iter())
+                .chain(self.bands.iter().flat_map(|b| b.2.iter()))
+                .chain(self.previous.iter().flat_map(|p| p.1.iter()))
+                .copied(),
+        );
+        let mut chart = monthly(
+            root,
+            &self.title,
+            &self.months,
+            ymax * 1.3,
+            "units per month",
+        )?;
 
         // Bands, widest first, so the narrower one sits on top.
         let nb = self.bands.len().max(1) as f64;
@@ -381,9 +445,7 @@ impl Draw for Fan {
                 .draw_series(std::iter::once(Polygon::new(pts, colour.filled())))
                 .map_err(err)?
                 .label(format!("{label} % range"))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 18, y + 5)], colour.filled())
-                });
+                .legend(box_key(colour.filled()));
         }
 
         if !self.history.is_empty() {
@@ -395,7 +457,7 @@ impl Draw for Fan {
                 ))
                 .map_err(err)?
                 .label("history")
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .legend(line_key(style));
             chart
                 .draw_series(
                     self.history
@@ -419,7 +481,7 @@ impl Draw for Fan {
                 ))
                 .map_err(err)?
                 .label("last month's forecast")
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .legend(line_key(style));
         }
 
         let style = palette::FORECAST.stroke_width(3);
@@ -436,7 +498,7 @@ impl Draw for Fan {
             ))
             .map_err(err)?
             .label("forecast")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+            .legend(line_key(style));
 
         if !self.history.is_empty() && !self.point.is_empty() {
             // The forecast starts here.
@@ -450,15 +512,7 @@ impl Draw for Fan {
                 .map_err(err)?;
         }
 
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(palette::GRID)
-            .label_font((FONT, 13).into_font().color(&palette::TEXT))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 0.85)
     }
 }
 
@@ -544,14 +598,13 @@ pub fn fan_chart(
         return Ok(None);
     };
     let d = fan_data(s, plan, history, previous);
-    let (svg, png) = render(&d, (WIDTH, HEIGHT))?;
-    Ok(Some(Chart {
-        stem: stem("fan", sku, &mut BTreeSet::new()),
-        title: d.title,
-        svg,
-        png,
-        why: String::new(),
-    }))
+    chart(
+        &stem("fan", sku, &mut BTreeSet::new()),
+        &d.title,
+        &d,
+        (WIDTH, HEIGHT),
+    )
+    .map(Some)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,50 +622,20 @@ struct LineChart {
 impl Draw for LineChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()> {
         root.fill(&WHITE).map_err(err)?;
-        let n = self.months.len().max(1);
-        let mut ymax = self
-            .available
-            .iter()
-            .chain(self.required.iter())
-            .chain(self.upper.iter().flat_map(|u| u.1.iter()))
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0_f64, f64::max);
-        if ymax <= 0.0 {
-            ymax = 1.0;
-        }
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                &self.title,
-                (FONT, 18)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&palette::TEXT),
-            )
-            .margin(14)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..ymax * 1.55)
-            .map_err(err)?;
-        let step = month_step(n);
-        let months = &self.months;
-        let fmt_x = |x: &f64| {
-            let r = x.round();
-            if r >= 0.0 && (r as usize) % step == 0 {
-                month_label(months, *x)
-            } else {
-                String::new()
-            }
-        };
-        let fmt_y = |y: &f64| short(*y);
-        mesh_labels(&mut chart)
-            .x_labels(n + 1)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .y_desc("hours per month")
-            .disable_x_mesh()
-            .draw()
-            .map_err(err)?;
+        let ymax = axis_top(
+            self.available
+                .iter()
+                .chain(self.required.iter())
+                .chain(self.upper.iter().flat_map(|u| u.1.iter()))
+                .copied(),
+        );
+        let mut chart = monthly(
+            root,
+            &self.title,
+            &self.months,
+            ymax * 1.55,
+            "hours per month",
+        )?;
 
         let over = |t: usize| self.required[t] > self.available[t] + 1e-9;
         chart
@@ -623,9 +646,7 @@ impl Draw for LineChart {
             )
             .map_err(err)?
             .label("required hours at the forecast")
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 18, y + 5)], palette::WITHIN.filled())
-            });
+            .legend(box_key(palette::WITHIN.filled()));
         if (0..self.required.len()).any(over) {
             chart
                 .draw_series(
@@ -635,9 +656,7 @@ impl Draw for LineChart {
                 )
                 .map_err(err)?
                 .label("over capacity")
-                .legend(|(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 18, y + 5)], palette::OVER.filled())
-                });
+                .legend(box_key(palette::OVER.filled()));
         }
         let nu = self.upper.len().max(1);
         for (i, (label, hours)) in self.upper.iter().enumerate() {
@@ -649,7 +668,7 @@ impl Draw for LineChart {
                 }))
                 .map_err(err)?
                 .label(format!("required at the {label} % upper bound"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .legend(line_key(style));
         }
         let style = palette::CAPACITY.stroke_width(2);
         // A step line: each month's available hours across its own bar.
@@ -662,16 +681,8 @@ impl Draw for LineChart {
             .draw_series(LineSeries::new(pts, style))
             .map_err(err)?
             .label("available hours")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(palette::GRID)
-            .label_font((FONT, 13).into_font().color(&palette::TEXT))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+            .legend(line_key(style));
+        legend(&mut chart, SeriesLabelPosition::UpperRight, 0.9)
     }
 }
 
@@ -741,19 +752,13 @@ impl Draw for Exposure {
             .clamp(6, 28) as u32
             * 8
             + 16;
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                &self.title,
-                (FONT, 18)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&palette::TEXT),
-            )
-            .margin(14)
-            .x_label_area_size(36)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(0.0..xmax * 1.08, -0.5..(n as f64 - 0.5))
-            .map_err(err)?;
+        let mut chart = titled(
+            root,
+            &self.title,
+            label_width,
+            0.0..xmax * 1.08,
+            -0.5..(n as f64 - 0.5),
+        )?;
         let names: Vec<String> = self
             .bars
             .iter()
@@ -796,9 +801,7 @@ impl Draw for Exposure {
             }))
             .map_err(err)?
             .label("cash tied up")
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 18, y + 5)], palette::WITHIN.filled())
-            });
+            .legend(box_key(palette::WITHIN.filled()));
         chart
             .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
                 Rectangle::new(
@@ -808,16 +811,8 @@ impl Draw for Exposure {
             }))
             .map_err(err)?
             .label("at risk if demand comes in at the lower bound")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], palette::OVER.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(palette::GRID)
-            .label_font((FONT, 13).into_font().color(&palette::TEXT))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+            .legend(box_key(palette::OVER.filled()));
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 0.9)
     }
 }
 
@@ -1057,7 +1052,7 @@ pub fn charts(
     let fans = fan_jobs
         .par_iter()
         .map(|(stem, d, why)| {
-            let mut c = chart(stem, &d.title, d)?;
+            let mut c = chart(stem, &d.title, d, (WIDTH, HEIGHT))?;
             if why != "all" {
                 c.why = why.clone();
             }
@@ -1066,10 +1061,10 @@ pub fn charts(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let lines = line_jobs
         .par_iter()
-        .map(|(stem, d)| chart(stem, &d.title, d))
+        .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let exposure = match plan.materials.as_ref().and_then(exposure_data) {
-        Some(d) => Some(chart("material_exposure", &d.title, &d)?),
+        Some(d) => Some(chart("material_exposure", &d.title, &d, (WIDTH, HEIGHT))?),
         None => None,
     };
     Ok(ChartSet {
@@ -1083,8 +1078,14 @@ pub fn charts(
     })
 }
 
-fn chart(stem: &str, title: &str, d: &impl Draw) -> anyhow::Result<Chart> {
-    let (svg, png) = render(d, (WIDTH, HEIGHT))?;
+/// `d` drawn at `size` in both formats as the chart `stem` (with no reason for its choice).
+pub(super) fn chart(
+    stem: &str,
+    title: &str,
+    d: &impl Draw,
+    size: (u32, u32),
+) -> anyhow::Result<Chart> {
+    let (svg, png) = render(d, size)?;
     Ok(Chart {
         stem: stem.to_string(),
         title: title.to_string(),

@@ -38,6 +38,20 @@ fn levels<'a>(each: impl Iterator<Item = &'a Level>) -> Vec<Level> {
     v
 }
 
+/// `head`, then the cells `each` gives for every level, then `tail`: the layout of the tables
+/// whose columns repeat per level, for their header and each of their rows.
+fn by_level<C: IntoIterator<Item = String>>(
+    head: Vec<String>,
+    levels: &[Level],
+    each: impl Fn(&Level) -> C,
+    tail: impl IntoIterator<Item = String>,
+) -> Vec<String> {
+    let mut cells = head;
+    cells.extend(levels.iter().flat_map(each));
+    cells.extend(tail);
+    cells
+}
+
 /// `review_accuracy.csv`: one row per lag and sku, family and total.
 pub fn accuracy(review: &Review) -> Table {
     let lv = levels(
@@ -46,65 +60,68 @@ pub fn accuracy(review: &Review) -> Table {
             .iter()
             .flat_map(|r| r.coverage.iter().map(|(l, _)| l)),
     );
-    let mut h = header(&[
-        "lag",
-        "scope",
-        "key",
-        "family",
-        "first_month",
-        "last_month",
-        "months",
-        "sku_months",
-        "actual",
-        "forecast",
-        "abs_error",
-        "wape_pct",
-        "wape_aggregate_pct",
-        "bias",
-        "bias_pct",
-        "mad",
-        "tracking_signal",
-        "ts_alarm",
-    ]);
-    for l in &lv {
-        h.push(format!("inside_{}_pct", l.label()));
-    }
-    h.extend(header(&["snaive_abs_error", "snaive_wape_pct", "fva_pct"]));
+    let h = by_level(
+        header(&[
+            "lag",
+            "scope",
+            "key",
+            "family",
+            "first_month",
+            "last_month",
+            "months",
+            "sku_months",
+            "actual",
+            "forecast",
+            "abs_error",
+            "wape_pct",
+            "wape_aggregate_pct",
+            "bias",
+            "bias_pct",
+            "mad",
+            "tracking_signal",
+            "ts_alarm",
+        ]),
+        &lv,
+        |l| [format!("inside_{}_pct", l.label())],
+        header(&["snaive_abs_error", "snaive_wape_pct", "fva_pct"]),
+    );
     let rows = review
         .accuracy
         .iter()
         .map(|r: &AccuracyRow| {
-            let mut row = vec![
-                r.lag.to_string(),
-                r.scope.to_string(),
-                r.key.clone(),
-                r.family.clone(),
-                r.first.to_string(),
-                r.last.to_string(),
-                r.months.to_string(),
-                r.n.to_string(),
-                num(r.actual, 2),
-                num(r.forecast, 2),
-                num(r.abs_error, 2),
-                opt_pct(r.wape),
-                opt_pct(r.wape_aggregate),
-                num(r.bias, 2),
-                opt_pct(r.bias_pct),
-                num(r.mad, 2),
-                opt_num(r.tracking_signal, 2),
-                yes_no(r.alarm),
-            ];
-            for l in &lv {
-                row.push(opt_pct(
-                    r.coverage.iter().find(|(x, _)| x == l).map(|(_, c)| *c),
-                ));
-            }
-            row.extend([
-                num(r.snaive_abs_error, 2),
-                opt_pct(r.snaive_wape),
-                opt_pct(r.fva),
-            ]);
-            row
+            by_level(
+                vec![
+                    r.lag.to_string(),
+                    r.scope.to_string(),
+                    r.key.clone(),
+                    r.family.clone(),
+                    r.first.to_string(),
+                    r.last.to_string(),
+                    r.months.to_string(),
+                    r.n.to_string(),
+                    num(r.actual, 2),
+                    num(r.forecast, 2),
+                    num(r.abs_error, 2),
+                    opt_pct(r.wape),
+                    opt_pct(r.wape_aggregate),
+                    num(r.bias, 2),
+                    opt_pct(r.bias_pct),
+                    num(r.mad, 2),
+                    opt_num(r.tracking_signal, 2),
+                    yes_no(r.alarm),
+                ],
+                &lv,
+                |l| {
+                    [opt_pct(
+                        r.coverage.iter().find(|(x, _)| x == l).map(|(_, c)| *c),
+                    )]
+                },
+                [
+                    num(r.snaive_abs_error, 2),
+                    opt_pct(r.snaive_wape),
+                    opt_pct(r.fva),
+                ],
+            )
         })
         .collect();
     Table { header: h, rows }
@@ -118,53 +135,54 @@ pub fn errors(review: &Review) -> Table {
             .iter()
             .flat_map(|p| p.bounds.iter().map(|b| &b.level)),
     );
-    let mut h = header(&[
-        "vintage",
-        "sku",
-        "family",
-        "month",
-        "lag",
-        "forecast",
-        "actual",
-        "error",
-        "abs_error",
-        "error_pct",
-    ]);
-    for l in &lv {
-        let l = l.label();
-        h.push(format!("lo_{l}"));
-        h.push(format!("hi_{l}"));
-        h.push(format!("inside_{l}"));
-    }
-    h.extend(header(&["snaive", "snaive_error", "planned"]));
+    let h = by_level(
+        header(&[
+            "vintage",
+            "sku",
+            "family",
+            "month",
+            "lag",
+            "forecast",
+            "actual",
+            "error",
+            "abs_error",
+            "error_pct",
+        ]),
+        &lv,
+        |l| {
+            let l = l.label();
+            [format!("lo_{l}"), format!("hi_{l}"), format!("inside_{l}")]
+        },
+        header(&["snaive", "snaive_error", "planned"]),
+    );
     let rows = review
         .pairs
         .iter()
         .map(|p: &Pair| {
-            let mut row = vec![
-                p.vintage.to_string(),
-                p.sku.clone(),
-                p.family.clone(),
-                p.month.to_string(),
-                p.lag.to_string(),
-                num(p.forecast, 2),
-                num(p.actual, 2),
-                num(p.error, 2),
-                num(p.error.abs(), 2),
-                opt_pct((p.actual != 0.0).then(|| p.error / p.actual)),
-            ];
-            for l in &lv {
-                match p.bounds.iter().find(|b| b.level == *l) {
-                    Some(b) => row.extend([num(b.lo, 2), num(b.hi, 2), yes_no(b.inside)]),
-                    None => row.extend([String::new(), String::new(), String::new()]),
-                }
-            }
-            row.extend([
-                num(p.snaive, 2),
-                num(p.snaive - p.actual, 2),
-                yes_no(p.planned),
-            ]);
-            row
+            by_level(
+                vec![
+                    p.vintage.to_string(),
+                    p.sku.clone(),
+                    p.family.clone(),
+                    p.month.to_string(),
+                    p.lag.to_string(),
+                    num(p.forecast, 2),
+                    num(p.actual, 2),
+                    num(p.error, 2),
+                    num(p.error.abs(), 2),
+                    opt_pct((p.actual != 0.0).then(|| p.error / p.actual)),
+                ],
+                &lv,
+                |l| match p.bounds.iter().find(|b| b.level == *l) {
+                    Some(b) => [num(b.lo, 2), num(b.hi, 2), yes_no(b.inside)],
+                    None => [String::new(), String::new(), String::new()],
+                },
+                [
+                    num(p.snaive, 2),
+                    num(p.snaive - p.actual, 2),
+                    yes_no(p.planned),
+                ],
+            )
         })
         .collect();
     Table { header: h, rows }

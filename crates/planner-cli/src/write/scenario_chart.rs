@@ -11,7 +11,7 @@ use plotters::style::FontStyle;
 
 use planner_core::scenario::Comparison;
 
-use super::charts::{err, mesh_labels, palette, render, short, Chart, Draw, FONT};
+use super::charts::{chart, err, mesh_labels, palette, short, Chart, Draw, FONT};
 use super::num;
 
 /// The file stem of the chart (`scenario_comparison.svg`, `.png`).
@@ -295,14 +295,7 @@ impl Panel {
 /// When plotters cannot draw (it does not for finite numbers).
 pub fn comparison_chart(c: &Comparison) -> anyhow::Result<Chart> {
     let d = data(c);
-    let (svg, png) = render(&d, d.size())?;
-    Ok(Chart {
-        stem: STEM.to_string(),
-        title: d.title,
-        svg,
-        png,
-        why: String::new(),
-    })
+    chart(STEM, &d.title, &d, d.size())
 }
 
 #[cfg(test)]

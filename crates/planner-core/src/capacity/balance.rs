@@ -199,11 +199,8 @@ pub(crate) fn balance_of(lines: &[Line], r: &Route<'_>) -> LineBalance {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::step;
     use super::*;
-
-    fn step(sku: &str, line: &str, station: &str, c: f64) -> RoutingStep {
-        RoutingStep::new(sku, line, station, c, None).unwrap()
-    }
 
     #[test]
     fn balance_of_two_skus_by_hand() {

@@ -376,8 +376,8 @@ fn plan_line(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{assert_close, fixed, step};
     use super::*;
-    use crate::forecast::Forecast;
     use proptest::prelude::*;
 
     /// Tolerance on solver output, in units or hours.
@@ -385,35 +385,7 @@ mod tests {
 
     #[track_caller]
     fn close(got: f64, want: f64) {
-        assert!(
-            (got - want).abs() <= TOL * want.abs().max(1.0),
-            "got {got}, want {want}"
-        );
-    }
-
-    fn fixed(start: &str, skus: &[(&str, Vec<f64>)]) -> DemandPlan {
-        let mut plan = DemandPlan {
-            start: start.parse().unwrap(),
-            horizon: skus[0].1.len(),
-            levels: vec![],
-            skus: skus
-                .iter()
-                .map(|(sku, q)| SkuPlan {
-                    sku: (*sku).into(),
-                    model: "plan".into(),
-                    forecast: Forecast {
-                        point: q.clone(),
-                        intervals: vec![],
-                    },
-                })
-                .collect(),
-        };
-        plan.sort();
-        plan
-    }
-
-    fn step(sku: &str, line: &str, c: f64) -> RoutingStep {
-        RoutingStep::new(sku, line, "s", c, None).unwrap()
+        assert_close(got, want, TOL);
     }
 
     #[test]
@@ -429,14 +401,14 @@ mod tests {
         // Builds: 352, 404.8, 387.2; stock 52, 96.8, 0.
         // Costs: holding 0.25 * (52 + 96.8) = 37.2; overtime 52 h * 60 = 3120; shortfall 800.
         let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
-        let demand = fixed("2027-02", &[("A", vec![300.0, 360.0, 500.0])]);
+        let demand = fixed("2027-02", &[("A", &[300.0, 360.0, 500.0])]);
         let settings = CapacitySettings {
             max_overtime_share: 0.1,
             ..Default::default()
         };
         let plan = build_plan(
             &lines,
-            &[step("A", "L1", 1800.0)],
+            &[step("A", "L1", "s", 1800.0)],
             &Calendar::default(),
             &demand,
             &settings,
@@ -474,12 +446,12 @@ mod tests {
         let demand = fixed(
             "2027-02",
             &[
-                ("A", vec![100.0, 0.0, 50.0]),
-                ("B", vec![10.0, 20.0, 30.0]),
-                ("Q", vec![1.0; 3]),
+                ("A", &[100.0, 0.0, 50.0]),
+                ("B", &[10.0, 20.0, 30.0]),
+                ("Q", &[1.0; 3]),
             ],
         );
-        let routings = [step("A", "L1", 60.0), step("B", "L1", 90.0)];
+        let routings = [step("A", "L1", "s", 60.0), step("B", "L1", "s", 90.0)];
         let plan = build_plan(
             &lines,
             &routings,
@@ -505,7 +477,7 @@ mod tests {
     #[test]
     fn bad_settings_are_an_error() {
         let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
-        let demand = fixed("2027-02", &[("A", vec![1.0])]);
+        let demand = fixed("2027-02", &[("A", &[1.0])]);
         let settings = CapacitySettings {
             holding_cost_per_unit_month: -1.0,
             ..Default::default()
@@ -531,14 +503,10 @@ mod tests {
         d: &[(f64, f64)],
     ) -> (Vec<Line>, Vec<RoutingStep>, DemandPlan, CapacitySettings) {
         let lines = vec![Line::new("L", 1.0, hours, 7.0, 1.0, None).unwrap()];
-        let routings = vec![step("A", "L", c.0), step("B", "L", c.1)];
-        let demand = fixed(
-            "2027-01",
-            &[
-                ("A", d.iter().map(|x| x.0).collect()),
-                ("B", d.iter().map(|x| x.1).collect()),
-            ],
-        );
+        let routings = vec![step("A", "L", "s", c.0), step("B", "L", "s", c.1)];
+        let a: Vec<f64> = d.iter().map(|x| x.0).collect();
+        let b: Vec<f64> = d.iter().map(|x| x.1).collect();
+        let demand = fixed("2027-01", &[("A", &a), ("B", &b)]);
         let settings = CapacitySettings {
             max_overtime_share: share,
             overtime_cost_per_hour: 60.0,

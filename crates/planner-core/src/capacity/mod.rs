@@ -52,6 +52,8 @@ mod calendar;
 mod line;
 mod recommend;
 mod takt;
+#[cfg(test)]
+mod testing;
 
 pub use balance::{balance, LineBalance};
 pub use build::{build_plan, BuildCosts, BuildPlan, BuildRow, LineMonth, Unmet};

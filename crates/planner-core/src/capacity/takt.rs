@@ -390,6 +390,7 @@ fn row(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{assert_close, fixed, step};
     use super::super::CalendarEntry;
     use super::*;
     use crate::forecast::{Forecast, Interval};
@@ -401,10 +402,7 @@ mod tests {
 
     #[track_caller]
     fn close(got: f64, want: f64) {
-        assert!(
-            (got - want).abs() <= TOL * want.abs().max(1.0),
-            "got {got}, want {want}"
-        );
+        assert_close(got, want, TOL);
     }
 
     fn date(s: &str) -> Date {
@@ -413,31 +411,6 @@ mod tests {
 
     fn entry(line: &str, d: &str, hours: f64) -> CalendarEntry {
         CalendarEntry::new(line, date(d), hours, None).unwrap()
-    }
-
-    fn step(sku: &str, line: &str, station: &str, c: f64) -> RoutingStep {
-        RoutingStep::new(sku, line, station, c, None).unwrap()
-    }
-
-    fn fixed(start: &str, skus: &[(&str, &[f64])]) -> DemandPlan {
-        let mut plan = DemandPlan {
-            start: start.parse().unwrap(),
-            horizon: skus[0].1.len(),
-            levels: vec![],
-            skus: skus
-                .iter()
-                .map(|(sku, q)| SkuPlan {
-                    sku: (*sku).into(),
-                    model: "plan".into(),
-                    forecast: Forecast {
-                        point: q.to_vec(),
-                        intervals: vec![],
-                    },
-                })
-                .collect(),
-        };
-        plan.sort();
-        plan
     }
 
     /// A one-month plan with 80 and 95 % intervals of normal shape around the point: sigma per

@@ -882,25 +882,7 @@ mod tests {
 
     #[test]
     fn analytic_variance_of_ses() {
-        let f = FittedEts {
-            spec: EtsSpec::ANN,
-            m: 1,
-            params: EtsParams {
-                alpha: 0.5,
-                beta: 0.0,
-                gamma: 0.0,
-                phi: 1.0,
-            },
-            level: 10.0,
-            slope: 0.0,
-            seasonal: vec![0.0],
-            n: 5,
-            sigma2: 4.0,
-            aicc: 0.0,
-            init: (0.0, 0.0),
-            seas0: vec![0.0],
-            x: Vec::new(),
-        };
+        let f = fitted_ses();
         // v_h = sigma^2 (1 + (h - 1) alpha^2)
         let sd = f.forecast_sd(&[10.0; 3]);
         close(sd[0], 2.0, EPS);
@@ -930,6 +912,7 @@ mod tests {
         assert_eq!(short.n, 40);
     }
 
+    /// ETS(A,N,N) with alpha 0.5, level 10 and sigma^2 4: the fit of the variance tests.
     fn fitted_ses() -> FittedEts {
         FittedEts {
             spec: EtsSpec::ANN,

@@ -1,0 +1,41 @@
+//! Test helpers of the capacity tests: routing steps, fixed demand plans and a tolerance check.
+
+use super::RoutingStep;
+use crate::forecast::Forecast;
+use crate::plan::{DemandPlan, SkuPlan};
+
+/// `got` is `want` within `tol`, relative to `want` when that is larger than 1.
+#[track_caller]
+pub(crate) fn assert_close(got: f64, want: f64, tol: f64) {
+    assert!(
+        (got - want).abs() <= tol * want.abs().max(1.0),
+        "got {got}, want {want}"
+    );
+}
+
+/// A routing step of `c` seconds.
+pub(crate) fn step(sku: &str, line: &str, station: &str, c: f64) -> RoutingStep {
+    RoutingStep::new(sku, line, station, c, None).unwrap()
+}
+
+/// A fixed plan (no ranges) from `start`, as long as the first sku's quantities.
+pub(crate) fn fixed(start: &str, skus: &[(&str, &[f64])]) -> DemandPlan {
+    let mut plan = DemandPlan {
+        start: start.parse().unwrap(),
+        horizon: skus[0].1.len(),
+        levels: vec![],
+        skus: skus
+            .iter()
+            .map(|(sku, q)| SkuPlan {
+                sku: (*sku).into(),
+                model: "plan".into(),
+                forecast: Forecast {
+                    point: q.to_vec(),
+                    intervals: vec![],
+                },
+            })
+            .collect(),
+    };
+    plan.sort();
+    plan
+}
