@@ -312,7 +312,7 @@ fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
 
 /// A chart of the plan over `x` by `y`: the title as its caption, with the margin and label
 /// areas every chart of the plan has (`y_label_area` pixels for the labels of the y axis).
-fn titled<'a, DB: DrawingBackend>(
+pub(super) fn titled<'a, DB: DrawingBackend>(
     root: &'a DrawingArea<DB, Shift>,
     title: &str,
     y_label_area: u32,

@@ -3,16 +3,13 @@
 //! target missed) and a trend chart per metric with its target line (SVG and PNG).
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
-use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 
 use planner_core::scorecard::{Metric, Scorecard, ALL};
 
-use super::charts::Chart;
+use super::charts::{chart, err, mesh_labels, palette, titled, Chart, Draw, FONT};
 use super::tables::Table;
 use super::{num, opt_num};
 
@@ -196,9 +193,6 @@ const WIDTH: u32 = 960;
 /// The legend panel on the right.
 const LEGEND_WIDTH: u32 = 170;
 const HEIGHT: u32 = 400;
-const FONT: &str = "sans-serif";
-const TEXT: RGBColor = RGBColor(55, 65, 81);
-const GRID: RGBColor = RGBColor(229, 231, 235);
 const TOTAL: RGBColor = RGBColor(37, 99, 235);
 const TARGET: RGBColor = RGBColor(220, 38, 38);
 const FAMILIES: [RGBColor; 6] = [
@@ -209,19 +203,6 @@ const FAMILIES: [RGBColor; 6] = [
     RGBColor(8, 145, 178),
     RGBColor(101, 163, 13),
 ];
-
-fn err(e: impl Display) -> anyhow::Error {
-    anyhow::anyhow!("drawing a scorecard chart: {e}")
-}
-
-fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // Valid TrueType bytes: registration does not fail; if it did, labels would be missing.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
-    });
-}
 
 /// The data of one chart: a series per family (thin) and the total (thick), in display units.
 struct Trend {
@@ -234,7 +215,7 @@ struct Trend {
     targets: Vec<f64>,
 }
 
-impl Trend {
+impl Draw for Trend {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()> {
         root.fill(&WHITE).map_err(err)?;
         // The legend has its own panel on the right, so it never hides a month.
@@ -261,16 +242,7 @@ impl Trend {
         };
         let yhi = hi + pad;
         let n = self.months.len().max(1);
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(
-                &self.title,
-                (FONT, 18).into_font().style(FontStyle::Bold).color(&TEXT),
-            )
-            .margin(14)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), ylo..yhi)
-            .map_err(err)?;
+        let mut chart = titled(&plot, &self.title, 60, -0.5..(n as f64 - 0.5), ylo..yhi)?;
         let months = &self.months;
         let fmt_x = |x: &f64| {
             let r = x.round();
@@ -281,13 +253,9 @@ impl Trend {
             }
         };
         let fmt_y = |y: &f64| num(*y, 1);
-        chart
-            .configure_mesh()
-            .label_style((FONT, 13).into_font().color(&TEXT))
-            .axis_desc_style((FONT, 14).into_font().color(&TEXT))
-            .light_line_style(GRID.mix(0.5))
-            .bold_line_style(GRID)
-            .axis_style(TEXT.mix(0.6))
+        // The shared mesh, with faint minor grid lines of its own.
+        mesh_labels(&mut chart)
+            .light_line_style(palette::GRID.mix(0.5))
             .x_labels(n + 1)
             .x_label_formatter(&fmt_x)
             .y_label_formatter(&fmt_y)
@@ -345,7 +313,7 @@ impl Trend {
         line(&self.total, TOTAL, 3, 3)?;
         entries.push(("all families".into(), TOTAL, 3, false));
 
-        let font = (FONT, 13).into_font().color(&TEXT);
+        let font = (FONT, 13).into_font().color(&palette::TEXT);
         for (i, (label, colour, width, dashed)) in entries.iter().enumerate() {
             let y = 60 + 22 * i as i32;
             let style = colour.stroke_width(*width);
@@ -366,33 +334,6 @@ impl Trend {
                 .map_err(err)?;
         }
         Ok(())
-    }
-
-    fn render(&self) -> anyhow::Result<(String, Vec<u8>)> {
-        register_fonts();
-        let size = (WIDTH, HEIGHT);
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-            self.draw(&root)?;
-            root.present().map_err(err)?;
-        }
-        let mut buf = vec![255u8; WIDTH as usize * HEIGHT as usize * 3];
-        {
-            let root = BitMapBackend::with_buffer(&mut buf, size).into_drawing_area();
-            self.draw(&root)?;
-            root.present().map_err(err)?;
-        }
-        let mut png_bytes = Vec::new();
-        {
-            let mut enc = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
-            enc.set_color(png::ColorType::Rgb);
-            enc.set_depth(png::BitDepth::Eight);
-            let mut w = enc.write_header().map_err(err)?;
-            w.write_image_data(&buf).map_err(err)?;
-            w.finish().map_err(err)?;
-        }
-        Ok((svg, png_bytes))
     }
 }
 
@@ -481,14 +422,8 @@ pub fn charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
             total: at(ALL),
             targets,
         };
-        let (svg, png) = trend.render()?;
-        out.push(Chart {
-            stem: format!("scorecard_{}", metric.as_str()),
-            title: trend.title,
-            svg,
-            png,
-            why: String::new(),
-        });
+        let stem = format!("scorecard_{}", metric.as_str());
+        out.push(chart(&stem, &trend.title, &trend, (WIDTH, HEIGHT))?);
     }
     Ok(out)
 }
