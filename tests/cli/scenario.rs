@@ -116,6 +116,10 @@ fn the_demo_scenarios_run_side_by_side() {
     );
     let page = read(&out.join("scenarios.html"));
     assert!(page.contains("third-shift-l1"), "a card per scenario");
+    assert!(
+        page.contains("The Q4 promotion lands better than forecast"),
+        "with its description"
+    );
     let png = std::fs::read(out.join("scenario_comparison.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(read(&out.join("scenario_comparison.svg")).contains("soft-year"));

@@ -119,6 +119,15 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
         .collect();
     let sheets: Vec<(&str, &Table)> = sheets.iter().map(|(n, t)| (n.as_str(), *t)).collect();
     xlsx::write(&guard, &out.join("scenarios.xlsx"), &sheets)?;
+    let descriptions: Vec<String> = std::iter::once("The planning folder as it is".to_string())
+        .chain(
+            scenarios
+                .file
+                .scenarios
+                .iter()
+                .map(|s| s.description.clone().unwrap_or_default()),
+        )
+        .collect();
     report::write_page(
         &guard,
         &out.join("scenarios.html"),
@@ -139,7 +148,12 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
                     String::new()
                 }
             ),
-            sections: vec![sections::scenarios(&comparison, Some(&chart), &tables)],
+            sections: vec![sections::scenarios(
+                &comparison,
+                &descriptions,
+                Some(&chart),
+                &tables,
+            )],
             workbook: "scenarios.xlsx".into(),
             footer: format!(
                 "planner {}: each plan's files in full in its folder next to this page.",

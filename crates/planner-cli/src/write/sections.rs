@@ -400,10 +400,11 @@ pub fn scorecard<'a>(
     }
 }
 
-/// The scenarios side by side: a card per plan with its headline figures, the comparison chart
-/// and the tables.
+/// The scenarios side by side: a card per plan with its description and headline figures, the
+/// comparison chart and the tables. `descriptions` run in the order of the comparison's plans.
 pub fn scenarios<'a>(
     comparison: &Comparison,
+    descriptions: &[String],
     chart: Option<&'a Chart>,
     tables: &'a [(String, Table)],
 ) -> Section<'a> {
@@ -438,10 +439,15 @@ pub fn scenarios<'a>(
             parts.push(format!("index-linked {}", thousands(v)));
         }
         let peak = value("peak_utilization", i);
+        let figures = parts.join(", ");
+        let detail = match descriptions.get(i).filter(|d| !d.is_empty()) {
+            Some(d) => format!("{}. {figures}", d.trim_end_matches('.')),
+            None => figures,
+        };
         cards.push(Card {
             label: name.clone(),
             value: peak.map_or_else(|| "n/a".into(), |p| format!("{} % peak", num(100.0 * p, 0))),
-            detail: parts.join(", "),
+            detail,
             class: match peak {
                 Some(p) if p > 1.0 => "bad",
                 Some(_) => "ok",
