@@ -174,6 +174,60 @@ fn the_same_seed_gives_the_same_risk_files_whatever_the_threads() {
 }
 
 #[test]
+fn a_market_wide_shock_widens_the_spend_range_and_a_bad_share_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    put(
+        dir.path(),
+        "s.toml",
+        "[[scenario]]\nname = \"up\"\n[[scenario.demand]]\nmultiplier = 1.1\n",
+    );
+    let data = demo();
+    let go = |share: &str, out: &str| {
+        run(
+            dir.path(),
+            &[
+                "--quiet",
+                "scenario",
+                "--data",
+                data.to_str().unwrap(),
+                "--scenarios",
+                "s.toml",
+                "--out",
+                out,
+                "--paths",
+                "400",
+                "--sku-correlation",
+                share,
+            ],
+        )
+    };
+    // risk_spend.csv: spend_at_point,spend_mean,spend_p5,spend_p50,spend_p95,...,sku_correlation
+    let width = |out: &str| -> (f64, String) {
+        let text = read(&dir.path().join(out).join("base/risk_spend.csv"));
+        let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        let p = |i: usize| row[i].parse::<f64>().unwrap();
+        (p(4) - p(2), row.last().unwrap().to_string())
+    };
+    let o = go("0", "independent");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = go("0.6", "shocked");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (independent, c0) = width("independent");
+    let (shocked, c6) = width("shocked");
+    assert_eq!((c0.as_str(), c6.as_str()), ("0", "0.6"));
+    // Skus moving together: the p5..p95 range of the total spend is wider.
+    assert!(shocked > 1.5 * independent, "{shocked} vs {independent}");
+
+    let o = go("2", "bad");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: --sku-correlation: 2 is not between 0 and 1\n"
+    );
+    assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
 fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let data = demo();

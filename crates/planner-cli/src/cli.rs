@@ -178,6 +178,10 @@ pub struct ScenarioArgs {
     /// Correlation of a sku's demand errors in consecutive months, 0 to 1 (AR(1)).
     #[arg(long, value_name = "RHO", default_value_t = 0.5)]
     pub month_correlation: f64,
+    /// Correlation of two skus' demand errors in the same month, 0 to 1: a market-wide shock
+    /// that moves every sku together (0 = skus independent).
+    #[arg(long, value_name = "C", default_value_t = 0.0)]
+    pub sku_correlation: f64,
 }
 
 /// `planner validate`.

@@ -42,6 +42,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
         paths: args.paths,
         seed: args.seed,
         month_correlation: args.month_correlation,
+        sku_correlation: args.sku_correlation,
     };
     if args.paths > 0 {
         mc.check()
@@ -139,10 +140,11 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
                 args.scenarios.display(),
                 if args.paths > 0 {
                     format!(
-                        "; Monte Carlo {} paths, seed {}, month correlation {}",
+                        "; Monte Carlo {} paths, seed {}, month correlation {}, sku correlation {}",
                         args.paths,
                         args.seed,
-                        num(args.month_correlation, 2)
+                        num(args.month_correlation, 2),
+                        num(args.sku_correlation, 2)
                     )
                 } else {
                     String::new()
@@ -273,10 +275,11 @@ fn say_summary(
     }
     if args.paths > 0 {
         ctx.say(format!(
-            "  Monte Carlo: {} paths per plan, seed {}, month correlation {} ({:.1} s)",
+            "  Monte Carlo: {} paths per plan, seed {}, month correlation {}, sku correlation {} ({:.1} s)",
             args.paths,
             args.seed,
             num(args.month_correlation, 2),
+            num(args.sku_correlation, 2),
             mc_seconds
         ));
     }

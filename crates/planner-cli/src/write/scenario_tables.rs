@@ -145,6 +145,7 @@ pub fn risk_spend(r: &RiskReport) -> Table {
         "paths",
         "seed",
         "month_correlation",
+        "sku_correlation",
     ]);
     let s = r.spend;
     let rows = vec![vec![
@@ -156,6 +157,7 @@ pub fn risk_spend(r: &RiskReport) -> Table {
         r.settings.paths.to_string(),
         r.settings.seed.to_string(),
         num(r.settings.month_correlation, 4),
+        num(r.settings.sku_correlation, 4),
     ]];
     Table { header: h, rows }
 }

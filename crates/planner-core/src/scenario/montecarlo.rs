@@ -18,8 +18,14 @@
 //! independent standard normals, so each month keeps its own normal distribution and two
 //! months `k` apart correlate `rho^k` (a good month tends to follow a good month, as a
 //! forecast's level error persists). `rho` is [`MonteCarloSettings::month_correlation`]
-//! (default 0.5; 0 = independent months, 1 = one shock per sku for the whole horizon). Skus are
-//! independent of each other, as in the capacity plan's `p_over_capacity`. A fixed demand plan
+//! (default 0.5; 0 = independent months, 1 = one shock per sku for the whole horizon).
+//!
+//! Skus are independent of each other by default, as in the capacity plan's
+//! `p_over_capacity`. With [`MonteCarloSettings::sku_correlation`] `c > 0` a market-wide shock
+//! moves them together: each path first draws a common AR(1) series `f_t` (same `rho`), and a
+//! sku's standardised error becomes `sqrt(c) * f_t + sqrt(1 - c) * z_t`, still standard normal
+//! month by month, so two skus correlate `c` in the same month and each sku keeps its own
+//! distribution; only the spread of totals (line hours, material use, spend) widens. A fixed demand plan
 //! has no ranges: every path is the plan.
 //!
 //! # Reproducibility
@@ -74,6 +80,7 @@ pub const NORMAL_FROM: f64 = 3.0;
 /// | `paths` | 1000 | 1 or more |
 /// | `seed` | 42 | any 64-bit number |
 /// | `month_correlation` | 0.5 | `rho` in [0, 1] of the AR(1) across months |
+/// | `sku_correlation` | 0 | `c` in [0, 1]: the share of each sku's error variance that is common to all skus |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MonteCarloSettings {
@@ -83,6 +90,9 @@ pub struct MonteCarloSettings {
     pub seed: u64,
     /// Correlation of a sku's standardised errors in consecutive months.
     pub month_correlation: f64,
+    /// Correlation of two skus' standardised errors in the same month: a market-wide shock that
+    /// moves every sku together (0 = skus independent).
+    pub sku_correlation: f64,
 }
 
 impl Default for MonteCarloSettings {
@@ -91,6 +101,7 @@ impl Default for MonteCarloSettings {
             paths: 1000,
             seed: 42,
             month_correlation: 0.5,
+            sku_correlation: 0.0,
         }
     }
 }
@@ -104,12 +115,16 @@ impl MonteCarloSettings {
         if self.paths == 0 {
             return Err(FieldError::new("paths", "0 is not a number of paths"));
         }
-        let r = self.month_correlation;
-        if !(r.is_finite() && (0.0..=1.0).contains(&r)) {
-            return Err(FieldError::new(
-                "month_correlation",
-                format!("{r} is not between 0 and 1"),
-            ));
+        for (field, r) in [
+            ("month_correlation", self.month_correlation),
+            ("sku_correlation", self.sku_correlation),
+        ] {
+            if !(r.is_finite() && (0.0..=1.0).contains(&r)) {
+                return Err(FieldError::new(
+                    field,
+                    format!("{r} is not between 0 and 1"),
+                ));
+            }
         }
         Ok(())
     }
@@ -288,6 +303,8 @@ struct SkuModel {
 struct Model<'a> {
     horizon: usize,
     rho: f64,
+    /// Share of the error variance common to every sku.
+    common: f64,
     /// Point forecast, sku x month.
     point: Array2<f64>,
     /// Location of the draw, sku x month: the point (normal) or `m` (lognormal).
@@ -492,6 +509,7 @@ impl<'a> Model<'a> {
         Self {
             horizon: h,
             rho: settings.month_correlation,
+            common: settings.sku_correlation,
             point,
             loc,
             scale,
@@ -545,11 +563,23 @@ impl<'a> Model<'a> {
         let mut d = vec![0.0; h];
         let a = self.rho;
         let b = (1.0 - a * a).max(0.0).sqrt();
+        let (wc, ws) = (self.common.sqrt(), (1.0 - self.common).max(0.0).sqrt());
+        let mut shock = vec![0.0; h];
         for (row, p) in paths.enumerate() {
             let mut rng = PathRng::new(seed, p as u64);
             req.fill(0.0);
             dev.fill(0.0);
             let mut spend = 0.0;
+            // The market-wide shock of the path, an AR(1) like each sku's own errors; drawn only
+            // when used, so that without it every path draws what it always drew.
+            if self.common > 0.0 {
+                let mut f = 0.0;
+                for (t, x) in shock.iter_mut().enumerate() {
+                    let e = rng.normal();
+                    f = if t == 0 { e } else { a * f + b * e };
+                    *x = f;
+                }
+            }
             for (i, sku) in self.skus.iter().enumerate() {
                 let pt = self.point.row(i);
                 let loc = self.loc.row(i);
@@ -559,6 +589,11 @@ impl<'a> Model<'a> {
                 for t in 0..h {
                     let e = rng.normal();
                     z = if t == 0 { e } else { a * z + b * e };
+                    let z = if self.common > 0.0 {
+                        wc * shock[t] + ws * z
+                    } else {
+                        z
+                    };
                     d[t] = if ln[t] {
                         (loc[t] + scale[t] * z).exp()
                     } else {

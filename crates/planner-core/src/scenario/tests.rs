@@ -68,6 +68,7 @@ fn mc(paths: usize, seed: u64, rho: f64) -> MonteCarloSettings {
         paths,
         seed,
         month_correlation: rho,
+        sku_correlation: 0.0,
     }
 }
 
@@ -292,6 +293,55 @@ fn shortage_and_tier_probabilities_agree_with_the_normal_answer() {
     let spend = risk.spend.unwrap();
     assert_eq!(spend.at_point, 120_000.0);
     assert!(spend.p5 < spend.p50 && spend.p50 < spend.p95);
+}
+
+#[test]
+fn a_market_wide_shock_widens_the_total_as_the_normal_answer_says() {
+    // Two skus of 1000 +- 100 on one line; January 2027 has 168 hours. With a cycle of
+    // 168 * 3600 / 2150 s a unit the line holds 2150 units, 150 above the mean of the sum. The
+    // sum's standard deviation is 100 * sqrt(2 (1 + c)): 141.4 with independent skus, 173.2
+    // with c = 0.5.
+    let cycle = 168.0 * 3600.0 / 2150.0;
+    let mut input = one_line_input(normal_sku("A", 1000.0, 100.0, 1), cycle, 1);
+    input
+        .routings
+        .push(RoutingStep::new("B", "L1", "assemble", cycle, None).unwrap());
+    if let Some(d) = input.demand.as_mut() {
+        d.skus.push(normal_sku("B", 1000.0, 100.0, 1));
+    }
+    let plan = run(&input, &|_| {}).unwrap();
+    let paths = 20_000;
+    let units = |o: &OverloadRisk| o.available_hours * 3600.0 / cycle;
+    for c in [0.0, 0.5, 1.0] {
+        let settings = MonteCarloSettings {
+            sku_correlation: c,
+            ..mc(paths, 3, 0.5)
+        };
+        let risk = monte_carlo(&input, &plan, &settings).unwrap();
+        let jan = &risk.overload[0];
+        let sd = 100.0 * (2.0 * (1.0 + c)).sqrt();
+        close_to_probability(jan.p_overload, phi_above((units(jan) - 2000.0) / sd), paths);
+    }
+    // Each sku keeps its own distribution: one sku alone on the line is overloaded as the
+    // normal answer for that sku says, whatever the shock's share.
+    // The line now holds 1050 units: half a sigma above the mean.
+    let slower = cycle * 2150.0 / 1050.0;
+    let alone = one_line_input(normal_sku("A", 1000.0, 100.0, 1), slower, 1);
+    let alone_plan = run(&alone, &|_| {}).unwrap();
+    let settings = MonteCarloSettings {
+        sku_correlation: 0.8,
+        ..mc(paths, 4, 0.5)
+    };
+    let risk = monte_carlo(&alone, &alone_plan, &settings).unwrap();
+    let jan = &risk.overload[0];
+    let held = jan.available_hours * 3600.0 / slower;
+    assert!((held - 1050.0).abs() < 1e-6, "{held}");
+    close_to_probability(jan.p_overload, phi_above(0.5), paths);
+    let bad = MonteCarloSettings {
+        sku_correlation: 1.5,
+        ..mc(10, 1, 0.5)
+    };
+    assert_eq!(bad.check().unwrap_err().field, "sku_correlation");
 }
 
 #[test]
