@@ -1,9 +1,11 @@
-//! `report.html`: the plan on one self-contained page a planner can mail.
+//! `report.html`: the plan on one self-contained page a planner can mail, and the [`Page`] every
+//! other page (`review.html`, `scenarios.html`, `scorecard.html`) is rendered with.
 //!
-//! No network: the style sheet is inline and the charts are inline SVG. Sections, each with an
-//! `id`: `headline` (the figures), `attention` (what needs a decision, as in the terminal
-//! summary), `charts` and `tables` (the first rows of each table, with how many more there are).
-//! Every piece of text from the inputs is escaped.
+//! No network: the style sheet is inline and the charts are inline SVG. The plan's sections, each
+//! with an `id`: `headline` (the figures), `attention` (what needs a decision, as in the terminal
+//! summary), `charts` and `tables` (the first rows of each table, with how many more there are),
+//! then `review` and `scorecard` when given ([`super::sections`]). Every piece of text from the
+//! inputs is escaped.
 
 use std::fmt::Write as _;
 use std::path::Path;
