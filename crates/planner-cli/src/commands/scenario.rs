@@ -228,18 +228,7 @@ fn say_summary(
         args.scenarios.display(),
         args.out.display()
     ));
-    let value = |metric: &str, i: usize| -> Option<f64> {
-        let vals: Vec<f64> = comparison
-            .rows
-            .iter()
-            .filter(|r| r.metric == metric)
-            .filter_map(|r| r.values[i])
-            .collect();
-        match metric {
-            "peak_utilization" | "p_overload_max" => vals.into_iter().reduce(f64::max),
-            _ => vals.first().copied(),
-        }
-    };
+    let value = |metric: &str, i: usize| comparison.headline(metric, i);
     for (i, r) in runs.iter().enumerate() {
         let mut parts = Vec::new();
         if let Some(v) = value("peak_utilization", i) {

@@ -61,22 +61,6 @@ struct SmallMultiples {
     panels: Vec<Panel>,
 }
 
-/// A plan's value of `metric`: for a per-line metric the highest over the lines, else the
-/// first row's.
-fn value(c: &Comparison, metric: &str, plan: usize) -> Option<f64> {
-    let mut vals = c
-        .rows
-        .iter()
-        .filter(|r| r.metric == metric)
-        .filter_map(|r| r.values.get(plan).copied().flatten())
-        .filter(|v| v.is_finite());
-    if metric == "peak_utilization" {
-        vals.reduce(f64::max)
-    } else {
-        vals.next()
-    }
-}
-
 /// A bar's label: `105 %` for a share; otherwise three significant figures or so (`4.29M`,
 /// `79.6k`, `1154`, `12.5`).
 fn label(v: f64, percent: bool) -> String {
@@ -109,7 +93,7 @@ fn data(c: &Comparison) -> SmallMultiples {
         .iter()
         .map(|&(metric, title, percent)| Panel {
             title: title.to_string(),
-            values: (0..c.plans.len()).map(|i| value(c, metric, i)).collect(),
+            values: (0..c.plans.len()).map(|i| c.headline(metric, i)).collect(),
             percent,
         })
         .filter(|p| p.values.iter().any(Option::is_some))

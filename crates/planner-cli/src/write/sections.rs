@@ -408,18 +408,7 @@ pub fn scenarios<'a>(
     chart: Option<&'a Chart>,
     tables: &'a [(String, Table)],
 ) -> Section<'a> {
-    let value = |metric: &str, i: usize| -> Option<f64> {
-        let vals: Vec<f64> = comparison
-            .rows
-            .iter()
-            .filter(|r| r.metric == metric)
-            .filter_map(|r| r.values.get(i).copied().flatten())
-            .collect();
-        match metric {
-            "peak_utilization" | "p_overload_max" => vals.into_iter().reduce(f64::max),
-            _ => vals.first().copied(),
-        }
-    };
+    let value = |metric: &str, i: usize| comparison.headline(metric, i);
     let mut cards = Vec::new();
     for (i, name) in comparison.plans.iter().enumerate() {
         let mut parts = Vec::new();

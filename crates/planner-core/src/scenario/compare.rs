@@ -228,4 +228,19 @@ impl Comparison {
             rows,
         }
     }
+
+    /// Plan `plan`'s headline figure of `metric` over its scopes: for a per-line figure
+    /// (`peak_utilization`, `p_overload_max`) the highest over the lines, else the first row's.
+    pub fn headline(&self, metric: &str, plan: usize) -> Option<f64> {
+        let mut values = self
+            .rows
+            .iter()
+            .filter(|r| r.metric == metric)
+            .filter_map(|r| r.values.get(plan).copied().flatten())
+            .filter(|v| v.is_finite());
+        match metric {
+            "peak_utilization" | "p_overload_max" => values.reduce(f64::max),
+            _ => values.next(),
+        }
+    }
 }

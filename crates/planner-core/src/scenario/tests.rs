@@ -449,6 +449,17 @@ fn the_comparison_lines_up_metrics_and_deltas() {
     assert!((peak.values[1].unwrap() - 2.0 * peak.values[0].unwrap()).abs() < 1e-9);
     let spend = c.rows.iter().find(|r| r.metric == "spend").unwrap();
     assert_eq!(spend.values, [None, None]);
+    // Headlines: a per-line figure is the busiest line's, another the row's; none when absent.
+    let mut two_lines = c.clone();
+    let mut l2 = peak.clone();
+    l2.scope = "L2".into();
+    l2.values = vec![Some(5.0), None];
+    two_lines.rows.push(l2);
+    assert_eq!(two_lines.headline("peak_utilization", 0), Some(5.0));
+    assert_eq!(two_lines.headline("peak_utilization", 1), peak.values[1]);
+    assert_eq!(c.headline("demand_units", 1), Some(6000.0));
+    assert_eq!(c.headline("spend", 0), None);
+    assert_eq!(c.headline("demand_units", 7), None);
 }
 
 /// One sku, 1000 units a month for 6 months from 2027-01, a flat tier price of 10 and a cost
