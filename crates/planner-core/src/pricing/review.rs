@@ -240,6 +240,48 @@ fn index_series(indices: &[IndexPoint]) -> Result<BTreeMap<&str, Series>, Pricin
     Ok(series)
 }
 
+/// The index `c` follows, its series and its value at `base` (the last value at or before it);
+/// `None` for an unindexed component.
+///
+/// # Errors
+/// [`PricingError::UnknownIndex`] when `series` has no such index, [`PricingError::NoIndexBase`]
+/// when it has no value at or before `base`.
+fn resolve<'c, 's>(
+    c: &'c CostComponent,
+    series: &'s BTreeMap<&str, Series>,
+    base: Month,
+) -> Result<Option<Resolved<'c, 's>>, PricingError> {
+    let Some(index) = c.index.as_deref().map(str::trim).filter(|i| !i.is_empty()) else {
+        return Ok(None);
+    };
+    let s = series
+        .get(index)
+        .ok_or_else(|| PricingError::UnknownIndex {
+            sku: c.sku.clone(),
+            component: c.component.clone(),
+            index: index.to_string(),
+        })?;
+    let at = value_at(s, base).ok_or_else(|| PricingError::NoIndexBase {
+        index: index.to_string(),
+        base,
+    })?;
+    Ok(Some(Resolved {
+        index,
+        series: s,
+        base: at,
+    }))
+}
+
+/// What [`resolve`] finds of an indexed component.
+struct Resolved<'c, 's> {
+    /// The index's name.
+    index: &'c str,
+    /// Its values, sorted by month.
+    series: &'s [(Month, f64)],
+    /// Its value at the base month.
+    base: f64,
+}
+
 /// Index-linked quotes for months gone by: how far a sku's quoted price moves with its indexed
 /// cost components, for the partnership scorecard's price comparison.
 ///
@@ -287,20 +329,17 @@ impl IndexLink {
             ..Self::default()
         };
         for c in components {
-            let Some(index) = c.index.as_deref().map(str::trim).filter(|i| !i.is_empty()) else {
+            let Some(Resolved {
+                index,
+                series,
+                base,
+            }) = resolve(c, &all, anchor)?
+            else {
                 continue;
             };
-            let s = all.get(index).ok_or_else(|| PricingError::UnknownIndex {
-                sku: c.sku.clone(),
-                component: c.component.clone(),
-                index: index.to_string(),
-            })?;
             if !link.series.contains_key(index) {
-                let base = value_at(s, anchor).ok_or_else(|| PricingError::NoIndexBase {
-                    index: index.to_string(),
-                    base: anchor,
-                })?;
-                link.series.insert(index.to_string(), (s.clone(), base));
+                link.series
+                    .insert(index.to_string(), (series.to_vec(), base));
             }
             let total = totals[c.sku.as_str()];
             if total > 0.0 {
@@ -409,23 +448,7 @@ pub fn project_prices(
         // Resolve each component's series and base once.
         let mut resolved: Vec<(f64, Link<'_>)> = Vec::new();
         for c in comps {
-            let link = match c.index.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
-                None => None,
-                Some(index) => {
-                    let s = series
-                        .get(index)
-                        .ok_or_else(|| PricingError::UnknownIndex {
-                            sku: sku.to_string(),
-                            component: c.component.clone(),
-                            index: index.to_string(),
-                        })?;
-                    let base = value_at(s, start).ok_or_else(|| PricingError::NoIndexBase {
-                        index: index.to_string(),
-                        base: start,
-                    })?;
-                    Some((s.as_slice(), base))
-                }
-            };
+            let link = resolve(c, &series, start)?.map(|r| (r.series, r.base));
             resolved.push((c.amount, link));
         }
         let base_unit_price: f64 = resolved.iter().map(|(a, _)| a).sum();
