@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use planner_core::pricing::IndexLink;
-use planner_core::scorecard::{self, Scorecard, ALL};
+use planner_core::scorecard::{self, Scorecard};
 use planner_core::time::Date;
 use planner_core::DemandPlan;
 
@@ -12,7 +12,7 @@ use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
 use crate::write::charts::Chart;
 use crate::write::report::{self, Page};
-use crate::write::scorecard_tables::{self as tables, show, show_gap};
+use crate::write::scorecard_tables as tables;
 use crate::write::tables::Table;
 use crate::write::{sections, xlsx, Guard};
 
@@ -186,19 +186,8 @@ pub fn summarize(card: &Scorecard, previous_given: bool, ctx: &Context) {
     for a in sections::scorecard_verdicts(card, previous_given) {
         ctx.say(format!("  {}", a.text));
     }
-    let family_misses: Vec<String> = card
-        .misses
-        .iter()
-        .filter(|m| m.month == *last && m.family != ALL)
-        .map(|m| {
-            format!(
-                "{} {} at {} (by {})",
-                m.family,
-                m.metric.label(),
-                show(m.metric, m.value),
-                show_gap(m.metric, m.gap)
-            )
-        })
+    let family_misses: Vec<String> = sections::latest_family_misses(card)
+        .map(|m| format!("{} {}", m.family, sections::miss_text(m)))
         .collect();
     if !family_misses.is_empty() {
         ctx.say(format!("  {last} by family: {}", family_misses.join("; ")));

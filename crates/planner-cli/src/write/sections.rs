@@ -4,7 +4,7 @@
 
 use planner_core::review::{Review, Scope};
 use planner_core::scenario::Comparison;
-use planner_core::scorecard::{Metric, Scorecard, ALL};
+use planner_core::scorecard::{Metric, Miss, Scorecard, ALL};
 
 use super::charts::Chart;
 use super::num;
@@ -324,6 +324,24 @@ pub fn scorecard_verdicts(card: &Scorecard, previous_given: bool) -> Vec<Attenti
     out
 }
 
+/// The families' misses in the scorecard's latest month.
+pub fn latest_family_misses(card: &Scorecard) -> impl Iterator<Item = &Miss> {
+    let last = card.months.last().copied();
+    card.misses
+        .iter()
+        .filter(move |m| Some(m.month) == last && m.family != ALL)
+}
+
+/// A miss as `on-time delivery at 75 % (by 20 points)`.
+pub fn miss_text(m: &Miss) -> String {
+    format!(
+        "{} at {} (by {})",
+        m.metric.label(),
+        show(m.metric, m.value),
+        show_gap(m.metric, m.gap)
+    )
+}
+
 /// The partnership scorecard: each metric's verdict, the latest month's family misses, the
 /// trend charts with their target lines (written under `dir`) and the tables.
 pub fn scorecard<'a>(
@@ -359,25 +377,12 @@ pub fn scorecard<'a>(
             a
         })
         .collect();
-    if let Some(last) = card.months.last() {
-        for m in card
-            .misses
-            .iter()
-            .filter(|m| m.month == *last && m.family != ALL)
-        {
-            items.push(attention(
-                "family",
-                "warn",
-                format!(
-                    "{} {}: {} at {} (by {})",
-                    last,
-                    m.family,
-                    m.metric.label(),
-                    show(m.metric, m.value),
-                    show_gap(m.metric, m.gap)
-                ),
-            ));
-        }
+    for m in latest_family_misses(card) {
+        items.push(attention(
+            "family",
+            "warn",
+            format!("{} {}: {}", m.month, m.family, miss_text(m)),
+        ));
     }
     let mut blocks = vec![
         Block::Note(format!(
