@@ -589,11 +589,8 @@ impl<'a> Model<'a> {
                 for t in 0..h {
                     let e = rng.normal();
                     z = if t == 0 { e } else { a * z + b * e };
-                    let z = if self.common > 0.0 {
-                        wc * shock[t] + ws * z
-                    } else {
-                        z
-                    };
+                    // Without a shock (`c = 0`) this is `z` itself: `0 * 0 + 1 * z`.
+                    let z = wc * shock[t] + ws * z;
                     d[t] = if ln[t] {
                         (loc[t] + scale[t] * z).exp()
                     } else {
