@@ -20,15 +20,6 @@ pub fn demo_folder() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo"))
 }
 
-/// The files [`super::capacity::write_all`] writes.
-const CAPACITY_FILES: [&str; 5] = [
-    "capacity.csv",
-    "line_balance.csv",
-    "build_plan.csv",
-    "line_plan.csv",
-    "recommendations.csv",
-];
-
 /// Runs `planner plan`.
 pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut clock = Stopwatch::start();
@@ -118,13 +109,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         }
         None => Default::default(),
     };
-    if let Some(c) = &plan.capacity {
-        super::capacity::write_all(&guard, out, c)?;
-    }
     for (name, table) in &all {
-        if plan.capacity.is_none() || !CAPACITY_FILES.contains(name) {
-            guard.table(&out.join(name), table)?;
-        }
+        guard.table(&out.join(name), table)?;
         written.push(name.to_string());
     }
     clock.lap("csv");
