@@ -107,14 +107,8 @@ pub fn settings(path: &Path) -> Result<ScorecardSettings, LoadError> {
         .map_err(|e| LoadError::file(&name, format!("cannot read: {e}")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let settings: ScorecardSettings = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let message = e.message().trim().to_string();
-        match line {
-            Some(l) => LoadError::line(&name, l, message),
-            None => LoadError::file(&name, message),
-        }
+        let line = e.span().map(|s| super::line_of(text, s.start));
+        LoadError::at(&name, line, e.message().trim())
     })?;
     settings.check().map_err(|e| {
         let key = e.field.rsplit('.').next().unwrap_or(e.field);
@@ -122,11 +116,11 @@ pub fn settings(path: &Path) -> Result<ScorecardSettings, LoadError> {
             let l = l.trim_start();
             l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
         });
-        let message = format!("{}: {}", e.field, e.reason);
-        match line {
-            Some(l) => LoadError::line(&name, l + 1, message),
-            None => LoadError::file(&name, message),
-        }
+        LoadError::at(
+            &name,
+            line.map(|l| l + 1),
+            format!("{}: {}", e.field, e.reason),
+        )
     })?;
     Ok(settings)
 }

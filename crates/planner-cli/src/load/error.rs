@@ -26,6 +26,16 @@ impl LoadError {
         }
     }
 
+    /// A problem on a line of a file when the line is known, else of the whole file.
+    pub fn at(file: &str, line: Option<usize>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            line,
+            column: None,
+            message: message.into(),
+        }
+    }
+
     /// A problem on one line of a file.
     pub fn line(file: &str, line: usize, message: impl Into<String>) -> Self {
         Self {

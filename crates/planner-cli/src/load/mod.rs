@@ -265,6 +265,11 @@ pub fn settings_file(path: &Path) -> anyhow::Result<Settings> {
     s.ok_or_else(|| anyhow::anyhow!("{}: could not be loaded", path.display()))
 }
 
+/// The 1-based line of byte offset `at` in `text` (the last line for an offset past the end).
+pub fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
 /// The name of a file as messages show it.
 pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(

@@ -25,23 +25,15 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
     let settings: Settings = match toml::from_str(text) {
         Ok(s) => s,
         Err(e) => {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map(|s| super::line_of(text, s.start));
             let message = parse_message(text, line, e.message());
-            problems.error(match line {
-                Some(l) => LoadError::line(name, l, message),
-                None => LoadError::file(name, message),
-            });
+            problems.error(LoadError::at(name, line, message));
             return None;
         }
     };
     if let Err(e) = settings.check() {
         let message = format!("{}: {}", e.field, e.reason);
-        problems.error(match key_line(text, e.field) {
-            Some(l) => LoadError::line(name, l, message),
-            None => LoadError::file(name, message),
-        });
+        problems.error(LoadError::at(name, key_line(text, e.field), message));
         return None;
     }
     Some(settings)

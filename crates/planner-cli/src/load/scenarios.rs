@@ -37,11 +37,8 @@ pub fn read(path: &Path) -> anyhow::Result<Scenarios> {
                 Some(s) => format!("scenario {s:?}: {message}"),
                 None => message,
             };
-            let err = match at {
-                Some(a) => LoadError::line(&name, line_of(&text, a), message),
-                None => LoadError::file(&name, message),
-            };
-            return Err(err.into());
+            let line = at.map(|a| super::line_of(&text, a));
+            return Err(LoadError::at(&name, line, message).into());
         }
     };
     if file.scenarios.is_empty() {
@@ -82,13 +79,8 @@ impl Scenarios {
         };
         let alt = needle.trim_end().to_string() + "=";
         let off = block.find(&needle).or_else(|| block.find(&alt))?;
-        Some(line_of(&self.text, start + off))
+        Some(super::line_of(&self.text, start + off))
     }
-}
-
-/// The 1-based line of byte offset `at`.
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].matches('\n').count() + 1
 }
 
 /// Byte offsets of the `[[scenario]]` headers.
