@@ -56,10 +56,7 @@ pub fn forecast_all(
     let levels = settings.sorted_levels();
     let horizon = settings.horizon as usize;
     let fs = &settings.forecast;
-    let start = match settings
-        .start
-        .or_else(|| history.last_month().map(Month::next))
-    {
+    let start = match settings.first_month(history) {
         Some(s) => s,
         None => {
             return Err(crate::FieldError::new(

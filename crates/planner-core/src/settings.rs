@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::CapacitySettings;
+use crate::demand::DemandHistory;
 use crate::error::FieldError;
 use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
@@ -105,6 +106,12 @@ impl Settings {
         levels.sort_by(|a, b| a.percent().total_cmp(&b.percent()));
         levels.dedup();
         levels
+    }
+
+    /// The first planned month: [`Settings::start`], else the month after the last month of
+    /// `history`; `None` with neither.
+    pub fn first_month(&self, history: &DemandHistory) -> Option<Month> {
+        self.start.or_else(|| history.last_month().map(Month::next))
     }
 }
 

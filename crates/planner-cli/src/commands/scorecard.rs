@@ -61,10 +61,7 @@ impl Inputs {
         }
         let input = &folder.input;
         // With a cost breakdown, quotes follow their indices, as of the first planned month.
-        let anchor = input
-            .settings
-            .start
-            .or_else(|| input.history.last_month().map(|m| m.plus(1)));
+        let anchor = input.settings.first_month(&input.history);
         let link = match anchor {
             Some(anchor) if !input.cost_breakdown.is_empty() => IndexLink::new(
                 &input.cost_breakdown,
