@@ -239,15 +239,20 @@ impl TierSchedule {
     /// # Errors
     /// The first sku's error of [`TierSchedule::new`].
     pub fn all(tiers: &[PriceTier]) -> Result<Vec<Self>, PricingError> {
-        // Grouped first: one pass, not one scan of every tier per sku.
+        Self::group(tiers)
+            .into_iter()
+            .map(|(sku, mine)| Self::new(sku, &mine))
+            .collect()
+    }
+
+    /// `tiers` by sku, in one pass (not one scan of every tier per sku), for
+    /// [`TierSchedule::new`].
+    pub fn group(tiers: &[PriceTier]) -> std::collections::BTreeMap<&str, Vec<PriceTier>> {
         let mut by_sku: std::collections::BTreeMap<&str, Vec<PriceTier>> = Default::default();
         for t in tiers {
             by_sku.entry(t.sku.as_str()).or_default().push(t.clone());
         }
         by_sku
-            .into_iter()
-            .map(|(sku, mine)| Self::new(sku, &mine))
-            .collect()
     }
 
     /// The sku.

@@ -568,11 +568,7 @@ pub fn score_index_linked(
         }
         m
     };
-    // Each sku's tiers, grouped once: not a scan of every tier per sku delivered.
-    let mut tiers_of: HashMap<&str, Vec<PriceTier>> = HashMap::new();
-    for t in tiers {
-        tiers_of.entry(t.sku.as_str()).or_default().push(t.clone());
-    }
+    let tiers_of = TierSchedule::group(tiers);
     let mut schedules: HashMap<&str, Option<TierSchedule>> = HashMap::new();
     let mut without_tiers: BTreeSet<String> = BTreeSet::new();
     let mut priced = false;
