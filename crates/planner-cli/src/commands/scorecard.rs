@@ -87,7 +87,7 @@ impl Inputs {
 pub type Named = Vec<(&'static str, Table)>;
 
 /// The scorecard's tables with their file stems, in the order of the workbook's sheets.
-pub fn tables_of(card: &Scorecard) -> Named {
+fn tables_of(card: &Scorecard) -> Named {
     vec![
         ("scorecard", tables::scorecard(card)),
         ("scorecard_misses", tables::misses(card)),

@@ -374,7 +374,7 @@ pub struct Page<'a> {
     pub footer: String,
 }
 
-pub fn cards(plan: &Plan) -> Vec<Card> {
+fn cards(plan: &Plan) -> Vec<Card> {
     let fc = &plan.forecast.plan;
     let mut out = Vec::new();
     out.push(Card {
