@@ -561,7 +561,7 @@ fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
 }
 
 /// The sections of the plan: `headline`, `attention`, `charts` and `tables`.
-pub fn plan_sections<'a>(
+fn plan_sections<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
     tables: &[(&str, &'a Table)],
@@ -618,7 +618,7 @@ pub fn plan_sections<'a>(
 
 /// The report page of a plan: [`plan_sections`] then `extra` sections (the review, the
 /// scorecard).
-pub fn render<'a>(
+fn render<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
     tables: &[(&str, &'a Table)],
@@ -648,7 +648,7 @@ pub fn render<'a>(
 
 /// Any page: the header with a navigation bar over the sections, the sections, the footer.
 /// Self-contained: the style sheet is inline, the charts are inline SVG, every text is escaped.
-pub fn render_page(page: &Page) -> String {
+fn render_page(page: &Page) -> String {
     let mut html = String::with_capacity(256 * 1024);
     let _ = writeln!(
         html,
