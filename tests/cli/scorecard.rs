@@ -445,6 +445,11 @@ fn the_demo_folder_scores_twelve_months_of_three_families() {
     // The on-time miss of the October peak is on the page, with its chart.
     assert!(page.contains("MISSED in"), "the verdicts");
     assert!(page.contains("id=\"scorecard_otd\""), "the OTD chart");
+    let price = std::fs::read_to_string(out.join("charts/scorecard_price.svg")).unwrap();
+    assert!(
+        price.contains("Price paid vs quoted tier price, index-linked (tolerance ±2 %)"),
+        "the price chart says its quotes follow the indices"
+    );
 }
 
 #[test]

@@ -393,7 +393,12 @@ pub fn charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
             ),
             Metric::Price => (
                 format!(
-                    "Price paid vs quoted tier price (tolerance ±{} %)",
+                    "Price paid vs quoted tier price{} (tolerance ±{} %)",
+                    if card.index_linked {
+                        ", index-linked"
+                    } else {
+                        ""
+                    },
                     num(t.price_tolerance * 100.0, 1)
                 ),
                 "% over quote",
