@@ -156,7 +156,10 @@ fn backtest_table(
         (0.0, 0.0, 0.0, 0.0, 0usize, 0.0);
     for (s, r) in results {
         let Ok(b) = r else {
-            rows.push(vec![s.sku.clone(), "too short to backtest".into()]);
+            // A full-width row, so the file stays a rectangle a spreadsheet or script reads.
+            let mut row = vec![s.sku.clone(), "too short to backtest".into(), "0".into()];
+            row.resize(header.len(), String::new());
+            rows.push(row);
             continue;
         };
         let a = &b.accuracy;
