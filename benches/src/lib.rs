@@ -91,6 +91,7 @@ pub fn demand_plan(skus: usize, months: usize, seed: u64) -> DemandPlan {
         horizon: months,
         levels,
         skus,
+        dependence: planner_core::uncertainty::Dependence::independent(),
     }
 }
 

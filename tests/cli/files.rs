@@ -212,7 +212,7 @@ fn a_missing_demand_file_and_a_missing_folder_are_clear() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "error: demand.csv: is missing from .: every command needs the demand history\n.: 1 error found\n"
+        "error: demand.csv: is missing from .: this command needs the demand history (or --demand FILE where the command takes one)\n.: 1 error found\n"
     );
     let o = run(dir.path(), &["validate", "--data", "no-such-folder"]);
     assert_eq!(o.status.code(), Some(1));

@@ -74,10 +74,15 @@ fn levels_horizon_method_and_start_are_honoured() {
         dir.path(),
         &["forecast", "--history", "demand.csv", "--method", "magic"],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a bad option value is a usage error"
+    );
     assert!(
-        stderr(&o)
-            .starts_with("error: --method: unknown method \"magic\": expected one of auto, naive"),
+        stderr(&o).starts_with(
+            "error: invalid value 'magic' for '--method <M>': unknown method \"magic\": expected one of auto, naive"
+        ),
         "{}",
         stderr(&o)
     );
@@ -85,10 +90,13 @@ fn levels_horizon_method_and_start_are_honoured() {
         dir.path(),
         &["forecast", "--history", "demand.csv", "--level", "100"],
     );
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stderr(&o),
-        "error: --level: level 100 is not a percentage strictly between 0 and 100\n"
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(
+            "error: invalid value '100' for '--level <L>': 100 is not a level: expected a percent above 0 and below 100\n"
+        ),
+        "{}",
+        stderr(&o)
     );
 }
 

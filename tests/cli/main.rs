@@ -10,6 +10,8 @@ mod report;
 mod review;
 mod scenario;
 mod scorecard;
+mod tour;
+mod usage;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

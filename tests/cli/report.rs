@@ -3,7 +3,7 @@
 
 use super::*;
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Last month's plan (the demo folder without its last month of demand, starting a month
@@ -256,46 +256,36 @@ fn the_report_is_self_contained_and_has_every_section() {
     assert!(html.contains("20 of 33 skus charted"), "the choice is said");
 }
 
-/// The Chromium binary, installed with apt-get when absent and the tests run as root (as in CI).
-fn chromium() -> PathBuf {
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let bin = PathBuf::from("/usr/bin/chromium");
+/// The Chromium binary: /usr/bin/chromium (or `$CHROMIUM`). The tests install nothing: `.ci/run`
+/// installs Chromium on CI, and sets `PLANNER_BROWSER_TESTS=1` so that a missing browser fails
+/// there; elsewhere the browser test says it was skipped and how to run it (README.md).
+fn chromium() -> Option<PathBuf> {
+    let bin = std::env::var_os("CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if bin.exists() {
-        return bin;
+        return Some(bin);
     }
-    let uid = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert_eq!(
-        uid, "0",
-        "/usr/bin/chromium is missing and the tests do not run as root to install it: \
-         run `apt-get update && apt-get install -y chromium` (Debian) first"
-    );
-    let status = Command::new("sh")
-        .args([
-            "-c",
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
-        ])
-        .status()
-        .expect("apt-get runs");
+    let required = std::env::var_os("PLANNER_BROWSER_TESTS").is_some_and(|v| v == "1");
     assert!(
-        status.success(),
-        "apt-get install chromium failed: {status}"
-    );
-    assert!(
-        bin.exists(),
-        "apt-get installed chromium but not as {}",
+        !required,
+        "{} is missing and PLANNER_BROWSER_TESTS=1: install Chromium (`apt-get install chromium`, \
+         as .ci/run does) or set CHROMIUM to its path",
         bin.display()
     );
-    bin
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "SKIPPED: the browser test needs Chromium at {} (apt-get install chromium, or set \
+             CHROMIUM); .ci/run installs it and runs it",
+            bin.display()
+        );
+    }
+    None
 }
 
 /// Runs headless Chromium on `args` with a fresh profile; returns stdout, failing after 3 minutes.
-fn headless(args: &[String]) -> String {
-    let bin = chromium();
+fn headless(args: &[String]) -> Option<String> {
+    let bin = chromium()?;
     let profile = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(bin);
     cmd.args([
@@ -332,7 +322,7 @@ fn headless(args: &[String]) -> String {
     let status = child.wait().expect("chromium exits");
     let err = std::fs::read_to_string(&err_path).unwrap_or_default();
     assert!(status.success(), "chromium failed ({status}): {err}");
-    std::fs::read_to_string(&out_path).expect("chromium's output")
+    Some(std::fs::read_to_string(&out_path).expect("chromium's output"))
 }
 
 fn report_url() -> String {
@@ -344,7 +334,9 @@ fn report_url() -> String {
 
 #[test]
 fn chromium_renders_the_report() {
-    let dom = headless(&["--dump-dom".to_string(), report_url()]);
+    let Some(dom) = headless(&["--dump-dom".to_string(), report_url()]) else {
+        return; // skipped, and said so: no Chromium outside CI
+    };
     for h in [
         "<h2>Headline figures</h2>",
         "<h2>Needs attention</h2>",

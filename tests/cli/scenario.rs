@@ -219,10 +219,17 @@ fn a_market_wide_shock_widens_the_spend_range_and_a_bad_share_is_refused() {
     assert!(shocked > 1.5 * independent, "{shocked} vs {independent}");
 
     let o = go("2", "bad");
-    assert_eq!(o.status.code(), Some(1));
     assert_eq!(
-        stderr(&o),
-        "error: --sku-correlation: 2 is not between 0 and 1\n"
+        o.status.code(),
+        Some(2),
+        "a value out of range is a usage error"
+    );
+    assert!(
+        stderr(&o).starts_with(
+            "error: invalid value '2' for '--sku-correlation <C>': 2 is out of range: expected 0 to 1\n"
+        ),
+        "{}",
+        stderr(&o)
     );
     assert!(!dir.path().join("bad").exists());
 }

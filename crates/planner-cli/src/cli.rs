@@ -2,18 +2,21 @@
 
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand};
+use planner_core::time::Month;
 
 /// Supply planning with a contract manufacturer: forecasts with confidence ranges, line
 /// capacity, material pre-buys and volume-price tiers from a folder of CSV files.
 #[derive(Debug, Parser)]
-#[command(name = "planner", version, about, long_about = None)]
+#[command(name = "planner", version, about, long_about = None, after_help = MAIN_EXAMPLES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(long, global = true, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: every core). Results do not depend on it.
+    #[arg(long, global = true, value_name = "N",
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=1024))]
     pub threads: Option<usize>,
     /// No progress bar and no terminal summary.
     #[arg(long, short, global = true)]
@@ -24,24 +27,36 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Forecast every sku of a demand history, with confidence ranges (forecast.csv).
+    #[command(after_help = FORECAST_EXAMPLES)]
     Forecast(ForecastArgs),
     /// Line capacity, takt time and the capacity-constrained build plan (capacity.csv).
+    #[command(after_help = CAPACITY_EXAMPLES)]
     Capacity(CapacityArgs),
     /// BOM explosion, the MRP record and the pre-buy plan (material_plan.csv, prebuy.csv).
+    #[command(after_help = MATERIALS_EXAMPLES)]
     Materials(MaterialsArgs),
     /// What the planned volume buys at the price tiers (pricing.csv).
+    #[command(after_help = PRICE_EXAMPLES)]
     Price(PriceArgs),
     /// The whole plan in one run: every output of the folder.
+    #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
     /// The monthly forecast review against last month's forecast.
+    #[command(after_help = REVIEW_EXAMPLES)]
     Review(ReviewArgs),
     /// What-if scenarios side by side.
+    #[command(after_help = SCENARIO_EXAMPLES)]
     Scenario(ScenarioArgs),
     /// The partnership scorecard: on-time delivery, quality, cost stability and forecast
     /// accuracy, month by month against targets (scorecard.csv).
+    #[command(after_help = SCORECARD_EXAMPLES)]
     Scorecard(ScorecardArgs),
     /// Check every file of a planning folder and list every problem.
+    #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
+    /// Write the demo planning folder built into planner into a new folder, to edit or copy.
+    #[command(after_help = DEMO_EXAMPLES)]
+    Demo(DemoArgs),
 }
 
 /// `planner forecast`.
@@ -54,20 +69,23 @@ pub struct ForecastArgs {
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// Months to forecast, 1 to 36 (default 12 or planner.toml's horizon).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36))]
     pub horizon: Option<u32>,
-    /// Confidence level in percent; repeat for several (default 80 and 95).
-    #[arg(long = "level", value_name = "L")]
+    /// Confidence level in percent, above 0 and below 100; repeat for several (default 80 and
+    /// 95, or planner.toml's levels).
+    #[arg(long = "level", value_name = "L", value_parser = parse_level)]
     pub levels: Vec<f64>,
-    /// auto, naive, snaive, ma, ets, theta, otheta, croston, sba, tsb or ensemble.
-    #[arg(long, value_name = "M")]
+    /// auto, naive, snaive, ma, ets, theta, otheta, croston, sba, tsb or ensemble (default auto,
+    /// or planner.toml's method).
+    #[arg(long, value_name = "M", value_parser = parse_method)]
     pub method: Option<String>,
     /// Planner events (sku, month, kind, value) applied on top of the forecast.
     #[arg(long, value_name = "FILE")]
     pub events: Option<PathBuf>,
     /// First month to forecast, YYYY-MM (default: the month after the last history month).
+    /// History at or after it is an error.
     #[arg(long, value_name = "YYYY-MM")]
-    pub start: Option<String>,
+    pub start: Option<Month>,
     /// Where to write forecast.csv (default: standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -75,8 +93,9 @@ pub struct ForecastArgs {
     /// standard error).
     #[arg(long)]
     pub backtest: bool,
-    /// Forecast origins of the backtest.
-    #[arg(long, value_name = "N", default_value_t = 6)]
+    /// Forecast origins of the backtest, 1 to 60.
+    #[arg(long, value_name = "N", default_value_t = 6,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=60))]
     pub origins: usize,
 }
 
@@ -129,7 +148,8 @@ pub struct PriceArgs {
 /// `planner plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The planning folder (default: the demo folder data/demo).
+    /// The planning folder (default: the current folder when it holds demand.csv, else the
+    /// demo folder built into planner; the run says which).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// Last month's forecast.csv: adds the monthly review (accuracy, changes, time fences) to the
@@ -169,18 +189,19 @@ pub struct ScenarioArgs {
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// Monte Carlo demand paths per plan (0 = no Monte Carlo).
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Monte Carlo demand paths per plan, 0 to 1,000,000 (0 = no Monte Carlo).
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = RangedU64ValueParser::<usize>::new().range(0..=1_000_000))]
     pub paths: usize,
     /// Seed of the Monte Carlo paths: the same seed gives the same figures.
     #[arg(long, value_name = "S", default_value_t = 42)]
     pub seed: u64,
     /// Correlation of a sku's demand errors in consecutive months, 0 to 1 (AR(1)).
-    #[arg(long, value_name = "RHO", default_value_t = 0.5)]
+    #[arg(long, value_name = "RHO", default_value_t = 0.5, value_parser = parse_share)]
     pub month_correlation: f64,
     /// Correlation of two skus' demand errors in the same month, 0 to 1: a market-wide shock
     /// that moves every sku together (0 = skus independent).
-    #[arg(long, value_name = "C", default_value_t = 0.0)]
+    #[arg(long, value_name = "C", default_value_t = 0.0, value_parser = parse_share)]
     pub sku_correlation: f64,
 }
 
@@ -210,3 +231,108 @@ pub struct ScorecardArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
 }
+
+/// `planner demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder to write: it must not exist yet, or be empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// A confidence level in percent: above 0, below 100.
+fn parse_level(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number (expected a percent such as 80)"))?;
+    if v > 0.0 && v < 100.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{s} is not a level: expected a percent above 0 and below 100"
+        ))
+    }
+}
+
+/// A forecast method's name, checked here so that a typo is a usage error.
+fn parse_method(s: &str) -> Result<String, String> {
+    use planner_core::forecast::Method;
+    s.parse::<Method>().map(|_| s.to_string()).map_err(|e| {
+        format!(
+            "{e}: expected one of {}",
+            Method::ALL.map(|m| m.as_str()).join(", ")
+        )
+    })
+}
+
+/// A share from 0 to 1 (a correlation).
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number (expected 0 to 1)"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s} is out of range: expected 0 to 1"))
+    }
+}
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  planner plan                                  # the built-in demo (or the current folder), into out/
+  planner validate --data my-folder             # every problem of a folder, with file and line
+  planner plan --data my-folder --out plan-2026-11
+  planner demo --out my-folder                  # the demo folder, to edit into your own";
+
+const FORECAST_EXAMPLES: &str = "\
+Examples:
+  planner forecast --history data/demo/demand.csv --out out/forecast.csv --backtest
+  planner forecast --data data/demo --horizon 18 --level 90
+  planner forecast --history demand.csv --method ets > forecast.csv";
+
+const CAPACITY_EXAMPLES: &str = "\
+Examples:
+  planner capacity --data data/demo --out out/capacity.csv
+  planner capacity --data cm-folder --demand brand-forecast.csv --out out/capacity.csv";
+
+const MATERIALS_EXAMPLES: &str = "\
+Examples:
+  planner materials --data data/demo --out out
+  planner materials --data cm-folder --demand brand-forecast.csv --out out";
+
+const PRICE_EXAMPLES: &str = "\
+Examples:
+  planner price --data data/demo --out out/pricing.csv
+  planner price --data data/demo --demand out/forecast.csv";
+
+const PLAN_EXAMPLES: &str = "\
+Examples:
+  planner plan                                  # the current folder, else the built-in demo
+  planner plan --data data/demo --out out
+  planner plan --data my-folder --previous last-month/forecast.csv --out out";
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  planner review --data my-folder --previous 2026-10/forecast.csv --out review
+  planner review --data my-folder --previous 2026-10/forecast.csv --previous 2026-09/forecast.csv --out review";
+
+const SCENARIO_EXAMPLES: &str = "\
+Examples:
+  planner scenario --data data/demo --scenarios data/demo-scenarios.toml --out scenarios
+  planner scenario --data data/demo --scenarios data/demo-scenarios.toml --paths 0 --out scenarios";
+
+const SCORECARD_EXAMPLES: &str = "\
+Examples:
+  planner scorecard --data data/demo --out scorecard
+  planner scorecard --data data/demo --as-of 2026-09-30 --out scorecard";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  planner validate --data data/demo
+  planner validate --data my-folder             # exit 1 and every problem when there are any";
+
+const DEMO_EXAMPLES: &str = "\
+Examples:
+  planner demo --out my-folder                  # then: planner plan --data my-folder";

@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod demo;
 mod load;
 mod write;
 
@@ -40,6 +41,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenario(a) => commands::scenario::run(a, &ctx)?,
         Command::Scorecard(a) => commands::scorecard::run(a, &ctx)?,
         Command::Validate(a) => return commands::validate::run(a),
+        Command::Demo(a) => {
+            demo::write(&a.out)?;
+            ctx.say(format!(
+                "demo: wrote the demo planning folder to {} (then: planner plan --data {})",
+                a.out.display(),
+                a.out.display()
+            ));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -149,6 +149,7 @@ pub fn forecast_all(
             horizon,
             levels,
             skus,
+            dependence: Default::default(),
         },
         patterns,
         ignored_events: ignored,

@@ -14,6 +14,7 @@ pub mod scenario;
 pub mod scorecard;
 pub mod settings;
 pub mod time;
+pub mod uncertainty;
 
 pub use error::{Error, FieldError};
 pub use forecast_all::{forecast_all, ForecastRun};

@@ -5,6 +5,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::forecast::{Forecast, Level};
 use crate::time::Month;
+use crate::uncertainty::Dependence;
 
 /// One sku's planned demand over the horizon: a forecast with ranges, or a fixed plan (no
 /// intervals).
@@ -30,6 +31,24 @@ impl SkuPlan {
             .max_by(|a, b| a.level.percent().total_cmp(&b.level.percent()))?;
         let z = z_two_sided(widest.level);
         Some(((widest.hi[t] - widest.lo[t]) / (2.0 * z)).max(0.0))
+    }
+
+    /// [`SkuPlan::sigma`] of every month (all 0 for a fixed plan), the level's `z` looked up
+    /// once.
+    pub fn sigmas(&self) -> Vec<f64> {
+        let n = self.forecast.point.len();
+        let Some(widest) = self
+            .forecast
+            .intervals
+            .iter()
+            .max_by(|a, b| a.level.percent().total_cmp(&b.level.percent()))
+        else {
+            return vec![0.0; n];
+        };
+        let z = z_two_sided(widest.level);
+        (0..n)
+            .map(|t| ((widest.hi[t] - widest.lo[t]) / (2.0 * z)).max(0.0))
+            .collect()
     }
 
     /// The upper bound at `level` of month `t`, when the plan has that level.
@@ -68,6 +87,11 @@ pub struct DemandPlan {
     pub levels: Vec<Level>,
     /// One entry per sku, sorted by sku.
     pub skus: Vec<SkuPlan>,
+    /// How the skus' forecast errors move together: every range of a total is read from it
+    /// (see [`crate::uncertainty`]). A plan made without history to estimate it from carries
+    /// the assumed model.
+    #[serde(default)]
+    pub dependence: Dependence,
 }
 
 impl DemandPlan {

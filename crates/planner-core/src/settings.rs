@@ -9,6 +9,7 @@ use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
 use crate::review::TS_ALARM;
 use crate::time::Month;
+use crate::uncertainty::UncertaintySettings;
 
 /// Settings of a planning run; every field is optional in `planner.toml`.
 ///
@@ -24,6 +25,7 @@ use crate::time::Month;
 /// | `capacity` | see [`CapacitySettings`] | |
 /// | `pricing` | see [`PricingSettings`] | |
 /// | `review` | see [`ReviewThresholds`] | |
+/// | `uncertainty` | estimated, see [`UncertaintySettings`] | correlations |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -47,6 +49,9 @@ pub struct Settings {
     pub pricing: PricingSettings,
     /// Thresholds of the monthly forecast review (`planner review`).
     pub review: ReviewThresholds,
+    /// Correlations of forecast errors that replace their estimates
+    /// ([`crate::uncertainty::estimate`]).
+    pub uncertainty: UncertaintySettings,
 }
 
 impl Default for Settings {
@@ -65,6 +70,7 @@ impl Default for Settings {
             capacity: CapacitySettings::default(),
             pricing: PricingSettings::default(),
             review: ReviewThresholds::default(),
+            uncertainty: UncertaintySettings::default(),
         }
     }
 }
@@ -97,6 +103,7 @@ impl Settings {
         self.capacity.check()?;
         self.pricing.check()?;
         self.review.check()?;
+        self.uncertainty.check()?;
         Ok(())
     }
 
@@ -112,6 +119,38 @@ impl Settings {
     /// `history`; `None` with neither.
     pub fn first_month(&self, history: &DemandHistory) -> Option<Month> {
         self.start.or_else(|| history.last_month().map(Month::next))
+    }
+
+    /// Checks a pinned [`Settings::start`] against the history: a plan starts after its
+    /// history, so history records at or after a pinned start are an error (they would be left
+    /// out of the fit in silence), naming the month the plan would start from without the pin.
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `start` that counts the records at or after it.
+    pub fn check_start(&self, history: &DemandHistory) -> Result<(), FieldError> {
+        let (Some(start), Some(last)) = (self.start, history.last_month()) else {
+            return Ok(());
+        };
+        if start > last {
+            return Ok(());
+        }
+        let records: usize = history
+            .series()
+            .iter()
+            .map(|s| {
+                let first_at = s.start.months_until(start).max(0) as usize;
+                s.quantities.len().saturating_sub(first_at)
+            })
+            .sum();
+        Err(FieldError::new(
+            "start",
+            format!(
+                "{start} is not after the history: {records} sku-month{} of history at or after it \
+                 (the history runs to {last}); remove start to plan from {}, or set it later",
+                if records == 1 { "" } else { "s" },
+                last.next()
+            ),
+        ))
     }
 }
 

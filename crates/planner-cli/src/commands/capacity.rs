@@ -33,7 +33,8 @@ fn write_others(guard: &Guard, dir: &Path, run: &CapacityResult) -> anyhow::Resu
 
 /// Runs `planner capacity`.
 pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
-    let folder = load::folder_or_first_error(&args.input.data)?;
+    let folder =
+        load::folder_or_first_error_needing(&args.input.data, args.input.demand.is_none())?;
     folder.require("lines.csv", "capacity")?;
     folder.require("routings.csv", "capacity")?;
     let mut guard = Guard::new(&folder.inputs);

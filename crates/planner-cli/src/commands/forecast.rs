@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use planner_core::forecast::{backtest, Level, Method};
-use planner_core::time::Month;
 use planner_core::{forecast_all, Settings};
 use rayon::prelude::*;
 
@@ -45,6 +44,23 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     apply_flags(&mut settings, args)?;
+    // `--start` forecasts as of an earlier month on purpose (later history is left out, and the
+    // run says how much); a start pinned in planner.toml must come after the history.
+    if let Err(e) = settings.check_start(&history) {
+        if args.start.is_some() {
+            let last = history
+                .last_month()
+                .map(|m| m.to_string())
+                .unwrap_or_default();
+            ctx.say(format!(
+                "note: --start {}: forecasting as of then; the history from then to {last} is \
+                 left out of the fit",
+                settings.start.map(|m| m.to_string()).unwrap_or_default()
+            ));
+        } else {
+            anyhow::bail!("planner.toml: start: {}", e.reason);
+        }
+    }
 
     let bar = ctx.progress(history.len(), "forecasting");
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
@@ -102,11 +118,8 @@ fn apply_flags(settings: &mut Settings, args: &ForecastArgs) -> anyhow::Result<(
             )
         })?;
     }
-    if let Some(s) = &args.start {
-        settings.start = Some(
-            s.parse::<Month>()
-                .map_err(|e| anyhow::anyhow!("--start: {e}"))?,
-        );
+    if let Some(s) = args.start {
+        settings.start = Some(s);
     }
     settings
         .check()

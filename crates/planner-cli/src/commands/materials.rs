@@ -20,7 +20,8 @@ pub fn write_all(guard: &Guard, dir: &Path, plan: &MaterialPlan) -> anyhow::Resu
 
 /// Runs `planner materials`.
 pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
-    let folder = load::folder_or_first_error(&args.input.data)?;
+    let folder =
+        load::folder_or_first_error_needing(&args.input.data, args.input.demand.is_none())?;
     folder.require("bom.csv", "materials")?;
     folder.require("materials.csv", "materials")?;
     let mut guard = Guard::new(&folder.inputs);

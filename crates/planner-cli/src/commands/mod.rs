@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use planner_core::{forecast_all, DemandPlan, ForecastRun};
+use planner_core::{DemandPlan, ForecastRun};
 
 use crate::load::{self, Folder};
 
@@ -88,12 +88,7 @@ impl Stopwatch {
 /// Forecasts the folder's history with its events and settings.
 pub fn forecast_folder(folder: &Folder, ctx: &Context) -> anyhow::Result<ForecastRun> {
     let bar = ctx.progress(folder.input.history.len(), "forecasting");
-    let run = forecast_all(
-        &folder.input.history,
-        &folder.input.events,
-        &folder.input.settings,
-        &|n| bar.inc(n as u64),
-    )?;
+    let run = planner_core::scenario::forecast_part(&folder.input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     for e in &run.ignored_events {
         ctx.say(format!(
@@ -111,7 +106,18 @@ pub fn demand_plan(
     ctx: &Context,
 ) -> anyhow::Result<DemandPlan> {
     match demand {
-        Some(path) => load::demand_plan(path),
+        Some(path) => {
+            let mut plan = load::demand_plan(path)?;
+            // A given plan has no history to estimate its dependence from: the assumed model,
+            // with the folder's families and its [uncertainty] settings.
+            plan.dependence = planner_core::uncertainty::Dependence::default()
+                .with_families(&folder.input.products);
+            planner_core::uncertainty::apply(
+                &mut plan.dependence,
+                &folder.input.settings.uncertainty,
+            );
+            Ok(plan)
+        }
         None => Ok(forecast_folder(folder, ctx)?.plan),
     }
 }

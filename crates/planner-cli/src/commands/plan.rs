@@ -10,23 +10,60 @@ use crate::load;
 use crate::write::tables::Table;
 use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
 
-/// The demo folder: `data/demo` under the working directory, else the one this binary was built
-/// from.
-pub fn demo_folder() -> PathBuf {
-    let here = PathBuf::from("data/demo");
-    if here.join("demand.csv").is_file() {
-        return here;
+/// The folder `planner plan` plans without `--data`, and how the summary names it.
+struct Source {
+    /// The folder read.
+    dir: PathBuf,
+    /// How messages name it.
+    label: String,
+    /// The built-in demo, written to a temporary folder for the run.
+    _demo: Option<tempfile::TempDir>,
+}
+
+/// `--data DIR` when given; else the current folder when it holds a demand file; else the demo
+/// built into the binary (see [`crate::demo`]).
+fn source(data: Option<&PathBuf>, ctx: &Context) -> anyhow::Result<Source> {
+    if let Some(dir) = data {
+        return Ok(Source {
+            dir: dir.clone(),
+            label: dir.display().to_string(),
+            _demo: None,
+        });
     }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo"))
+    let here = PathBuf::from(".");
+    if ["demand.csv", "demand.xlsx"]
+        .iter()
+        .any(|f| here.join(f).symlink_metadata().is_ok())
+    {
+        ctx.say("plan: no --data given: planning the current folder, which holds a demand file");
+        return Ok(Source {
+            dir: here,
+            label: ".".into(),
+            _demo: None,
+        });
+    }
+    let tmp = tempfile::Builder::new().prefix("planner-demo-").tempdir()?;
+    let dir = tmp.path().join("demo");
+    crate::demo::write(&dir)?;
+    ctx.say(
+        "plan: no --data given and no demand file here: planning the built-in demo folder \
+         (`planner demo --out DIR` writes it out to edit)",
+    );
+    Ok(Source {
+        dir,
+        label: "the built-in demo".into(),
+        _demo: Some(tmp),
+    })
 }
 
 /// Runs `planner plan`.
 pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut clock = Stopwatch::start();
-    let dir = args.data.clone().unwrap_or_else(demo_folder);
+    let source = source(args.data.as_ref(), ctx)?;
+    let dir = &source.dir;
     let folder = load::folder_or_first_error(&dir)?;
     let mut guard = Guard::new(&folder.inputs);
-    let previous = super::review::read_previous(&args.previous, &mut guard)?;
+    let previous = super::review::read_previous(&args.previous, &mut guard, &folder.input.history)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
@@ -192,7 +229,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         &plan,
         &charts,
         &shown,
-        &dir,
+        &source.label,
         extra,
     )?;
     written.push("report.html".into());
@@ -205,7 +242,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let fc = &plan.forecast.plan;
     ctx.say(format!(
         "plan: {} -> {}: {} skus x {} months from {}",
-        dir.display(),
+        source.label,
         out.display(),
         fc.skus.len(),
         fc.horizon,

@@ -10,7 +10,8 @@ use crate::write::{num, tables, Guard};
 
 /// Runs `planner price`.
 pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
-    let folder = load::folder_or_first_error(&args.input.data)?;
+    let folder =
+        load::folder_or_first_error_needing(&args.input.data, args.input.demand.is_none())?;
     folder.require("price_tiers.csv", "price")?;
     let mut guard = Guard::new(&folder.inputs);
     if let Some(d) = &args.input.demand {

@@ -32,17 +32,8 @@ const CHARTED: usize = 12;
 pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     let folder = load::folder_or_first_error(&args.data)?;
     let mut guard = Guard::new(&folder.inputs);
-    let previous = read_previous(&args.previous, &mut guard)?;
+    let previous = read_previous(&args.previous, &mut guard, &folder.input.history)?;
     let input = &folder.input;
-    if let (Some(start), Some(last)) = (input.settings.start, input.history.last_month()) {
-        if start <= last {
-            ctx.say(format!(
-                "note: planner.toml start {start} is not after the last month of demand.csv \
-                 ({last}): this month's plan starts {start} and does not use the actuals from \
-                 {start} on; move start on by a month each month, or remove it"
-            ));
-        }
-    }
     let run = super::forecast_folder(&folder, ctx)?;
     let review = compare(input, &previous, &run.plan)?;
 
@@ -112,12 +103,30 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
 ///
 /// # Errors
 /// The first problem of a file, naming it.
-pub fn read_previous(paths: &[PathBuf], guard: &mut Guard) -> anyhow::Result<Vec<DemandPlan>> {
+///
+/// A forecast is made from history before its first month: a file whose first month is at or
+/// before the first month of `history` (the demand history itself, given by mistake, would
+/// score 0 % error at every lag) is refused.
+pub fn read_previous(
+    paths: &[PathBuf],
+    guard: &mut Guard,
+    history: &planner_core::demand::DemandHistory,
+) -> anyhow::Result<Vec<DemandPlan>> {
+    let first = history.series().iter().map(|s| s.start).min();
     let mut previous = Vec::with_capacity(paths.len());
     for path in paths {
         guard.protect(path);
         let plan =
             load::demand_plan(path).with_context(|| format!("--previous {}", path.display()))?;
+        if let Some(first) = first.filter(|f| plan.start <= *f) {
+            anyhow::bail!(
+                "--previous {}: starts {}, at or before the first month of the demand history \
+                 ({first}): a forecast starts after the history it was made from; is this the \
+                 history itself? Give last month's forecast.csv",
+                path.display(),
+                plan.start
+            );
+        }
         previous.push(plan);
     }
     Ok(previous)

@@ -73,6 +73,12 @@ impl Folder {
 ///
 /// Returns the folder when no error was found; the problems (errors and warnings) either way.
 pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
+    folder_needing(dir, true)
+}
+
+/// Loads a planning folder as [`folder`] does; without `history_needed` (a command given its
+/// demand plan with `--demand FILE`) demand.csv may be absent, and the history is then empty.
+pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Problems) {
     let mut p = Problems::default();
     if !dir.is_dir() {
         p.error(LoadError::file(
@@ -98,11 +104,14 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
 
     let history = if present.contains("demand.csv") {
         demand::history(&path("demand.csv"), "demand.csv", &mut p)
+    } else if !history_needed {
+        Some(DemandHistory::from_series(Vec::new()))
     } else {
         p.error(LoadError::file(
             "demand.csv",
             format!(
-                "is missing from {}: every command needs the demand history",
+                "is missing from {}: this command needs the demand history (or --demand FILE \
+                 where the command takes one)",
                 dir.display()
             ),
         ));
@@ -198,6 +207,15 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
     let (Some(history), Some(settings)) = (history, settings) else {
         return (None, p);
     };
+    if let Err(e) = settings.check_start(&history) {
+        let line = plan_file::field_line(&path("planner.toml"), e.field);
+        p.error(LoadError::at(
+            "planner.toml",
+            line,
+            format!("{}: {}", e.field, e.reason),
+        ));
+        return (None, p);
+    }
     let folder = Folder {
         dir: dir.to_path_buf(),
         input: PlanInput {
@@ -223,7 +241,12 @@ pub fn folder(dir: &Path) -> (Option<Folder>, Problems) {
 
 /// Loads a folder for a command: warnings go to stderr, the first error fails the run.
 pub fn folder_or_first_error(dir: &Path) -> anyhow::Result<Folder> {
-    let (folder, problems) = folder(dir);
+    folder_or_first_error_needing(dir, true)
+}
+
+/// [`folder_or_first_error`] for a command given `--demand FILE`: demand.csv may be absent.
+pub fn folder_or_first_error_needing(dir: &Path, history_needed: bool) -> anyhow::Result<Folder> {
+    let (folder, problems) = folder_needing(dir, history_needed);
     print_warnings(&problems);
     match (folder, problems.errors.into_iter().next()) {
         (_, Some(e)) => Err(e.into()),

@@ -39,6 +39,12 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
     Some(settings)
 }
 
+/// The line of planner.toml at `path` that sets `field`, when it can be read and found.
+pub fn field_line(path: &Path, field: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    key_line(&text, field)
+}
+
 /// The keys a TOML text sets, each with its 1-based line and its full path: `horizon`,
 /// `forecast.season` (the key under its `[table]` or `[[array]]`), `review.fence_tolerance`.
 fn keys(text: &str) -> Vec<(usize, String)> {
@@ -235,6 +241,7 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
         horizon,
         levels,
         skus,
+        dependence: Default::default(),
     })
 }
 

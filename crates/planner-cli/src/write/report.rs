@@ -622,7 +622,7 @@ fn render<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
     tables: &[(&str, &'a Table)],
-    data: &Path,
+    data: &str,
     extra: Vec<Section<'a>>,
 ) -> String {
     let fc = &plan.forecast.plan;
@@ -635,7 +635,7 @@ fn render<'a>(
             "{} skus, {} months, from the planning folder {}",
             thousands(fc.skus.len() as f64),
             fc.horizon,
-            data.display()
+            data
         ),
         sections,
         workbook: "plan.xlsx".into(),
@@ -742,7 +742,7 @@ pub fn write<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
     tables: &[(&str, &'a Table)],
-    data: &Path,
+    data: &str,
     extra: Vec<Section<'a>>,
 ) -> anyhow::Result<()> {
     let html = render(plan, charts, tables, data, extra);

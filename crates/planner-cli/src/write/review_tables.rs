@@ -411,6 +411,7 @@ mod tests {
                     intervals: vec![],
                 },
             }],
+            dependence: planner_core::uncertainty::Dependence::independent(),
         }
     }
 

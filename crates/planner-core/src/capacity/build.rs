@@ -153,6 +153,7 @@ struct LinePart {
 ///         model: "plan".into(),
 ///         forecast: Forecast { point: vec![100.0, 200.0], intervals: vec![] },
 ///     }],
+///     dependence: planner_core::uncertainty::Dependence::independent(),
 /// };
 /// let settings = CapacitySettings { max_overtime_share: 0.0, ..Default::default() };
 /// let plan = build_plan(&lines, &routings, &Calendar::default(), &demand, &settings)?;

@@ -34,6 +34,7 @@
 //!         model: "plan".into(),
 //!         forecast: Forecast { point: vec![16_000.0], intervals: vec![] },
 //!     }],
+//!     dependence: planner_core::uncertainty::Dependence::independent(),
 //! };
 //! let capacity = plan(&lines, &routings, &calendar, &demand)?;
 //! let row = &capacity.rows[0];

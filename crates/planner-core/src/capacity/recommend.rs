@@ -252,6 +252,7 @@ mod tests {
                     intervals,
                 },
             }],
+            dependence: crate::uncertainty::Dependence::independent(),
         };
         let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
         recommend(&p, &lines, &CapacitySettings::default())
@@ -333,6 +334,7 @@ mod tests {
                     }],
                 },
             }],
+            dependence: crate::uncertainty::Dependence::independent(),
         };
         let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
         // 137.6 / 160 = 86 %; (137.6 + 32.0) / 160 = 106 %; P(Z > 22.4 / 25 = 0.896) = 19 %.

@@ -10,6 +10,7 @@ use super::{Calendar, CapacityError, Line, RoutingStep};
 use crate::forecast::Level;
 use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
 use crate::time::Month;
+use crate::uncertainty::MonthSpread;
 
 /// The working time of one line in one month.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -210,9 +211,12 @@ struct Sums {
 ///
 /// # Uncertainty
 /// When the demand plan has intervals, each sku's month demand is taken as
-/// `Normal(d_i, sigma_i)` with `sigma_i` from [`SkuPlan::sigma`] (the widest interval),
-/// independent across skus. A line's required hours are then normal with mean `required_hours`
-/// and standard deviation `sqrt(sum (sigma_i * b_i)^2) / 3600 / oee`, and
+/// `Normal(d_i, sigma_i)` with `sigma_i` from [`SkuPlan::sigma`] (the widest interval), the
+/// skus correlated as the plan's [`crate::uncertainty::Dependence`] says (a common factor per
+/// family and one for the portfolio). A line's required hours are then normal with mean
+/// `required_hours` and standard deviation `sd(sum sigma_i * b_i) / 3600 / oee` under that model
+/// (`sqrt(sum (sigma_i * b_i)^2)` for independent skus; see [`crate::uncertainty::MonthSpread`]),
+/// and
 /// `p_over_capacity = P(required > A)` (a point mass at the mean when every sigma is 0). The
 /// upper figures at level `L` are the upper ends of the two-sided `L` interval of those summed
 /// distributions, `mean + z_L * sd` clipped at 0 (`z_80 = 1.2816`), separately for units,
@@ -246,6 +250,7 @@ struct Sums {
 ///         model: "plan".into(),
 ///         forecast: Forecast { point: vec![8000.0], intervals: vec![] },
 ///     }],
+///     dependence: planner_core::uncertainty::Dependence::independent(),
 /// };
 /// let capacity = plan(&lines, &routings, &Calendar::default(), &demand)?;
 /// let row = &capacity.rows[0];
@@ -292,13 +297,22 @@ pub fn plan(
         .zip(per_line.par_iter())
         .map(|(line, skus)| {
             let oee = line.oee.get();
+            let dep = &demand.dependence;
+            let (family, families) =
+                dep.family_numbers(skus.iter().map(|(_, sku, _)| sku.sku.as_str()));
+            let mut spread = [
+                MonthSpread::new(dep, families),
+                MonthSpread::new(dep, families),
+                MonthSpread::new(dep, families),
+            ];
             months
                 .iter()
                 .enumerate()
                 .map(|(t, &month)| {
                     let wt = working_time(line, calendar, month);
                     let mut s = Sums::default();
-                    for (r, sku, sigma) in skus {
+                    spread.iter_mut().for_each(MonthSpread::clear);
+                    for ((r, sku, sigma), &f) in skus.iter().zip(&family) {
                         let (b, w) = facts[*r];
                         let d = point_at(sku, t);
                         s.units += d;
@@ -306,10 +320,15 @@ pub fn plan(
                         s.work += d * w;
                         if uncertain {
                             let sd = sigma.at(t);
-                            s.var_units += sd * sd;
-                            s.var_bottleneck += (sd * b) * (sd * b);
-                            s.var_work += (sd * w) * (sd * w);
+                            spread[0].add(f, sd);
+                            spread[1].add(f, sd * b);
+                            spread[2].add(f, sd * w);
                         }
+                    }
+                    if uncertain {
+                        s.var_units = spread[0].sd().powi(2);
+                        s.var_bottleneck = spread[1].sd().powi(2);
+                        s.var_work = spread[2].sd().powi(2);
                     }
                     row(line, oee, month, wt, &s, uncertain, &zs)
                 })
@@ -441,6 +460,99 @@ mod tests {
                     },
                 })
                 .collect(),
+            dependence: crate::uncertainty::Dependence::independent(),
+        }
+    }
+
+    /// Simulates a known demand process (normal skus, a common factor per family and for all)
+    /// and counts how often the line's required hours exceed the plan's upper figure at 90 %
+    /// (its 95th percentile) and its available hours: 5 +- 1 % and `p_over_capacity`.
+    #[test]
+    fn the_line_bound_holds_its_level_on_a_simulated_process() {
+        use crate::demand::Product;
+        use crate::scenario::PathRng;
+        use crate::uncertainty::Dependence;
+        let l90 = Level::new(90.0).unwrap();
+        let skus: Vec<(String, f64, f64, f64)> = (0..12)
+            .map(|i| {
+                (
+                    format!("S{i:02}"),
+                    300.0 + 40.0 * i as f64,
+                    60.0 + 5.0 * i as f64,
+                    20.0 + 3.0 * i as f64,
+                )
+            })
+            .collect();
+        let routings: Vec<RoutingStep> = skus
+            .iter()
+            .map(|(s, _, _, c)| step(s, "L1", "weld", *c))
+            .collect();
+        // One 3.6-hour shift, March 2027: 23 weekdays, 82.8 hours, close to the demand's hours
+        // so that the chance of overload is far from 0 and 1.
+        let lines = vec![Line::new("L1", 1.0, 3.6, 5.0, 0.8, None).unwrap()];
+        let products: Vec<Product> = skus
+            .iter()
+            .enumerate()
+            .map(|(i, (s, ..))| {
+                Product::new(s, if i < 6 { "F1" } else { "F2" }, None, None).unwrap()
+            })
+            .collect();
+        for (cf, cp) in [(0.0, 0.0), (0.5, 0.2), (0.8, 0.8)] {
+            let mut demand = uncertain(
+                "2027-03",
+                &skus
+                    .iter()
+                    .map(|(s, q, sd, _)| (s.as_str(), *q, *sd))
+                    .collect::<Vec<_>>(),
+            );
+            demand.levels.push(l90);
+            for sp in &mut demand.skus {
+                let (q, sd) = (sp.forecast.point[0], sp.sigma(0).unwrap());
+                let z = z_two_sided(l90);
+                sp.forecast.intervals.push(Interval {
+                    level: l90,
+                    lo: vec![q - z * sd],
+                    hi: vec![q + z * sd],
+                });
+            }
+            demand.dependence = Dependence::fixed(0.0, cf, cp)
+                .unwrap()
+                .with_families(&products);
+            let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
+            let r = &p.rows[0];
+            let bound = r
+                .upper
+                .iter()
+                .find(|u| u.level == l90)
+                .unwrap()
+                .required_hours;
+            let mut rng = PathRng::new(5, 1);
+            let (n, mut over_bound, mut over_cap) = (40_000, 0, 0);
+            for _ in 0..n {
+                let g = rng.normal();
+                let f = [rng.normal(), rng.normal()];
+                let mut hours = 0.0;
+                for (i, (_, q, sd, c)) in skus.iter().enumerate() {
+                    let x = cp.sqrt() * g
+                        + (cf - cp).sqrt() * f[i / 6]
+                        + (1.0f64 - cf).sqrt() * rng.normal();
+                    hours += (q + sd * x) * c / 3600.0 / 0.8;
+                }
+                over_bound += usize::from(hours > bound);
+                over_cap += usize::from(hours > r.available_hours);
+            }
+            let share = over_bound as f64 / n as f64;
+            assert!(
+                (share - 0.05).abs() < 0.01,
+                "c_f {cf}, c_p {cp}: bound exceeded {share}"
+            );
+            let p_sim = over_cap as f64 / n as f64;
+            let p_model = r.p_over_capacity.unwrap();
+            assert!((0.1..0.9).contains(&p_model), "a test that can fail: {p_model}");
+            assert!(
+                (p_sim - p_model).abs() < 0.01,
+                "c_f {cf}: p_over {p_model} vs simulated {p_sim}"
+            );
         }
     }
 

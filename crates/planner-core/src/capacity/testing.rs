@@ -35,6 +35,7 @@ pub(crate) fn fixed(start: &str, skus: &[(&str, &[f64])]) -> DemandPlan {
                 },
             })
             .collect(),
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     plan.sort();
     plan

@@ -22,6 +22,7 @@
 //!         model: "plan".into(),
 //!         forecast: Forecast { point: vec![200.0, 200.0, 200.0], intervals: vec![] },
 //!     }],
+//!     dependence: planner_core::uncertainty::Dependence::independent(),
 //! };
 //! let plan = materials::plan(&bom, &[cap], &demand, &MaterialsSettings::default())?;
 //! let receipts: Vec<f64> = plan.rows.iter().map(|r| r.planned_receipt).collect();

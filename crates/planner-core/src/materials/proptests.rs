@@ -298,6 +298,7 @@ pub(crate) fn synthetic(skus: usize, n: usize, horizon: usize) -> (Bom, Vec<Mate
                 }
             })
             .collect(),
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     demand.sort();
     (bom, materials, demand)

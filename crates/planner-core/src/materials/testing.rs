@@ -71,6 +71,7 @@ pub(crate) fn fixed(skus: &[(&str, &[f64])]) -> DemandPlan {
                 },
             })
             .collect(),
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     plan.sort();
     plan
@@ -110,6 +111,7 @@ pub(crate) fn banded(skus: &[(&str, &[f64], f64)]) -> DemandPlan {
                 },
             })
             .collect(),
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     plan.sort();
     plan

@@ -29,6 +29,7 @@
 //!         model: "plan".into(),
 //!         forecast: Forecast { point: vec![800.0; 12], intervals: vec![] },
 //!     }],
+//!     dependence: planner_core::uncertainty::Dependence::independent(),
 //! };
 //! let plan = price(&tiers, &demand, &PricingSettings::default())?;
 //! let row = &plan.rows[0];

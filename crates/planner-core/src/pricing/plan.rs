@@ -386,6 +386,7 @@ mod tests {
                     },
                 })
                 .collect(),
+            dependence: crate::uncertainty::Dependence::independent(),
         }
     }
 

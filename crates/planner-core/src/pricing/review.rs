@@ -629,6 +629,7 @@ mod tests {
                     intervals: vec![],
                 },
             }],
+            dependence: crate::uncertainty::Dependence::independent(),
         };
         let spend = projected_spend(&prices, &demand);
         assert_eq!(spend.len(), 4);

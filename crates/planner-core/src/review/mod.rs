@@ -44,6 +44,7 @@
 //!         model: "test".into(),
 //!         forecast: Forecast { point, intervals: vec![] },
 //!     }],
+//!     dependence: planner_core::uncertainty::Dependence::independent(),
 //! };
 //! // Last month's plan (vintage 2026-11) and this month's (2026-12).
 //! let previous = plan("2026-11", vec![100.0, 100.0, 100.0]);

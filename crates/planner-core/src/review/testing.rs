@@ -35,6 +35,7 @@ pub(crate) fn plan(start: &str, skus: &[(&str, &[f64])]) -> DemandPlan {
                 },
             })
             .collect(),
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     p.sort();
     p
@@ -64,6 +65,7 @@ pub(crate) fn banded(start: &str, skus: &[(&str, &[f64], f64, f64)]) -> DemandPl
                 },
             })
             .collect(),
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     p.sort();
     p

@@ -39,6 +39,7 @@ use crate::forecast_all::{forecast_all, ForecastRun};
 use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings};
 use crate::pricing::{self, CostComponent, IndexPoint, PriceTier, PricingPlan};
 use crate::settings::Settings;
+use crate::uncertainty;
 use crate::{DemandPlan, Error};
 
 /// Everything a plan is made from: the planning folder, in memory.
@@ -151,14 +152,30 @@ pub fn forecast_part(
     input: &PlanInput,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ForecastRun, Error> {
-    Ok(match &input.demand {
-        Some(d) => ForecastRun {
-            plan: d.clone(),
-            patterns: Default::default(),
-            ignored_events: Vec::new(),
-        },
+    let mut run = match &input.demand {
+        Some(d) => {
+            let mut plan = d.clone();
+            // A given plan carries no history to estimate from: the assumed model, with the
+            // folder's families and settings.
+            plan.dependence = uncertainty::Dependence::default().with_families(&input.products);
+            uncertainty::apply(&mut plan.dependence, &input.settings.uncertainty);
+            ForecastRun {
+                plan,
+                patterns: Default::default(),
+                ignored_events: Vec::new(),
+            }
+        }
         None => forecast_all(&input.history, &input.events, &input.settings, progress)?,
-    })
+    };
+    if input.demand.is_none() {
+        run.plan.dependence = uncertainty::estimate(
+            &input.history,
+            &input.products,
+            input.settings.forecast.season,
+            &input.settings.uncertainty,
+        );
+    }
+    Ok(run)
 }
 
 /// Capacity figures, build plan and recommendations for `demand`; `None` without lines or

@@ -59,6 +59,7 @@ fn one_line_input(sku: SkuPlan, cycle_seconds: f64, horizon: usize) -> PlanInput
         horizon,
         levels: vec![Level::new(95.0).unwrap()],
         skus: vec![sku],
+        dependence: crate::uncertainty::Dependence::independent(),
     });
     input
 }

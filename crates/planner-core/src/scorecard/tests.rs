@@ -427,6 +427,7 @@ fn forecast_accuracy_for_the_months_with_actuals() {
                 },
             },
         ],
+        dependence: crate::uncertainty::Dependence::independent(),
     };
     let deliveries = [row("P1", "A", "2026-10-05", Some("2026-10-05"), 1.0)];
     let products = [product("A", "bottles"), product("H", "housings")];

@@ -1,0 +1,221 @@
+//! What a new user hits first: option values out of range, `--help`, a folder with only the
+//! brand's plan, a pinned start behind the history, the history given as last month's forecast.
+
+use super::{put, run, small_folder, stderr};
+
+#[test]
+fn option_values_out_of_range_are_usage_errors() {
+    let dir = small_folder();
+    for (args, says) in [
+        (
+            vec!["--threads", "100000", "validate", "--data", "."],
+            "error: invalid value '100000' for '--threads <N>': 100000 is not in 1..=1024",
+        ),
+        (
+            vec!["--threads", "0", "validate", "--data", "."],
+            "error: invalid value '0' for '--threads <N>': 0 is not in 1..=1024",
+        ),
+        (
+            vec!["forecast", "--history", "demand.csv", "--horizon", "0"],
+            "error: invalid value '0' for '--horizon <N>': 0 is not in 1..=36",
+        ),
+        (
+            vec!["forecast", "--history", "demand.csv", "--origins", "0"],
+            "error: invalid value '0' for '--origins <N>': 0 is not in 1..=60",
+        ),
+        (
+            vec!["forecast", "--history", "demand.csv", "--start", "2026-13"],
+            "error: invalid value '2026-13' for '--start <YYYY-MM>': \"2026-13\" is not a month (expected YYYY-MM)",
+        ),
+        (
+            vec!["scenario", "--data", ".", "--scenarios", "s.toml", "--month-correlation", "-0.5"],
+            "error: invalid value '-0.5' for '--month-correlation <RHO>': -0.5 is out of range: expected 0 to 1",
+        ),
+    ] {
+        let o = run(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with(says), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn every_command_shows_its_defaults_and_examples() {
+    let dir = small_folder();
+    for command in [
+        "forecast",
+        "capacity",
+        "materials",
+        "price",
+        "plan",
+        "review",
+        "scenario",
+        "scorecard",
+        "validate",
+        "demo",
+    ] {
+        let o = run(dir.path(), &[command, "--help"]);
+        assert_eq!(o.status.code(), Some(0));
+        let help = super::stdout(&o);
+        assert!(help.contains("Examples:\n  planner "), "{command}: {help}");
+        let examples = help.split("Examples:").nth(1).unwrap();
+        assert!(
+            examples.matches("planner ").count() >= 1,
+            "{command}: {examples}"
+        );
+    }
+    let o = run(dir.path(), &["scenario", "--help"]);
+    let help = super::stdout(&o);
+    for default in [
+        "[default: 1000]",
+        "[default: 42]",
+        "[default: 0.5]",
+        "[default: out]",
+    ] {
+        assert!(help.contains(default), "{default}: {help}");
+    }
+}
+
+#[test]
+fn a_cm_planner_with_only_the_brands_plan_needs_no_demand_history() {
+    let dir = small_folder();
+    std::fs::remove_file(dir.path().join("demand.csv")).unwrap();
+    put(
+        dir.path(),
+        "brand.csv",
+        "sku,month,quantity\nBTL-1,2026-01,1000\nHSG-1,2026-01,200\n",
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "capacity",
+            "--data",
+            ".",
+            "--demand",
+            "brand.csv",
+            "--out",
+            "out/capacity.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let capacity = std::fs::read_to_string(dir.path().join("out/capacity.csv")).unwrap();
+    // L1: BTL-1's bottleneck 30 s, 1000 units, OEE 0.8: 1000 * 30 / 3600 / 0.8 = 10.42 h.
+    let l1 = capacity
+        .lines()
+        .find(|l| l.starts_with("L1,2026-01,"))
+        .unwrap();
+    assert!(l1.contains(",1000,10.42,"), "{l1}");
+    for args in [
+        vec![
+            "materials",
+            "--data",
+            ".",
+            "--demand",
+            "brand.csv",
+            "--out",
+            "mat",
+        ],
+        vec![
+            "price",
+            "--data",
+            ".",
+            "--demand",
+            "brand.csv",
+            "--out",
+            "out/pricing.csv",
+        ],
+    ] {
+        let o = run(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    // Without --demand the history is needed, and the message says both ways out.
+    let o = run(dir.path(), &["capacity", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("demand.csv: is missing from .: this command needs the demand history (or --demand FILE"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_pinned_start_behind_the_history_is_an_error_that_says_what_to_change() {
+    let dir = small_folder();
+    // The small folder's history runs 2024-01 to 2025-12: 2 skus, 24 months.
+    put(
+        dir.path(),
+        "planner.toml",
+        "horizon = 6\nstart = \"2025-11\"\n",
+    );
+    for args in [
+        vec!["plan", "--data", ".", "--out", "o"],
+        vec!["validate", "--data", "."],
+    ] {
+        let o = run(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&o).starts_with(
+                "error: planner.toml:2: start: 2025-11 is not after the history: 4 sku-months of \
+                 history at or after it (the history runs to 2025-12); remove start to plan from \
+                 2026-01, or set it later\n"
+            ),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert!(!dir.path().join("o").exists(), "nothing written");
+    // A start before all the history is the same error, not an all-zero plan.
+    put(dir.path(), "planner.toml", "start = \"2020-01\"\n");
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert!(
+        stderr(&o).contains("48 sku-months of history at or after it"),
+        "{}",
+        stderr(&o)
+    );
+    // `forecast --start` forecasts as of an earlier month on purpose, and says so.
+    std::fs::remove_file(dir.path().join("planner.toml")).unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--start",
+            "2025-07",
+            "--out",
+            "f.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "note: --start 2025-07: forecasting as of then; the history from then to 2025-12 is left out of the fit"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_history_given_as_last_months_forecast_is_refused() {
+    let dir = small_folder();
+    let o = run(
+        dir.path(),
+        &[
+            "review",
+            "--data",
+            ".",
+            "--previous",
+            "demand.csv",
+            "--out",
+            "r",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: --previous demand.csv: starts 2024-01, at or before the first month of the demand \
+         history (2024-01): a forecast starts after the history it was made from; is this the \
+         history itself? Give last month's forecast.csv\n"
+    );
+    assert!(!dir.path().join("r").exists());
+}
