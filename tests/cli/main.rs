@@ -11,6 +11,7 @@ mod review;
 mod scenario;
 mod scorecard;
 mod tour;
+mod uncertainty;
 mod usage;
 
 use std::path::{Path, PathBuf};

@@ -28,8 +28,8 @@ fn option_values_out_of_range_are_usage_errors() {
             "error: invalid value '2026-13' for '--start <YYYY-MM>': \"2026-13\" is not a month (expected YYYY-MM)",
         ),
         (
-            vec!["scenario", "--data", ".", "--scenarios", "s.toml", "--month-correlation", "-0.5"],
-            "error: invalid value '-0.5' for '--month-correlation <RHO>': -0.5 is out of range: expected 0 to 1",
+            vec!["scenario", "--data", ".", "--scenarios", "s.toml", "--month-correlation", "1.5"],
+            "error: invalid value '1.5' for '--month-correlation <RHO>': 1.5 is out of range: expected 0 to 1",
         ),
     ] {
         let o = run(dir.path(), &args);

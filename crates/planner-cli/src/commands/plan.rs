@@ -249,6 +249,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         fc.start
     ));
     ctx.say(format!("  wrote {}", written.join(", ")));
+    ctx.say(format!("  uncertainty: {}", fc.dependence.describe()));
     for e in &plan.forecast.ignored_events {
         ctx.say(format!(
             "  note: events.csv: {} {} {} for sku {} does not apply (outside the horizon or no such sku)",
@@ -284,6 +285,11 @@ fn attention_table(plan: &planner_core::scenario::Plan) -> Table {
         rows: report::attention(plan)
             .into_iter()
             .map(|a| vec![a.tag.to_string(), a.severity.to_string(), a.text])
+            .chain([vec![
+                "uncertainty model".to_string(),
+                "info".to_string(),
+                plan.forecast.plan.dependence.describe(),
+            ]])
             .collect(),
     }
 }

@@ -391,19 +391,11 @@ fn cards(plan: &Plan) -> Vec<Card> {
         class: "",
     });
     let total: f64 = fc.skus.iter().flat_map(|s| s.forecast.point.iter()).sum();
+    // The plan's volume over the horizon as one total of the dependence model.
     let range = fc.levels.first().map(|l| {
-        let lo: f64 = fc
-            .skus
-            .iter()
-            .map(|s| (0..fc.horizon).filter_map(|t| s.lo(*l, t)).sum::<f64>())
-            .sum();
-        let hi: f64 = fc
-            .skus
-            .iter()
-            .map(|s| (0..fc.horizon).filter_map(|t| s.hi(*l, t)).sum::<f64>())
-            .sum();
+        let (lo, hi) = fc.total_of(0..fc.horizon, |_| Some(1.0)).bounds(*l);
         format!(
-            "{} % range {} to {} (sum of sku bounds)",
+            "{} % range {} to {} (a quantile of the total; see the uncertainty model below)",
             l,
             thousands(lo),
             thousands(hi)
@@ -590,7 +582,15 @@ fn plan_sections<'a>(
         Section {
             id: "headline".into(),
             title: "Headline figures".into(),
-            blocks: vec![Block::Cards(cards(plan))],
+            blocks: vec![
+                Block::Cards(cards(plan)),
+                Block::Note(format!(
+                    "Uncertainty model: {}. Every range of a total (a line's load, a material's \
+                     demand over its window, a year's volume and spend, the plan's volume) is a \
+                     quantile of that total under this model, never a sum of bounds.",
+                    plan.forecast.plan.dependence.describe()
+                )),
+            ],
         },
         Section {
             id: "attention".into(),

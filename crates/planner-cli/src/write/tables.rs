@@ -82,6 +82,7 @@ pub fn pricing(plan: &PricingPlan, levels: &[planner_core::forecast::Level]) -> 
         }
     }
     h.push("straddles_break".into());
+    h.push("p_next_tier".into());
     h.push("below_first_tier".into());
     let rows = plan
         .rows
@@ -117,6 +118,7 @@ pub fn pricing(plan: &PricingPlan, levels: &[planner_core::forecast::Level]) -> 
                 }
             }
             c.push(yes_no(r.straddles_break));
+            c.push(opt_num(r.p_next_tier, 4));
             c.push(yes_no(r.below_first_tier));
             c
         })

@@ -548,7 +548,10 @@ mod tests {
             );
             let p_sim = over_cap as f64 / n as f64;
             let p_model = r.p_over_capacity.unwrap();
-            assert!((0.1..0.9).contains(&p_model), "a test that can fail: {p_model}");
+            assert!(
+                (0.1..0.9).contains(&p_model),
+                "a test that can fail: {p_model}"
+            );
             assert!(
                 (p_sim - p_model).abs() < 0.01,
                 "c_f {cf}: p_over {p_model} vs simulated {p_sim}"

@@ -41,10 +41,6 @@ pub(crate) struct SkuDemand<'a> {
     pub(crate) item: u32,
     /// Standard deviation per month (zero for a fixed plan), from the widest interval.
     pub(crate) sigma: Vec<f64>,
-    /// Upper and lower bound of the widest level per month (the point for a fixed plan).
-    pub(crate) hi: &'a [f64],
-    /// See `hi`.
-    pub(crate) lo: &'a [f64],
 }
 
 /// The integer-indexed problem.
@@ -144,7 +140,7 @@ impl<'a> Index<'a> {
                 .intervals
                 .iter()
                 .max_by(|a, b| a.level.percent().total_cmp(&b.level.percent()));
-            let (sigma, hi, lo) = match widest {
+            let sigma = match widest {
                 Some(w) => {
                     let p = w.level.percent();
                     let z = match z_cache.iter().find(|(l, _)| *l == p) {
@@ -155,23 +151,16 @@ impl<'a> Index<'a> {
                             z
                         }
                     };
-                    let sigma = (0..horizon)
+                    (0..horizon)
                         .map(|t| ((w.hi[t] - w.lo[t]) / (2.0 * z)).max(0.0))
-                        .collect();
-                    (sigma, &w.hi[..horizon], &w.lo[..horizon])
+                        .collect()
                 }
-                None => (
-                    vec![0.0; horizon],
-                    &s.forecast.point[..horizon],
-                    &s.forecast.point[..horizon],
-                ),
+                None => vec![0.0; horizon],
             };
             skus.push(SkuDemand {
                 plan: s,
                 item,
                 sigma,
-                hi,
-                lo,
             });
         }
         Ok(Self {

@@ -321,7 +321,19 @@ pub fn plan(
     let index = Index::new(bom, materials, demand)?;
     let horizon = demand.horizon;
     let start = demand.start;
-    let exposure = exposure(&index, materials, horizon, sl, settings.po_notice_days);
+    let widest = demand
+        .levels
+        .iter()
+        .copied()
+        .max_by(|a, b| a.percent().total_cmp(&b.percent()));
+    let exposure = exposure(
+        &index,
+        materials,
+        demand,
+        sl,
+        settings.po_notice_days,
+        widest,
+    );
 
     let n_mat = index.n_materials;
     // Releases per item and month: planned releases of materials, the point forecast of
@@ -394,11 +406,6 @@ pub fn plan(
         }
     }
 
-    let widest = demand
-        .levels
-        .iter()
-        .copied()
-        .max_by(|a, b| a.percent().total_cmp(&b.percent()));
     let prebuy = prebuy(materials, &exposure, start, horizon, settings, widest);
     Ok(MaterialPlan {
         start,

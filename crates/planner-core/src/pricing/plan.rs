@@ -21,13 +21,13 @@ const YEAR: usize = 12;
 pub struct RangeFigures {
     /// The confidence level.
     pub level: Level,
-    /// Volume at the lower bounds: the sum of the months' lower bounds.
+    /// Volume at the lower bound: the lower quantile of the period's total volume.
     pub volume_lo: f64,
     /// Unit price of that volume.
     pub unit_price_lo: f64,
     /// Spend of that volume.
     pub spend_lo: f64,
-    /// Volume at the upper bounds: the sum of the months' upper bounds.
+    /// Volume at the upper bound: the upper quantile of the period's total volume.
     pub volume_hi: f64,
     /// Unit price of that volume.
     pub unit_price_hi: f64,
@@ -89,6 +89,10 @@ pub struct PricingRow {
     pub range: Vec<RangeFigures>,
     /// True when some level's lower and upper volumes fall in different tiers.
     pub straddles_break: bool,
+    /// The probability that the period's volume reaches the next tier's `min_qty` (scaled to
+    /// the period), under the plan's dependence model; `None` without a next tier or ranges.
+    #[serde(default)]
+    pub p_next_tier: Option<f64>,
 }
 
 /// The priced plan.
@@ -134,10 +138,12 @@ impl PricingPlan {
 ///   point demand of its months, so it can differ from the EOQ when demand varies).
 ///
 /// # Range
-/// For each level of the plan, the period's volume at the lower (upper) bound is the *sum* of the
-/// months' lower (upper) bounds: a conservative range, wider than the true range of the sum
-/// (which would need the months' correlation). Unit price and spend follow at those volumes, and
-/// [`PricingRow::straddles_break`] flags a range spanning different tiers.
+/// For each level of the plan, the period's volume range is the central range of the period's
+/// total under the plan's [`crate::uncertainty::Dependence`] (the months of a sku correlated as
+/// the model says; see [`crate::uncertainty::Total`]), not the sum of the months' bounds. Unit
+/// price and spend follow at those volumes, [`PricingRow::straddles_break`] flags a range
+/// spanning different tiers, and [`PricingRow::p_next_tier`] is the chance of reaching the next
+/// break.
 ///
 /// # Next tier and pulling forward
 /// With `v` the priced volume, `p` its marginal price, `n` the next tier's `min_qty` and `p'` its
@@ -176,6 +182,8 @@ pub fn price(
             levels: &demand.levels,
             start: demand.start,
             settings,
+            dependence: &demand.dependence,
+            horizon: demand.horizon,
         };
         match schedule.basis() {
             Basis::Annual => {
@@ -245,6 +253,9 @@ struct Priced<'a> {
     levels: &'a [Level],
     start: Month,
     settings: &'a PricingSettings,
+    /// The plan's dependence model: a period's volume is a total over its months.
+    dependence: &'a crate::uncertainty::Dependence,
+    horizon: usize,
 }
 
 impl Priced<'_> {
@@ -299,23 +310,22 @@ impl Priced<'_> {
 
         let mut range = Vec::new();
         let mut straddles_break = false;
+        // The period's volume as a total over its months (the months' errors correlated as the
+        // plan's model says), not the sum of the months' bounds.
+        let total = {
+            let mut t = self.dependence.total(self.horizon);
+            t.add_sku(self.plan, 1.0, span.clone());
+            t.finish()
+        };
+        let p_next_tier = match next {
+            Some((n, _)) if !self.levels.is_empty() => Some(total.prob_above(n * f)),
+            _ => None,
+        };
         for &level in self.levels {
             let (Some(_), Some(_)) = (self.plan.lo(level, 0), self.plan.hi(level, 0)) else {
                 continue;
             };
-            let bound = |hi: bool| -> f64 {
-                span.clone()
-                    .map(|t| {
-                        let b = if hi {
-                            self.plan.hi(level, t)
-                        } else {
-                            self.plan.lo(level, t)
-                        };
-                        b.unwrap_or(0.0).max(0.0)
-                    })
-                    .sum()
-            };
-            let (lo, hi) = (bound(false), bound(true));
+            let (lo, hi) = total.bounds(level);
             let (unit_price_lo, unit_price_hi) = (s.unit_price(lo / f), s.unit_price(hi / f));
             straddles_break |= s.tier_index(lo / f) != s.tier_index(hi / f);
             range.push(RangeFigures {
@@ -352,6 +362,7 @@ impl Priced<'_> {
             currency: s.currency().map(String::from),
             range,
             straddles_break,
+            p_next_tier,
         }
     }
 }
@@ -504,8 +515,8 @@ mod tests {
     }
 
     #[test]
-    fn the_range_shows_a_straddled_break() {
-        // Point 9,600; 80 %: 9,000..10,200 (straddles 10,000); 95 %: 8,400..10,800.
+    fn the_range_is_a_quantile_of_the_years_total() {
+        // 800 a month, 95 %: 700..900, so sigma = 100 / 1.96 = 51.02 a month; 12 months.
         let l80 = Level::new(80.0).unwrap();
         let l95 = Level::new(95.0).unwrap();
         let mut d = plan(vec![("A", vec![800.0; 12])]);
@@ -523,27 +534,39 @@ mod tests {
             },
         ];
         let t = tiers("A", Basis::Annual, &[(0.0, 10.0), (10_000.0, 9.0)]);
+        let sigma = 100.0 / 1.959_964;
+        // Months fully correlated: the year's sd is 12 sigma = 612.2 and the 95 % range is
+        // the sum of the months' bounds, 8,400..10,800; the 80 % range 9,600 ± 1.2816 x 612.2
+        // straddles the 10,000 break, reached with probability 1 - Phi(400 / 612.2) = 25.7 %.
+        d.dependence = crate::uncertainty::Dependence::fixed(1.0, 0.0, 0.0).unwrap();
         let p = price(&t, &d, &PricingSettings::default()).unwrap();
         let r = &p.rows[0];
         assert!(r.straddles_break);
-        let r80 = &r.range[0];
+        let (r80, r95) = (&r.range[0], &r.range[1]);
         assert_eq!(r80.level, l80);
-        assert_eq!(
-            (r80.volume_lo, r80.unit_price_lo, r80.spend_lo),
-            (9_000.0, 10.0, 90_000.0)
+        close(r95.volume_lo, 8_400.0);
+        close(r95.volume_hi, 10_800.0);
+        let half80 = 1.281_552 * 12.0 * sigma;
+        assert!((r80.volume_hi - (9_600.0 + half80)).abs() < 0.01);
+        assert_eq!((r80.unit_price_lo, r80.unit_price_hi), (10.0, 9.0));
+        assert!(
+            (r.p_next_tier.unwrap() - 0.2568).abs() < 1e-3,
+            "{:?}",
+            r.p_next_tier
         );
-        assert_eq!(
-            (r80.volume_hi, r80.unit_price_hi, r80.spend_hi),
-            (10_200.0, 9.0, 91_800.0)
-        );
-        let r95 = &r.range[1];
-        assert_eq!((r95.volume_lo, r95.volume_hi), (8_400.0, 10_800.0));
-
-        // Narrow ranges inside one tier do not straddle.
-        d.skus[0].forecast.intervals[0].hi = vec![810.0; 12];
-        d.skus[0].forecast.intervals[1].hi = vec![820.0; 12];
+        // Months independent: sd sqrt(12) sigma = 176.7; the 80 % range 9,373..9,827 stays in
+        // one tier, and the break is reached with probability 1 - Phi(400 / 176.7) = 1.2 %.
+        d.dependence = crate::uncertainty::Dependence::independent();
         let p = price(&t, &d, &PricingSettings::default()).unwrap();
-        assert!(!p.rows[0].straddles_break);
+        let r = &p.rows[0];
+        assert!(!r.straddles_break);
+        let sd = 12f64.sqrt() * sigma;
+        assert!((r.range[1].volume_hi - (9_600.0 + 1.959_964 * sd)).abs() < 0.01);
+        assert!(
+            (r.p_next_tier.unwrap() - 0.0118).abs() < 1e-3,
+            "{:?}",
+            r.p_next_tier
+        );
     }
 
     #[test]
