@@ -337,8 +337,9 @@ impl<'a> TotalBuilder<'a> {
         let sigmas = sku.sigmas();
         let mut a = vec![0.0; months.end.min(self.horizon)];
         let mut mean = 0.0;
-        for t in months.start..a.len() {
-            a[t] = w * sigmas.get(t).copied().unwrap_or(0.0);
+        let start = months.start.min(a.len());
+        for (t, x) in a.iter_mut().enumerate().skip(start) {
+            *x = w * sigmas.get(t).copied().unwrap_or(0.0);
             mean += w * sku.forecast.point.get(t).copied().unwrap_or(0.0).max(0.0);
         }
         self.add(&sku.sku, &a, mean);
@@ -638,8 +639,8 @@ impl DemandPlan {
     /// The distribution of the plan's total volume over `months` for the skus that `weight`
     /// gives a weight (units of a family, hours of a line, a material's units through the BOM),
     /// under the plan's [`DemandPlan::dependence`].
-    pub fn total_of<'a>(
-        &'a self,
+    pub fn total_of(
+        &self,
         months: std::ops::Range<usize>,
         weight: impl Fn(&SkuPlan) -> Option<f64>,
     ) -> Total {

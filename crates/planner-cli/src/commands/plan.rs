@@ -61,7 +61,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut clock = Stopwatch::start();
     let source = source(args.data.as_ref(), ctx)?;
     let dir = &source.dir;
-    let folder = load::folder_or_first_error(&dir)?;
+    let folder = load::folder_or_first_error(dir)?;
     let mut guard = Guard::new(&folder.inputs);
     let previous = super::review::read_previous(&args.previous, &mut guard, &folder.input.history)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;

@@ -155,7 +155,7 @@ pub(crate) fn exposure(
             .sqrt()
     };
     let z = z_one_sided(service_level).max(0.0);
-    let is_assembly = |m: usize| !index.children.of(m as usize).is_empty();
+    let is_assembly = |m: usize| !index.children.of(m).is_empty();
     let mut safety_stock = vec![0.0; n];
     let mut upper = vec![0.0; n];
     let mut lower = vec![0.0; n];
