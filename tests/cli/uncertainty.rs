@@ -72,3 +72,77 @@ fn a_correlation_out_of_range_names_planner_toml_and_its_line() {
         assert!(!dir.path().join("o").exists());
     }
 }
+
+#[test]
+fn lead_time_spread_and_fill_rate_reach_the_safety_stock() {
+    let dir = small_folder();
+    let materials = "material,lead_time_days,moq,order_multiple,unit_cost,on_hand,lead_time_sd_days\n\
+                     SA-LID,7,1,1,0.8,50,\nRESIN,45,500,25,2.1,300,0\nSTEEL,60,1000,100,3.5,800,15\n";
+    put(dir.path(), "materials.csv", materials);
+    let ss = |dir: &std::path::Path, material: &str| -> f64 {
+        let text = std::fs::read_to_string(dir.join("o/material_plan.csv")).unwrap();
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let h = r.headers().unwrap().clone();
+        let c = h.iter().position(|x| x == "safety_stock").unwrap();
+        let row = r
+            .records()
+            .map(|x| x.unwrap())
+            .find(|x| &x[0] == material)
+            .unwrap();
+        row[c].parse().unwrap()
+    };
+    let o = run(
+        dir.path(),
+        &["plan", "--data", ".", "--out", "o", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let with_spread = ss(dir.path(), "STEEL");
+    put(
+        dir.path(),
+        "materials.csv",
+        &materials.replace(",15\n", ",0\n"),
+    );
+    std::fs::remove_dir_all(dir.path().join("o")).unwrap();
+    let o = run(
+        dir.path(),
+        &["plan", "--data", ".", "--out", "o", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let certain = ss(dir.path(), "STEEL");
+    assert!(
+        with_spread > certain && certain > 0.0,
+        "{with_spread} vs {certain}"
+    );
+    // SA-LID is a sub-assembly (it has a BOM): its demand is buffered in RESIN, below it.
+    assert_eq!(ss(dir.path(), "SA-LID"), 0.0);
+
+    put(
+        dir.path(),
+        "planner.toml",
+        "service_measure = \"fill_rate\"\n",
+    );
+    std::fs::remove_dir_all(dir.path().join("o")).unwrap();
+    let o = run(
+        dir.path(),
+        &["plan", "--data", ".", "--out", "o", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        ss(dir.path(), "STEEL") != certain,
+        "the measure moves the buffer"
+    );
+
+    put(
+        dir.path(),
+        "materials.csv",
+        &materials.replace(",15\n", ",-3\n"),
+    );
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains("materials.csv:4: column lead_time_sd_days: -3 is not a non-negative number"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -68,8 +68,8 @@ fn every_command_shows_its_defaults_and_examples() {
     for default in [
         "[default: 1000]",
         "[default: 42]",
-        "[default: 0.5]",
         "[default: out]",
+        "Default: the plan's uncertainty model",
     ] {
         assert!(help.contains(default), "{default}: {help}");
     }

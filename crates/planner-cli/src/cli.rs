@@ -196,13 +196,18 @@ pub struct ScenarioArgs {
     /// Seed of the Monte Carlo paths: the same seed gives the same figures.
     #[arg(long, value_name = "S", default_value_t = 42)]
     pub seed: u64,
-    /// Correlation of a sku's demand errors in consecutive months, 0 to 1 (AR(1)).
-    #[arg(long, value_name = "RHO", default_value_t = 0.5, value_parser = parse_share)]
-    pub month_correlation: f64,
+    /// Correlation of a sku's demand errors in consecutive months, 0 to 1 (AR(1)). Default: the
+    /// plan's uncertainty model (estimated, or planner.toml's [uncertainty]).
+    #[arg(long, value_name = "RHO", value_parser = parse_share)]
+    pub month_correlation: Option<f64>,
     /// Correlation of two skus' demand errors in the same month, 0 to 1: a market-wide shock
-    /// that moves every sku together (0 = skus independent).
-    #[arg(long, value_name = "C", default_value_t = 0.0, value_parser = parse_share)]
-    pub sku_correlation: f64,
+    /// that moves every sku together. Default: the plan's uncertainty model.
+    #[arg(long, value_name = "C", value_parser = parse_share)]
+    pub sku_correlation: Option<f64>,
+    /// Correlation of two skus of one family in the same month, 0 to 1 (at least
+    /// --sku-correlation). Default: the plan's uncertainty model.
+    #[arg(long, value_name = "C", value_parser = parse_share)]
+    pub family_correlation: Option<f64>,
 }
 
 /// `planner validate`.

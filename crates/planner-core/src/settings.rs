@@ -19,6 +19,7 @@ use crate::uncertainty::UncertaintySettings;
 /// | `horizon` | 12 | 1 to 36 months |
 /// | `levels` | `[80, 95]` | percentages strictly between 0 and 100 |
 /// | `service_level` | 0.95 | (0.5, 1) |
+/// | `service_measure` | `cycle` | `cycle` or `fill_rate` |
 /// | `po_notice_days` | 30 | 0 or more days |
 /// | `fences` | none | time fences, see [`TimeFence`] |
 /// | `forecast` | see [`ForecastSettings`] | |
@@ -35,8 +36,11 @@ pub struct Settings {
     pub horizon: u32,
     /// Confidence levels of the forecast ranges, in percent.
     pub levels: Vec<Level>,
-    /// Service level for safety stock (probability of no stock-out in a lead time).
+    /// Service level for safety stock (by default the probability of no stock-out over a lead
+    /// time and review period; see `service_measure`).
     pub service_level: f64,
+    /// What `service_level` measures: `cycle` (default) or `fill_rate`.
+    pub service_measure: crate::materials::ServiceMeasure,
     /// The brand's urgent-order notice in days: materials with longer lead times are pre-bought.
     pub po_notice_days: u32,
     /// Time fences agreed with the contract manufacturer.
@@ -64,6 +68,7 @@ impl Default for Settings {
                 Level::new(95.0).expect("valid"),
             ],
             service_level: 0.95,
+            service_measure: crate::materials::ServiceMeasure::Cycle,
             po_notice_days: 30,
             fences: Vec::new(),
             forecast: ForecastSettings::default(),

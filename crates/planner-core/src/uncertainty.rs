@@ -654,5 +654,55 @@ impl DemandPlan {
     }
 }
 
+/// A family's (or the whole plan's) volume over the horizon with its ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyTotal {
+    /// The family (`(all)` for the whole plan).
+    pub family: String,
+    /// Skus in it.
+    pub skus: usize,
+    /// The total at the point forecasts.
+    pub volume: f64,
+    /// The central range at each level of the plan: `(level, lo, hi)`, quantiles of the total.
+    pub ranges: Vec<(Level, f64, f64)>,
+}
+
+impl DemandPlan {
+    /// Each family's volume over the whole horizon, then the plan's (`(all)`), each range a
+    /// quantile of the total under [`DemandPlan::dependence`]. Families in name order; a sku
+    /// with no family is its own.
+    pub fn family_totals(&self) -> Vec<FamilyTotal> {
+        let mut names: Vec<&str> = self
+            .skus
+            .iter()
+            .map(|s| self.dependence.family_of(&s.sku))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let one = |name: &str, pick: &dyn Fn(&SkuPlan) -> bool| {
+            let total = self.total_of(0..self.horizon, |s| pick(s).then_some(1.0));
+            FamilyTotal {
+                family: name.to_string(),
+                skus: self.skus.iter().filter(|s| pick(s)).count(),
+                volume: total.mean,
+                ranges: self
+                    .levels
+                    .iter()
+                    .map(|&l| {
+                        let (lo, hi) = total.bounds(l);
+                        (l, lo, hi)
+                    })
+                    .collect(),
+            }
+        };
+        let mut out: Vec<FamilyTotal> = names
+            .iter()
+            .map(|f| one(f, &|s: &SkuPlan| self.dependence.family_of(&s.sku) == *f))
+            .collect();
+        out.push(one("(all)", &|_| true));
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -86,7 +86,10 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let out = &args.out;
 
     // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
-    let mut all: Vec<(&str, Table)> = vec![("forecast.csv", tables::forecast(&plan.forecast.plan))];
+    let mut all: Vec<(&str, Table)> = vec![
+        ("forecast.csv", tables::forecast(&plan.forecast.plan)),
+        ("families.csv", tables::families(&plan.forecast.plan)),
+    ];
     if let Some(c) = &plan.capacity {
         all.extend([
             ("capacity.csv", tables::capacity(&c.plan)),
@@ -196,6 +199,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         "prebuy.csv",
         "pricing.csv",
         "forecast.csv",
+        "families.csv",
         "material_plan.csv",
         "build_plan.csv",
         "line_plan.csv",

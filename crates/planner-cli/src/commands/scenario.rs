@@ -38,22 +38,30 @@ struct Run {
 pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     let folder = load::folder_or_first_error(&args.data)?;
     let scenarios = load::scenarios::read(&args.scenarios)?;
-    let mc = MonteCarloSettings {
-        paths: args.paths,
-        seed: args.seed,
-        month_correlation: args.month_correlation,
-        sku_correlation: args.sku_correlation,
-    };
-    if args.paths > 0 {
-        mc.check()
-            .map_err(|e| anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.reason))?;
-    }
     let mut guard = Guard::new(&folder.inputs);
     guard.protect(&args.scenarios);
 
     let bar = ctx.progress(folder.input.history.len(), "forecasting");
     let base = scenario::run(&folder.input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    // The paths rest on the plan's uncertainty model unless the options say otherwise.
+    let mut mc = MonteCarloSettings::of_plan(&base.forecast.plan, args.paths, args.seed);
+    if let Some(r) = args.month_correlation {
+        mc.month_correlation = r;
+    }
+    if let Some(c) = args.sku_correlation {
+        mc.sku_correlation = c;
+        if args.family_correlation.is_none() {
+            mc.family_correlation = c;
+        }
+    }
+    if let Some(c) = args.family_correlation {
+        mc.family_correlation = c;
+    }
+    if args.paths > 0 {
+        mc.check()
+            .map_err(|e| anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.reason))?;
+    }
 
     // Apply every scenario first: a bad one fails the run before any output.
     let mut inputs = Vec::with_capacity(scenarios.file.scenarios.len());
@@ -140,11 +148,12 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
                 args.scenarios.display(),
                 if args.paths > 0 {
                     format!(
-                        "; Monte Carlo {} paths, seed {}, month correlation {}, sku correlation {}",
+                        "; Monte Carlo {} paths, seed {}, month correlation {}, family correlation {}, sku correlation {}",
                         args.paths,
                         args.seed,
-                        num(args.month_correlation, 2),
-                        num(args.sku_correlation, 2)
+                        num(mc.month_correlation, 2),
+                        num(mc.family_correlation.max(mc.sku_correlation), 2),
+                        num(mc.sku_correlation, 2)
                     )
                 } else {
                     String::new()
@@ -164,7 +173,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
         },
     )?;
 
-    say_summary(ctx, args, &runs, &comparison, mc_seconds);
+    say_summary(ctx, args, &runs, &comparison, &mc, mc_seconds);
     Ok(())
 }
 
@@ -219,6 +228,7 @@ fn say_summary(
     args: &ScenarioArgs,
     runs: &[Run],
     comparison: &Comparison,
+    mc: &MonteCarloSettings,
     mc_seconds: f64,
 ) {
     ctx.say(format!(
@@ -264,11 +274,12 @@ fn say_summary(
     }
     if args.paths > 0 {
         ctx.say(format!(
-            "  Monte Carlo: {} paths per plan, seed {}, month correlation {}, sku correlation {} ({:.1} s)",
+            "  Monte Carlo: {} paths per plan, seed {}, month correlation {}, family correlation {}, sku correlation {} ({:.1} s)",
             args.paths,
             args.seed,
-            num(args.month_correlation, 2),
-            num(args.sku_correlation, 2),
+            num(mc.month_correlation, 2),
+            num(mc.family_correlation.max(mc.sku_correlation), 2),
+            num(mc.sku_correlation, 2),
             mc_seconds
         ));
     }

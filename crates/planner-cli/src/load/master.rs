@@ -215,7 +215,12 @@ pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)>
             "unit_cost",
             "on_hand",
         ],
-        &["on_order", "on_order_month", "safety_stock"],
+        &[
+            "on_order",
+            "on_order_month",
+            "safety_stock",
+            "lead_time_sd_days",
+        ],
         problems,
         |r| {
             let m = Material::new(
@@ -234,6 +239,9 @@ pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)>
                 .map_err(|e| r.field_error(e))?;
             if let Some(ss) = r.opt_number("safety_stock")? {
                 m = m.with_safety_stock(ss).map_err(|e| r.field_error(e))?;
+            }
+            if let Some(sd) = r.opt_number("lead_time_sd_days")? {
+                m = m.with_lead_time_sd(sd).map_err(|e| r.field_error(e))?;
             }
             Ok(m)
         },

@@ -145,6 +145,7 @@ pub fn risk_spend(r: &RiskReport) -> Table {
         "paths",
         "seed",
         "month_correlation",
+        "family_correlation",
         "sku_correlation",
     ]);
     let s = r.spend;
@@ -157,6 +158,12 @@ pub fn risk_spend(r: &RiskReport) -> Table {
         r.settings.paths.to_string(),
         r.settings.seed.to_string(),
         num(r.settings.month_correlation, 4),
+        num(
+            r.settings
+                .family_correlation
+                .max(r.settings.sku_correlation),
+            4,
+        ),
         num(r.settings.sku_correlation, 4),
     ]];
     Table { header: h, rows }

@@ -465,3 +465,26 @@ pub fn order_sizing(plan: &PricingPlan) -> Table {
         .collect();
     Table { header: h, rows }
 }
+
+/// `families.csv`: each family's volume over the horizon and the plan's, with ranges that are
+/// quantiles of the totals under the plan's uncertainty model.
+pub fn families(plan: &planner_core::DemandPlan) -> Table {
+    let mut header: Vec<String> = ["family", "skus", "volume"].map(String::from).to_vec();
+    for l in &plan.levels {
+        header.push(format!("lo_{}", l.label()));
+        header.push(format!("hi_{}", l.label()));
+    }
+    let rows = plan
+        .family_totals()
+        .into_iter()
+        .map(|f| {
+            let mut r = vec![f.family, f.skus.to_string(), num(f.volume, 2)];
+            for (_, lo, hi) in f.ranges {
+                r.push(num(lo, 2));
+                r.push(num(hi, 2));
+            }
+            r
+        })
+        .collect();
+    Table { header, rows }
+}

@@ -26,6 +26,10 @@ pub struct Material {
     pub on_order_month: Option<Month>,
     /// Safety stock; derived from the forecast's uncertainty when not given.
     pub safety_stock: Option<f64>,
+    /// Standard deviation of the lead time in days (0: the lead time is certain); widens the
+    /// derived safety stock.
+    #[serde(default)]
+    pub lead_time_sd_days: f64,
 }
 
 impl Material {
@@ -60,6 +64,7 @@ impl Material {
             on_order: 0.0,
             on_order_month: None,
             safety_stock: None,
+            lead_time_sd_days: 0.0,
         })
     }
 
@@ -79,6 +84,15 @@ impl Material {
     /// [`FieldError`] for a negative quantity.
     pub fn with_safety_stock(mut self, qty: f64) -> Result<Self, FieldError> {
         self.safety_stock = Some(non_negative("safety_stock", qty)?);
+        Ok(self)
+    }
+
+    /// Sets the standard deviation of the lead time in days.
+    ///
+    /// # Errors
+    /// [`FieldError`] on `lead_time_sd_days` for a negative or non-finite spread.
+    pub fn with_lead_time_sd(mut self, days: f64) -> Result<Self, FieldError> {
+        self.lead_time_sd_days = non_negative("lead_time_sd_days", days)?;
         Ok(self)
     }
 

@@ -68,6 +68,9 @@ use crate::plan::DemandPlan;
 pub struct MaterialsSettings {
     /// Service level of the derived safety stock.
     pub service_level: f64,
+    /// What the service level measures: cycles without a stock-out, or the share of demand
+    /// filled from stock.
+    pub service_measure: ServiceMeasure,
     /// Days of notice on an urgent purchase order: materials with longer lead times are
     /// pre-bought.
     pub po_notice_days: u32,
@@ -77,15 +80,31 @@ impl Default for MaterialsSettings {
     fn default() -> Self {
         Self {
             service_level: 0.95,
+            service_measure: ServiceMeasure::Cycle,
             po_notice_days: 30,
         }
     }
+}
+
+/// What `service_level` measures for safety stock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMeasure {
+    /// Cycle service level: the probability that a review cycle ends without a stock-out;
+    /// safety stock `z(service_level) * sd`.
+    #[default]
+    Cycle,
+    /// Fill rate: the expected share of demand served from stock; safety stock `k * sd` with
+    /// `sd * G(k) = (1 - service_level) * mean monthly demand` (`G` the standard normal loss
+    /// function), never below zero.
+    FillRate,
 }
 
 impl From<&crate::Settings> for MaterialsSettings {
     fn from(s: &crate::Settings) -> Self {
         Self {
             service_level: s.service_level,
+            service_measure: s.service_measure,
             po_notice_days: s.po_notice_days,
         }
     }

@@ -326,14 +326,7 @@ pub fn plan(
         .iter()
         .copied()
         .max_by(|a, b| a.percent().total_cmp(&b.percent()));
-    let exposure = exposure(
-        &index,
-        materials,
-        demand,
-        sl,
-        settings.po_notice_days,
-        widest,
-    );
+    let exposure = exposure(&index, materials, demand, settings, widest);
 
     let n_mat = index.n_materials;
     // Releases per item and month: planned releases of materials, the point forecast of

@@ -2,12 +2,12 @@
 //! plan needs: one pass over the skus' BOM explosions.
 
 use rayon::prelude::*;
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
 use std::collections::HashMap;
 
 use super::index::Index;
-use super::Material;
+use super::{Material, MaterialsSettings, ServiceMeasure};
 use crate::forecast::Level;
 use crate::plan::DemandPlan;
 use crate::uncertainty::Total;
@@ -38,6 +38,34 @@ pub(crate) fn prebuy_window(m: &Material, po_notice_days: u32) -> u32 {
     m.lead_time_days.saturating_sub(po_notice_days).div_ceil(30)
 }
 
+/// Safety stock for a protection-interval demand of standard deviation `sd`, with `mu` the mean
+/// demand of one review period (a month), as [`ServiceMeasure`] says.
+pub(crate) fn buffer(settings: &MaterialsSettings, sd: f64, mu: f64) -> f64 {
+    if sd <= 0.0 {
+        return 0.0;
+    }
+    match settings.service_measure {
+        ServiceMeasure::Cycle => z_one_sided(settings.service_level).max(0.0) * sd,
+        ServiceMeasure::FillRate => {
+            // Expected units short per cycle `sd * G(k)` = the share not filled of a month's
+            // demand; `G` falls from +inf to 0, so bisect.
+            let target = (1.0 - settings.service_level) * mu / sd;
+            let normal = Normal::new(0.0, 1.0).expect("standard normal");
+            let loss = |k: f64| normal.pdf(k) - k * (1.0 - normal.cdf(k));
+            let (mut lo, mut hi) = (-5.0, 8.0);
+            for _ in 0..80 {
+                let mid = 0.5 * (lo + hi);
+                if loss(mid) > target {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            (0.5 * (lo + hi) * sd).max(0.0)
+        }
+    }
+}
+
 /// The one-sided standard normal quantile of the service level: 1.645 for 0.95.
 pub(crate) fn z_one_sided(service_level: f64) -> f64 {
     Normal::new(0.0, 1.0)
@@ -62,10 +90,10 @@ pub(crate) fn exposure(
     index: &Index<'_>,
     materials: &[Material],
     demand: &DemandPlan,
-    service_level: f64,
-    po_notice_days: u32,
+    settings: &MaterialsSettings,
     widest: Option<Level>,
 ) -> Exposure {
+    let po_notice_days = settings.po_notice_days;
     let horizon = demand.horizon;
     let dep = &demand.dependence;
     let rho = dep.month.value;
@@ -154,14 +182,20 @@ pub(crate) fn exposure(
             .max(0.0)
             .sqrt()
     };
-    let z = z_one_sided(service_level).max(0.0);
     let is_assembly = |m: usize| !index.children.of(m).is_empty();
     let mut safety_stock = vec![0.0; n];
     let mut upper = vec![0.0; n];
     let mut lower = vec![0.0; n];
     for m in 0..n {
         if !is_assembly(m) {
-            safety_stock[m] = z * sd(m, ss_window[m], own[m][0]);
+            // Demand over the window, and the lead time's own spread: a month more or less of
+            // the mean monthly demand, `Var = Var(D) + mu^2 Var(L)` (L in months).
+            let w = ss_window[m].max(1) as f64;
+            let mu = mean[m][0] / w;
+            let lt_sd = materials[m].lead_time_sd_days / 30.0;
+            let sd_d = sd(m, ss_window[m], own[m][0]);
+            let sd_all = (sd_d * sd_d + mu * mu * lt_sd * lt_sd).sqrt();
+            safety_stock[m] = buffer(settings, sd_all, mu);
         }
         let total = Total {
             mean: mean[m][1],
@@ -222,6 +256,43 @@ mod tests {
         assert_eq!(ss(&bom, &q, &fixed(&[("X", &[100.0, 100.0, 100.0])])), 0.0);
         let given = q.clone().with_safety_stock(5.0).unwrap();
         assert_eq!(ss(&bom, &given, &demand), 5.0);
+    }
+
+    /// The lead time's spread: Q's lead time varies by 15 days (half a month) around 60, and
+    /// Q's monthly demand is 2 x 100 = 200: the variance gains 200^2 x 0.5^2 = 10000, so
+    /// 1.6449 x sqrt(1200 + 10000) = 174.08. A fill rate of 99 % instead: `k` with
+    /// `sd G(k) = 0.01 x 200`, sd = sqrt(1200) = 34.64, G(k) = 0.0577: k = 1.186, 41.08 units.
+    #[test]
+    fn lead_time_spread_and_fill_rate() {
+        let bom = bom(&[("X", "Q", 2.0)]);
+        let demand = ranged(&[("X", &[100.0, 100.0, 100.0], 10.0)]);
+        let q = material("Q", 60.0, 0.0, 1.0, 1.0, 0.0)
+            .with_lead_time_sd(15.0)
+            .unwrap();
+        assert_close(
+            ss(&bom, &q, &demand),
+            z_one_sided(0.95) * 11_200f64.sqrt(),
+            1e-9,
+        );
+        assert_close(ss(&bom, &q, &demand), 174.08, 0.01);
+        assert!(material("Q", 60.0, 0.0, 1.0, 1.0, 0.0)
+            .with_lead_time_sd(-1.0)
+            .is_err());
+
+        let q = material("Q", 60.0, 0.0, 1.0, 1.0, 0.0);
+        let fill = MaterialsSettings {
+            service_level: 0.99,
+            service_measure: ServiceMeasure::FillRate,
+            ..MaterialsSettings::default()
+        };
+        let p = plan(&bom, std::slice::from_ref(&q), &demand, &fill).unwrap();
+        let got = p.rows[0].safety_stock;
+        let sd = 1200f64.sqrt();
+        let k = got / sd;
+        let n = Normal::new(0.0, 1.0).unwrap();
+        let loss = n.pdf(k) - k * (1.0 - n.cdf(k));
+        assert_close(sd * loss, 0.01 * 200.0, 1e-6);
+        assert!((k - 1.186).abs() < 0.001, "k = {k}");
     }
 
     /// Two skus share Q (independent): variances add. A 0-day lead time still buffers the

@@ -155,9 +155,12 @@ pub fn forecast_part(
     let mut run = match &input.demand {
         Some(d) => {
             let mut plan = d.clone();
-            // A given plan carries no history to estimate from: the assumed model, with the
-            // folder's families and settings.
-            plan.dependence = uncertainty::Dependence::default().with_families(&input.products);
+            // A given plan keeps the dependence it carries (the assumed model when it was read
+            // from a file), with the input's families when it names none, and the settings'
+            // fixed correlations.
+            if plan.dependence.families.is_empty() {
+                plan.dependence = plan.dependence.with_families(&input.products);
+            }
             uncertainty::apply(&mut plan.dependence, &input.settings.uncertainty);
             ForecastRun {
                 plan,
@@ -217,10 +220,7 @@ pub fn materials_part(
     if input.materials.is_empty() {
         return Ok(None);
     }
-    let settings = MaterialsSettings {
-        service_level: input.settings.service_level,
-        po_notice_days: input.settings.po_notice_days,
-    };
+    let settings = MaterialsSettings::from(&input.settings);
     Ok(Some(materials::plan(
         &input.bom,
         &input.materials,

@@ -80,7 +80,11 @@ pub const NORMAL_FROM: f64 = 3.0;
 /// | `paths` | 1000 | 1 or more |
 /// | `seed` | 42 | any 64-bit number |
 /// | `month_correlation` | 0.5 | `rho` in [0, 1] of the AR(1) across months |
-/// | `sku_correlation` | 0 | `c` in [0, 1]: the share of each sku's error variance that is common to all skus |
+/// | `sku_correlation` | 0 | `c_p` in [0, 1]: the share of each sku's error variance that is common to all skus |
+/// | `family_correlation` | 0 | `c_f` in [0, 1]: the share common to the skus of one family (at least `c_p`) |///
+/// [`MonteCarloSettings::of_plan`] takes the three correlations from the plan's
+/// [`crate::uncertainty::Dependence`], so that the paths and the analytic totals rest on one
+/// model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MonteCarloSettings {
@@ -93,6 +97,10 @@ pub struct MonteCarloSettings {
     /// Correlation of two skus' standardised errors in the same month: a market-wide shock that
     /// moves every sku together (0 = skus independent).
     pub sku_correlation: f64,
+    /// Correlation of two skus of one family (the plan's families) in the same month: the
+    /// market-wide shock plus a shock of the family; taken as `sku_correlation` when below it.
+    #[serde(default)]
+    pub family_correlation: f64,
 }
 
 impl Default for MonteCarloSettings {
@@ -102,6 +110,7 @@ impl Default for MonteCarloSettings {
             seed: 42,
             month_correlation: 0.5,
             sku_correlation: 0.0,
+            family_correlation: 0.0,
         }
     }
 }
@@ -118,6 +127,7 @@ impl MonteCarloSettings {
         for (field, r) in [
             ("month_correlation", self.month_correlation),
             ("sku_correlation", self.sku_correlation),
+            ("family_correlation", self.family_correlation),
         ] {
             if !(r.is_finite() && (0.0..=1.0).contains(&r)) {
                 return Err(FieldError::new(
@@ -127,6 +137,19 @@ impl MonteCarloSettings {
             }
         }
         Ok(())
+    }
+
+    /// `paths` paths from `seed`, with the month, family and portfolio correlations of the
+    /// plan's dependence model (months at least 0).
+    pub fn of_plan(demand: &DemandPlan, paths: usize, seed: u64) -> Self {
+        let d = &demand.dependence;
+        Self {
+            paths,
+            seed,
+            month_correlation: d.month.value.clamp(0.0, 1.0),
+            sku_correlation: d.portfolio.value,
+            family_correlation: d.family.value,
+        }
     }
 }
 
@@ -294,7 +317,7 @@ enum SkuPricing {
 struct SkuModel {
     /// Line index and hours per unit (OEE included).
     line: Option<(usize, f64)>,
-    /// Direct materials (index into the MRP record) and units per unit.
+    /// Materials through every BOM level (index into the MRP record) and units per unit.
     materials: Vec<(usize, f64)>,
     pricing: Option<SkuPricing>,
 }
@@ -305,6 +328,14 @@ struct Model<'a> {
     rho: f64,
     /// Share of the error variance common to every sku.
     common: f64,
+    /// Share of the error variance common to a family (at least `common`).
+    family: f64,
+    /// The family number of each sku, and how many there are.
+    family_of: Vec<usize>,
+    families: usize,
+    /// Months within which a material's shortage still counts: its lead time plus the review
+    /// month (later, a monthly re-plan can still react).
+    reactable: Vec<usize>,
     /// Point forecast, sku x month.
     point: Array2<f64>,
     /// Location of the draw, sku x month: the point (normal) or `m` (lognormal).
@@ -471,11 +502,13 @@ impl<'a> Model<'a> {
                     let oee = input.lines[l].oee.get();
                     (l, b / 3600.0 / oee)
                 });
+                // A sku that is itself a material draws on its own stock; otherwise its demand
+                // moves every material below it, through every BOM level.
                 let materials = match mat_ix.get(sku) {
                     Some(&k) => vec![(k, 1.0)],
                     None => input
                         .bom
-                        .components(sku)
+                        .explode(sku)
                         .iter()
                         .filter_map(|(m, q)| mat_ix.get(m.as_str()).map(|&k| (k, *q)))
                         .collect(),
@@ -506,10 +539,23 @@ impl<'a> Model<'a> {
                 }
             })
             .collect();
+        let (family_of, families) = demand
+            .dependence
+            .family_numbers(demand.skus.iter().map(|s| s.sku.as_str()));
+        let mut reactable = vec![h; poh.nrows()];
+        for m in &input.materials {
+            if let Some(&k) = mat_ix.get(m.material.as_str()) {
+                reactable[k] = (m.lead_time_months() as usize + 1).min(h);
+            }
+        }
         Self {
             horizon: h,
             rho: settings.month_correlation,
             common: settings.sku_correlation,
+            family: settings.family_correlation.max(settings.sku_correlation),
+            family_of,
+            families,
+            reactable,
             point,
             loc,
             scale,
@@ -563,8 +609,10 @@ impl<'a> Model<'a> {
         let mut d = vec![0.0; h];
         let a = self.rho;
         let b = (1.0 - a * a).max(0.0).sqrt();
-        let (wc, ws) = (self.common.sqrt(), (1.0 - self.common).max(0.0).sqrt());
+        let (wc, ws) = (self.common.sqrt(), (1.0 - self.family).max(0.0).sqrt());
+        let wf = (self.family - self.common).max(0.0).sqrt();
         let mut shock = vec![0.0; h];
+        let mut family_shock = vec![0.0; self.families * h];
         for (row, p) in paths.enumerate() {
             let mut rng = PathRng::new(seed, p as u64);
             req.fill(0.0);
@@ -580,7 +628,19 @@ impl<'a> Model<'a> {
                     *x = f;
                 }
             }
+            // A shock per family, drawn after the market's and only when used.
+            if wf > 0.0 {
+                for row in family_shock.chunks_mut(h.max(1)) {
+                    let mut f = 0.0;
+                    for (t, x) in row.iter_mut().enumerate() {
+                        let e = rng.normal();
+                        f = if t == 0 { e } else { a * f + b * e };
+                        *x = f;
+                    }
+                }
+            }
             for (i, sku) in self.skus.iter().enumerate() {
+                let fam = self.family_of[i] * h;
                 let pt = self.point.row(i);
                 let loc = self.loc.row(i);
                 let scale = self.scale.row(i);
@@ -589,8 +649,8 @@ impl<'a> Model<'a> {
                 for t in 0..h {
                     let e = rng.normal();
                     z = if t == 0 { e } else { a * z + b * e };
-                    // Without a shock (`c = 0`) this is `z` itself: `0 * 0 + 1 * z`.
-                    let z = wc * shock[t] + ws * z;
+                    // Without shocks (`c = 0`) this is `z` itself: `0 * 0 + 0 * 0 + 1 * z`.
+                    let z = wc * shock[t] + wf * family_shock[fam + t] + ws * z;
                     d[t] = if ln[t] {
                         (loc[t] + scale[t] * z).exp()
                     } else {
@@ -635,7 +695,7 @@ impl<'a> Model<'a> {
             }
             for m in 0..n_mat {
                 let mut cum = 0.0;
-                for t in 0..h {
+                for t in 0..self.reactable[m] {
                     cum += dev[[m, t]];
                     let poh = self.poh[[m, t]] - cum;
                     if poh < -1e-9 * self.poh[[m, t]].abs().max(1.0) {

@@ -70,6 +70,50 @@ fn mc(paths: usize, seed: u64, rho: f64) -> MonteCarloSettings {
         seed,
         month_correlation: rho,
         sku_correlation: 0.0,
+        family_correlation: 0.0,
+    }
+}
+
+/// The analytic chance of overload (capacity.csv's `p_over_capacity`) and the Monte Carlo's
+/// agree under the plan's one dependence model: four skus of 1000 +- 100 in two families on
+/// one line, at zero, partial and full correlation.
+#[test]
+fn the_monte_carlo_and_the_analytic_total_rest_on_one_model() {
+    use crate::demand::Product;
+    use crate::uncertainty::Dependence;
+    // The line holds 4200 units a month: 200 above the mean of the four.
+    let cycle = 168.0 * 3600.0 / 4200.0;
+    let mut input = one_line_input(normal_sku("A1", 1000.0, 100.0, 1), cycle, 1);
+    for s in ["A2", "B1", "B2"] {
+        input
+            .routings
+            .push(RoutingStep::new(s, "L1", "assemble", cycle, None).unwrap());
+        if let Some(d) = input.demand.as_mut() {
+            d.skus.push(normal_sku(s, 1000.0, 100.0, 1));
+        }
+    }
+    input.products = ["A1", "A2", "B1", "B2"]
+        .iter()
+        .map(|s| Product::new(s, &s[..1], None, None).unwrap())
+        .collect();
+    let paths = 20_000;
+    for (cf, cp) in [(0.0, 0.0), (0.6, 0.2), (1.0, 1.0)] {
+        if let Some(d) = input.demand.as_mut() {
+            d.dependence = Dependence::fixed(0.5, cf, cp).unwrap();
+        }
+        let plan = run(&input, &|_| {}).unwrap();
+        let analytic = plan.capacity.as_ref().unwrap().plan.rows[0]
+            .p_over_capacity
+            .unwrap();
+        // sd of the sum: 100 sqrt(4 + 2 (2 c_f + 4 c_p)) (2 pairs within, 4 across families).
+        let sd = 100.0 * (4.0 + 2.0 * (2.0 * cf + 4.0 * cp)).sqrt();
+        assert!(
+            (analytic - phi_above(200.0 / sd)).abs() < 1e-9,
+            "c_f {cf}: {analytic}"
+        );
+        let settings = MonteCarloSettings::of_plan(&plan.forecast.plan, paths, 21);
+        let risk = monte_carlo(&input, &plan, &settings).unwrap();
+        close_to_probability(risk.overload[0].p_overload, analytic, paths);
     }
 }
 
@@ -250,6 +294,49 @@ fn overload_probability_agrees_with_the_normal_answer() {
     }
     // February: 1050 units of capacity, 0.5 sigma above the mean.
     close_to_probability(risk.overload[1].p_overload, phi_above(0.5), paths);
+}
+
+/// A chip two levels down (X -> SA -> 2 CHIP) moves with X's demand, and its shortage counts
+/// only within its lead time plus the review month (100 d: 4 + 1 = 5 months).
+#[test]
+fn shortage_risk_reaches_every_bom_level_within_the_reaction_window() {
+    let h = 12;
+    let mut input = one_line_input(normal_sku("X", 1000.0, 100.0, h), 10.0, h);
+    input.bom = Bom::new(vec![
+        BomLine::new("X", "SA", 1.0).unwrap(),
+        BomLine::new("SA", "CHIP", 2.0).unwrap(),
+    ])
+    .unwrap();
+    // CHIP: 2200 on hand, no safety stock: January's 2000 leave 200, so January is short when
+    // X's demand exceeds 1100, one sigma above its mean; SA is made in the month it is needed.
+    input.materials = vec![
+        Material::new("SA", 0.0, 0.0, 1.0, 1.0, 0.0)
+            .unwrap()
+            .with_safety_stock(0.0)
+            .unwrap(),
+        Material::new("CHIP", 100.0, 0.0, 1.0, 3.0, 2200.0)
+            .unwrap()
+            .with_safety_stock(0.0)
+            .unwrap(),
+    ];
+    let plan = run(&input, &|_| {}).unwrap();
+    let paths = 4000;
+    let risk = monte_carlo(&input, &plan, &mc(paths, 13, 0.5)).unwrap();
+    let chip: Vec<&ShortageRisk> = risk
+        .shortage
+        .iter()
+        .filter(|r| r.material == "CHIP")
+        .collect();
+    assert_eq!(chip.len(), h);
+    close_to_probability(chip[0].p_shortage, phi_above(1.0), paths);
+    assert!(
+        chip[..5].iter().all(|r| r.p_shortage > 0.0),
+        "within the window"
+    );
+    assert!(
+        chip[5..].iter().all(|r| r.p_shortage == 0.0),
+        "beyond lead time + review a re-plan reacts: not counted"
+    );
 }
 
 #[test]

@@ -266,3 +266,45 @@ fn too_little_history_keeps_the_assumed_model_and_says_so() {
          at 0.25, skus across families at 0.10 (assumed: too little history to estimate)"
     );
 }
+
+#[test]
+fn family_totals_are_quantiles_of_each_familys_total() {
+    use crate::forecast::{Forecast, Interval};
+    let l95 = Level::new(95.0).unwrap();
+    let z = crate::plan::z_two_sided(l95);
+    let sku = |s: &str| SkuPlan {
+        sku: s.into(),
+        model: "test".into(),
+        forecast: Forecast {
+            point: vec![100.0],
+            intervals: vec![Interval {
+                level: l95,
+                lo: vec![100.0 - 10.0 * z],
+                hi: vec![100.0 + 10.0 * z],
+            }],
+        },
+    };
+    let plan = DemandPlan {
+        start: Month::new(2027, 1).unwrap(),
+        horizon: 1,
+        levels: vec![l95],
+        skus: vec![sku("A1"), sku("A2"), sku("B1")],
+        dependence: Dependence::fixed(0.0, 1.0, 0.0)
+            .unwrap()
+            .with_families(&products(&[("A1", "A"), ("A2", "A"), ("B1", "B")])),
+    };
+    let f = plan.family_totals();
+    let names: Vec<&str> = f.iter().map(|t| t.family.as_str()).collect();
+    assert_eq!(names, ["A", "B", "(all)"]);
+    // A: two skus moving as one, sd 20; B: sd 10; all: families independent, sqrt(500).
+    for (t, sd, skus) in [
+        (&f[0], 20.0, 2),
+        (&f[1], 10.0, 1),
+        (&f[2], 500f64.sqrt(), 3),
+    ] {
+        assert_eq!(t.skus, skus);
+        let (_, lo, hi) = t.ranges[0];
+        assert!((hi - t.volume - z * sd).abs() < 1e-9 && (t.volume - lo - z * sd).abs() < 1e-9);
+    }
+    assert_eq!(f[2].volume, 300.0);
+}
