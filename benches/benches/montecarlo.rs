@@ -40,6 +40,7 @@ fn setup(skus: usize) -> (PlanInput, Plan) {
             plan: demand,
             patterns: Default::default(),
             ignored_events: Vec::new(),
+            before_events: Vec::new(),
         },
     };
     (input, plan)

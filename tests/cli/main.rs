@@ -2,6 +2,7 @@
 //! spreadsheet exports break. Each asserts the exit code and the exact message.
 
 mod capacity;
+mod cycle;
 mod files;
 mod forecast;
 mod plan;

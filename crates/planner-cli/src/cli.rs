@@ -154,12 +154,20 @@ pub struct PlanArgs {
     pub data: Option<PathBuf>,
     /// Last month's forecast.csv: adds the monthly review (accuracy, changes, time fences) to the
     /// report and the workbook, and last month's forecast as a dashed line to the fan charts.
-    /// Repeat with older ones for lag-k accuracy; the latest is "last month's".
+    /// Repeat with older ones for lag-k accuracy; the latest is "last month's". Default: every
+    /// month published in the folder's archive/ before this plan's first month.
     #[arg(long, value_name = "FILE")]
     pub previous: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// File this forecast as the one shared with the CM: DIR/archive/YYYY-MM/ (forecast.csv as
+    /// shared, statistical.csv before events, the settings and events used).
+    #[arg(long)]
+    pub publish: bool,
+    /// With --publish: file over a month already published.
+    #[arg(long, requires = "publish")]
+    pub replace: bool,
 }
 
 /// `planner review`.
@@ -169,8 +177,9 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
     /// Last month's forecast.csv; repeat with older ones for lag-k accuracy (the latest is the
-    /// plan the changes and time fences are measured against).
-    #[arg(long, value_name = "FILE", required = true)]
+    /// plan the changes and time fences are measured against). Default: every month published
+    /// in the folder's archive/ (planner plan --publish) before this month's plan.
+    #[arg(long, value_name = "FILE")]
     pub previous: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
@@ -316,10 +325,12 @@ const PLAN_EXAMPLES: &str = "\
 Examples:
   planner plan                                  # the current folder, else the built-in demo
   planner plan --data data/demo --out out
+  planner plan --data my-folder --publish --out out   # and file it in my-folder/archive/
   planner plan --data my-folder --previous last-month/forecast.csv --out out";
 
 const REVIEW_EXAMPLES: &str = "\
 Examples:
+  planner review --data my-folder --out review   # every month published in my-folder/archive/
   planner review --data my-folder --previous 2026-10/forecast.csv --out review
   planner review --data my-folder --previous 2026-10/forecast.csv --previous 2026-09/forecast.csv --out review";
 

@@ -2,6 +2,7 @@
 //!
 //! A thin binary: parse arguments, load and validate files, call planner-core, write outputs.
 
+mod archive;
 mod cli;
 mod commands;
 mod demo;

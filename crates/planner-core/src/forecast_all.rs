@@ -25,6 +25,24 @@ pub struct ForecastRun {
     pub patterns: BTreeMap<String, DemandPattern>,
     /// Events that did not apply (outside the horizon, or a sku with neither history nor launch).
     pub ignored_events: Vec<Event>,
+    /// The statistical forecast of each sku that events changed, as it was before them (a
+    /// launch without history: zero); [`ForecastRun::statistical`] puts the plan together.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_events: Vec<SkuPlan>,
+}
+
+impl ForecastRun {
+    /// The statistical forecast: the plan before the planner's events and overrides (what the
+    /// models alone said), for the archive and the review's value added.
+    pub fn statistical(&self) -> DemandPlan {
+        let mut plan = self.plan.clone();
+        for b in &self.before_events {
+            if let Some(s) = plan.skus.iter_mut().find(|s| s.sku == b.sku) {
+                *s = b.clone();
+            }
+        }
+        plan
+    }
 }
 
 /// Forecasts every sku of `history` from `settings.start` (default: the month after the last
@@ -125,12 +143,18 @@ pub fn forecast_all(
         }
         per_sku.entry(&e.sku).or_default().push(e);
     }
+    let mut before_events = Vec::new();
     for (sku, evs) in per_sku {
         let entry = by_sku.entry(sku.to_string()).or_insert_with(|| {
             (
                 "None (no history)".to_string(),
                 zero_forecast(horizon, &levels),
             )
+        });
+        before_events.push(SkuPlan {
+            sku: sku.to_string(),
+            model: entry.0.clone(),
+            forecast: entry.1.clone(),
         });
         apply_events(entry, &evs, start, horizon, fs.launch_cv);
     }
@@ -153,6 +177,7 @@ pub fn forecast_all(
         },
         patterns,
         ignored_events: ignored,
+        before_events,
     })
 }
 

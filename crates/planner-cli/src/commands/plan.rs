@@ -63,7 +63,26 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let dir = &source.dir;
     let folder = load::folder_or_first_error(dir)?;
     let mut guard = Guard::new(&folder.inputs);
-    let previous = super::review::read_previous(&args.previous, &mut guard, &folder.input.history)?;
+    if args.publish && source._demo.is_some() {
+        anyhow::bail!(
+            "--publish files the forecast in a planning folder's archive/: the built-in demo is \
+             not one (`planner demo --out DIR` writes it out, then `planner plan --data DIR \
+             --publish`)"
+        );
+    }
+    // Without --previous, the months published before this one are last month's forecasts.
+    let vintages = match folder.input.settings.first_month(&folder.input.history) {
+        Some(start) if args.previous.is_empty() => crate::archive::before(dir, start)?,
+        _ => Vec::new(),
+    };
+    let archived: Vec<PathBuf> = vintages.iter().map(|v| v.forecast()).collect();
+    let previous_paths = if args.previous.is_empty() {
+        &archived
+    } else {
+        &args.previous
+    };
+    let previous = super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
+    crate::archive::check_months(&vintages, &previous)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
@@ -244,6 +263,29 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     ));
 
     let fc = &plan.forecast.plan;
+    let published = if args.publish {
+        let mut inputs = Vec::new();
+        for f in ["planner.toml", "events.csv", "changes.csv"] {
+            if dir.join(f).is_file() {
+                inputs.push(dir.join(f));
+            }
+        }
+        let forecast_table = &all[0].1;
+        let statistical = tables::forecast(&plan.forecast.statistical());
+        let at = crate::archive::publish(
+            dir,
+            &crate::archive::Publication {
+                month: fc.start,
+                forecast: forecast_table,
+                statistical: &statistical,
+                inputs,
+            },
+            args.replace,
+        )?;
+        Some(at)
+    } else {
+        None
+    };
     ctx.say(format!(
         "plan: {} -> {}: {} skus x {} months from {}",
         source.label,
@@ -253,6 +295,24 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         fc.start
     ));
     ctx.say(format!("  wrote {}", written.join(", ")));
+    if let Some(at) = &published {
+        ctx.say(format!(
+            "  published {} as shared with the CM: {} (forecast.csv, statistical.csv and the settings used)",
+            fc.start,
+            at.display()
+        ));
+    }
+    if !archived.is_empty() {
+        ctx.say(format!(
+            "  reviewed against {} published month{} in archive/ (the latest: {})",
+            archived.len(),
+            if archived.len() == 1 { "" } else { "s" },
+            previous
+                .last()
+                .map(|p| p.start.to_string())
+                .unwrap_or_default()
+        ));
+    }
     ctx.say(format!("  uncertainty: {}", fc.dependence.describe()));
     for e in &plan.forecast.ignored_events {
         ctx.say(format!(

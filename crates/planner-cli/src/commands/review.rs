@@ -32,7 +32,32 @@ const CHARTED: usize = 12;
 pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     let folder = load::folder_or_first_error(&args.data)?;
     let mut guard = Guard::new(&folder.inputs);
-    let previous = read_previous(&args.previous, &mut guard, &folder.input.history)?;
+    // Without --previous: every month published in the archive before this one.
+    let vintages = if args.previous.is_empty() {
+        let start = folder
+            .input
+            .settings
+            .first_month(&folder.input.history)
+            .ok_or_else(|| anyhow::anyhow!("demand.csv: no history to review against"))?;
+        let v = crate::archive::before(&args.data, start)?;
+        if v.is_empty() {
+            anyhow::bail!(
+                "{}: no --previous given and archive/ holds no month published before {start}: \
+                 publish each month's plan with `planner plan --publish`, or give --previous FILE",
+                args.data.display()
+            );
+        }
+        v
+    } else {
+        Vec::new()
+    };
+    let paths: Vec<PathBuf> = if args.previous.is_empty() {
+        vintages.iter().map(|v| v.forecast()).collect()
+    } else {
+        args.previous.clone()
+    };
+    let previous = read_previous(&paths, &mut guard, &folder.input.history)?;
+    crate::archive::check_months(&vintages, &previous)?;
     let input = &folder.input;
     let run = super::forecast_folder(&folder, ctx)?;
     let review = compare(input, &previous, &run.plan)?;

@@ -166,6 +166,7 @@ pub fn forecast_part(
                 plan,
                 patterns: Default::default(),
                 ignored_events: Vec::new(),
+                before_events: Vec::new(),
             }
         }
         None => forecast_all(&input.history, &input.events, &input.settings, progress)?,

@@ -1,0 +1,172 @@
+//! The monthly cycle through the binary, three simulated months: publish, roll, review every
+//! vintage from the archive.
+
+use std::path::Path;
+
+use super::{demo, run, stderr};
+
+/// A copy of the demo whose history stops at `last` (a `YYYY-MM`), with no pinned start: the plan
+/// starts the month after the history.
+fn demo_until(dir: &Path, last: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    for e in std::fs::read_dir(demo()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let demand = std::fs::read_to_string(demo().join("demand.csv")).unwrap();
+    let mut kept: Vec<&str> = vec![demand.lines().next().unwrap()];
+    kept.extend(demand.lines().skip(1).filter(|l| {
+        let month = l.split(',').nth(1).unwrap_or("");
+        month <= last
+    }));
+    std::fs::write(dir.join("demand.csv"), kept.join("\n") + "\n").unwrap();
+    let toml = std::fs::read_to_string(demo().join("planner.toml")).unwrap();
+    let toml: String = toml
+        .lines()
+        .filter(|l| !l.starts_with("start ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("planner.toml"), toml).unwrap();
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    stderr(&o)
+}
+
+#[test]
+fn three_months_publish_roll_and_review_every_vintage() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    // Month 1: history to 2026-08, the plan from 2026-09, published.
+    demo_until(&f, "2026-08");
+    let said = ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish"],
+    );
+    assert!(
+        said.contains("published 2026-09 as shared with the CM"),
+        "{said}"
+    );
+    let v1 = f.join("archive/2026-09");
+    for file in [
+        "forecast.csv",
+        "statistical.csv",
+        "planner.toml",
+        "events.csv",
+        ".planner-vintage",
+    ] {
+        assert!(v1.join(file).is_file(), "{file} filed");
+    }
+    assert_eq!(
+        std::fs::read(v1.join("forecast.csv")).unwrap(),
+        std::fs::read(root.path().join("m1/forecast.csv")).unwrap(),
+        "the archive holds the forecast as shared"
+    );
+    // The statistical forecast is the one before the planner's events: the demo's launch and
+    // promotion change some skus, so the two files differ.
+    assert_ne!(
+        std::fs::read(v1.join("forecast.csv")).unwrap(),
+        std::fs::read(v1.join("statistical.csv")).unwrap()
+    );
+    // Published once: again is an error, --replace files it again.
+    let o = run(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1b", "--publish"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "archive/2026-09: 2026-09 is already published: a shared forecast is never overwritten"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--out",
+            "m1c",
+            "--publish",
+            "--replace",
+            "--quiet",
+        ],
+    );
+
+    // Month 2: September's actuals arrive; the plan rolls to 2026-10 and reviews September's
+    // vintage without being told where it is.
+    demo_until(&f, "2026-09");
+    let said = ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m2", "--publish"],
+    );
+    assert!(
+        said.contains("plan: ") && said.contains("months from 2026-10"),
+        "{said}"
+    );
+    assert!(
+        said.contains("reviewed against 1 published month in archive/ (the latest: 2026-09)"),
+        "{said}"
+    );
+    assert!(root.path().join("m2/review_accuracy.csv").is_file());
+
+    // Month 3: October's actuals; `planner review` alone reads both vintages: September's
+    // forecast of October is lag 2, October's is lag 1.
+    demo_until(&f, "2026-10");
+    ok(
+        root.path(),
+        &["review", "--data", fs, "--out", "r3", "--quiet"],
+    );
+    let acc = std::fs::read_to_string(root.path().join("r3/review_accuracy.csv")).unwrap();
+    let lags: std::collections::BTreeSet<&str> = acc
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert!(lags.contains("1") && lags.contains("2"), "lags {lags:?}");
+
+    // A folder in the archive that is not planner's is an error naming it.
+    std::fs::create_dir_all(f.join("archive/2026-07")).unwrap();
+    let o = run(root.path(), &["review", "--data", fs, "--out", "r4"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("archive/2026-07: is not planner's"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir(f.join("archive/2026-07")).unwrap();
+    std::fs::create_dir_all(f.join("archive/notes")).unwrap();
+    let o = run(root.path(), &["review", "--data", fs, "--out", "r5"]);
+    assert!(
+        stderr(&o).contains("archive/notes: is not a published month"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn review_without_previous_needs_a_published_month() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    demo_until(&f, "2026-10");
+    let o = run(
+        root.path(),
+        &["review", "--data", f.to_str().unwrap(), "--out", "r"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains("no --previous given and archive/ holds no month published before 2026-11"),
+        "{}",
+        stderr(&o)
+    );
+    // The built-in demo is no folder to publish into.
+    let o = run(root.path(), &["plan", "--publish"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--publish files the forecast in a planning folder's archive/"));
+}
