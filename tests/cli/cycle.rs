@@ -114,6 +114,39 @@ fn three_months_publish_roll_and_review_every_vintage() {
         "{said}"
     );
     assert!(root.path().join("m2/review_accuracy.csv").is_file());
+    // The fences were held against September's publication: month 1 (2026-10) is frozen at the
+    // published quantity, every hold listed with the units it moved.
+    assert!(
+        said.contains("sku-months held against the 2026-09 publication"),
+        "{said}"
+    );
+    let holds = std::fs::read_to_string(root.path().join("m2/fence_holds.csv")).unwrap();
+    let published = std::fs::read_to_string(f.join("archive/2026-09/forecast.csv")).unwrap();
+    let current = std::fs::read_to_string(root.path().join("m2/forecast.csv")).unwrap();
+    let point = |text: &str, sku: &str, month: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{sku},{month},")))
+            .map(|l| l.split(',').nth(2).unwrap().to_string())
+            .unwrap()
+    };
+    let frozen: Vec<&str> = holds.lines().filter(|l| l.ends_with(",frozen")).collect();
+    assert!(!frozen.is_empty(), "{holds}");
+    for l in &frozen {
+        let sku = l.split(',').next().unwrap();
+        assert!(l.contains(",2026-10,1,0,"), "{l}");
+        assert_eq!(
+            point(&current, sku, "2026-10"),
+            point(&published, sku, "2026-10"),
+            "{l}"
+        );
+    }
+    // --no-fences shows the plan as forecast, and says so.
+    let said = ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m2free", "--no-fences"],
+    );
+    assert!(said.contains("fences: not held (--no-fences)"), "{said}");
+    assert!(!root.path().join("m2free/fence_holds.csv").exists());
 
     // Month 3: October's actuals; `planner review` alone reads both vintages: September's
     // forecast of October is lag 2, October's is lag 1.
@@ -129,6 +162,47 @@ fn three_months_publish_roll_and_review_every_vintage() {
         .filter_map(|l| l.split(',').next())
         .collect();
     assert!(lags.contains("1") && lags.contains("2"), "lags {lags:?}");
+
+    // An agreed change passes the frozen month; one outside the fences is an error naming its
+    // line.
+    std::fs::write(
+        f.join("changes.csv"),
+        "sku,month,quantity,note\nBTL-500-BLK,2026-11,1234,agreed with the CM on the 3rd\n",
+    )
+    .unwrap();
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m3", "--quiet"],
+    );
+    let holds = std::fs::read_to_string(root.path().join("m3/fence_holds.csv")).unwrap();
+    assert!(
+        holds
+            .lines()
+            .any(|l| l.starts_with("BTL-500-BLK,2026-11,1,0,")
+                && l.contains(",1234,")
+                && l.ends_with(",agreed")),
+        "{holds}"
+    );
+    let fc = std::fs::read_to_string(root.path().join("m3/forecast.csv")).unwrap();
+    assert!(
+        fc.contains("\nBTL-500-BLK,2026-11,1234,"),
+        "the agreed quantity is the plan"
+    );
+    std::fs::write(
+        f.join("changes.csv"),
+        "sku,month,quantity\nBTL-500-BLK,2026-12,900\nBTL-500-BLK,2027-09,900\n",
+    )
+    .unwrap();
+    let o = run(root.path(), &["plan", "--data", fs, "--out", "m3b"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "changes.csv:3: column month: 2027-09 is outside the time fences of this plan (fenced months: 2026-11 to 2027-04)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(f.join("changes.csv")).unwrap();
 
     // A folder in the archive that is not planner's is an error naming it.
     std::fs::create_dir_all(f.join("archive/2026-07")).unwrap();

@@ -168,6 +168,11 @@ pub struct PlanArgs {
     /// With --publish: file over a month already published.
     #[arg(long, requires = "publish")]
     pub replace: bool,
+    /// Plan without holding the time fences against the last published month (by default
+    /// frozen months keep the published quantity and limited ones are clamped; changes.csv
+    /// rows pass).
+    #[arg(long)]
+    pub no_fences: bool,
 }
 
 /// `planner review`.

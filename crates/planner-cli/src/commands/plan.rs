@@ -87,8 +87,39 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     clock.lap("load");
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
-    let forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
+    let mut forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    // The CM's time fences, held against the last published month unless --no-fences.
+    let held_against = vintages.last().zip(previous.last());
+    let holds = match held_against {
+        Some((_, last)) if !args.no_fences => {
+            let fc = &forecast.plan;
+            let fenced: Vec<planner_core::time::Month> = fc
+                .months()
+                .enumerate()
+                .filter(|(t, _)| {
+                    planner_core::review::fence_limit(&input.settings.fences, *t as u32 + 1)
+                        .is_some()
+                })
+                .map(|(_, m)| m)
+                .collect();
+            let agreed = if dir.join("changes.csv").is_file() {
+                guard.protect(&dir.join("changes.csv"));
+                let skus: std::collections::HashSet<&str> =
+                    fc.skus.iter().map(|s| s.sku.as_str()).collect();
+                load::changes_file(&dir.join("changes.csv"), &skus, &fenced)?
+            } else {
+                Vec::new()
+            };
+            planner_core::review::hold_fences(
+                &mut forecast.plan,
+                last,
+                &input.settings.fences,
+                &agreed,
+            )
+        }
+        _ => Vec::new(),
+    };
     clock.lap("forecast");
     let capacity = scenario::capacity_part(input, &forecast.plan)?;
     clock.lap("capacity");
@@ -156,6 +187,10 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     clock.lap("review");
 
     let mut written: Vec<String> = Vec::new();
+    if held_against.is_some() && !args.no_fences {
+        guard.table(&out.join("fence_holds.csv"), &tables::fence_holds(&holds))?;
+        written.push("fence_holds.csv".into());
+    }
     for (stem, table) in &review_tables {
         guard.table(&out.join(format!("{stem}.csv")), table)?;
         written.push(format!("{stem}.csv"));
@@ -301,6 +336,27 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             fc.start,
             at.display()
         ));
+    }
+    if let Some((v, _)) = held_against {
+        if args.no_fences {
+            ctx.say(format!(
+                "  fences: not held (--no-fences): the plan as forecast, against the {} publication",
+                v.month
+            ));
+        } else {
+            let count = |k| holds.iter().filter(|h| h.kind == k).count();
+            use planner_core::review::HoldKind;
+            let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
+            ctx.say(format!(
+                "  fences: {} sku-months held against the {} publication ({} frozen, {} clamped, {} agreed changes), {} units moved (fence_holds.csv)",
+                holds.len(),
+                v.month,
+                count(HoldKind::Frozen),
+                count(HoldKind::Clamped),
+                count(HoldKind::Agreed),
+                crate::write::num(moved, 0)
+            ));
+        }
     }
     if !archived.is_empty() {
         ctx.say(format!(

@@ -393,3 +393,63 @@ pub fn indices(
         },
     )
 }
+
+/// `changes.csv`: changes to the published forecast that the contract manufacturer agreed to.
+/// A sku not in `skus`, or a month outside `fenced` (the months a fence covers), is an error
+/// naming its line: such a change needs no agreement, or names nothing.
+pub fn changes(
+    path: &Path,
+    skus: &HashSet<&str>,
+    fenced: &[Month],
+    problems: &mut Problems,
+) -> Vec<(usize, planner_core::review::AgreedChange)> {
+    let name = "changes.csv";
+    let items = rows(
+        path,
+        name,
+        &["sku", "month", "quantity"],
+        &["note"],
+        problems,
+        |r| {
+            let sku = r.text("sku")?;
+            let month = r.parsed::<Month>("month")?;
+            let quantity = r.number("quantity")?;
+            if quantity < 0.0 {
+                return Err(r.error(
+                    "quantity",
+                    format!("{quantity} is not a non-negative number"),
+                ));
+            }
+            if !skus.contains(sku.as_str()) {
+                return Err(r.error("sku", format!("{sku:?} is not a sku of this plan")));
+            }
+            if !fenced.contains(&month) {
+                let span = match (fenced.first(), fenced.last()) {
+                    (Some(a), Some(b)) => format!("{a} to {b}"),
+                    _ => "none: planner.toml has no [[fences]]".to_string(),
+                };
+                return Err(r.error(
+                    "month",
+                    format!(
+                        "{month} is outside the time fences of this plan (fenced months: {span}): \
+                         a change there needs no agreement; edit the forecast or events instead"
+                    ),
+                ));
+            }
+            Ok(planner_core::review::AgreedChange {
+                sku,
+                month,
+                quantity,
+                note: r.opt_text("note"),
+            })
+        },
+    );
+    no_duplicates(
+        name,
+        "month",
+        &items,
+        |c| format!("{} in {}", c.sku, c.month),
+        problems,
+    );
+    items
+}

@@ -21,6 +21,21 @@ use planner_core::Settings;
 pub use error::{LoadError, Problems};
 pub use plan_file::demand_plan;
 
+/// Reads `changes.csv` on its own (see [`master::changes`]).
+pub fn changes_file(
+    path: &Path,
+    skus: &HashSet<&str>,
+    fenced: &[planner_core::time::Month],
+) -> anyhow::Result<Vec<planner_core::review::AgreedChange>> {
+    let mut p = Problems::default();
+    let items = master::changes(path, skus, fenced, &mut p);
+    print_warnings(&p);
+    if let Some(e) = p.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(items.into_iter().map(|(_, c)| c).collect())
+}
+
 /// Every file of a planning folder, loaded and checked against each other.
 #[derive(Debug)]
 pub struct Folder {

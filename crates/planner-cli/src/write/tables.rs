@@ -488,3 +488,42 @@ pub fn families(plan: &planner_core::DemandPlan) -> Table {
         .collect();
     Table { header, rows }
 }
+
+/// `fence_holds.csv`: every sku-month the time fences held, with the units moved.
+pub fn fence_holds(holds: &[planner_core::review::FenceHold]) -> Table {
+    let header = [
+        "sku",
+        "month",
+        "fence_month",
+        "max_change",
+        "published",
+        "unconstrained",
+        "held",
+        "moved",
+        "kind",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = holds
+        .iter()
+        .map(|h| {
+            vec![
+                h.sku.clone(),
+                h.month.to_string(),
+                h.fence_month.to_string(),
+                opt_num(h.max_change, 4),
+                num(h.published, 2),
+                num(h.unconstrained, 2),
+                num(h.held, 2),
+                num(h.moved, 2),
+                match h.kind {
+                    planner_core::review::HoldKind::Frozen => "frozen",
+                    planner_core::review::HoldKind::Clamped => "clamped",
+                    planner_core::review::HoldKind::Agreed => "agreed",
+                }
+                .to_string(),
+            ]
+        })
+        .collect();
+    Table { header, rows }
+}

@@ -66,6 +66,7 @@
 mod accuracy;
 mod diff;
 mod fences;
+mod hold;
 
 use std::collections::BTreeMap;
 
@@ -74,6 +75,7 @@ use serde::{Deserialize, Serialize};
 pub use accuracy::{AccuracyRow, Pair, PairBound, Scope};
 pub use diff::{Change, ChangeStatus, RollupChange};
 pub use fences::{fence_limit, FenceSummary, FenceTotal, Violation};
+pub use hold::{hold_fences, AgreedChange, FenceHold, HoldKind};
 
 use crate::demand::{DemandHistory, Product};
 use crate::plan::DemandPlan;

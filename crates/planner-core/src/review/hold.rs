@@ -1,0 +1,220 @@
+//! Holding the contract manufacturer's time fences: this month's plan kept within what the
+//! fences allow against the last published forecast.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::fences::fence_limit;
+use crate::plan::DemandPlan;
+use crate::settings::TimeFence;
+use crate::time::Month;
+
+/// A change to a published forecast that the contract manufacturer agreed to: it passes the
+/// fences (`changes.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreedChange {
+    /// The sku.
+    pub sku: String,
+    /// The month.
+    pub month: Month,
+    /// The agreed quantity: this month's point forecast of that sku and month.
+    pub quantity: f64,
+    /// Why, as the planner wrote it.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// How a month of a sku was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldKind {
+    /// A frozen month: the published quantity kept.
+    Frozen,
+    /// A limited month: the forecast clamped to the fence's allowed change.
+    Clamped,
+    /// An agreed change (changes.csv): its quantity, whatever the fence.
+    Agreed,
+}
+
+/// One sku-month the fences moved (`fence_holds.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FenceHold {
+    /// The sku.
+    pub sku: String,
+    /// The month.
+    pub month: Month,
+    /// Month of this plan, from 1.
+    pub fence_month: u32,
+    /// The fence's limit (0 = frozen); `None` for an agreed change outside any fence.
+    pub max_change: Option<f64>,
+    /// The published forecast of that month.
+    pub published: f64,
+    /// This month's forecast before the fences (statistical, with events).
+    pub unconstrained: f64,
+    /// The forecast as held.
+    pub held: f64,
+    /// `held - unconstrained`: the units the hold moved.
+    pub moved: f64,
+    /// How.
+    pub kind: HoldKind,
+}
+
+/// Holds `plan` within `fences` against `published`, the last forecast shared with the CM:
+/// a frozen month (limit 0) keeps the published quantity, a limited month is clamped to
+/// `published * (1 ± max_change)`, an agreed change sets its quantity. The ranges move with the
+/// point (their widths kept, cut at zero). Skus or months the published forecast lacks are
+/// free. Returns every sku-month moved, in sku then month order.
+pub fn hold_fences(
+    plan: &mut DemandPlan,
+    published: &DemandPlan,
+    fences: &[TimeFence],
+    agreed: &[AgreedChange],
+) -> Vec<FenceHold> {
+    let agreed: HashMap<(&str, Month), f64> = agreed
+        .iter()
+        .map(|c| ((c.sku.as_str(), c.month), c.quantity))
+        .collect();
+    let mut holds = Vec::new();
+    let start = plan.start;
+    for sku in &mut plan.skus {
+        let prev = published.get(&sku.sku);
+        for t in 0..sku.forecast.point.len() {
+            let month = start.plus(t as i32);
+            let fence_month = t as u32 + 1;
+            let current = sku.forecast.point[t];
+            let limit = fence_limit(fences, fence_month);
+            let published_q = prev.and_then(|p| {
+                let k = published.start.months_until(month);
+                (k >= 0)
+                    .then(|| p.forecast.point.get(k as usize).copied())
+                    .flatten()
+            });
+            let (held, kind) = if let Some(&q) = agreed.get(&(sku.sku.as_str(), month)) {
+                (q, HoldKind::Agreed)
+            } else {
+                match (limit, published_q) {
+                    (Some(x), Some(p)) => {
+                        let (lo, hi) = (p * (1.0 - x), p * (1.0 + x));
+                        let h = current.clamp(lo.max(0.0), hi);
+                        let kind = if x == 0.0 {
+                            HoldKind::Frozen
+                        } else {
+                            HoldKind::Clamped
+                        };
+                        (h, kind)
+                    }
+                    _ => continue,
+                }
+            };
+            if (held - current).abs() <= 1e-9 * current.abs().max(1.0) {
+                continue;
+            }
+            let delta = held - current;
+            sku.forecast.point[t] = held;
+            for iv in &mut sku.forecast.intervals {
+                iv.lo[t] = (iv.lo[t] + delta).max(0.0).min(held);
+                iv.hi[t] = (iv.hi[t] + delta).max(held);
+            }
+            holds.push(FenceHold {
+                sku: sku.sku.clone(),
+                month,
+                fence_month,
+                max_change: limit,
+                published: published_q.unwrap_or(0.0),
+                unconstrained: current,
+                held,
+                moved: delta,
+                kind,
+            });
+        }
+    }
+    holds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::testing::plan;
+
+    fn rounded(v: &[f64]) -> Vec<f64> {
+        v.iter().map(|x| (x * 1e6).round() / 1e6).collect()
+    }
+
+    fn fences() -> Vec<TimeFence> {
+        vec![
+            TimeFence {
+                months: [1, 1],
+                max_change: 0.0,
+            },
+            TimeFence {
+                months: [2, 3],
+                max_change: 0.10,
+            },
+        ]
+    }
+
+    #[test]
+    fn frozen_months_keep_limited_months_clamp_agreed_changes_pass() {
+        // Published in October for 2026-11..2027-02; this month's plan starts 2026-11 too (the
+        // re-plan of the same window): month 1 frozen, 2-3 within 10 %, 4 free.
+        let published = plan("2026-11", &[("A", &[100.0, 100.0, 100.0, 100.0])]);
+        let mut current = plan(
+            "2026-11",
+            &[
+                ("A", &[130.0, 125.0, 95.0, 300.0]),
+                ("NEW", &[5.0, 5.0, 5.0, 5.0]),
+            ],
+        );
+        let agreed = [AgreedChange {
+            sku: "A".into(),
+            month: "2027-01".parse().unwrap(),
+            quantity: 140.0,
+            note: None,
+        }];
+        let holds = hold_fences(&mut current, &published, &fences(), &agreed);
+        let a = current.get("A").unwrap();
+        // Month 1 frozen at 100; month 2 clamped to 110; month 3 agreed at 140; month 4 free.
+        assert_eq!(rounded(&a.forecast.point), vec![100.0, 110.0, 140.0, 300.0]);
+        assert_eq!(
+            current.get("NEW").unwrap().forecast.point,
+            vec![5.0; 4],
+            "new skus are free"
+        );
+        let kinds: Vec<(HoldKind, f64)> = holds
+            .iter()
+            .map(|h| (h.kind, rounded(&[h.moved])[0]))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (HoldKind::Frozen, -30.0),
+                (HoldKind::Clamped, -15.0),
+                (HoldKind::Agreed, 45.0)
+            ]
+        );
+        assert_eq!(holds[1].max_change, Some(0.10));
+        assert_eq!(
+            (
+                holds[1].published,
+                holds[1].unconstrained,
+                rounded(&[holds[1].held])[0]
+            ),
+            (100.0, 125.0, 110.0)
+        );
+    }
+
+    #[test]
+    fn a_plan_a_month_later_is_held_against_the_overlapping_months() {
+        // Published for 2026-10..2027-01; this plan starts 2026-11: its month 1 (2026-11) is the
+        // published forecast's second month.
+        let published = plan("2026-10", &[("A", &[50.0, 100.0, 100.0, 100.0])]);
+        let mut current = plan("2026-11", &[("A", &[80.0, 200.0, 200.0])]);
+        let holds = hold_fences(&mut current, &published, &fences(), &[]);
+        assert_eq!(
+            rounded(&current.get("A").unwrap().forecast.point),
+            vec![100.0, 110.0, 110.0]
+        );
+        assert_eq!(holds.len(), 3);
+    }
+}
