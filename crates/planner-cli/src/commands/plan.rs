@@ -7,6 +7,7 @@ use planner_core::scenario;
 use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
+use crate::write::outdir::OutputSet;
 use crate::write::tables::Table;
 use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
 
@@ -28,6 +29,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut guard = Guard::new(&folder.inputs);
     let previous = super::review::read_previous(&args.previous, &mut guard)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
+    let set = OutputSet::begin(&args.out, &dir, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
@@ -201,6 +203,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         "charts/ ({} files)",
         chart_files + 2 * card_charts.len()
     ));
+    set.commit()?;
 
     let fc = &plan.forecast.plan;
     ctx.say(format!(

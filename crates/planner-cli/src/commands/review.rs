@@ -21,6 +21,7 @@ use super::Context;
 use crate::cli::ReviewArgs;
 use crate::load;
 use crate::write::charts::{self, Chart};
+use crate::write::outdir::OutputSet;
 use crate::write::report::{self, Page};
 use crate::write::sections::{pct, signed};
 use crate::write::{num, review_tables, sections, tables, xlsx, Guard};
@@ -33,6 +34,8 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     let folder = load::folder_or_first_error(&args.data)?;
     let mut guard = Guard::new(&folder.inputs);
     let previous = read_previous(&args.previous, &mut guard)?;
+    // A --previous file inside --out is refused here: the new set would replace it.
+    let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
     let input = &folder.input;
     if let (Some(start), Some(last)) = (input.settings.start, input.history.last_month()) {
         if start <= last {
@@ -88,16 +91,9 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         },
     )?;
     written.push("review.html".into());
-    let forecast = out.join("forecast.csv");
-    if is_one_of(&forecast, &args.previous) {
-        ctx.say(format!(
-            "note: {} is a --previous file: this month's forecast.csv was not written over it",
-            forecast.display()
-        ));
-    } else {
-        guard.table(&forecast, &tables::forecast(&run.plan))?;
-        written.push("forecast.csv (next month's --previous)".into());
-    }
+    guard.table(&out.join("forecast.csv"), &tables::forecast(&run.plan))?;
+    written.push("forecast.csv (next month's --previous)".into());
+    set.commit()?;
 
     summarize(&review, ctx);
     ctx.say(format!(
@@ -141,17 +137,6 @@ pub fn compare(
         &input.settings.fences,
         &ReviewSettings::from(&input.settings),
     )?)
-}
-
-/// True when `path` is the same file as one of `others`.
-fn is_one_of(path: &Path, others: &[PathBuf]) -> bool {
-    let Ok(p) = std::fs::canonicalize(path) else {
-        return false;
-    };
-    others
-        .iter()
-        .filter_map(|o| std::fs::canonicalize(o).ok())
-        .any(|o| o == p)
 }
 
 /// The skus worth a chart: alarms, the largest fence violations, then the largest changes.
