@@ -5,6 +5,7 @@ mod capacity;
 mod cycle;
 mod files;
 mod forecast;
+mod outdir;
 mod plan;
 mod price;
 mod report;

@@ -366,9 +366,15 @@ fn review_names_a_bad_previous_file() {
     assert!(err.contains("12x"), "{err}");
     assert!(!out.exists(), "no output after a bad input");
 
-    // No --previous at all: a usage error.
+    // No --previous and nothing published in the folder's archive: nothing to review against.
     let o = run(root.path(), &["review", "--data", demo().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains("no --previous given and archive/ holds no month published before 2026-11"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The actual of `sku` in the month after a plan: its point forecast times a fixed factor in

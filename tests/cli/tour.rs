@@ -74,21 +74,24 @@ fn the_readme_tour_runs_as_written() {
             "README command failed: {command}\n{}",
             stderr(&o)
         );
+        if command.contains("--backtest") {
+            // Every sku has a full row, the one too short to backtest included.
+            let backtest = std::fs::read_to_string(dir.path().join("out/backtest.csv")).unwrap();
+            let mut reader = csv::Reader::from_reader(backtest.as_bytes());
+            let width = reader.headers().unwrap().len();
+            for r in reader.records() {
+                assert_eq!(r.unwrap().len(), width, "backtest.csv is a rectangle");
+            }
+        }
     }
-    // The tour's files exist where it says.
+    // The tour's files exist where it says (the plan's set replaced the earlier commands').
     for f in [
         "out/forecast.csv",
-        "out/backtest.csv",
         "out/plan.xlsx",
         "out/report.html",
+        "scenarios/scenarios.html",
     ] {
         assert!(dir.path().join(f).is_file(), "{f} after the tour");
-    }
-    let backtest = std::fs::read_to_string(dir.path().join("out/backtest.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(backtest.as_bytes());
-    let width = reader.headers().unwrap().len();
-    for r in reader.records() {
-        assert_eq!(r.unwrap().len(), width, "backtest.csv is a rectangle");
     }
 }
 

@@ -8,6 +8,7 @@ use planner_core::scenario::{capacity_part, CapacityResult};
 use super::Context;
 use crate::cli::CapacityArgs;
 use crate::load;
+use crate::write::outdir::OutputFiles;
 use crate::write::{num, tables, Guard};
 
 /// Writes capacity.csv, line_balance.csv, build_plan.csv, line_plan.csv and
@@ -41,6 +42,11 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(d) = &args.input.demand {
         guard.protect(d);
     }
+    // Held to the end of the run: the folder's lock, when it is planner's.
+    let _files = match &args.out {
+        Some(out) => Some(OutputFiles::begin(out, &mut guard)?),
+        None => None,
+    };
     let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(run) = capacity_part(&folder.input, &demand)? else {
         anyhow::bail!(

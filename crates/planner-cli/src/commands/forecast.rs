@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::Context;
 use crate::cli::ForecastArgs;
 use crate::load;
+use crate::write::outdir::OutputFiles;
 use crate::write::{num, opt_num, tables, Guard};
 
 /// Runs `planner forecast`.
@@ -61,6 +62,11 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
             anyhow::bail!("planner.toml: start: {}", e.reason);
         }
     }
+    // Held to the end of the run: the folder's lock, when it is planner's.
+    let _files = match &args.out {
+        Some(out) => Some(OutputFiles::begin(out, &mut guard)?),
+        None => None,
+    };
 
     let bar = ctx.progress(history.len(), "forecasting");
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;

@@ -8,6 +8,7 @@ use planner_core::scenario::materials_part;
 use super::Context;
 use crate::cli::MaterialsArgs;
 use crate::load;
+use crate::write::outdir::OutputSet;
 use crate::write::{num, tables, Guard};
 
 /// Writes material_plan.csv, prebuy.csv and past_due.csv into `dir`.
@@ -28,6 +29,7 @@ pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(d) = &args.input.demand {
         guard.protect(d);
     }
+    let set = OutputSet::begin(&args.out, &folder.dir, &mut guard)?;
     let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(plan) = materials_part(&folder.input, &demand)? else {
         anyhow::bail!(
@@ -36,6 +38,7 @@ pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
         );
     };
     write_all(&guard, &args.out, &plan)?;
+    set.commit()?;
     ctx.say(format!(
         "materials: material_plan.csv, prebuy.csv, past_due.csv -> {}",
         args.out.display()

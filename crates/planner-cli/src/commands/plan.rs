@@ -7,6 +7,7 @@ use planner_core::scenario;
 use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
+use crate::write::outdir::OutputSet;
 use crate::write::tables::Table;
 use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
 
@@ -84,6 +85,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let previous = super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
+    let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
@@ -296,6 +298,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         "charts/ ({} files)",
         chart_files + 2 * card_charts.len()
     ));
+    set.commit()?;
 
     let fc = &plan.forecast.plan;
     let published = if args.publish {

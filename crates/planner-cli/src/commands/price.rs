@@ -6,6 +6,7 @@ use planner_core::scenario::pricing_part;
 use super::Context;
 use crate::cli::PriceArgs;
 use crate::load;
+use crate::write::outdir::OutputFiles;
 use crate::write::{num, tables, Guard};
 
 /// Runs `planner price`.
@@ -17,6 +18,11 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(d) = &args.input.demand {
         guard.protect(d);
     }
+    // Held to the end of the run: the folder's lock, when it is planner's.
+    let _files = match &args.out {
+        Some(out) => Some(OutputFiles::begin(out, &mut guard)?),
+        None => None,
+    };
     // Every input is read before anything is written: no partial output on a bad file. The
     // folder's cost_breakdown.csv and indices.csv come in `folder.input`; with them the pricing
     // part projects the index-linked prices too.

@@ -21,6 +21,7 @@ use super::Context;
 use crate::cli::ReviewArgs;
 use crate::load;
 use crate::write::charts::{self, Chart};
+use crate::write::outdir::OutputSet;
 use crate::write::report::{self, Page};
 use crate::write::sections::{pct, signed};
 use crate::write::{num, review_tables, sections, tables, xlsx, Guard};
@@ -58,6 +59,8 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     };
     let previous = read_previous(&paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
+    // A --previous file inside --out is refused here: the new set would replace it.
+    let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
     let input = &folder.input;
     let run = super::forecast_folder(&folder, ctx)?;
     let review = compare(input, &previous, &run.plan)?;
@@ -104,16 +107,9 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         },
     )?;
     written.push("review.html".into());
-    let forecast = out.join("forecast.csv");
-    if is_one_of(&forecast, &args.previous) {
-        ctx.say(format!(
-            "note: {} is a --previous file: this month's forecast.csv was not written over it",
-            forecast.display()
-        ));
-    } else {
-        guard.table(&forecast, &tables::forecast(&run.plan))?;
-        written.push("forecast.csv (next month's --previous)".into());
-    }
+    guard.table(&out.join("forecast.csv"), &tables::forecast(&run.plan))?;
+    written.push("forecast.csv (next month's --previous)".into());
+    set.commit()?;
 
     summarize(&review, ctx);
     ctx.say(format!(
@@ -175,17 +171,6 @@ pub fn compare(
         &input.settings.fences,
         &ReviewSettings::from(&input.settings),
     )?)
-}
-
-/// True when `path` is the same file as one of `others`.
-fn is_one_of(path: &Path, others: &[PathBuf]) -> bool {
-    let Ok(p) = std::fs::canonicalize(path) else {
-        return false;
-    };
-    others
-        .iter()
-        .filter_map(|o| std::fs::canonicalize(o).ok())
-        .any(|o| o == p)
 }
 
 /// The skus worth a chart: alarms, the largest fence violations, then the largest changes.

@@ -22,6 +22,7 @@ use planner_core::scenario::{
 use super::Context;
 use crate::cli::ScenarioArgs;
 use crate::load;
+use crate::write::outdir::OutputSet;
 use crate::write::report::{self, Page};
 use crate::write::tables::{self, Table};
 use crate::write::{num, scenario_chart, scenario_tables, sections, xlsx, Guard};
@@ -40,6 +41,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     let scenarios = load::scenarios::read(&args.scenarios)?;
     let mut guard = Guard::new(&folder.inputs);
     guard.protect(&args.scenarios);
+    let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
 
     let bar = ctx.progress(folder.input.history.len(), "forecasting");
     let base = scenario::run(&folder.input, &|n| bar.inc(n as u64))?;
@@ -172,6 +174,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
             ),
         },
     )?;
+    set.commit()?;
 
     say_summary(ctx, args, &runs, &comparison, &mc, mc_seconds);
     Ok(())

@@ -11,6 +11,7 @@ use super::Context;
 use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
 use crate::write::charts::Chart;
+use crate::write::outdir::OutputSet;
 use crate::write::report::{self, Page};
 use crate::write::scorecard_tables as tables;
 use crate::write::tables::Table;
@@ -136,6 +137,7 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(p) = &args.previous {
         guard.protect(p);
     }
+    let set = OutputSet::begin(&args.out, &folder.dir, &mut guard)?;
     let card = inputs.score(&folder, previous.as_ref(), args.as_of)?;
 
     let out = &args.out;
@@ -157,6 +159,7 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
             ),
         },
     )?;
+    set.commit()?;
     summarize(&card, previous.is_some(), ctx);
     ctx.say(format!(
         "wrote {}: scorecard.csv, scorecard_lines.csv, scorecard_misses.csv, scorecard.xlsx, scorecard.html and {} charts in charts/",

@@ -348,7 +348,7 @@ fn monthly<'a, DB: DrawingBackend>(
     let step = month_step(n);
     let fmt_x = |x: &f64| {
         let r = x.round();
-        if r >= 0.0 && (r as usize) % step == 0 {
+        if r >= 0.0 && (r as usize).is_multiple_of(step) {
             month_label(months, *x)
         } else {
             String::new()

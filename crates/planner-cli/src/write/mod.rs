@@ -1,7 +1,8 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
-//! an input file.
+//! an input file; a folder of outputs as one set ([`outdir`]).
 
 pub mod charts;
+pub mod outdir;
 pub mod report;
 pub mod review_tables;
 pub mod scenario_chart;
@@ -12,7 +13,8 @@ pub mod tables;
 pub mod xlsx;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 
@@ -20,6 +22,12 @@ use anyhow::Context;
 #[derive(Debug, Clone, Default)]
 pub struct Guard {
     inputs: Vec<PathBuf>,
+    /// While an [`outdir::OutputSet`] is written: `--out` as given, and the staging folder every
+    /// path under it is written to instead.
+    staged: Option<(PathBuf, PathBuf)>,
+    /// While [`outdir::OutputFiles`] are written: the folder (canonical) whose manifest lists
+    /// each file written into it, and a lock so that two threads do not update it at once.
+    recorded: Option<(PathBuf, Arc<Mutex<()>>)>,
 }
 
 impl Guard {
@@ -30,6 +38,7 @@ impl Guard {
                 .into_iter()
                 .filter_map(|p| std::fs::canonicalize(p).ok())
                 .collect(),
+            ..Self::default()
         }
     }
 
@@ -37,6 +46,42 @@ impl Guard {
     pub fn protect(&mut self, path: &Path) {
         if let Ok(p) = std::fs::canonicalize(path) {
             self.inputs.push(p);
+        }
+    }
+
+    /// The input files, canonical.
+    pub fn inputs(&self) -> &[PathBuf] {
+        &self.inputs
+    }
+
+    /// From now on, writes every path under `out` into `staging` instead (messages still name
+    /// the path under `out`), and refuses any path outside `out`.
+    pub fn stage(&mut self, out: &Path, staging: &Path) {
+        self.staged = Some((out.to_path_buf(), staging.to_path_buf()));
+    }
+
+    /// From now on, adds each file written into `dir` (canonical) to its manifest.
+    pub fn record_in(&mut self, dir: &Path) {
+        self.recorded = Some((dir.to_path_buf(), Arc::default()));
+    }
+
+    /// Where a write of `path` goes: `path` itself, or its place in the staging folder.
+    fn destination(&self, path: &Path) -> anyhow::Result<PathBuf> {
+        let Some((out, staging)) = &self.staged else {
+            return Ok(path.to_path_buf());
+        };
+        match path.strip_prefix(out) {
+            Ok(rel)
+                if !rel.as_os_str().is_empty()
+                    && rel.components().all(|c| matches!(c, Component::Normal(_))) =>
+            {
+                Ok(staging.join(rel))
+            }
+            _ => anyhow::bail!(
+                "{}: is outside --out {}; a run writes only there",
+                path.display(),
+                out.display()
+            ),
         }
     }
 
@@ -54,17 +99,20 @@ impl Guard {
                 );
             }
         }
-        let dir = match path.parent() {
+        let destination = self.destination(path)?;
+        // Messages name `path`'s folder, never the staging folder.
+        let parent = |p: &Path| match p.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        let (dir, shown) = (parent(&destination), parent(path));
         std::fs::create_dir_all(&dir)
-            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+            .with_context(|| format!("{}: cannot create the folder", shown.display()))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".planner-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+            .with_context(|| format!("{}: cannot create a temporary file", shown.display()))?;
         {
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());
             f(&mut w)?;
@@ -78,8 +126,16 @@ impl Guard {
                 .set_permissions(std::fs::Permissions::from_mode(0o644))
                 .with_context(|| format!("{}: cannot set permissions", path.display()))?;
         }
-        tmp.persist(path)
+        tmp.persist(&destination)
             .with_context(|| format!("{}: cannot write", path.display()))?;
+        if let Some((recorded, lock)) = &self.recorded {
+            if std::fs::canonicalize(&dir).is_ok_and(|d| &d == recorded) {
+                let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(name) = destination.file_name() {
+                    outdir::record(recorded, &name.to_string_lossy())?;
+                }
+            }
+        }
         Ok(())
     }
 

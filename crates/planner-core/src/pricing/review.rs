@@ -125,7 +125,8 @@ impl ReviewPolicy {
     /// True when month `offset` (0 = the start month) is a review month: `fixed_months`, then
     /// every `every_months` after it.
     pub fn is_review(&self, offset: u32) -> bool {
-        offset >= self.fixed_months && (offset - self.fixed_months) % self.every_months.max(1) == 0
+        offset >= self.fixed_months
+            && (offset - self.fixed_months).is_multiple_of(self.every_months.max(1))
     }
 
     /// The review month in force at month `offset`: the latest review at or before it, `None`
