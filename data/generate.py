@@ -26,6 +26,8 @@ import random
 import sys
 
 HIST_END = 2026 * 12 + 9  # month index of 2026-10 (year * 12 + month - 1)
+PLAN_START = HIST_END + 1  # the first planned month, 2026-11: pricing years count from it
+REVIEW_EVERY = 3  # [pricing.review] every_months of the demo's planner.toml
 START = HIST_END + 1  # 2026-11
 HORIZON = 12
 MARKER = ".generated-by-planner-generate"
@@ -1169,8 +1171,10 @@ def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: rand
     lines arrive within two days of due, some early; late ones cluster in each type's crunch
     months; about one line in eight arrives in two parts. Deliveries after the last history
     month are still open (no delivered_date): most of the last month's second PO, due at the
-    month's end, and a few backorders. With `factors` (the demo's index-linked prices) the price
-    paid is the tier price moved by the sku's indices in the month received."""
+    month's end, and a few backorders. The price paid is the tier price of the 12-month pricing
+    year holding the month received (counted from the first planned month, as planner's pricing
+    and scorecard count them) or of the PO line; with `factors` (the demo's index-linked prices)
+    it is moved by the sku's indices at the review in force in the month received."""
     as_of = dt.date(HIST_END // 12, HIST_END % 12 + 1, 1)
     as_of = dt.date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1) - dt.timedelta(days=1)
     f, w = o.csv("deliveries.csv", ["po", "sku", "due_date", "delivered_date", "quantity",
@@ -1216,12 +1220,7 @@ def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: rand
                         parts = [(first, delay), (qty - first, delay + rest)]
                     if t >= HIST_END - 1 and rng.random() < 0.03:
                         parts[-1] = (parts[-1][0], 999)  # a backorder still open on the as-of date
-                    volume = (sum(hist.get((s.sku, t - j), 0) for j in range(12))
-                              if s.basis == "annual" else qty)
-                    price = tier_price(tier_map[s.sku], volume)
                     fam, since, factor = SURCHARGE
-                    if s.family == fam and t >= since:
-                        price = round(price * factor, 2)
 
                     p_rej, p_rew = QUALITY[s.kind]
                     if (s.sku, t) == INCIDENT[:2]:
@@ -1234,6 +1233,15 @@ def write_deliveries(o: Out, cat: Catalog, hist: dict, tier_map: dict, rng: rand
                             rej = min(part, poisson(rng, part * p_rej))
                             rew = min(part - rej, poisson(rng, part * p_rew))
                             tr = at.year * 12 + at.month - 1
+                            # The quote as planner finds it: the tier of the 12-month pricing
+                            # year holding the month received (years counted from the first
+                            # planned month), or of the PO line on the order basis.
+                            first = PLAN_START + (tr - PLAN_START) // 12 * 12
+                            volume = (sum(hist.get((s.sku, first + j), 0) for j in range(12))
+                                      if s.basis == "annual" else qty)
+                            price = tier_price(tier_map[s.sku], volume)
+                            if s.family == fam and t >= since:
+                                price = round(price * factor, 2)
                             pay = price if factors is None else round(price * factors[(s.sku, tr)], 2)
                             w.writerow([po, s.sku, due.isoformat(), at.isoformat(), part, rej, rew,
                                         f"{pay:.2f}"])
@@ -1336,7 +1344,8 @@ def write_indices(o: Out, values: dict[tuple[str, int], float]) -> int:
 def price_factors(cat: Catalog, tier_map: dict, ev: dict,
                   values: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
     """The index-linked factor of each sku's quote in each month of the demand history: the
-    scorecard's `1 + pass_through * sum share * (I(t) / I(anchor) - 1)`, the anchor being the
+    scorecard's `1 + pass_through * sum share * (I(r) / I(anchor) - 1)`, `r` the review in force
+    in month t (every REVIEW_EVERY months counted back from the first planned month), the anchor being the
     last month of history (the index value in force at the first planned month), the shares the
     amounts of cost_breakdown.csv over the quoted price, the pass-through 1."""
     out: dict[tuple[str, int], float] = {}
@@ -1345,7 +1354,11 @@ def price_factors(cat: Catalog, tier_map: dict, ev: dict,
         rows = cost_rows(s, tier_map[s.sku], ev)
         total = sum(a for _, a, _ in rows)
         for t in months:
-            moved = sum(a / total * (values[(i, t)] / values[(i, HIST_END)] - 1)
+            # The review in force: reviews every REVIEW_EVERY months, counted back from the
+            # first planned month (fixed_months 3 is a multiple of 3).
+            r = PLAN_START + (t - PLAN_START) // REVIEW_EVERY * REVIEW_EVERY
+            at = max(m for m in months if m <= r) if r >= months[0] else months[0]
+            moved = sum(a / total * (values[(i, at)] / values[(i, HIST_END)] - 1)
                         for _, a, i in rows if i)
             out[(s.sku, t)] = 1 + moved
     return out

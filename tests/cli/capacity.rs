@@ -32,17 +32,19 @@ fn capacity_csv_matches_the_contract_arithmetic() {
     // L1: 1 shift of 8 h, Monday to Friday, OEE 0.8. December 2025 has 23 weekdays less
     // Christmas (Thursday 25th, `*` in calendar.csv): 22 days, 176 h. January 2026 starts on a
     // Thursday: 22 weekdays, 176 h. BTL-1's bottleneck is weld at 30 s; its work content is
-    // 30 + 20 = 50 s. Required: 1000 * 30 / 3600 / 0.8 = 10.4167 h; utilization 10.4167 / 176
-    // = 0.0592; takt 176 * 3600 / 1000 = 633.6 s; operators ceil(50 / 633.6) = 1.
-    // L2 (2 shifts) has no demand: 352 h available, nothing required.
+    // 30 + 20 = 50 s (one operator a station). Required: 1000 * 30 / 3600 / 0.8 = 10.4167 h;
+    // utilization 10.4167 / 176 = 0.0592; takt 176 * 3600 / 1000 = 633.6 s; operators
+    // ceil(50 / (633.6 * 0.8)) = 1; weld's 30 s is well below takt.
+    // L2 (2 shifts) has no demand: 352 h available, nothing required, 0 operators.
     assert_eq!(
         csv,
         "line,month,working_days,available_hours,demand_units,required_hours,utilization,\
-         takt_seconds,bottleneck_seconds,operators_needed,work_content_seconds\n\
-         L1,2025-12,22,176,1000,10.42,0.0592,633.6,30,1,50\n\
-         L1,2026-01,22,176,1000,10.42,0.0592,633.6,30,1,50\n\
-         L2,2025-12,22,352,0,0,0,,,,\n\
-         L2,2026-01,22,352,0,0,0,,,,\n"
+         takt_seconds,bottleneck_seconds,operators_needed,labour_content_seconds,\
+         slowest_station,slowest_station_seconds,bottleneck_above_takt\n\
+         L1,2025-12,22,176,1000,10.42,0.0592,633.6,30,1,50,BTL-1/weld,30,no\n\
+         L1,2026-01,22,176,1000,10.42,0.0592,633.6,30,1,50,BTL-1/weld,30,no\n\
+         L2,2025-12,22,352,0,0,0,,,0,,,,no\n\
+         L2,2026-01,22,352,0,0,0,,,0,,,,no\n"
     );
     for f in [
         "line_balance.csv",
@@ -85,17 +87,17 @@ fn the_mrp_record_matches_a_hand_worked_one() {
     assert_eq!(
         csv,
         "material,month,gross_requirement,scheduled_receipts,projected_on_hand,net_requirement,\
-         planned_receipt,planned_release,past_due,safety_stock\n\
-         SA-LID,2025-12,1000,0,0,950,950,1000,950,0\n\
-         SA-LID,2026-01,1000,0,0,1000,1000,0,0,0\n\
-         STEEL,2025-12,200,0,600,0,0,0,0,0\n\
-         STEEL,2026-01,200,0,400,0,0,0,0,0\n\
-         RESIN,2025-12,58.5,0,241.5,0,0,0,0,0\n\
-         RESIN,2026-01,0,0,241.5,0,0,0,0,0\n"
+         planned_receipt,planned_release,release_date,past_due,safety_stock\n\
+         SA-LID,2025-12,1000,0,0,950,950,1000,2025-12-25,950,0\n\
+         SA-LID,2026-01,1000,0,0,1000,1000,0,,0,0\n\
+         STEEL,2025-12,200,0,600,0,0,0,,0,0\n\
+         STEEL,2026-01,200,0,400,0,0,0,,0,0\n\
+         RESIN,2025-12,58.5,0,241.5,0,0,0,,0,0\n\
+         RESIN,2026-01,0,0,241.5,0,0,0,,0,0\n"
     );
     let past_due = std::fs::read_to_string(dir.path().join("out/past_due.csv")).unwrap();
     assert!(
-        past_due.contains("\nSA-LID,2025-12,2025-11,950,"),
+        past_due.contains("\nSA-LID,2025-12,2025-11,2025-11-24,950,shortage,950,7,"),
         "{past_due}"
     );
     assert!(stderr(&o).contains("1 past-due releases"), "{}", stderr(&o));

@@ -39,19 +39,33 @@ fn index_linked_prices_follow_the_review_policy() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // Reviews at months 0 and 3 of the plan. At 2026-04 resin stands at 120 (carried from
-    // 2026-03): the material part moves 5.0 * (1 + 0.5 * 0.2) = 5.5, the unit price 9.0 -> 9.5.
-    // Spend: 3 * 100 * 9.0 + 3 * 100 * 9.5 = 5550 against 5400 at today's prices.
+    // Reviews at months 0 and 3 of the plan. At 2026-04 resin stands at 120 (held flat from
+    // 2026-03, its last value, as the summary says): the material part moves 5.0 * (1 + 0.5 *
+    // 0.2) = 5.5, the breakdown 9.0 -> 9.5, a factor of 9.5 / 9 = 1.055556 on the tier price
+    // reached, 9.40 (600 units at a run rate of 1,200 reach the 1,000 tier): 9.9222.
+    // Spend: 3 * 100 * 9.40 + 3 * 100 * 9.9222 = 5796.67 against pricing.csv's 5640.
     let proj = std::fs::read_to_string(dir.path().join("out/price_projection.csv")).unwrap();
     let lines: Vec<&str> = proj.lines().collect();
     assert_eq!(
         lines[0],
-        "sku,month,quantity,unit_price,spend,spend_change_vs_base"
+        "sku,month,quantity,tier_unit_price,index_factor,unit_price,spend,spend_change_vs_base,\
+         index_held_flat"
     );
-    assert_eq!(lines[3], "BTL-1,2026-03,100,9,900,0");
-    assert_eq!(lines[4], "BTL-1,2026-04,100,9.5,950,50");
+    assert_eq!(lines[3], "BTL-1,2026-03,100,9.4,1,9.4,940,0,no");
+    assert_eq!(
+        lines[4],
+        "BTL-1,2026-04,100,9.4,1.055556,9.9222,992.22,52.22,yes"
+    );
     assert!(
-        stderr(&o).contains("index-linked prices: spend 5550 against 5400 at today's prices"),
+        stderr(&o).contains("index-linked prices: spend 5797 against 5640 at the tier prices"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains(
+            "index outlook resin: values given ahead to 2026-03; held flat at 120 from 2026-04 \
+             (3 months)"
+        ),
         "{}",
         stderr(&o)
     );

@@ -51,21 +51,23 @@ pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
 pub fn summarize(plan: &MaterialPlan, ctx: &Context) {
     let s = plan.summary();
     ctx.say(format!(
-        "materials: {} planned; {} past-due releases worth {}; {} pre-buys tie up {} (at risk at the lower bound: {})",
+        "materials: {} planned; {} past-due releases worth {} ({} more top up safety stock only, worth {}); {} pre-buys tie up {} (at risk at the lower bound: {})",
         s.materials,
         s.past_due_count,
         num(s.past_due_value, 0),
+        s.top_up_count,
+        num(s.top_up_value, 0),
         s.prebuy_count,
         num(s.prebuy_cash, 0),
         num(s.prebuy_value_at_risk, 0)
     ));
-    for p in plan.past_due.iter().take(5) {
+    for p in plan.shortages().take(5) {
         ctx.say(format!(
             "  expedite {}: {} units needed {} should have been released {} ({} days late)",
             p.material,
             num(p.quantity, 0),
             p.needed_month,
-            p.release_month,
+            p.release_date,
             p.days_late
         ));
     }

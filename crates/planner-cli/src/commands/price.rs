@@ -50,13 +50,21 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
         let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();
         let total = plan.projected_spend().unwrap_or(0.0);
         ctx.say(format!(
-            "  index-linked prices: spend {} against {} at today's prices -> {}",
+            "  index-linked prices: spend {} against {} at the tier prices -> {}",
             num(total, 0),
             num(base, 0),
             path.display()
         ));
     }
     Ok(())
+}
+
+/// How the indices are carried over the horizon, one line each: values given ahead in
+/// indices.csv, or held flat at the last value.
+fn outlook(plan: &pricing::PricingPlan, ctx: &Context) {
+    for o in &plan.index_outlook {
+        ctx.say(format!("  index outlook {}", o.sentence()));
+    }
 }
 
 /// The terminal summary: spend, tier breaks within reach, skus without tiers.
@@ -84,6 +92,7 @@ pub fn summarize(plan: &pricing::PricingPlan, ctx: &Context) {
             num(r.saving_total, 0)
         ));
     }
+    outlook(plan, ctx);
     for r in plan.rows.iter().filter(|r| r.straddles_break).take(5) {
         ctx.say(format!(
             "  range straddles a tier break: {} {} (volume {})",

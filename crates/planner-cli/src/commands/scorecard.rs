@@ -63,14 +63,17 @@ impl Inputs {
         let input = &folder.input;
         // With a cost breakdown, quotes follow their indices, as of the first planned month.
         let anchor = input.settings.first_month(&input.history);
+        // One quote basis with pricing: pricing years and reviews count from the first planned
+        // month.
         let link = match anchor {
             Some(anchor) if !input.cost_breakdown.is_empty() => IndexLink::new(
                 &input.cost_breakdown,
                 &input.indices,
-                input.settings.pricing.review.pass_through,
+                &input.settings.pricing.review,
                 anchor,
             )?,
-            _ => IndexLink::default(),
+            Some(anchor) => IndexLink::unlinked(anchor),
+            None => IndexLink::default(),
         };
         Ok(scorecard::score_index_linked(
             &self.rows,

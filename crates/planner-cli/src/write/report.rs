@@ -197,7 +197,7 @@ pub fn attention(plan: &Plan) -> Vec<Attention> {
         }
     }
     if let Some(m) = &plan.materials {
-        for p in m.past_due.iter().take(ATTENTION_ITEMS) {
+        for p in m.shortages().take(ATTENTION_ITEMS) {
             push(
                 "expedite",
                 "bad",
@@ -206,19 +206,32 @@ pub fn attention(plan: &Plan) -> Vec<Attention> {
                     p.material,
                     thousands(p.quantity),
                     p.needed_month,
-                    p.release_month,
+                    p.release_date,
                     p.days_late,
                     thousands(p.value)
                 ),
             );
         }
-        if m.past_due.len() > ATTENTION_ITEMS {
+        let s = m.summary();
+        if s.past_due_count > ATTENTION_ITEMS {
             push(
                 "expedite",
                 "note",
                 format!(
                     "and {} more past-due releases (past_due.csv)",
-                    m.past_due.len() - ATTENTION_ITEMS
+                    s.past_due_count - ATTENTION_ITEMS
+                ),
+            );
+        }
+        if s.top_up_count > 0 {
+            push(
+                "expedite",
+                "note",
+                format!(
+                    "{} past-due safety-stock top-ups worth {}: stock covers those months, only \
+                     the safety stock is short (past_due.csv)",
+                    s.top_up_count,
+                    thousands(s.top_up_value)
                 ),
             );
         }

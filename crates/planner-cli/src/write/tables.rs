@@ -140,7 +140,10 @@ pub fn capacity(plan: &planner_core::capacity::CapacityPlan) -> Table {
         "takt_seconds",
         "bottleneck_seconds",
         "operators_needed",
-        "work_content_seconds",
+        "labour_content_seconds",
+        "slowest_station",
+        "slowest_station_seconds",
+        "bottleneck_above_takt",
     ]);
     for l in &plan.levels {
         let l = l.label();
@@ -173,7 +176,13 @@ pub fn capacity(plan: &planner_core::capacity::CapacityPlan) -> Table {
                 r.operators_needed
                     .map(|o| o.to_string())
                     .unwrap_or_default(),
-                opt_num(r.work_content_seconds, 2),
+                opt_num(r.labour_content_seconds, 2),
+                r.slowest_station
+                    .as_ref()
+                    .map(|s| format!("{}/{}", s.sku, s.station))
+                    .unwrap_or_default(),
+                opt_num(r.slowest_station.as_ref().map(|s| s.cycle_seconds), 2),
+                yes_no(r.bottleneck_above_takt),
             ];
             for l in &plan.levels {
                 match r.upper.iter().find(|u| u.level == *l) {
@@ -315,6 +324,7 @@ pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
         "net_requirement",
         "planned_receipt",
         "planned_release",
+        "release_date",
         "past_due",
         "safety_stock",
     ]);
@@ -331,6 +341,7 @@ pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
                 num(r.net_requirement, 3),
                 num(r.planned_receipt, 3),
                 num(r.planned_release, 3),
+                r.release_date.map(|d| d.to_string()).unwrap_or_default(),
                 num(r.past_due, 3),
                 num(r.safety_stock, 3),
             ]
@@ -378,13 +389,17 @@ pub fn prebuy(plan: &planner_core::materials::MaterialPlan) -> Table {
     Table { header: h, rows }
 }
 
-/// `past_due.csv`: releases that should already have been placed: the expedites to call about.
+/// `past_due.csv`: releases that should already have been placed: the shortages to expedite and
+/// the safety-stock top-ups.
 pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
     let h = header(&[
         "material",
         "needed_month",
         "release_month",
+        "release_date",
         "quantity",
+        "kind",
+        "short_quantity",
         "days_late",
         "value",
     ]);
@@ -396,7 +411,10 @@ pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
                 r.material.clone(),
                 r.needed_month.to_string(),
                 r.release_month.to_string(),
+                r.release_date.to_string(),
                 num(r.quantity, 3),
+                r.kind.as_str().to_string(),
+                num(r.short_quantity, 3),
                 r.days_late.to_string(),
                 num(r.value, 2),
             ]
@@ -405,16 +423,19 @@ pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
     Table { header: h, rows }
 }
 
-/// `price_projection.csv`: the unit price per sku and month as the indices move, and the spend
-/// that follows from the planned volume.
+/// `price_projection.csv`: per sku and month the tier price reached, the index factor in force
+/// and the unit price and spend that follow from the planned volume.
 pub fn price_projection(spend: &[planner_core::pricing::ProjectedSpend]) -> Table {
     let h = header(&[
         "sku",
         "month",
         "quantity",
+        "tier_unit_price",
+        "index_factor",
         "unit_price",
         "spend",
         "spend_change_vs_base",
+        "index_held_flat",
     ]);
     let rows = spend
         .iter()
@@ -423,9 +444,12 @@ pub fn price_projection(spend: &[planner_core::pricing::ProjectedSpend]) -> Tabl
                 r.sku.clone(),
                 r.month.to_string(),
                 num(r.quantity, 2),
+                num(r.tier_unit_price, 4),
+                num(r.index_factor, 6),
                 num(r.unit_price, 4),
                 num(r.spend, 2),
                 num(r.change_vs_base, 2),
+                yes_no(r.index_held_flat),
             ]
         })
         .collect();

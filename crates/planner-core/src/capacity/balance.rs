@@ -74,6 +74,9 @@ pub(crate) struct Route<'a> {
     pub(crate) line: usize,
     /// Station names and cycle seconds in routing order.
     pub(crate) stations: Vec<(&'a str, f64)>,
+    /// Labour content of one unit: the sum of `cycle_seconds * operators` over the stations (1
+    /// operator unless the routing says otherwise).
+    pub(crate) labour: f64,
 }
 
 impl Route<'_> {
@@ -92,6 +95,12 @@ impl Route<'_> {
     pub(crate) fn work(&self) -> f64 {
         self.stations.iter().map(|s| s.1).sum()
     }
+}
+
+/// Labour seconds of one unit at a station: `cycle_seconds * operators`, 1 operator unless
+/// `routings.csv` says otherwise.
+fn labour_of(step: &RoutingStep) -> f64 {
+    step.cycle_seconds * step.operators.unwrap_or(1.0)
 }
 
 /// Every routed sku with its line, in order of first appearance in `routings`.
@@ -136,6 +145,7 @@ pub(crate) fn resolve<'a>(
                     });
                 }
                 route.stations.push((&step.station, step.cycle_seconds));
+                route.labour += labour_of(step);
             }
             None => {
                 by_sku.insert(&step.sku, routes.len());
@@ -143,6 +153,7 @@ pub(crate) fn resolve<'a>(
                     sku: &step.sku,
                     line,
                     stations: vec![(&step.station, step.cycle_seconds)],
+                    labour: labour_of(step),
                 });
             }
         }

@@ -13,7 +13,8 @@
 //!   capacity) read off a [`CapacityPlan`].
 //!
 //! ```
-//! use planner_core::capacity::{plan, recommend, Calendar, CalendarEntry, CapacitySettings};
+//! use planner_core::capacity::{build_plan, plan, recommend, Calendar, CalendarEntry};
+//! use planner_core::capacity::CapacitySettings;
 //! use planner_core::capacity::{Line, RecommendationKind, RoutingStep};
 //! use planner_core::forecast::Forecast;
 //! use planner_core::{DemandPlan, SkuPlan};
@@ -42,7 +43,8 @@
 //! assert_eq!((row.working_days, row.available_hours), (19, 304.0));
 //! assert!((row.utilization.unwrap() - 1.096).abs() < 1e-3);
 //! // 29.3 h over is within 15 % overtime (45.6 h).
-//! let advice = recommend(&capacity, &lines, &CapacitySettings::default());
+//! let build = build_plan(&lines, &routings, &calendar, &demand, &CapacitySettings::default())?;
+//! let advice = recommend(&capacity, &build, &lines, &CapacitySettings::default());
 //! assert_eq!(advice[0].kind, RecommendationKind::Overtime);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -61,7 +63,9 @@ pub use build::{build_plan, BuildCosts, BuildPlan, BuildRow, LineMonth, Unmet};
 pub use calendar::{Calendar, CalendarEntry};
 pub use line::{Line, Oee, RoutingStep};
 pub use recommend::{recommend, Recommendation, RecommendationKind, IDLE_BELOW, RISK_FROM};
-pub use takt::{plan, working_time, CapacityPlan, CapacityRow, UpperFigures, WorkingTime};
+pub use takt::{
+    plan, working_time, CapacityPlan, CapacityRow, SlowStation, UpperFigures, WorkingTime,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CapacityPlan, CapacityRow, CapacitySettings, Line};
+use super::{BuildPlan, CapacityPlan, CapacityRow, CapacitySettings, Line};
 use crate::time::Month;
 
 /// Utilization below which a line-month is reported as idle capacity.
@@ -27,6 +27,11 @@ pub enum RecommendationKind {
     SecondLine,
     /// The line is lightly loaded: room for other work.
     IdleCapacity,
+    /// The month is overloaded but the build plan covers it with units built in earlier months:
+    /// nothing to add, keep to the build plan.
+    BuildAhead,
+    /// A station is slower than the takt time: split its work or add a parallel station.
+    StationAboveTakt,
 }
 
 /// One recommendation for a line in a month.
@@ -74,40 +79,98 @@ fn units(x: f64) -> String {
     format!("{x:.0}")
 }
 
-/// Recommendations for every line-month of a capacity plan, in the order of its rows.
+/// Recommendations for every line-month of a capacity plan, in the order of its rows, read
+/// together with the build plan made from the same demand.
 ///
 /// # Formula
 /// For a line with `s` shifts of `h` hours, available hours `A`, required hours `R` (at the
 /// forecast) and utilization `u = R / A`:
 ///
-/// - `u > 1` and `R - A <= max_overtime_share * A`: [`RecommendationKind::Overtime`] of `R - A`
-///   hours;
-/// - `u > 1` beyond the overtime limit: [`RecommendationKind::ExtraShift`] to
-///   `n = ceil(s * u)` shifts when `n * h <= 24`, otherwise [`RecommendationKind::SecondLine`]
-///   for the hours above 24 hours a day (also when the line has no hours but has demand);
+/// - `u > 1` and the build plan meets the month's demand (no shortfall on the line that month):
+///   [`RecommendationKind::BuildAhead`] when it does so without overtime (the units built ahead
+///   in earlier months are drawn down), else [`RecommendationKind::Overtime`] of the build
+///   plan's overtime hours that month;
+/// - `u > 1`, the build plan short, and `R - A <= max_overtime_share * A`:
+///   [`RecommendationKind::Overtime`] of `R - A` hours;
+/// - `u > 1`, the build plan short, beyond the overtime limit:
+///   [`RecommendationKind::ExtraShift`] to `n = ceil(s * u)` shifts when `n * h <= 24`,
+///   otherwise [`RecommendationKind::SecondLine`] for the hours above 24 hours a day (also when
+///   the line has no hours but has demand); both say how many units the build plan leaves short;
 /// - `u <= 1` but `p_over_capacity >= 25 %` ([`RISK_FROM`]): [`RecommendationKind::Overtime`]
 ///   held in reserve, sized to the first upper bound that overloads;
 /// - `operators_needed > operators_per_shift` (when `lines.csv` gives it):
 ///   [`RecommendationKind::MoreOperators`];
-/// - `u < 50 %` ([`IDLE_BELOW`]): [`RecommendationKind::IdleCapacity`], with the idle hours.
+/// - `u < 50 %` ([`IDLE_BELOW`]): [`RecommendationKind::IdleCapacity`], with the idle hours;
+/// - [`CapacityRow::bottleneck_above_takt`]: [`RecommendationKind::StationAboveTakt`], naming
+///   the station.
 ///
 /// Rows whose line is not in `lines` get no recommendation.
 pub fn recommend(
     plan: &CapacityPlan,
+    build: &BuildPlan,
     lines: &[Line],
     settings: &CapacitySettings,
 ) -> Vec<Recommendation> {
     let mut out = Vec::new();
     for row in &plan.rows {
         if let Some(line) = lines.iter().find(|l| l.line == row.line) {
-            recommend_row(row, line, settings, &mut out);
+            let built = Built::of(build, row);
+            recommend_row(row, &built, line, settings, &mut out);
         }
     }
     out
 }
 
+/// What the build plan does on a row's line in its month.
+#[derive(Debug, Default)]
+struct Built {
+    /// True when the build plan has the line-month.
+    known: bool,
+    /// Units of demand it leaves unmet.
+    short: f64,
+    /// Overtime hours it works.
+    overtime: f64,
+    /// Units built ahead that it draws down: pre-built stock at the end of the month before less
+    /// that at the end of this month.
+    drawn: f64,
+}
+
+impl Built {
+    fn of(build: &BuildPlan, row: &CapacityRow) -> Self {
+        let Some(lm) = build
+            .line_months
+            .iter()
+            .find(|m| m.line == row.line && m.month == row.month)
+        else {
+            return Self::default();
+        };
+        let before = row.month.plus(-1);
+        let (mut short, mut stock_before, mut stock_now) = (0.0, 0.0, 0.0);
+        for r in build.rows.iter().filter(|r| r.line == row.line) {
+            if r.month == row.month {
+                short += r.shortfall;
+                stock_now += r.prebuild_inventory;
+            } else if r.month == before {
+                stock_before += r.prebuild_inventory;
+            }
+        }
+        Self {
+            known: true,
+            short,
+            overtime: lm.overtime_hours,
+            drawn: (stock_before - stock_now).max(0.0),
+        }
+    }
+
+    /// True when the build plan meets the month's demand.
+    fn covers(&self) -> bool {
+        self.known && self.short < 0.5
+    }
+}
+
 fn recommend_row(
     row: &CapacityRow,
+    built: &Built,
     line: &Line,
     settings: &CapacitySettings,
     out: &mut Vec<Recommendation>,
@@ -122,12 +185,52 @@ fn recommend_row(
     };
     let a = row.available_hours;
     let r = row.required_hours;
+    let short_note = if built.known && built.short >= 0.5 {
+        format!("; the build plan leaves {} units short", units(built.short))
+    } else {
+        String::new()
+    };
     match row.utilization {
+        Some(u) if u > 1.0 && built.covers() => {
+            let limit = settings.max_overtime_share * a;
+            let ahead = if built.drawn >= 0.5 {
+                format!("{} units built ahead in earlier months", units(built.drawn))
+            } else {
+                String::new()
+            };
+            if built.overtime < 0.05 {
+                push(
+                    RecommendationKind::BuildAhead,
+                    format!(
+                        "{} loaded, {:.1} h over; the build plan covers it with {ahead}: no \
+                         overtime or extra shift needed",
+                        pct(u),
+                        r - a
+                    ),
+                );
+            } else {
+                let and = if ahead.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and {ahead}")
+                };
+                push(
+                    RecommendationKind::Overtime,
+                    format!(
+                        "{} loaded; the build plan covers it with {:.1} h of overtime{and} \
+                         (limit {} = {limit:.1} h)",
+                        pct(u),
+                        built.overtime,
+                        pct(settings.max_overtime_share)
+                    ),
+                );
+            }
+        }
         None if row.demand_units > 0.0 => push(
             RecommendationKind::SecondLine,
             format!(
                 "no working hours but {} units ({r:.1} h) demanded; schedule working days or \
-                 move the demand to another line",
+                 move the demand to another line{short_note}",
                 units(row.demand_units)
             ),
         ),
@@ -150,7 +253,7 @@ fn recommend_row(
                     RecommendationKind::ExtraShift,
                     format!(
                         "{} loaded, {extra:.1} h over, more than {} overtime allows; run {needed} \
-                         shifts a day instead of {shifts}",
+                         shifts a day instead of {shifts}{short_note}",
                         pct(u),
                         pct(settings.max_overtime_share)
                     ),
@@ -165,7 +268,7 @@ fn recommend_row(
                     RecommendationKind::SecondLine,
                     format!(
                         "{} loaded; even 24 h a day leaves {:.1} h short; move demand to a \
-                         second line",
+                         second line{short_note}",
                         pct(u),
                         (r - most).max(0.0)
                     ),
@@ -204,6 +307,20 @@ fn recommend_row(
         }
         None => {}
     }
+    if let (true, Some(st), Some(takt)) = (
+        row.bottleneck_above_takt,
+        &row.slowest_station,
+        row.takt_seconds,
+    ) {
+        push(
+            RecommendationKind::StationAboveTakt,
+            format!(
+                "station {} of {} takes {:.1} s a unit, above the takt of {takt:.1} s; split its \
+                 work or add a parallel station",
+                st.station, st.sku, st.cycle_seconds
+            ),
+        );
+    }
     if let (Some(n), Some(staffed)) = (row.operators_needed, line.operators_per_shift) {
         if f64::from(n) > staffed {
             push(
@@ -219,7 +336,7 @@ fn recommend_row(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{plan, Calendar, RoutingStep};
+    use super::super::{build_plan, plan, Calendar, RoutingStep};
     use super::*;
     use crate::forecast::{Forecast, Interval, Level};
     use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
@@ -255,7 +372,9 @@ mod tests {
             dependence: crate::uncertainty::Dependence::independent(),
         };
         let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
-        recommend(&p, &lines, &CapacitySettings::default())
+        let s = CapacitySettings::default();
+        let b = build_plan(&lines, &routings, &Calendar::default(), &demand, &s).unwrap();
+        recommend(&p, &b, &lines, &s)
     }
 
     fn kinds(r: &[Recommendation]) -> Vec<RecommendationKind> {
@@ -266,27 +385,38 @@ mod tests {
     fn thresholds_by_hand() {
         use RecommendationKind::*;
         // 170 h of 160: 10 h over, within 15 % = 24 h: overtime. Takt 160 * 3600 / 170 =
-        // 3388 s for 3600 s of work: 2 operators, as staffed.
+        // 3388 s for 3600 s of work: 2 operators, as staffed. The one station, 3600 s, is slower
+        // than that takt. The build plan (one month, nothing to build ahead in) loses the 10
+        // units, at 50 each cheaper than 60 an overtime hour.
         let r = run(170.0, None);
-        assert_eq!(kinds(&r), vec![Overtime]);
+        assert_eq!(kinds(&r), vec![Overtime, StationAboveTakt]);
         assert_eq!(
             r[0].message,
             "L1, 2027-02: 106 % loaded; 10.0 h of overtime covers it (limit 15 % = 24.0 h)"
         );
         // 200 h: 40 h over, beyond 24 h: ceil(1 * 1.25) = 2 shifts of 8 h.
         let r = run(200.0, None);
-        assert_eq!(kinds(&r), vec![ExtraShift]);
-        assert!(
-            r[0].message.contains("run 2 shifts a day instead of 1"),
-            "{}",
-            r[0].message
+        assert_eq!(kinds(&r), vec![ExtraShift, StationAboveTakt]);
+        assert_eq!(
+            r[0].message,
+            "L1, 2027-02: 125 % loaded, 40.0 h over, more than 15 % overtime allows; run 2 shifts \
+             a day instead of 1; the build plan leaves 40 units short"
+        );
+        // Takt 160 * 3600 / 200 = 2880 s.
+        assert_eq!(
+            r[1].message,
+            "L1, 2027-02: station s of A takes 3600.0 s a unit, above the takt of 2880.0 s; \
+             split its work or add a parallel station"
         );
         // 480 h: 3 shifts of 8 h = 24 h a day, still an extra shift; takt 160 * 3600 / 480 =
         // 1200 s for 3600 s of work: 3 operators, 2 staffed.
-        assert_eq!(kinds(&run(480.0, None)), vec![ExtraShift, MoreOperators]);
+        assert_eq!(
+            kinds(&run(480.0, None)),
+            vec![ExtraShift, StationAboveTakt, MoreOperators]
+        );
         // 500 h: 4 shifts of 8 h do not fit a day; 24 h a day gives 480 h: 20 h short.
         let r = run(500.0, None);
-        assert_eq!(kinds(&r), vec![SecondLine, MoreOperators]);
+        assert_eq!(kinds(&r), vec![SecondLine, StationAboveTakt, MoreOperators]);
         assert!(r[0].message.contains("20.0 h short"), "{}", r[0].message);
         // 64 h of 160: 40 % loaded, 96 h idle.
         let r = run(64.0, None);
@@ -297,6 +427,50 @@ mod tests {
         );
         // 100 h: nothing to say.
         assert!(run(100.0, None).is_empty());
+    }
+
+    #[test]
+    fn a_month_the_build_plan_covers_by_building_ahead_needs_no_extra_shift() {
+        use RecommendationKind::*;
+        // L1: 1 shift of 8 h, OEE 1; February 2027 160 h, March 184 h (23 weekdays). Sku A: two
+        // stations of 1800 s: 0.5 h a unit at the bottleneck.
+        // Demand 200 in February (100 h), 480 in March (240 h): March is 130 % loaded, 56 h over,
+        // beyond the 15 % overtime limit (27.6 h), which alone would call for a second shift.
+        // The build plan builds 112 units (56 h) ahead in February's 60 spare hours at 0.25 a
+        // unit-month, cheaper than overtime at 60 an hour (30 a unit): March is covered.
+        let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
+        let routings = [
+            RoutingStep::new("A", "L1", "s1", 1800.0, None).unwrap(),
+            RoutingStep::new("A", "L1", "s2", 1800.0, None).unwrap(),
+        ];
+        let demand = DemandPlan {
+            start: "2027-02".parse().unwrap(),
+            horizon: 2,
+            levels: vec![],
+            skus: vec![SkuPlan {
+                sku: "A".into(),
+                model: "test".into(),
+                forecast: Forecast {
+                    point: vec![200.0, 480.0],
+                    intervals: vec![],
+                },
+            }],
+            dependence: crate::uncertainty::Dependence::independent(),
+        };
+        let s = CapacitySettings::default();
+        let cal = Calendar::default();
+        let p = plan(&lines, &routings, &cal, &demand).unwrap();
+        let b = build_plan(&lines, &routings, &cal, &demand, &s).unwrap();
+        assert!((b.rows[0].prebuild_inventory - 112.0).abs() < 1e-6);
+        let r = recommend(&p, &b, &lines, &s);
+        // March's takt 184 * 3600 / 480 = 1380 s is below the 1800 s stations.
+        assert_eq!(kinds(&r), vec![BuildAhead, StationAboveTakt]);
+        assert_eq!(r[0].month.to_string(), "2027-03");
+        assert_eq!(
+            r[0].message,
+            "L1, 2027-03: 130 % loaded, 56.0 h over; the build plan covers it with 112 units \
+             built ahead in earlier months: no overtime or extra shift needed"
+        );
     }
 
     #[test]

@@ -93,15 +93,33 @@ pub struct CapacityRow {
     pub takt_seconds: Option<f64>,
     /// Demand-weighted mean of the skus' bottleneck seconds; `None` without demand.
     pub bottleneck_seconds: Option<f64>,
-    /// Demand-weighted mean of the skus' total station seconds; `None` without demand.
-    pub work_content_seconds: Option<f64>,
-    /// `ceil(work_content_seconds / takt_seconds)`; `None` without demand or without hours.
+    /// Labour content: the demand-weighted mean over the skus of the sum of their stations'
+    /// `cycle_seconds * operators`; `None` without demand.
+    pub labour_content_seconds: Option<f64>,
+    /// `ceil(labour_content_seconds / (takt_seconds * oee))`; 0 without demand, `None` with
+    /// demand but no hours.
     pub operators_needed: Option<u32>,
+    /// The slowest station of the skus with demand this month; `None` without demand.
+    pub slowest_station: Option<SlowStation>,
+    /// True when that station's `cycle_seconds` is above `takt_seconds`: one unit at a time it
+    /// cannot keep the line's pace, whatever the staffing.
+    pub bottleneck_above_takt: bool,
     /// The same figures at the upper bound of each level of the demand plan, in its order; empty
     /// for a fixed plan.
     pub upper: Vec<UpperFigures>,
     /// Probability that required hours exceed available hours; `None` for a fixed plan.
     pub p_over_capacity: Option<f64>,
+}
+
+/// A station of one sku: the slowest of a line-month ([`CapacityRow::slowest_station`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlowStation {
+    /// The sku.
+    pub sku: String,
+    /// The station.
+    pub station: String,
+    /// Its cycle seconds.
+    pub cycle_seconds: f64,
 }
 
 /// The capacity plan: `capacity.csv` and what goes with it.
@@ -177,22 +195,25 @@ struct Sums {
     units: f64,
     /// `sum d_i * b_i` (bottleneck seconds).
     bottleneck: f64,
-    /// `sum d_i * w_i` (work content seconds).
-    work: f64,
+    /// `sum d_i * w_i` (labour content seconds).
+    labour: f64,
     /// `sum sigma_i^2`.
     var_units: f64,
     /// `sum (sigma_i * b_i)^2`.
     var_bottleneck: f64,
     /// `sum (sigma_i * w_i)^2`.
-    var_work: f64,
+    var_labour: f64,
+    /// The slowest station of the skus with demand: route index and its bottleneck seconds.
+    slowest: Option<(usize, f64)>,
 }
 
 /// The capacity figures of every line in every planned month.
 ///
 /// # Formula
 /// For line `L` (OEE `oee`) in month `t`, over the skus `i` routed on `L` with point demand
-/// `d_i`, bottleneck `b_i` (largest station cycle seconds) and work content `w_i` (sum of station
-/// cycle seconds), with `A` the available hours of [`working_time`]:
+/// `d_i`, bottleneck `b_i` (largest station cycle seconds) and labour content `w_i` (sum of its
+/// stations' `cycle_seconds * operators`, a station having 1 operator unless `routings.csv` says
+/// otherwise), with `A` the available hours of [`working_time`]:
 ///
 /// - `demand_units = sum d_i`
 /// - `required_hours = sum d_i * b_i / 3600 / oee`
@@ -200,14 +221,20 @@ struct Sums {
 /// - `takt_seconds = A * 3600 / demand_units` (no OEE; `None` without demand)
 /// - `bottleneck_seconds = sum d_i * b_i / sum d_i`: the demand-weighted mean bottleneck, the
 ///   one number that gives `required_hours = demand_units * bottleneck_seconds / 3600 / oee`
-/// - `work_content_seconds = sum d_i * w_i / sum d_i`
-/// - `operators_needed = ceil(work_content_seconds / takt_seconds)`, forgiving rounding noise
-///   of one part in a billion (`None` without demand or hours)
+/// - `labour_content_seconds = sum d_i * w_i / sum d_i`
+/// - `operators_needed = ceil(labour_content_seconds / (takt_seconds * oee))`, forgiving
+///   rounding noise of one part in a billion; 0 in a month without demand, `None` with demand
+///   but no hours
+/// - `slowest_station`: the largest station `cycle_seconds` among the skus with demand that
+///   month, and `bottleneck_above_takt` when it exceeds `takt_seconds` (no OEE on either side,
+///   as in the takt formula): that station cannot keep the line's pace however it is staffed,
+///   short of splitting it or adding a parallel station
 ///
 /// Hand-worked: November 2026, 328 available hours, OEE 0.8; sku A (stations 40, 60, 50 s)
 /// 6000 units, sku B (30, 90 s) 4000 units: required `(6000*60 + 4000*90) / 3600 / 0.8 = 250`
-/// hours, utilization `250 / 328 = 76.2 %`, takt `328 * 3600 / 10000 = 118.08` s, work content
-/// `(6000*150 + 4000*120) / 10000 = 138` s, operators `ceil(138 / 118.08) = 2`.
+/// hours, utilization `250 / 328 = 76.2 %`, takt `328 * 3600 / 10000 = 118.08` s, labour content
+/// `(6000*150 + 4000*120) / 10000 = 138` s, operators `ceil(138 / (118.08 * 0.8)) =
+/// ceil(1.46) = 2`; the slowest station, B's 90 s, is below takt.
 ///
 /// # Uncertainty
 /// When the demand plan has intervals, each sku's month demand is taken as
@@ -220,9 +247,9 @@ struct Sums {
 /// `p_over_capacity = P(required > A)` (a point mass at the mean when every sigma is 0). The
 /// upper figures at level `L` are the upper ends of the two-sided `L` interval of those summed
 /// distributions, `mean + z_L * sd` clipped at 0 (`z_80 = 1.2816`), separately for units,
-/// required hours and work content; operators at the bound are
-/// `ceil(upper work seconds / (A * 3600))`. This is the quantile of the line's total, not the sum
-/// of the skus' bounds (which would overstate the spread of a line of many skus), and it agrees
+/// required hours and labour content; operators at the bound are
+/// `ceil(upper labour seconds / (A * 3600 * oee))`. This is the quantile of the line's total, not
+/// the sum of the skus' bounds (which would overstate the spread of a line of many skus), and it agrees
 /// with `p_over_capacity`: utilization at the 80 % bound exceeds 100 % exactly when
 /// `p_over_capacity` exceeds 10 %.
 ///
@@ -271,7 +298,7 @@ pub fn plan(
     let facts: Vec<(f64, f64)> = routes
         .routes
         .iter()
-        .map(|r| (r.bottleneck().1, r.work()))
+        .map(|r| (r.bottleneck().1, r.labour))
         .collect();
     let zs: Vec<(Level, f64)> = demand.levels.iter().map(|&l| (l, z_two_sided(l))).collect();
     let uncertain = demand.has_intervals();
@@ -317,7 +344,10 @@ pub fn plan(
                         let d = point_at(sku, t);
                         s.units += d;
                         s.bottleneck += d * b;
-                        s.work += d * w;
+                        s.labour += d * w;
+                        if d > 0.0 && s.slowest.is_none_or(|(_, best)| b > best) {
+                            s.slowest = Some((*r, b));
+                        }
                         if uncertain {
                             let sd = sigma.at(t);
                             spread[0].add(f, sd);
@@ -328,9 +358,17 @@ pub fn plan(
                     if uncertain {
                         s.var_units = spread[0].sd().powi(2);
                         s.var_bottleneck = spread[1].sd().powi(2);
-                        s.var_work = spread[2].sd().powi(2);
+                        s.var_labour = spread[2].sd().powi(2);
                     }
-                    row(line, oee, month, wt, &s, uncertain, &zs)
+                    let slowest = s.slowest.map(|(r, c)| {
+                        let route = &routes.routes[r];
+                        SlowStation {
+                            sku: route.sku.to_string(),
+                            station: route.bottleneck().0.to_string(),
+                            cycle_seconds: c,
+                        }
+                    });
+                    row(line, oee, month, wt, &s, slowest, uncertain, &zs)
                 })
                 .collect()
         })
@@ -346,12 +384,14 @@ pub fn plan(
 }
 
 /// One line-month row from its sums (the formulas of [`plan`]).
+#[allow(clippy::too_many_arguments)]
 fn row(
     line: &Line,
     oee: f64,
     month: Month,
     wt: WorkingTime,
     s: &Sums,
+    slowest_station: Option<SlowStation>,
     uncertain: bool,
     zs: &[(Level, f64)],
 ) -> CapacityRow {
@@ -361,28 +401,36 @@ fn row(
     let utilization = (a > 0.0).then(|| required_hours / a);
     let takt_seconds = has_demand.then(|| a * 3600.0 / s.units);
     let bottleneck_seconds = has_demand.then(|| s.bottleneck / s.units);
-    let work_content_seconds = has_demand.then(|| s.work / s.units);
-    let operators_needed = match (work_content_seconds, takt_seconds) {
-        (Some(w), Some(takt)) if takt > 0.0 => Some(ceil_count(w / takt)),
+    let labour_content_seconds = has_demand.then(|| s.labour / s.units);
+    let operators_needed = match (labour_content_seconds, takt_seconds) {
+        (Some(w), Some(takt)) if takt > 0.0 => Some(ceil_count(w / (takt * oee))),
+        (None, _) => Some(0),
         _ => None,
+    };
+    let bottleneck_above_takt = match (&slowest_station, takt_seconds) {
+        (Some(st), Some(takt)) if takt > 0.0 => st.cycle_seconds > takt * (1.0 + 1e-9),
+        _ => false,
     };
     let (upper, p_over_capacity) = if uncertain {
         let sd_units = s.var_units.sqrt();
         let sd_hours = s.var_bottleneck.sqrt() / 3600.0 / oee;
-        let sd_work = s.var_work.sqrt();
+        let sd_labour = s.var_labour.sqrt();
         let upper = zs
             .iter()
             .map(|&(level, z)| {
                 let units = (s.units + z * sd_units).max(0.0);
                 let hours = (required_hours + z * sd_hours).max(0.0);
-                let work = (s.work + z * sd_work).max(0.0);
+                let labour = (s.labour + z * sd_labour).max(0.0);
                 UpperFigures {
                     level,
                     demand_units: units,
                     required_hours: hours,
                     utilization: (a > 0.0).then(|| hours / a),
-                    operators_needed: (a > 0.0 && units > 0.0)
-                        .then(|| ceil_count(work / (a * 3600.0))),
+                    operators_needed: if units > 0.0 {
+                        (a > 0.0).then(|| ceil_count(labour / (a * 3600.0 * oee)))
+                    } else {
+                        Some(0)
+                    },
                 }
             })
             .collect();
@@ -400,8 +448,10 @@ fn row(
         utilization,
         takt_seconds,
         bottleneck_seconds,
-        work_content_seconds,
+        labour_content_seconds,
         operators_needed,
+        slowest_station,
+        bottleneck_above_takt,
         upper,
         p_over_capacity,
     }
@@ -410,7 +460,7 @@ fn row(
 #[cfg(test)]
 mod tests {
     use super::super::testing::{assert_close, fixed, step};
-    use super::super::CalendarEntry;
+    use super::super::{CalendarEntry, RoutingStep};
     use super::*;
     use crate::forecast::{Forecast, Interval};
     use crate::time::Date;
@@ -621,8 +671,12 @@ mod tests {
         // Bottleneck: (6000 * 60 + 4000 * 90) / 10000 = 72 s, demand-weighted.
         close(r.bottleneck_seconds.unwrap(), 72.0);
         // Work content: (6000 * 150 + 4000 * 120) / 10000 = 138 s; ceil(138 / 118.08) = 2.
-        close(r.work_content_seconds.unwrap(), 138.0);
+        close(r.labour_content_seconds.unwrap(), 138.0);
+        // Operators: ceil(138 / (118.08 * 0.8)) = ceil(1.461) = 2.
         assert_eq!(r.operators_needed, Some(2));
+        let slow = r.slowest_station.as_ref().unwrap();
+        assert_eq!((slow.sku.as_str(), slow.station.as_str()), ("B", "pack"));
+        assert!(!r.bottleneck_above_takt);
         assert!(r.upper.is_empty());
         assert_eq!(r.p_over_capacity, None);
 
@@ -634,11 +688,55 @@ mod tests {
         assert_eq!(r.utilization, Some(0.0));
         assert_eq!(r.takt_seconds, None);
         assert_eq!(r.bottleneck_seconds, None);
-        assert_eq!(r.operators_needed, None);
+        // No demand: no operators (the contract's 0), no slowest station.
+        assert_eq!(r.operators_needed, Some(0));
+        assert_eq!(r.slowest_station, None);
 
         // The balance of both skus comes along.
         assert_eq!(p.balance.len(), 2);
         assert_eq!(p.balance[1].bottleneck_station, "pack");
+    }
+
+    #[test]
+    fn operators_count_each_station_s_crew_and_the_oee_and_a_slow_station_is_flagged() {
+        // L: 1 shift of 8 h, Monday to Friday, OEE 0.8; February 2027: 20 days, 160 h.
+        // A: "press" 120 s with 2 operators, "pack" 60 s with 1: labour 2 * 120 + 60 = 300 s.
+        // B: one station of 200 s, no demand: neither its labour nor its station counts.
+        let lines = [Line::new("L", 1.0, 8.0, 5.0, 0.8, None).unwrap()];
+        let routings = [
+            RoutingStep::new("A", "L", "press", 120.0, Some(2.0)).unwrap(),
+            RoutingStep::new("A", "L", "pack", 60.0, None).unwrap(),
+            RoutingStep::new("B", "L", "cure", 200.0, None).unwrap(),
+        ];
+        let cal = Calendar::default();
+        let run = |q: f64| {
+            let demand = fixed("2027-02", &[("A", &[q]), ("B", &[0.0])]);
+            plan(&lines, &routings, &cal, &demand)
+                .unwrap()
+                .rows
+                .remove(0)
+        };
+        // 4000 units: takt 160 * 3600 / 4000 = 144 s; operators ceil(300 / (144 * 0.8)) =
+        // ceil(2.60) = 3 (the cycle seconds alone, 180 / 144, would say 2). Press 120 s < 144 s.
+        let r = run(4000.0);
+        close(r.takt_seconds.unwrap(), 144.0);
+        close(r.labour_content_seconds.unwrap(), 300.0);
+        assert_eq!(r.operators_needed, Some(3));
+        let slow = r.slowest_station.as_ref().unwrap();
+        assert_eq!((slow.sku.as_str(), slow.station.as_str()), ("A", "press"));
+        assert_eq!(slow.cycle_seconds, 120.0);
+        assert!(!r.bottleneck_above_takt);
+        // 5000 units: takt 115.2 s, below the press's 120 s; operators ceil(300 / 92.16) = 4.
+        let r = run(5000.0);
+        close(r.takt_seconds.unwrap(), 115.2);
+        assert_eq!(r.operators_needed, Some(4));
+        assert!(r.bottleneck_above_takt);
+        // No demand at all: 0 operators, nothing flagged.
+        let r = run(0.0);
+        assert_eq!(
+            (r.operators_needed, r.bottleneck_above_takt),
+            (Some(0), false)
+        );
     }
 
     #[test]

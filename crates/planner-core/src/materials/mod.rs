@@ -49,7 +49,7 @@ mod testing;
 
 pub use bom::{Bom, BomError, BomLine};
 pub use material::Material;
-pub use mrp::{plan, MaterialPlan, MaterialsSummary, MrpRow, PastDue};
+pub use mrp::{plan, MaterialPlan, MaterialsSummary, MrpRow, PastDue, PastDueKind};
 pub use prebuy::PrebuyRow;
 
 use serde::{Deserialize, Serialize};

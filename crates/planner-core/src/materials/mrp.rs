@@ -8,7 +8,7 @@ use super::prebuy::{prebuy, PrebuyRow};
 use super::safety::exposure;
 use super::{Bom, Material, MaterialsError, MaterialsSettings};
 use crate::plan::DemandPlan;
-use crate::time::Month;
+use crate::time::{Date, Month};
 
 /// Relative tolerance for floating-point noise: `0.035 * 1000` is 35, not `35.000000000000004`.
 pub(crate) const EPS: f64 = 1e-9;
@@ -34,6 +34,10 @@ pub struct MrpRow {
     pub planned_receipt: f64,
     /// Orders to place this month (the planned receipts one lead time later).
     pub planned_release: f64,
+    /// The day this month's release is due: the need date of its receipt (the first day of the
+    /// receipt's month) less `lead_time_days`; `None` without a release. The earliest when two
+    /// receipts are released in the same month.
+    pub release_date: Option<Date>,
     /// First month only: orders that should have been placed before the first planned month
     /// (the sum of [`MaterialPlan::past_due`] for this material), to place today. Not included
     /// in `planned_release`. Zero in later months.
@@ -42,18 +46,46 @@ pub struct MrpRow {
     pub safety_stock: f64,
 }
 
-/// A planned order whose release month falls before the first planned month: an expedite to
-/// call about today.
+/// Why a past-due receipt is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PastDueKind {
+    /// Without it the month's gross requirement is not covered: a shortage, to expedite.
+    Shortage,
+    /// Stock covers the month's gross requirement; the receipt only restores safety stock.
+    SafetyStockTopUp,
+}
+
+impl PastDueKind {
+    /// The name used in files: `shortage`, `safety_stock_top_up`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Shortage => "shortage",
+            Self::SafetyStockTopUp => "safety_stock_top_up",
+        }
+    }
+}
+
+/// A planned order whose release date falls before the first day of the plan: a shortage to
+/// expedite today, or a safety-stock top-up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PastDue {
     /// The material.
     pub material: String,
     /// The month the receipt is needed.
     pub needed_month: Month,
-    /// The month the order should have been placed (`needed_month` minus the lead-time offset).
+    /// The month of `release_date`.
     pub release_month: Month,
+    /// The day the order should have been placed: the first day of `needed_month` less
+    /// `lead_time_days`.
+    pub release_date: Date,
     /// The planned receipt.
     pub quantity: f64,
+    /// Shortage or safety-stock top-up.
+    pub kind: PastDueKind,
+    /// Units of the month's gross requirement that stock and scheduled receipts leave uncovered
+    /// (0 for a top-up).
+    pub short_quantity: f64,
     /// Days the supplier would have to gain if the order is placed on the first day of the first
     /// planned month: `lead_time_days` minus the days from then to the first day of
     /// `needed_month`, at least 0 (0: ordered today it just makes it, by the calendar).
@@ -72,7 +104,8 @@ pub struct MaterialPlan {
     /// One row per material and month, materials in planning order (low-level code, then
     /// name; materials the BOM does not use are level 0), months in order.
     pub rows: Vec<MrpRow>,
-    /// Releases before the first planned month, in the order of `rows`.
+    /// Releases due before the first day of the plan, in the order of `rows`: shortages and
+    /// safety-stock top-ups.
     pub past_due: Vec<PastDue>,
     /// The pre-buy plan (`prebuy.csv`), largest cash first.
     pub prebuy: Vec<PrebuyRow>,
@@ -85,10 +118,14 @@ pub struct MaterialPlan {
 pub struct MaterialsSummary {
     /// Materials planned.
     pub materials: usize,
-    /// Past-due releases (expedites).
+    /// Past-due releases for shortages (expedites).
     pub past_due_count: usize,
-    /// Value of the past-due releases at unit cost.
+    /// Value of those releases at unit cost.
     pub past_due_value: f64,
+    /// Past-due releases that only restore safety stock.
+    pub top_up_count: usize,
+    /// Value of those releases at unit cost.
+    pub top_up_value: f64,
     /// Materials with a pre-buy quantity above zero.
     pub prebuy_count: usize,
     /// Total cash tied up in pre-buys.
@@ -104,13 +141,29 @@ impl MaterialPlan {
     pub fn summary(&self) -> MaterialsSummary {
         MaterialsSummary {
             materials: self.rows.len().checked_div(self.horizon).unwrap_or(0),
-            past_due_count: self.past_due.len(),
-            past_due_value: self.past_due.iter().map(|p| p.value).sum(),
+            past_due_count: self.shortages().count(),
+            past_due_value: self.shortages().map(|p| p.value).sum(),
+            top_up_count: self.top_ups().count(),
+            top_up_value: self.top_ups().map(|p| p.value).sum(),
             prebuy_count: self.prebuy.iter().filter(|p| p.quantity > 0.0).count(),
             prebuy_cash: self.total_cash_tied_up(),
             prebuy_value_at_risk: self.prebuy.iter().map(|p| p.value_at_risk).sum(),
             skus_without_bom: self.skus_without_bom.len(),
         }
+    }
+
+    /// The past-due releases for shortages: the expedites.
+    pub fn shortages(&self) -> impl Iterator<Item = &PastDue> {
+        self.past_due
+            .iter()
+            .filter(|p| p.kind == PastDueKind::Shortage)
+    }
+
+    /// The past-due releases that only restore safety stock.
+    pub fn top_ups(&self) -> impl Iterator<Item = &PastDue> {
+        self.past_due
+            .iter()
+            .filter(|p| p.kind == PastDueKind::SafetyStockTopUp)
     }
 
     /// Total cash tied up in the pre-buy plan.
@@ -195,6 +248,8 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
     }
     let mut rows = Vec::with_capacity(horizon);
     let mut release = vec![0.0; horizon];
+    let mut release_date: Vec<Option<Date>> = vec![None; horizon];
+    let first_day = start.first_day();
     let mut past_due = Vec::new();
     let mut past_due_total = 0.0;
     let mut poh_prev = m.on_hand;
@@ -210,18 +265,36 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
         let receipt = lot_size(net, m.moq, m.order_multiple);
         let poh = snap(avail + receipt - g);
         if receipt > 0.0 {
-            if t >= lt {
-                release[t - lt] += receipt;
-            } else {
+            let due = month.first_day().plus_days(-i64::from(m.lead_time_days));
+            if due < first_day {
+                let short = snap(g - avail);
+                let short = if short > EPS * g.max(1.0) { short } else { 0.0 };
                 past_due_total += receipt;
                 past_due.push(PastDue {
                     material: m.material.clone(),
                     needed_month: month,
-                    release_month: month.plus(-(lt as i32)),
+                    release_month: due.month(),
+                    release_date: due,
                     quantity: receipt,
+                    kind: if short > 0.0 {
+                        PastDueKind::Shortage
+                    } else {
+                        PastDueKind::SafetyStockTopUp
+                    },
+                    short_quantity: short,
                     days_late: m.lead_time_days.saturating_sub(days_to(start, t)),
                     value: receipt * m.unit_cost,
                 });
+            } else {
+                // Released lead-time months ahead; a release the month offset would put before
+                // the plan but whose date is inside it goes in the month of its date.
+                let k = if t >= lt {
+                    t - lt
+                } else {
+                    start.months_until(due.month()).max(0) as usize
+                };
+                release[k] += receipt;
+                release_date[k] = Some(release_date[k].map_or(due, |d: Date| d.min(due)));
             }
         }
         rows.push(MrpRow {
@@ -233,13 +306,15 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
             net_requirement: snap(net),
             planned_receipt: receipt,
             planned_release: 0.0,
+            release_date: None,
             past_due: 0.0,
             safety_stock,
         });
         poh_prev = poh;
     }
-    for (row, r) in rows.iter_mut().zip(&release) {
+    for ((row, r), d) in rows.iter_mut().zip(&release).zip(&release_date) {
         row.planned_release = *r;
+        row.release_date = *d;
     }
     if let Some(first) = rows.first_mut() {
         first.past_due = past_due_total;
@@ -283,9 +358,16 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
 /// - `receipt(t) = 0` if `net(t) = 0`, else `ceil(max(net(t), moq) / order_multiple) *
 ///   order_multiple`;
 /// - `POH(t) = POH(t-1) + scheduled(t) + receipt(t) - gross(t)`;
-/// - `release(t - L) = receipt(t)`; when `t - L < 0` the release is past due: it is listed in
-///   [`MaterialPlan::past_due`] and summed in the first row's `past_due` column, not in
-///   `planned_release`.
+/// - `release(t - L) = receipt(t)`, and the release is due on `release_date = first day of
+///   month t - lead_time_days` (in days, not rounded to months);
+/// - a receipt whose release date is before the first day of the plan is past due: it is listed
+///   in [`MaterialPlan::past_due`] and summed in the first row's `past_due` column, not in
+///   `planned_release`. It is a [`PastDueKind::Shortage`] when `gross(t)` exceeds
+///   `POH(t-1) + scheduled(t)` (the month's demand is not covered: `short_quantity` is the
+///   difference), else a [`PastDueKind::SafetyStockTopUp`]: only the safety stock is short. A
+///   receipt whose offset month `t - L` is before the plan but whose release date is not (31
+///   days of lead time for the second month of a plan starting in a 31-day month) is released
+///   in the month of its date: on time.
 ///
 /// Because every net requirement gets a receipt (past-due ones included), `POH(t) >= SS` in
 /// every month. Releases for receipts after the horizon are not planned, so the last `L`
@@ -491,9 +573,10 @@ mod tests {
     /// | release  | 40 | 0  | 0  | 0  |
     /// | past due | 30 |    |    |    |
     ///
-    /// The December receipt should have been released in 2026-09 (3 months earlier): ordered on
-    /// 1 November it needs 75 days but December starts in 30, so 45 days late. January: 75 - 61
-    /// = 14 days late, release month 2026-10.
+    /// The December receipt should have been released 75 days before 1 December, on 2026-09-17:
+    /// ordered on 1 November it needs 75 days but December starts in 30, so 45 days late.
+    /// January: due 2026-10-18, 75 - 61 = 14 days late. Both cover real shortages (15 and 5
+    /// units of the month's gross requirement). February's receipt is due 2026-11-18: on time.
     #[test]
     fn releases_before_the_first_month_are_past_due() {
         let bom = bom(&[("B", "P", 1.0)]);
@@ -505,6 +588,8 @@ mod tests {
         assert_all_close(&g(|r| r.planned_receipt), &[0.0, 20.0, 10.0, 40.0]);
         assert_all_close(&g(|r| r.projected_on_hand), &[10.0, 5.0, 5.0, 5.0]);
         assert_all_close(&g(|r| r.planned_release), &[40.0, 0.0, 0.0, 0.0]);
+        assert_eq!(p.rows[0].release_date, Some("2026-11-18".parse().unwrap()));
+        assert_eq!(p.rows[1].release_date, None);
         assert_all_close(&g(|r| r.past_due), &[30.0, 0.0, 0.0, 0.0]);
         assert_eq!(
             p.past_due,
@@ -513,7 +598,10 @@ mod tests {
                     material: "P".into(),
                     needed_month: month("2026-12"),
                     release_month: month("2026-09"),
+                    release_date: "2026-09-17".parse().unwrap(),
                     quantity: 20.0,
+                    kind: PastDueKind::Shortage,
+                    short_quantity: 15.0,
                     days_late: 45,
                     value: 40.0,
                 },
@@ -521,7 +609,10 @@ mod tests {
                     material: "P".into(),
                     needed_month: month("2027-01"),
                     release_month: month("2026-10"),
+                    release_date: "2026-10-18".parse().unwrap(),
                     quantity: 10.0,
+                    kind: PastDueKind::Shortage,
+                    short_quantity: 5.0,
                     days_late: 14,
                     value: 20.0,
                 },
@@ -530,6 +621,43 @@ mod tests {
         let s = p.summary();
         assert_eq!(s.past_due_count, 2);
         assert_close(s.past_due_value, 60.0, TOL);
+    }
+
+    /// T: 31 days of lead time (a 2-month offset), on hand 120, safety stock 50 (given), lot for
+    /// lot. Plan from 2026-12 (31 days).
+    ///
+    /// | month    | 12  | 01 |
+    /// |----------|-----|----|
+    /// | gross    | 100 | 80 |
+    /// | net      | 30  | 80 |
+    /// | receipt  | 30  | 80 |
+    /// | POH      | 50  | 50 |
+    ///
+    /// December: 120 covers the 100 needed but leaves 20 of the 50 safety stock: the 30 are due
+    /// 2026-10-31, past due, a safety-stock top-up. January's 80 are due 2027-01-01 - 31 days =
+    /// 2026-12-01, the plan's first day: on time (by months the offset would put it in November),
+    /// released in December.
+    #[test]
+    fn past_due_is_judged_in_days_and_top_ups_are_not_shortages() {
+        let bom = bom(&[("A", "T", 1.0)]);
+        let m = material("T", 31.0, 0.0, 1.0, 2.0, 120.0)
+            .with_safety_stock(50.0)
+            .unwrap();
+        let mut demand = fixed(&[("A", &[100.0, 80.0])]);
+        demand.start = month("2026-12");
+        let p = run(&bom, &[m], &demand);
+        let g = |f| column(&p, "T", f);
+        assert_all_close(&g(|r| r.planned_receipt), &[30.0, 80.0]);
+        assert_all_close(&g(|r| r.planned_release), &[80.0, 0.0]);
+        assert_eq!(p.rows[0].release_date, Some("2026-12-01".parse().unwrap()));
+        assert_eq!(p.past_due.len(), 1);
+        let d = &p.past_due[0];
+        assert_eq!(d.release_date.to_string(), "2026-10-31");
+        assert_eq!(d.kind, PastDueKind::SafetyStockTopUp);
+        assert_eq!((d.short_quantity, d.days_late), (0.0, 31));
+        let s = p.summary();
+        assert_eq!((s.past_due_count, s.top_up_count), (0, 1));
+        assert_close(s.top_up_value, 60.0, TOL);
     }
 
     /// Sku S takes 2 sub-assemblies SA and 1 SCREW; each SA takes 4 SCREW, so SCREW is planned

@@ -49,8 +49,8 @@ mod tiers;
 pub use eoq::{order_size, OrderSizing};
 pub use plan::{price, PricingPlan, PricingRow, RangeFigures};
 pub use review::{
-    project_prices, projected_spend, CostComponent, IndexLink, IndexPoint, ProjectedPrice,
-    ProjectedSpend, ReviewPolicy,
+    index_outlook, project_prices, projected_spend, CostComponent, IndexLink, IndexOutlook,
+    IndexPoint, ProjectedPrice, ProjectedSpend, ReviewPolicy,
 };
 pub use tiers::{Basis, PriceTier, Scheme, Tier, TierSchedule};
 

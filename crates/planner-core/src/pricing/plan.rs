@@ -106,17 +106,23 @@ pub struct PricingPlan {
     pub skus_without_tiers: Vec<String>,
     /// Skus with price tiers that are not in the demand plan (not priced).
     pub tiers_without_demand: Vec<String>,
-    /// The spend at index-linked prices, per sku and month ([`super::projected_spend`] of
-    /// [`super::project_prices`]), when the plan was made with cost breakdowns
+    /// The spend at the tier prices moved by the index factors, per sku and month
+    /// ([`super::projected_spend`] of [`super::project_prices`]), when the plan was made with
+    /// cost breakdowns
     /// ([`crate::scenario::PlanInput::cost_breakdown`]); `None` without them. [`price`] leaves it
     /// `None`; [`crate::scenario::pricing_part`] fills it.
     #[serde(default)]
     pub projection: Option<Vec<ProjectedSpend>>,
+    /// How each index of the cost breakdown is carried over the planned months (empty without a
+    /// projection): values given ahead, or held flat at the last value.
+    #[serde(default)]
+    pub index_outlook: Vec<super::IndexOutlook>,
 }
 
 impl PricingPlan {
-    /// The total of [`PricingPlan::projection`]: the spend at the index-linked projected prices
-    /// of the skus with a cost breakdown (`None` without a projection).
+    /// The total of [`PricingPlan::projection`]: every priced sku's spend at its tier prices
+    /// moved by its index factor (`None` without a projection); with no index move it is the
+    /// spend of the rows.
     pub fn projected_spend(&self) -> Option<f64> {
         self.projection
             .as_ref()
@@ -152,11 +158,19 @@ impl PricingPlan {
 /// - `saving_total = (spend(v) + (n − v) p − spend(n)) f`: `n (p − p') f` under all-units (every
 ///   unit, the extra ones too, at the lower price), 0 under the incremental scheme (reaching a
 ///   break lowers only the price of units beyond it); `saving_per_unit = saving_total / (n f)`;
-/// - the pulled units `u` are bought at the period's end and consumed afterwards at the period's
-///   mean monthly rate `m = volume / months`, so they are held `u / (2 m)` months on average:
-///   `pull_forward_holding_cost = holding_rate × p' × u × u / (2 m) / 12`; when `m = 0` the pull
-///   never pays. It pays when `saving_total > pull_forward_holding_cost`. The
-///   effect of the pull on the next period's own tier is not counted.
+/// - the pulled units `u` are consumed after the period at its mean monthly rate
+///   `m = volume / months`. On the annual basis they are bought at the period's end, so they are
+///   held `u / (2 m)` months on average. On the order basis they come with the order, which
+///   arrives at the start of the period: they wait while the order's own `volume` is used
+///   (`volume / m` months) and then go at the same rate, held `(volume + u / 2) / m` months on
+///   average. `pull_forward_holding_cost = holding_rate × p' × u × held / 12`; when `m = 0` the
+///   pull never pays. It pays when `saving_total > pull_forward_holding_cost`. The effect of the
+///   pull on the next period's own tier is not counted.
+///
+///   Worked by hand (order basis): an order of 1,250 units covering 2.5 months of 500 at 4.80;
+///   750 more reach 2,000 at 4.75 and save `2,000 × 0.05 = 100`. The 750 are held
+///   `(1,250 + 375) / 500 = 3.25` months: `0.24 × 4.75 × 750 × 3.25 / 12 = 231.56`. It does not
+///   pay.
 ///
 /// # Errors
 /// [`PricingError`] for a sku whose tiers do not validate (see [`TierSchedule::new`]).
@@ -238,6 +252,7 @@ pub fn price(
         skus_without_tiers,
         tiers_without_demand,
         projection: None,
+        index_outlook: Vec::new(),
     })
 }
 
@@ -292,7 +307,11 @@ impl Priced<'_> {
                     ((s.spend(v) + (n - v) * s.marginal_price(v) - s.spend(n)) * f).max(0.0);
                 let monthly = volume / months as f64;
                 if monthly > 0.0 {
-                    let held_months = units / (2.0 * monthly);
+                    let held_months = if annual {
+                        units / (2.0 * monthly)
+                    } else {
+                        (volume + units / 2.0) / monthly
+                    };
                     let holding =
                         self.settings.holding_rate * next_price * units * held_months / YEAR as f64;
                     (Some(units), saving, Some(holding), Some(saving > holding))
@@ -592,6 +611,27 @@ mod tests {
         assert_eq!((r.volume, r.unit_price, r.spend), (1_200.0, 9.5, 11_400.0));
         assert_eq!(r.basis, Basis::Order);
         assert_eq!(p.rows[5].period, "2027-09..2027-10");
+    }
+
+    #[test]
+    fn an_order_basis_pull_forward_is_held_from_the_order_s_arrival() {
+        // D = 6,000 (500 a month): the EOQ at 4.80 is 1,250 (30,240 a year), cheaper than
+        // orders of 2,000 at 4.78 (30,277.20): orders of 3 months, 1,500 units. 500 more save
+        // 2,000 × 0.02 = 40 but arrive with the order and wait for its 1,500: held
+        // (1,500 + 250) / 500 = 3.5 months, 0.24 × 4.78 × 500 × 3.5 / 12 = 167.30. No pull.
+        let t = tiers("B", Basis::Order, &[(0.0, 4.80), (2_000.0, 4.78)]);
+        let p = price(
+            &t,
+            &plan(vec![("B", vec![500.0; 12])]),
+            &PricingSettings::default(),
+        )
+        .unwrap();
+        close(p.sizing[0].quantity, 1_250.0);
+        let r = &p.rows[0];
+        assert_eq!((r.period.as_str(), r.volume), ("2026-11..2027-01", 1_500.0));
+        close(r.saving_total, 40.0);
+        close(r.pull_forward_holding_cost.unwrap(), 167.3);
+        assert_eq!(r.pull_forward_pays, Some(false));
     }
 
     #[test]

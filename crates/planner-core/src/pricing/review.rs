@@ -137,6 +137,19 @@ impl ReviewPolicy {
             .checked_sub(self.fixed_months)
             .map(|since| self.fixed_months + since / every * every)
     }
+
+    /// The review in force at month `offset` from the anchor, for months before it too: the
+    /// calendar of reviews (`fixed_months`, then every `every_months`) runs back before the
+    /// anchor at the same step (`fixed_months - every_months`, ...), so a month gone by carries
+    /// the quote of the latest review at or before it. `None` during the fixed period.
+    pub fn review_in_force_at(&self, offset: i32) -> Option<i32> {
+        let fixed = i32::try_from(self.fixed_months).unwrap_or(i32::MAX);
+        let every = i32::try_from(self.every_months.max(1)).unwrap_or(i32::MAX);
+        if (0..fixed).contains(&offset) {
+            return None;
+        }
+        Some(fixed + (offset - fixed).div_euclid(every) * every)
+    }
 }
 
 /// The projected unit price of one sku in one month.
@@ -174,35 +187,175 @@ pub struct ProjectedSpend {
     pub month: Month,
     /// The month's point demand.
     pub quantity: f64,
-    /// The projected unit price.
+    /// The unit price of the tier the sku's volume reaches in `pricing.csv` for this month's
+    /// period (or order).
+    pub tier_unit_price: f64,
+    /// The index factor in force ([`ProjectedPrice::factor`]): 1 for a sku without a cost
+    /// breakdown, during the fixed period, or when its indices do not move.
+    pub index_factor: f64,
+    /// `tier_unit_price × index_factor`.
     pub unit_price: f64,
     /// `quantity × unit_price`.
     pub spend: f64,
-    /// `quantity × (unit_price − base_unit_price)`: what the reviews add to (or save on) the spend.
+    /// `quantity × tier_unit_price × (index_factor − 1)`: what the reviews add to (or save on)
+    /// the spend at the tier price.
     pub change_vs_base: f64,
+    /// True when an index the sku's price follows has no value for this month and is held flat
+    /// at its last value (see [`IndexOutlook`]).
+    pub index_held_flat: bool,
 }
 
-/// The spend of each sku and month of `demand` at the projected prices: `point demand ×
-/// projected unit price`. Months or skus without a projected price are left out.
-pub fn projected_spend(prices: &[ProjectedPrice], demand: &DemandPlan) -> Vec<ProjectedSpend> {
+/// How each index used by the cost breakdown is carried over the planned months: from values
+/// given ahead in `indices.csv`, or held flat at its last value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexOutlook {
+    /// The index.
+    pub index: String,
+    /// The last month `indices.csv` gives a value for.
+    pub last_month: Month,
+    /// That value.
+    pub last_value: f64,
+    /// The planned months with a value given ahead (from the first planned month on).
+    pub months_given: u32,
+    /// The first planned month held flat at `last_value`, `None` when values are given for the
+    /// whole horizon.
+    pub flat_from: Option<Month>,
+    /// The planned months held flat.
+    pub months_flat: u32,
+}
+
+impl IndexOutlook {
+    /// The outlook in words: `SS304: held flat at 13,510 (its 2026-10 value) for all 12 planned
+    /// months` or `PP: values given ahead to 2027-04; held flat at 1,210 from 2027-05 (6 months)`.
+    pub fn sentence(&self) -> String {
+        let value = if self.last_value.fract() == 0.0 {
+            format!("{}", self.last_value)
+        } else {
+            format!("{:.2}", self.last_value)
+        };
+        match self.flat_from {
+            None => format!(
+                "{}: values given ahead for all {} planned months (to {})",
+                self.index, self.months_given, self.last_month
+            ),
+            Some(_) if self.months_given == 0 => format!(
+                "{}: held flat at {value} (its {} value) for all {} planned months",
+                self.index, self.last_month, self.months_flat
+            ),
+            Some(from) => format!(
+                "{}: values given ahead to {}; held flat at {value} from {from} ({} months)",
+                self.index, self.last_month, self.months_flat
+            ),
+        }
+    }
+}
+
+/// The outlook of every index that `components` follow over `months` months from `start`,
+/// sorted by index. Indices with no values are left out ([`project_prices`] reports them).
+pub fn index_outlook(
+    components: &[CostComponent],
+    indices: &[IndexPoint],
+    start: Month,
+    months: usize,
+) -> Vec<IndexOutlook> {
+    let used: std::collections::BTreeSet<&str> = components
+        .iter()
+        .filter_map(|c| c.index.as_deref())
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for index in used {
+        let Some(last) = indices
+            .iter()
+            .filter(|p| p.index == index)
+            .max_by_key(|p| p.month)
+        else {
+            continue;
+        };
+        let ahead = start.months_until(last.month) + 1;
+        let months = months as i32;
+        let given = ahead.clamp(0, months);
+        out.push(IndexOutlook {
+            index: index.to_string(),
+            last_month: last.month,
+            last_value: last.value,
+            months_given: given as u32,
+            flat_from: (given < months).then(|| start.plus(given)),
+            months_flat: (months - given) as u32,
+        });
+    }
+    out
+}
+
+/// The spend of each priced sku and month of `demand`: `point demand × tier unit price × index
+/// factor`.
+///
+/// # Formula
+/// The tier unit price is that of the `pricing.csv` row (annual period or order) whose months
+/// hold the month; the factor is [`ProjectedPrice::factor`] of the sku's projected price in
+/// that month under the review calendar (1 for a sku without a cost breakdown). With no index
+/// move the projected spend is the spend of `pricing.csv`; a change of tier prices moves both
+/// alike. Months of a sku without a pricing row are left out.
+///
+/// Worked by hand: 100 units a month at a tier price of 9.00, a cost breakdown of steel 6.00
+/// (on `steel`) and labour 4.00; steel 200 at the start and 220 from the first review: the
+/// factor is `(6 × 1.1 + 4) / 10 = 1.06`, so the month costs `100 × 9.00 × 1.06 = 954`, 54 more
+/// than at the tier price.
+pub fn projected_spend(
+    prices: &[ProjectedPrice],
+    rows: &[super::PricingRow],
+    outlook: &[IndexOutlook],
+    components: &[CostComponent],
+    demand: &DemandPlan,
+) -> Vec<ProjectedSpend> {
     let plans: std::collections::HashMap<&str, &crate::plan::SkuPlan> =
         demand.skus.iter().map(|s| (s.sku.as_str(), s)).collect();
-    prices
+    let factors: std::collections::HashMap<(&str, Month), f64> = prices
         .iter()
-        .filter_map(|p| {
-            let plan = plans.get(p.sku.as_str())?;
-            let t = usize::try_from(demand.start.months_until(p.month)).ok()?;
-            let quantity = plan.forecast.point.get(t).copied()?.max(0.0);
-            Some(ProjectedSpend {
-                sku: p.sku.clone(),
-                month: p.month,
+        .map(|p| ((p.sku.as_str(), p.month), p.factor().unwrap_or(1.0)))
+        .collect();
+    let mut indices_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in components {
+        if let Some(i) = c.index.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+            indices_of.entry(c.sku.as_str()).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(plan) = plans.get(row.sku.as_str()) else {
+            continue;
+        };
+        for k in 0..row.months as i32 {
+            let month = row.first_month.plus(k);
+            let Ok(t) = usize::try_from(demand.start.months_until(month)) else {
+                continue;
+            };
+            let quantity = plan.forecast.point.get(t).copied().unwrap_or(0.0).max(0.0);
+            let factor = factors
+                .get(&(row.sku.as_str(), month))
+                .copied()
+                .unwrap_or(1.0);
+            let unit_price = row.unit_price * factor;
+            let index_held_flat = indices_of.get(row.sku.as_str()).is_some_and(|used| {
+                outlook.iter().any(|o| {
+                    used.contains(&o.index.as_str()) && o.flat_from.is_some_and(|f| month >= f)
+                })
+            });
+            out.push(ProjectedSpend {
+                sku: row.sku.clone(),
+                month,
                 quantity,
-                unit_price: p.unit_price,
-                spend: quantity * p.unit_price,
-                change_vs_base: quantity * p.change_vs_base,
-            })
-        })
-        .collect()
+                tier_unit_price: row.unit_price,
+                index_factor: factor,
+                unit_price,
+                spend: quantity * unit_price,
+                change_vs_base: quantity * row.unit_price * (factor - 1.0),
+                index_held_flat,
+            });
+        }
+    }
+    out
 }
 
 /// An index's values, sorted by month.
@@ -283,33 +436,47 @@ struct Resolved<'c, 's> {
     base: f64,
 }
 
-/// Index-linked quotes for months gone by: how far a sku's quoted price moves with its indexed
-/// cost components, for the partnership scorecard's price comparison.
+/// The quote basis that pricing and the partnership scorecard share: the pricing calendar and
+/// how far a sku's quoted price moves with its indexed cost components.
 ///
 /// # Formula
-/// The cost breakdown is the quote as of the `anchor` month (the first planned month, as for
-/// [`project_prices`]). In month `m` the quote is the tier price times
-/// `factor(m) = 1 + pass_through × Σ_c share_c × (I_c(m) / I_c(anchor) − 1)`, where `share_c`
-/// is the component's amount over the sku's unit price and `I_c(m)` the value of its index in
-/// `m` or the last value before it (the first value before the series starts). The review
-/// calendar of [`ReviewPolicy`] is not replayed: the factor follows the index month by month.
-/// A sku without indexed components has factor 1.
+/// The `anchor` is the first planned month. Annual-basis volumes are those of 12-month pricing
+/// years counted from it, forward and back ([`IndexLink::pricing_year`]: the years of
+/// `pricing.csv` and, for months gone by, `anchor − 12 .. anchor − 1` and so on). The cost
+/// breakdown is the quote as of the anchor. In month `m` the quote is the tier price times
+/// `factor(m) = 1 + pass_through × Σ_c share_c × (I_c(r) / I_c(anchor) − 1)`, where `share_c` is
+/// the component's amount over the sku's unit price, `r` the review in force in `m` under the
+/// review calendar ([`ReviewPolicy::review_in_force_at`]; the factor is 1 during the fixed
+/// period) and `I_c(r)` the value of its index in `r` or the last value before it (the first
+/// value before the series starts). This is the factor of [`project_prices`]. A sku without
+/// indexed components has factor 1.
 ///
-/// Worked by hand: material 6.00 on `resin` of a 10.00 price, pass-through 1; resin 110 at the
-/// anchor and 99 in 2026-05: `factor = 1 + 0.6 × (99 / 110 − 1) = 0.94`, so a tier price of
-/// 10.00 was a 9.40 quote in 2026-05.
+/// Worked by hand: material 6.00 on `resin` of a 10.00 price, pass-through 1, reviews every 3
+/// months from the anchor 2026-11 (so 2026-08, 2026-05, ... going back); resin 110 at the anchor
+/// and 99 in 2026-05: `factor = 1 + 0.6 × (99 / 110 − 1) = 0.94` from 2026-05 to 2026-07, so a
+/// tier price of 10.00 was a 9.40 quote in those months.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndexLink {
     /// Per sku: each indexed component's share of the unit price and its index.
     shares: BTreeMap<String, Vec<(f64, String)>>,
     /// Each index used: its sorted values and its value at the anchor.
     series: BTreeMap<String, (Series, f64)>,
-    /// Share of an index move passed on.
-    pass_through: f64,
+    /// The review calendar and the share of an index move passed on.
+    policy: ReviewPolicy,
+    /// The first planned month; `None` for [`IndexLink::default`].
+    anchor: Option<Month>,
 }
 
 impl IndexLink {
-    /// The link of `components` to `indices` as of `anchor`.
+    /// A basis with no indexed component: the pricing calendar from `anchor`, every factor 1.
+    pub fn unlinked(anchor: Month) -> Self {
+        Self {
+            anchor: Some(anchor),
+            ..Self::default()
+        }
+    }
+
+    /// The link of `components` to `indices` as of `anchor`, reviewed under `policy`.
     ///
     /// # Errors
     /// As [`project_prices`]: an unknown index, an index with no value at or before `anchor`, a
@@ -317,7 +484,7 @@ impl IndexLink {
     pub fn new(
         components: &[CostComponent],
         indices: &[IndexPoint],
-        pass_through: f64,
+        policy: &ReviewPolicy,
         anchor: Month,
     ) -> Result<Self, PricingError> {
         let all = index_series(indices)?;
@@ -326,7 +493,8 @@ impl IndexLink {
             *totals.entry(c.sku.as_str()).or_default() += c.amount;
         }
         let mut link = Self {
-            pass_through,
+            policy: policy.clone(),
+            anchor: Some(anchor),
             ..Self::default()
         };
         for c in components {
@@ -358,22 +526,38 @@ impl IndexLink {
         self.shares.is_empty()
     }
 
-    /// The factor of `sku`'s quote in `month` (1 for a sku without indexed components).
+    /// The first planned month the basis counts from (`None` for [`IndexLink::default`]).
+    pub fn anchor(&self) -> Option<Month> {
+        self.anchor
+    }
+
+    /// The first month of the 12-month pricing year that holds `month`, years counted from
+    /// `anchor` forward and back: with the anchor 2026-11, 2026-07 is in the year from 2025-11.
+    pub fn pricing_year(anchor: Month, month: Month) -> Month {
+        anchor.plus(anchor.months_until(month).div_euclid(12) * 12)
+    }
+
+    /// The factor of `sku`'s quote in `month` (1 for a sku without indexed components, and
+    /// during the fixed period).
     pub fn factor(&self, sku: &str, month: Month) -> f64 {
-        let Some(shares) = self.shares.get(sku) else {
+        let (Some(shares), Some(anchor)) = (self.shares.get(sku), self.anchor) else {
             return 1.0;
         };
+        let Some(review) = self.policy.review_in_force_at(anchor.months_until(month)) else {
+            return 1.0;
+        };
+        let at_month = anchor.plus(review);
         let moved: f64 = shares
             .iter()
             .map(|(share, index)| {
                 let (s, base) = &self.series[index];
-                let at = value_at(s, month)
+                let at = value_at(s, at_month)
                     .or_else(|| s.first().map(|p| p.1))
                     .unwrap_or(*base);
                 share * (at / base - 1.0)
             })
             .sum();
-        1.0 + self.pass_through * moved
+        1.0 + self.policy.pass_through * moved
     }
 }
 
@@ -554,6 +738,47 @@ mod tests {
     }
 
     #[test]
+    fn the_scorecard_s_quote_factor_is_the_projection_s() {
+        // One basis: IndexLink's factor in a planned month is project_prices' price over its
+        // base, review calendar included.
+        let components = [
+            comp("A", "material", 6.0, Some("resin")),
+            comp("A", "labor", 4.0, None),
+        ];
+        let indices = [
+            point("resin", "2026-10", 100.0),
+            point("resin", "2027-01", 110.0),
+            point("resin", "2027-03", 125.0),
+        ];
+        let policy = ReviewPolicy {
+            every_months: 3,
+            fixed_months: 3,
+            pass_through: 0.5,
+        };
+        let prices = project_prices(&components, &indices, &policy, m("2026-11"), 9).unwrap();
+        let link = IndexLink::new(&components, &indices, &policy, m("2026-11")).unwrap();
+        for p in &prices {
+            close(link.factor("A", p.month), p.factor().unwrap());
+        }
+        // 2027-02 (review at month 3): resin 110, 1 + 0.5 × 0.6 × 0.1 = 1.03.
+        close(link.factor("A", m("2027-02")), 1.03);
+        // Months gone by: reviews every 3 months back from the anchor (2026-08, 2026-05...).
+        assert_eq!(policy.review_in_force_at(-1), Some(-3));
+        assert_eq!(policy.review_in_force_at(-3), Some(-3));
+        assert_eq!(policy.review_in_force_at(-4), Some(-6));
+        assert_eq!(policy.review_in_force_at(2), None);
+        assert_eq!(policy.review_in_force_at(7), Some(6));
+        assert_eq!(
+            IndexLink::pricing_year(m("2026-11"), m("2026-07")),
+            m("2025-11")
+        );
+        assert_eq!(
+            IndexLink::pricing_year(m("2026-11"), m("2027-10")),
+            m("2026-11")
+        );
+    }
+
+    #[test]
     fn an_index_move_between_reviews_waits_for_the_next_review() {
         // No fixed period, quarterly reviews, full pass-through: steel +5 % in month 1 shows in
         // month 3, not before.
@@ -632,11 +857,36 @@ mod tests {
             }],
             dependence: crate::uncertainty::Dependence::independent(),
         };
-        let spend = projected_spend(&prices, &demand);
+        // The tier price is 18.00, not the breakdown's 20.00: spend follows the tier price.
+        let tiers =
+            [
+                super::super::PriceTier::new("B", 0.0, 18.0, super::super::Basis::Annual, None)
+                    .unwrap(),
+            ];
+        let plan = super::super::price(&tiers, &demand, &Default::default()).unwrap();
+        let outlook = index_outlook(&components, &indices, m("2026-01"), 4);
+        // Steel's last value is 2026-04, the fourth planned month: nothing held flat.
+        assert_eq!(outlook[0].flat_from, None);
+        assert_eq!(outlook[0].months_given, 4);
+        let spend = projected_spend(&prices, &plan.rows, &outlook, &components, &demand);
         assert_eq!(spend.len(), 4);
-        close(spend[0].spend, 2_000.0);
-        close(spend[3].spend, 2_200.0);
-        close(spend[3].change_vs_base, 200.0);
+        close(spend[0].spend, 1_800.0);
+        close(spend[0].index_factor, 1.0);
+        // Month 4: 100 × 18.00 × 1.1 = 1,980, 180 above the tier price.
+        close(spend[3].spend, 1_980.0);
+        close(spend[3].change_vs_base, 180.0);
+        assert!(!spend[3].index_held_flat);
+        // Two months of values ahead of a four-month plan: held flat from the third.
+        let outlook = index_outlook(&components, &indices[..1], m("2025-12"), 4);
+        assert_eq!(
+            outlook[0].sentence(),
+            "steel: values given ahead to 2026-01; held flat at 200 from 2026-02 (2 months)"
+        );
+        let outlook = index_outlook(&components, &indices, m("2026-06"), 3);
+        assert_eq!(
+            outlook[0].sentence(),
+            "steel: held flat at 220 (its 2026-04 value) for all 3 planned months"
+        );
     }
 
     #[test]

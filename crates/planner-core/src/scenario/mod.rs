@@ -202,7 +202,8 @@ pub fn capacity_part(
         demand,
         &input.settings.capacity,
     )?;
-    let recommendations = capacity::recommend(&plan, &input.lines, &input.settings.capacity);
+    let recommendations =
+        capacity::recommend(&plan, &build, &input.lines, &input.settings.capacity);
     Ok(Some(CapacityResult {
         plan,
         build,
@@ -233,10 +234,11 @@ pub fn materials_part(
 /// What `demand` buys at the price tiers; `None` without tiers.
 ///
 /// With cost breakdowns ([`PlanInput::cost_breakdown`]) the plan also gets
-/// [`PricingPlan::projection`]: each such sku's unit price projected month by month as its
-/// components follow [`PlanInput::indices`] under the review policy
-/// ([`pricing::project_prices`]), times the point demand ([`pricing::projected_spend`]). Its
-/// total, [`PricingPlan::projected_spend`], is the `projected_spend` of the scenario comparison.
+/// [`PricingPlan::projection`]: each priced sku's tier price moved month by month by the factor
+/// its components follow [`PlanInput::indices`] with under the review policy
+/// ([`pricing::project_prices`]), times the point demand ([`pricing::projected_spend`]), and
+/// [`PricingPlan::index_outlook`], how each index is carried over the horizon. Its total,
+/// [`PricingPlan::projected_spend`], is the `projected_spend` of the scenario comparison.
 ///
 /// # Errors
 /// [`Error::Pricing`] for inconsistent tiers, and for a cost component whose index has no values
@@ -254,7 +256,20 @@ pub fn pricing_part(input: &PlanInput, demand: &DemandPlan) -> Result<Option<Pri
             demand.start,
             demand.horizon,
         )?;
-        plan.projection = Some(pricing::projected_spend(&prices, demand));
+        let outlook = pricing::index_outlook(
+            &input.cost_breakdown,
+            &input.indices,
+            demand.start,
+            demand.horizon,
+        );
+        plan.projection = Some(pricing::projected_spend(
+            &prices,
+            &plan.rows,
+            &outlook,
+            &input.cost_breakdown,
+            demand,
+        ));
+        plan.index_outlook = outlook;
     }
     Ok(Some(plan))
 }

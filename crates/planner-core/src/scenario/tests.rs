@@ -651,6 +651,39 @@ fn an_index_move_raises_the_projected_spend_by_the_hand_computed_amount() {
 }
 
 #[test]
+fn a_tier_price_change_moves_the_projected_spend_like_the_spend() {
+    // Issue 18: the projection priced demand at the cost breakdown's sum, so a change of tier
+    // prices moved the spend and not the projected spend. Tier 9.00 against a breakdown of
+    // 10.00: 6 x 1000 x 9.00 = 54,000 both ways (resin does not move). Tier prices +4 %: 56,160.
+    let mut input = indexed_input();
+    input.tiers = vec![PriceTier::new("A", 0.0, 9.0, Basis::Annual, None).unwrap()];
+    let base = run(&input, &|_| {}).unwrap();
+    let p = base.pricing.as_ref().unwrap();
+    let spend: f64 = p.rows.iter().map(|r| r.spend).sum();
+    assert!((spend - 54_000.0).abs() < 1e-6);
+    assert!((p.projected_spend().unwrap() - 54_000.0).abs() < 1e-6);
+    let s = Scenario {
+        price: vec![crate::scenario::PriceChange {
+            sku: Some("A".into()),
+            family: None,
+            multiplier: 1.04,
+        }],
+        ..Scenario::named("cm-up")
+    };
+    let moved = run(&s.apply(&input, &base.forecast.plan).unwrap(), &|_| {}).unwrap();
+    let p = moved.pricing.as_ref().unwrap();
+    let spend: f64 = p.rows.iter().map(|r| r.spend).sum();
+    assert!((spend - 56_160.0).abs() < 1e-6);
+    assert!((p.projected_spend().unwrap() - 56_160.0).abs() < 1e-6);
+    // The index outlook is stated: resin has values to 2027-01, the first planned month, and is
+    // held flat after it.
+    assert_eq!(
+        p.index_outlook[0].sentence(),
+        "resin: values given ahead to 2027-01; held flat at 100 from 2027-02 (5 months)"
+    );
+}
+
+#[test]
 fn an_index_move_covers_exactly_its_months() {
     let input = indexed_input();
     let demand = input.demand.clone().unwrap();

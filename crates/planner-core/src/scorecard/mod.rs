@@ -23,12 +23,14 @@
 //! - **Quality**, counted in the month the units were received: first-pass yield `fpy = (received
 //!   − rejected − reworked) / received`; `ppm = rejected / received × 1 000 000`.
 //! - **Cost stability**, in the month received, over rows with a `unit_price`: `price_paid` and
-//!   `price_quoted` are unit prices weighted by quantity; the quoted price of a row is the sku's
-//!   all-units tier price ([`TierSchedule`]) for its trailing 12-month volume (demand history of
-//!   the 12 months ending with the month received) on the `annual` basis, or for its PO line's
-//!   quantity on the `order` basis; with [`score_index_linked`] that tier price moves with the
-//!   sku's indexed cost components ([`IndexLink`]). `price_variance = price_paid / price_quoted −
-//!   1`.
+//!   `price_quoted` are unit prices weighted by quantity; the quoted price of a row is found as
+//!   `pricing.csv` finds it ([`IndexLink`], the shared quote basis): the sku's all-units tier
+//!   price ([`TierSchedule`]) for the volume of the 12-month pricing year holding the month
+//!   received (years counted from the first planned month, forward and back; the demand history
+//!   of its months, annualised like a partial period when the history ends inside it) on the
+//!   `annual` basis, or for its PO line's quantity on the `order` basis; with
+//!   [`score_index_linked`] that tier price moves with the sku's indexed cost components under
+//!   the review calendar. `price_variance = price_paid / price_quoted − 1`.
 //! - **Forecast accuracy**, when a previous forecast is given, for the months it covers that have
 //!   actuals in the demand history, over the skus it forecast: `wape = Σ |forecast − actual| /
 //!   Σ actual`, `bias = Σ (forecast − actual) / Σ actual` (positive = over-forecast).
@@ -459,17 +461,27 @@ fn po_lines(
         .collect()
 }
 
-/// A sku's demand over the 12 months ending with `month`.
-fn trailing_volume(history: &DemandHistory, sku: &str, month: Month) -> f64 {
-    let Some(h) = history.get(sku) else {
+/// A sku's annual-basis volume for the pricing year from `first`: its demand over the year's
+/// months, as `pricing.csv` prices a year. Months after the history's last month are not known
+/// yet: the known months' volume is annualised (`× 12 / known`), as a partial pricing period's
+/// run rate is; a year with no known month has volume 0.
+fn year_volume(history: &DemandHistory, sku: &str, first: Month) -> f64 {
+    let Some(last) = history.last_month() else {
         return 0.0;
     };
-    (0..12)
-        .filter_map(|k| {
-            let t = h.start.months_until(month.plus(-k));
-            usize::try_from(t).ok().and_then(|t| h.quantities.get(t))
-        })
-        .sum()
+    let known = (first.months_until(last) + 1).clamp(0, 12);
+    if known == 0 {
+        return 0.0;
+    }
+    let sum: f64 = history.get(sku).map_or(0.0, |h| {
+        (0..known)
+            .filter_map(|k| {
+                let t = h.start.months_until(first.plus(k));
+                usize::try_from(t).ok().and_then(|t| h.quantities.get(t))
+            })
+            .sum()
+    });
+    sum * 12.0 / known as f64
 }
 
 /// Scores the contract manufacturer's deliveries (and, with `previous`, the brand's forecast)
@@ -477,8 +489,9 @@ fn trailing_volume(history: &DemandHistory, sku: &str, month: Month) -> f64 {
 /// documentation for every definition.
 ///
 /// `products` gives each sku's family (a sku missing there is its own family); `tiers` and
-/// `history` give the quoted price of rows with a `unit_price`; `previous` is an earlier
-/// forecast scored against `history`.
+/// `history` give the quoted price of rows with a `unit_price`, with pricing years counted from
+/// the month after the history's last month (the default first planned month); `previous` is
+/// an earlier forecast scored against `history`.
 ///
 /// # Errors
 /// [`ScorecardError::NoDeliveries`] for no rows, [`ScorecardError::Settings`] for a setting out
@@ -502,9 +515,18 @@ pub fn score(
     )
 }
 
-/// [`score`] with index-linked quotes: a row's quoted price is its tier price times
-/// [`IndexLink::factor`] of its sku in the month received, so an index move the contract passes
-/// on is not counted as a price variance.
+/// The anchor of the pricing years: the link's first planned month, else the month after the
+/// history's last month, else the month after the as-of date.
+fn anchor_of(link: &IndexLink, history: &DemandHistory, as_of: Date) -> Month {
+    link.anchor()
+        .or_else(|| history.last_month().map(Month::next))
+        .unwrap_or_else(|| as_of.month().next())
+}
+
+/// [`score`] on a quote basis: a row's quoted price is its tier price, on the pricing years
+/// counted from [`IndexLink::anchor`], times [`IndexLink::factor`] of its sku in the month
+/// received, so an index move the contract passes on at its reviews is not counted as a price
+/// variance.
 ///
 /// # Errors
 /// As [`score`].
@@ -540,6 +562,7 @@ pub fn score_index_linked(
     });
     let last = as_of.month();
     let first = last.plus(1 - settings.months as i32);
+    let anchor = anchor_of(link, history, as_of);
     let in_window = |m: Month| m >= first && m <= last;
 
     let mut acc: BTreeMap<(Month, String), Acc> = BTreeMap::new();
@@ -599,7 +622,7 @@ pub fn score_index_linked(
             continue;
         };
         let volume = match schedule.basis() {
-            Basis::Annual => trailing_volume(history, &d.sku, month),
+            Basis::Annual => year_volume(history, &d.sku, IndexLink::pricing_year(anchor, month)),
             Basis::Order => line_qty[&(d.due, d.po.as_str(), d.sku.as_str())],
         };
         let quoted = schedule.unit_price(volume) * link.factor(&d.sku, month);

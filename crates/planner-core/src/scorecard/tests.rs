@@ -253,7 +253,7 @@ fn the_trend_window_keeps_the_last_months() {
 }
 
 #[test]
-fn price_paid_against_the_tier_price_of_the_trailing_volume() {
+fn price_paid_against_the_tier_price_of_the_pricing_year() {
     let tier = |sku: &str, q: f64, p: f64, basis| PriceTier::new(sku, q, p, basis, None).unwrap();
     let tiers = [
         tier("A", 0.0, 10.0, Basis::Annual),
@@ -261,8 +261,9 @@ fn price_paid_against_the_tier_price_of_the_trailing_volume() {
         tier("B", 0.0, 5.0, Basis::Order),
         tier("B", 500.0, 4.5, Basis::Order),
     ];
-    // A sold 100 a month from 2025-11 to 2026-10: 1 200 over the trailing 12 months in October,
-    // but only 900 over the 12 months ending 2026-07.
+    // A sold 100 a month from 2025-11 to 2026-10: the pricing year 2025-11..2026-10 (years
+    // counted from the first planned month, 2026-11) holds 1 200 units, so July and October are
+    // both quoted 9.00; the 12 months trailing July (900 units) would have said 10.00.
     let history =
         DemandHistory::from_records((0..12).map(|k| ("A", m("2025-11").plus(k), 100.0))).unwrap();
     let deliveries = [
@@ -270,7 +271,7 @@ fn price_paid_against_the_tier_price_of_the_trailing_volume() {
             .with_unit_price(9.27)
             .unwrap(),
         row("P0", "A", "2026-07-05", Some("2026-07-05"), 100.0)
-            .with_unit_price(10.0)
+            .with_unit_price(9.0)
             .unwrap(),
         // B on the order basis: a 600-unit PO line in two parts buys the 500 tier.
         row("P2", "B", "2026-10-05", Some("2026-10-05"), 300.0)
@@ -297,7 +298,7 @@ fn price_paid_against_the_tier_price_of_the_trailing_volume() {
     assert!(c.priced);
     assert_eq!(c.skus_without_tiers, vec!["C".to_string()]);
     let jul = get(&c, "2026-07", "bottles");
-    close(jul.price_quoted, 10.0);
+    close(jul.price_quoted, 9.0);
     close(jul.price_variance, 0.0);
     let oct = get(&c, "2026-10", "bottles");
     assert_eq!(oct.priced_units, 700.0);
@@ -326,12 +327,14 @@ fn price_paid_against_the_tier_price_of_the_trailing_volume() {
 }
 
 #[test]
-fn index_linked_quotes_follow_the_index_of_the_month_received() {
-    use crate::pricing::{CostComponent, IndexLink, IndexPoint};
+fn index_linked_quotes_follow_the_index_at_the_review_in_force() {
+    use crate::pricing::{CostComponent, IndexLink, IndexPoint, ReviewPolicy};
     let tiers = [PriceTier::new("A", 0.0, 10.0, Basis::Annual, None).unwrap()];
-    // A's 10.00 is 6.00 of resin and 4.00 of labour; resin 110 at the anchor (2026-11), 99 in
-    // May and 121 in October: quotes of 10 x (1 + 0.6 x (99/110 - 1)) = 9.40 and
-    // 10 x (1 + 0.6 x 0.1) = 10.60.
+    // A's 10.00 is 6.00 of resin and 4.00 of labour; reviews every 3 months from the anchor
+    // 2026-11, so 2026-08 and 2026-05 going back. Resin 110 at the anchor, 99 in May, 121 in
+    // August and 132 in October: May to July are quoted 10 x (1 + 0.6 x (99/110 - 1)) = 9.40,
+    // August to October 10 x (1 + 0.6 x 0.1) = 10.60. October's 132 waits for the next review:
+    // month by month it would have been quoted 11.20 and the 10.60 paid a 5.4 % breach.
     let costs = [
         CostComponent::new("A", "resin", 6.0, Some("resin")).unwrap(),
         CostComponent::new("A", "labour", 4.0, None).unwrap(),
@@ -344,16 +347,25 @@ fn index_linked_quotes_follow_the_index_of_the_month_received() {
     let indices = [
         point("2026-01", 100.0),
         point("2026-05", 99.0),
-        point("2026-10", 121.0),
+        point("2026-08", 121.0),
+        point("2026-10", 132.0),
         point("2026-11", 110.0),
     ];
-    let link = IndexLink::new(&costs, &indices, 1.0, m("2026-11")).unwrap();
+    let policy = ReviewPolicy {
+        fixed_months: 3,
+        every_months: 3,
+        pass_through: 1.0,
+    };
+    let link = IndexLink::new(&costs, &indices, &policy, m("2026-11")).unwrap();
     assert!((link.factor("A", m("2026-05")) - 0.94).abs() < TOL);
     assert!(
-        (link.factor("A", m("2026-06")) - 0.94).abs() < TOL,
-        "May's value holds"
+        (link.factor("A", m("2026-07")) - 0.94).abs() < TOL,
+        "May's review holds"
     );
+    assert!((link.factor("A", m("2026-08")) - 1.06).abs() < TOL);
     assert!((link.factor("A", m("2026-10")) - 1.06).abs() < TOL);
+    // The first planned months are in the fixed period: the breakdown's own price.
+    assert_eq!(link.factor("A", m("2027-01")), 1.0);
     assert_eq!(link.factor("B", m("2026-10")), 1.0);
     let deliveries = [
         row("P1", "A", "2026-05-05", Some("2026-05-05"), 100.0)
