@@ -345,7 +345,8 @@ fn an_index_move_changes_the_projected_spend() {
         .map(|v| v.parse().unwrap())
         .collect();
     // Resin +10 % from 2026-02 reaches the price at the reviews of 2026-04, -07 and -10: the
-    // material part (5.00) moves 10 %, so from April every unit of BTL-1 costs 0.50 more.
+    // material part (5.00 of 9.00) moves 10 %, an index factor of 9.50 / 9.00 on the tier price
+    // BTL-1 reaches (9.40), so from April every unit costs 9.40 x 0.50 / 9.00 = 0.5222 more.
     let forecast = read(&dir.path().join("out/base/forecast.csv"));
     let units: f64 = forecast
         .lines()
@@ -354,8 +355,8 @@ fn an_index_move_changes_the_projected_spend() {
         .sum();
     assert!(units > 0.0);
     assert!(
-        (row[2] - 0.5 * units).abs() < 0.05,
-        "{row:?} vs 0.5 x {units}"
+        (row[2] - 9.4 * 0.5 / 9.0 * units).abs() < 0.05,
+        "{row:?} vs 0.5222 x {units}"
     );
     assert!((row[1] - row[0] - row[2]).abs() < 0.02, "{row:?}");
     // The tier spend does not move.
