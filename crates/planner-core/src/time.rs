@@ -284,7 +284,8 @@ fn is_time_of_day(s: &str) -> bool {
         _ => false,
     };
     fields_ok
-        && fraction.is_none_or(|f| !f.is_empty() && f.len() <= 9 && parse_digits::<u64>(f).is_some())
+        && fraction
+            .is_none_or(|f| !f.is_empty() && f.len() <= 9 && parse_digits::<u64>(f).is_some())
 }
 
 fn parse_digits<T: FromStr>(s: &str) -> Option<T> {
