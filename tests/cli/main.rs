@@ -4,6 +4,7 @@
 mod capacity;
 mod files;
 mod forecast;
+mod inputs;
 mod plan;
 mod price;
 mod report;
