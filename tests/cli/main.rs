@@ -6,6 +6,7 @@ mod capacity;
 mod cycle;
 mod files;
 mod forecast;
+mod inputs;
 mod outdir;
 mod plan;
 mod price;

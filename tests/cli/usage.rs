@@ -219,3 +219,32 @@ fn the_history_given_as_last_months_forecast_is_refused() {
     );
     assert!(!dir.path().join("r").exists());
 }
+
+/// Found by the loaders' property test: a header alone, and a one-row history, once panicked
+/// inside polars.
+#[test]
+fn a_header_alone_or_a_single_row_of_demand_is_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    put(dir.path(), "demand.csv", "sku,month,quantity");
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: demand.csv: has no rows: expected demand history under its header\n.: 1 error found\n"
+    );
+    put(
+        dir.path(),
+        "demand.csv",
+        "sku,month,quantity\nBTL-350-BLK,2023-11,2121",
+    );
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--horizon", "2"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        super::stdout(&o).contains("BTL-350-BLK,2023-12,2121,"),
+        "{}",
+        super::stdout(&o)
+    );
+}

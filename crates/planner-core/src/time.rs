@@ -28,6 +28,24 @@ pub enum TimeError {
     /// Not a `YYYY-MM-DD` date.
     #[error("{0:?} is not a date (expected YYYY-MM-DD)")]
     BadDate(String),
+    /// A month or date whose year is outside [`YEARS`]: a typo, not a plan.
+    #[error("{0:?} is not a month or date planner works with (years 1900 to 2199): a typo?")]
+    YearOutOfRange(String),
+}
+
+/// The years months and dates may fall in: a year outside is a typo (`2062` for `2026`,
+/// `9999` as "never"), not a planning month.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// How much of a value messages quote: longer values are cut to this many characters and `…`.
+pub const QUOTE_CHARS: usize = 60;
+
+/// `s` as messages quote it: at most [`QUOTE_CHARS`] characters, then `…`.
+pub fn shorten(s: &str) -> String {
+    match s.char_indices().nth(QUOTE_CHARS) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
 }
 
 /// A calendar month, ordered in time. Written and parsed as `YYYY-MM`.
@@ -39,13 +57,17 @@ pub struct Month {
 }
 
 impl Month {
-    /// The month `month` (1 to 12) of `year` (1 to 9999).
+    /// The month `month` (1 to 12) of `year` (in [`YEARS`], 1900 to 2199).
     ///
     /// # Errors
-    /// [`TimeError::BadMonth`] when the month or year is out of range.
+    /// [`TimeError::BadMonth`] when the month is out of range, [`TimeError::YearOutOfRange`]
+    /// when the year is.
     pub fn new(year: i32, month: u32) -> Result<Self, TimeError> {
-        if !(1..=12).contains(&month) || !(1..=9999).contains(&year) {
+        if !(1..=12).contains(&month) {
             return Err(TimeError::BadMonth(format!("{year:04}-{month:02}")));
+        }
+        if !YEARS.contains(&year) {
+            return Err(TimeError::YearOutOfRange(format!("{year:04}-{month:02}")));
         }
         Ok(Self {
             index: year * 12 + month as i32 - 1,
@@ -114,14 +136,17 @@ impl FromStr for Month {
     type Err = TimeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        let bad = || TimeError::BadMonth(s.to_string());
+        let bad = || TimeError::BadMonth(shorten(s));
         let (y, m) = t.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.is_empty() || m.len() > 2 {
             return Err(bad());
         }
         let year: i32 = parse_digits(y).ok_or_else(bad)?;
         let month: u32 = parse_digits(m).ok_or_else(bad)?;
-        Month::new(year, month).map_err(|_| bad())
+        Month::new(year, month).map_err(|e| match e {
+            TimeError::YearOutOfRange(_) => TimeError::YearOutOfRange(shorten(t)),
+            _ => bad(),
+        })
     }
 }
 
@@ -150,14 +175,16 @@ impl Date {
     /// The date `year-month-day`.
     ///
     /// # Errors
-    /// [`TimeError::BadDate`] when the day does not exist.
+    /// [`TimeError::BadDate`] when the day does not exist, [`TimeError::YearOutOfRange`] when
+    /// the year is outside [`YEARS`].
     pub fn new(year: i32, month: u32, day: u32) -> Result<Self, TimeError> {
-        if !(1..=9999).contains(&year)
-            || !(1..=12).contains(&month)
-            || day == 0
-            || day > days_in_month(year, month)
-        {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(TimeError::BadDate(format!("{year:04}-{month:02}-{day:02}")));
+        }
+        if !YEARS.contains(&year) {
+            return Err(TimeError::YearOutOfRange(format!(
+                "{year:04}-{month:02}-{day:02}"
+            )));
         }
         Ok(Self {
             days: days_from_civil(year, month, day),
@@ -202,21 +229,30 @@ impl FromStr for Date {
     type Err = TimeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        let bad = || TimeError::BadDate(s.to_string());
+        let bad = || TimeError::BadDate(shorten(s));
         let mut parts = t.splitn(3, '-');
         let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
             (Some(y), Some(m), Some(d)) => (y, m, d),
             _ => return Err(bad()),
         };
-        // Accept a trailing time (`2026-11-02T00:00:00` or `2026-11-02 00:00`), as spreadsheets write it.
-        let d = d.split(['T', ' ']).next().unwrap_or(d);
+        // A time of day may follow (`2026-11-02T00:00:00`, `2026-11-02 13:05`), as spreadsheets
+        // and databases write dates; any other trailing text (`2027-03-09 to 2027-03-13`) is not
+        // a date.
+        let d = match d.split_once(['T', ' ']) {
+            Some((d, time)) if is_time_of_day(time) => d,
+            Some(_) => return Err(bad()),
+            None => d,
+        };
         if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
             return Err(bad());
         }
         let year: i32 = parse_digits(y).ok_or_else(bad)?;
         let month: u32 = parse_digits(m).ok_or_else(bad)?;
         let day: u32 = parse_digits(d).ok_or_else(bad)?;
-        Date::new(year, month, day).map_err(|_| bad())
+        Date::new(year, month, day).map_err(|e| match e {
+            TimeError::YearOutOfRange(_) => TimeError::YearOutOfRange(shorten(t)),
+            _ => bad(),
+        })
     }
 }
 
@@ -231,6 +267,25 @@ impl From<Date> for String {
     fn from(d: Date) -> String {
         d.to_string()
     }
+}
+
+/// A time of day `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, optionally ending in `Z`.
+fn is_time_of_day(s: &str) -> bool {
+    let s = s.strip_suffix('Z').unwrap_or(s);
+    let (hms, fraction) = match s.split_once('.') {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (s, None),
+    };
+    let two = |p: &str, max: u32| p.len() == 2 && parse_digits::<u32>(p).is_some_and(|v| v <= max);
+    let parts: Vec<&str> = hms.split(':').collect();
+    let fields_ok = match parts.as_slice() {
+        [h, m] => fraction.is_none() && two(h, 23) && two(m, 59),
+        [h, m, sec] => two(h, 23) && two(m, 59) && two(sec, 59),
+        _ => false,
+    };
+    fields_ok
+        && fraction
+            .is_none_or(|f| !f.is_empty() && f.len() <= 9 && parse_digits::<u64>(f).is_some())
 }
 
 fn parse_digits<T: FromStr>(s: &str) -> Option<T> {
@@ -335,16 +390,86 @@ mod tests {
 
     #[test]
     fn dates_round_trip_and_reject_impossible_days() {
-        for s in ["2024-02-29", "1999-12-31", "2026-11-24", "2400-02-29"] {
+        for s in ["2024-02-29", "1999-12-31", "2026-11-24", "2000-02-29"] {
             assert_eq!(s.parse::<Date>().unwrap().to_string(), s);
         }
-        assert_eq!(
-            "2026-11-24T13:00:00".parse::<Date>().unwrap().to_string(),
-            "2026-11-24"
-        );
         for bad in ["2026-02-29", "2026-04-31", "2026-11", "2026-11-00", "x"] {
             assert!(bad.parse::<Date>().is_err(), "{bad:?} parsed");
         }
+    }
+
+    #[test]
+    fn a_date_may_carry_a_time_of_day_and_nothing_else() {
+        for s in [
+            "2026-11-24T13:00:00",
+            "2026-11-24 13:05",
+            "2026-11-24T00:00:00Z",
+            "2026-11-24 23:59:59.123",
+            "2026-11-24T08:30Z",
+        ] {
+            assert_eq!(s.parse::<Date>().unwrap().to_string(), "2026-11-24", "{s}");
+        }
+        for bad in [
+            "2027-03-09 to 2027-03-13",
+            "2027-03-09 2027-03-13",
+            "2027-03-09T",
+            "2027-03-09 24:00",
+            "2027-03-09 12:60",
+            "2027-03-09 1:00",
+            "2027-03-09 12:00:00.",
+            "2027-03-09 12:00.5",
+            "2027-03-09 12:00:00+02:00",
+            "2027-03-09Tnoon",
+        ] {
+            assert_eq!(
+                bad.parse::<Date>(),
+                Err(TimeError::BadDate(bad.to_string())),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            "2027-03-09 to 2027-03-13"
+                .parse::<Date>()
+                .unwrap_err()
+                .to_string(),
+            "\"2027-03-09 to 2027-03-13\" is not a date (expected YYYY-MM-DD)"
+        );
+    }
+
+    #[test]
+    fn years_outside_1900_to_2199_are_typos() {
+        assert_eq!(month("1900-01").to_string(), "1900-01");
+        assert_eq!(month("2199-12").to_string(), "2199-12");
+        assert_eq!(
+            "9999-12".parse::<Month>().unwrap_err().to_string(),
+            "\"9999-12\" is not a month or date planner works with (years 1900 to 2199): a typo?"
+        );
+        assert_eq!(
+            "1899-12".parse::<Month>(),
+            Err(TimeError::YearOutOfRange("1899-12".into()))
+        );
+        assert_eq!(
+            "2200-01-01".parse::<Date>(),
+            Err(TimeError::YearOutOfRange("2200-01-01".into()))
+        );
+        assert_eq!(
+            "0001-01-01T00:00".parse::<Date>(),
+            Err(TimeError::YearOutOfRange("0001-01-01T00:00".into()))
+        );
+        assert!(Date::new(2199, 12, 31).is_ok());
+        assert!(Month::new(2200, 1).is_err());
+    }
+
+    #[test]
+    fn long_values_are_quoted_short() {
+        let long = "x".repeat(10_000);
+        let e = long.parse::<Month>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!("\"{}…\" is not a month (expected YYYY-MM)", "x".repeat(60))
+        );
+        assert_eq!(shorten("été"), "été");
+        assert_eq!(shorten(&"é".repeat(61)), format!("{}…", "é".repeat(60)));
     }
 
     #[test]
@@ -358,10 +483,10 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn date_days_round_trip(days in -700_000i64..2_900_000) {
+        fn date_days_round_trip(days in -25_567i64..84_006) {
             let d = Date { days };
             let (y, m, dd) = d.ymd();
-            proptest::prop_assume!(y >= 1);
+            proptest::prop_assume!(YEARS.contains(&y));
             proptest::prop_assert_eq!(Date::new(y, m, dd).unwrap(), d);
             proptest::prop_assert_eq!(d.to_string().parse::<Date>().unwrap(), d);
         }

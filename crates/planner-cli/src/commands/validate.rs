@@ -17,6 +17,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
+    problems.doubts_as_errors();
     for w in &problems.warnings {
         eprintln!("warning: {w}");
     }

@@ -18,8 +18,8 @@ fn delivery(r: &Row<'_>) -> Result<Delivery, LoadError> {
     let due: Date = r.parsed("due_date")?;
     let delivered: Option<Date> = r.opt_parsed("delivered_date")?;
     let row = Delivery::new(
-        &r.text("po")?,
-        &r.text("sku")?,
+        &r.code("po")?,
+        &r.code("sku")?,
         due,
         delivered,
         r.number("quantity")?,
@@ -74,18 +74,26 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
 pub fn check_folder(dir: &Path, problems: &mut Problems) -> Vec<&'static str> {
     let mut found = Vec::new();
     let path = dir.join(DELIVERIES);
-    if path.is_file() {
+    if there(&path, DELIVERIES, problems) {
         found.push(DELIVERIES);
         deliveries(&path, DELIVERIES, problems);
     }
     let path = dir.join(SETTINGS);
-    if path.is_file() {
+    if there(&path, SETTINGS, problems) {
         found.push(SETTINGS);
         if let Err(e) = settings(&path) {
             problems.error(e);
         }
     }
     found
+}
+
+/// True when the file is there to read; something there that cannot be read is an error.
+fn there(path: &Path, name: &str, problems: &mut Problems) -> bool {
+    super::table::present(path, name).unwrap_or_else(|e| {
+        problems.error(e);
+        false
+    })
 }
 
 /// Reads a deliveries file on its own: warnings go to stderr, the first error fails the run.

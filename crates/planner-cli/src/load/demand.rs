@@ -1,21 +1,26 @@
 //! `demand.csv`: monthly or transactional demand history, read with polars (lazy CSV, grouped
 //! into months), so files of millions of order lines load in seconds.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use planner_core::demand::DemandHistory;
 use planner_core::time::{Date, Month};
 use polars::prelude::*;
 
-use super::error::{LoadError, Problems};
-use super::table::normalize_header;
+use super::error::{quote, shorten, LoadError, Problems, MAX_CODE_CHARS};
+use super::table::{check_code, check_text, normalize_header};
 
 /// How many bad rows `validate` lists before it summarises the rest.
 const MAX_ROW_ERRORS: usize = 50;
 
+/// The longest gap between two months of the file: a month further from the others is a typo
+/// (`2062-10` for `2026-10`) that would move the whole plan.
+const MAX_GAP_MONTHS: i32 = 24;
+
 /// Reads a demand history: columns `sku`, `month` (YYYY-MM) or `date` (YYYY-MM-DD), `quantity`.
-/// Rows of the same sku and month are summed.
+/// Rows of the same sku and month are summed (with a warning that counts them, for `month`
+/// files); blank rows are skipped.
 pub fn history(path: &Path, name: &str, problems: &mut Problems) -> Option<DemandHistory> {
     match read(path, name, problems) {
         Ok(h) => h,
@@ -35,6 +40,9 @@ fn read(
     name: &str,
     problems: &mut Problems,
 ) -> Result<Option<DemandHistory>, LoadError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
+    check_text(file, name)?;
     let header = first_line(path, name)?;
     let found: Vec<String> = header.iter().map(|h| normalize_header(h)).collect();
     let has = |c: &str| found.iter().any(|f| f == c);
@@ -58,7 +66,7 @@ fn read(
                 missing.join(", "),
                 header
                     .iter()
-                    .map(|h| h.trim())
+                    .map(|h| shorten(h.trim()))
                     .filter(|h| !h.is_empty())
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -73,7 +81,7 @@ fn read(
         .collect();
     unknown.sort();
     for u in unknown {
-        problems.warn(format!("{name}: unknown column {u} is ignored"));
+        problems.warn(format!("{name}: unknown column {} is ignored", shorten(u)));
     }
     if by_date && has("month") {
         problems.warn(format!("{name}: both month and date given; month is used"));
@@ -103,6 +111,8 @@ fn read(
             col(actual("quantity")).alias("raw"),
         ])
         .with_row_index("row", None)
+        // Blank rows (trailing empty lines, Excel's `,,,` rows) are skipped, as in every file.
+        .filter(blank("sku").and(blank("key")).and(blank("raw")).not())
         .with_column(col("raw").cast(DataType::Float64).alias("q"))
         .collect()
         .map_err(|e| polars_error(name, e))?;
@@ -112,8 +122,12 @@ fn read(
         .clone()
         .lazy()
         .filter(
-            col("sku")
-                .is_null()
+            blank("sku")
+                .or(col("sku")
+                    .str()
+                    .len_chars()
+                    .cast(DataType::Float64)
+                    .gt(lit(MAX_CODE_CHARS as f64)))
                 .or(col("q").is_null())
                 .or(col("q").lt(lit(0.0)))
                 .or(col("q").gt(lit(1e300))),
@@ -129,21 +143,26 @@ fn read(
         let qs = f64_column(&bad, "q", name)?;
         for i in 0..bad.height().min(MAX_ROW_ERRORS) {
             let line = rows[i] + 2;
-            let e = if skus[i].is_none() {
+            let e = if let Some(Err(m)) = skus[i].as_deref().map(check_code) {
+                LoadError::cell(name, line, "sku", m)
+            } else if skus[i].as_deref().is_none_or(str::is_empty) {
                 LoadError::cell(name, line, "sku", "is empty")
             } else {
                 match (&raws[i], qs[i]) {
                     (None, _) => {
                         LoadError::cell(name, line, "quantity", "is empty: expected a number")
                     }
-                    (Some(raw), None) => {
-                        LoadError::cell(name, line, "quantity", format!("{raw:?} is not a number"))
-                    }
+                    (Some(raw), None) => LoadError::cell(
+                        name,
+                        line,
+                        "quantity",
+                        format!("{} is not a number", quote(raw)),
+                    ),
                     (Some(raw), Some(_)) => LoadError::cell(
                         name,
                         line,
                         "quantity",
-                        format!("{raw:?} is not a non-negative number"),
+                        format!("{} is not a non-negative number", quote(raw)),
                     ),
                 }
             };
@@ -163,14 +182,17 @@ fn read(
         .clone()
         .lazy()
         .group_by([col("key")])
-        .agg([col("row").min()])
+        .agg([col("row").min(), len().alias("n")])
         .sort(["row"], Default::default())
         .collect()
         .map_err(|e| polars_error(name, e))?;
     let key_values = str_column(&keys, "key", name)?;
     let key_rows = idx_column(&keys, "row", name)?;
+    let key_counts = idx_column(&keys, "n", name)?;
     let mut month_of: HashMap<String, Month> = HashMap::new();
-    for (key, row) in key_values.into_iter().zip(key_rows) {
+    // Each month's first line and number of rows.
+    let mut months: BTreeMap<Month, (usize, usize)> = BTreeMap::new();
+    for ((key, row), n) in key_values.into_iter().zip(key_rows).zip(key_counts) {
         let line = row + 2;
         let Some(key) = key else {
             problems.error(LoadError::cell(
@@ -199,12 +221,19 @@ fn read(
         match parsed {
             Ok(m) => {
                 month_of.insert(key, m);
+                let e = months.entry(m).or_insert((line, 0));
+                e.0 = e.0.min(line);
+                e.1 += n;
             }
             Err(e) => {
                 problems.error(LoadError::cell(name, line, key_column, e));
                 errors += 1;
             }
         }
+    }
+    for e in far_months(name, key_column, &months) {
+        problems.error(e);
+        errors += 1;
     }
     if errors > 0 {
         return Ok(None);
@@ -216,6 +245,7 @@ fn read(
         ));
     }
 
+    let rows = base.height();
     let sums = base
         .lazy()
         .group_by([col("sku"), col("key")])
@@ -225,14 +255,97 @@ fn read(
     let skus = str_column(&sums, "sku", name)?;
     let keys = str_column(&sums, "key", name)?;
     let qs = f64_column(&sums, "q", name)?;
-    let records = skus
+    let records: Vec<(String, Month, f64)> = skus
         .into_iter()
         .zip(keys)
         .zip(qs)
-        .filter_map(|((s, k), q)| Some((s?, month_of[&k?], q.unwrap_or(0.0))));
+        .filter_map(|((s, k), q)| Some((s?, *month_of.get(&k?)?, q.unwrap_or(0.0))))
+        .collect();
+    if !by_date {
+        // Rows for a sku and month already seen (`2026-1` is `2026-01`) are summed: say so.
+        let distinct: std::collections::HashSet<(&str, Month)> =
+            records.iter().map(|(s, m, _)| (s.as_str(), *m)).collect();
+        let summed = rows - distinct.len();
+        if summed > 0 {
+            problems.warn(format!(
+                "{name}: {summed} row{} for a sku and month already seen {} summed into their month",
+                if summed == 1 { "" } else { "s" },
+                if summed == 1 { "was" } else { "were" },
+            ));
+        }
+    }
     let history =
         DemandHistory::from_records(records).map_err(|e| LoadError::file(name, e.to_string()))?;
     Ok(Some(history))
+}
+
+/// True where a text column is missing or holds only spaces.
+fn blank(column: &str) -> Expr {
+    col(column)
+        .is_null()
+        .or(col(column).str().strip_chars(lit(NULL)).eq(lit("")))
+}
+
+/// Months far from the file's others: the months split where two follow each other more than
+/// [`MAX_GAP_MONTHS`] apart, the run holding the most rows is the file's, and each month of the
+/// other runs is an error at its first line.
+fn far_months(
+    name: &str,
+    column: &str,
+    months: &BTreeMap<Month, (usize, usize)>,
+) -> Vec<LoadError> {
+    let mut runs: Vec<Vec<(Month, usize, usize)>> = Vec::new();
+    for (&m, &(line, n)) in months {
+        match runs.last_mut() {
+            Some(run)
+                if run
+                    .last()
+                    .is_some_and(|l| l.0.months_until(m) <= MAX_GAP_MONTHS) =>
+            {
+                run.push((m, line, n));
+            }
+            _ => runs.push(vec![(m, line, n)]),
+        }
+    }
+    // The run with the most rows; of equal ones, the latest (`max_by_key` keeps the last).
+    let Some(main) = (0..runs.len()).max_by_key(|&i| runs[i].iter().map(|r| r.2).sum::<usize>())
+    else {
+        return Vec::new();
+    };
+    let (first, last) = (runs[main][0].0, runs[main][runs[main].len() - 1].0);
+    let mut errors: Vec<LoadError> = runs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != main)
+        .flat_map(|(i, run)| run.iter().map(move |r| (i, *r)))
+        .map(|(i, (m, line, _))| {
+            let message = if i > main {
+                format!(
+                    "{m} is {} after the file's other months (latest {last}): a typo?",
+                    span(last.months_until(m))
+                )
+            } else {
+                format!(
+                    "{m} is {} before the file's other months (earliest {first}): a typo?",
+                    span(m.months_until(first))
+                )
+            };
+            LoadError::cell(name, line, column, message)
+        })
+        .collect();
+    errors.sort_by_key(|e| e.line);
+    errors
+}
+
+/// `n` months in words: `36 years`, `2 years and 1 month`.
+fn span(n: i32) -> String {
+    let (y, m) = (n / 12, n % 12);
+    let unit = |v: i32, one: &str| format!("{v} {one}{}", if v == 1 { "" } else { "s" });
+    match (y, m) {
+        (0, m) => unit(m, "month"),
+        (y, 0) => unit(y, "year"),
+        (y, m) => format!("{} and {}", unit(y, "year"), unit(m, "month")),
+    }
 }
 
 /// The header row, split as CSV.
@@ -242,8 +355,31 @@ fn first_line(path: &Path, name: &str) -> Result<Vec<String>, LoadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(file);
-    match reader.records().next() {
-        Some(Ok(r)) => Ok(r.iter().map(str::to_string).collect()),
+    let mut records = reader.records();
+    match records.next() {
+        Some(Ok(r)) => {
+            // A file with a header and no row that says anything has no history (and polars
+            // 0.47 panics on an empty frame further on): stop here, clearly.
+            let has_row = records
+                .map_while(Result::ok)
+                .any(|rec| rec.iter().any(|f| !f.trim().is_empty()));
+            // (Only a file without such a row is read to its end, to leave bad CSV to the
+            // messages below.)
+            let bad_row = !has_row
+                && csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_path(path)
+                    .map(|mut r| r.records().any(|x| x.is_err()))
+                    .unwrap_or(false);
+            if !has_row && !bad_row {
+                return Err(LoadError::file(
+                    name,
+                    "has no rows: expected demand history under its header",
+                ));
+            }
+            Ok(r.iter().map(str::to_string).collect())
+        }
         Some(Err(e)) => Err(LoadError::line(
             name,
             1,

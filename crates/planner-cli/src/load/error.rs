@@ -2,6 +2,29 @@
 
 use std::fmt;
 
+pub use planner_core::time::shorten;
+
+/// The longest code (sku, material, line, family...) planner takes, in characters: longer is a
+/// paste gone wrong, and would not fit a file name.
+pub const MAX_CODE_CHARS: usize = 100;
+
+/// The longest message: anything longer is cut (a message quotes values, never kilobytes).
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// A value as messages quote it: in double quotes, cut to its first 60 characters and `…`.
+pub fn quote(value: &str) -> String {
+    format!("{:?}", shorten(value))
+}
+
+/// A message cut to [`MAX_MESSAGE_CHARS`].
+fn capped(message: impl Into<String>) -> String {
+    let m = message.into();
+    match m.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((at, _)) => format!("{}…", &m[..at]),
+        None => m,
+    }
+}
+
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
@@ -22,7 +45,7 @@ impl LoadError {
             file: file.to_string(),
             line: None,
             column: None,
-            message: message.into(),
+            message: capped(message),
         }
     }
 
@@ -32,7 +55,7 @@ impl LoadError {
             file: file.to_string(),
             line,
             column: None,
-            message: message.into(),
+            message: capped(message),
         }
     }
 
@@ -42,7 +65,7 @@ impl LoadError {
             file: file.to_string(),
             line: Some(line),
             column: None,
-            message: message.into(),
+            message: capped(message),
         }
     }
 
@@ -52,7 +75,7 @@ impl LoadError {
             file: file.to_string(),
             line: Some(line),
             column: Some(column.to_string()),
-            message: message.into(),
+            message: capped(message),
         }
     }
 }
@@ -80,6 +103,12 @@ pub struct Problems {
     pub errors: Vec<LoadError>,
     /// Warnings: unknown columns and the like.
     pub warnings: Vec<String>,
+    /// Doubts: what `planner validate` reports as errors and other commands take with one
+    /// warning that counts them (an event naming a sku with no history). Each with its
+    /// summary line.
+    pub doubts: Vec<LoadError>,
+    /// The warning the other commands print for the doubts, when there are any.
+    pub doubts_warning: Option<String>,
 }
 
 impl Problems {
@@ -90,6 +119,20 @@ impl Problems {
 
     /// Records a warning.
     pub fn warn(&mut self, w: String) {
-        self.warnings.push(w);
+        self.warnings.push(capped(w));
+    }
+
+    /// Doubts become errors (`planner validate`).
+    pub fn doubts_as_errors(&mut self) {
+        self.errors.append(&mut self.doubts);
+        self.doubts_warning = None;
+    }
+
+    /// Doubts become their one warning (every other command).
+    pub fn doubts_as_warning(&mut self) {
+        self.doubts.clear();
+        if let Some(w) = self.doubts_warning.take() {
+            self.warn(w);
+        }
     }
 }

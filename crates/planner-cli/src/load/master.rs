@@ -4,13 +4,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use planner_core::capacity::{CalendarEntry, Line, RoutingStep};
-use planner_core::demand::Product;
+use planner_core::demand::{DemandHistory, Product};
 use planner_core::events::{Event, EventKind};
 use planner_core::materials::{BomLine, Material};
 use planner_core::pricing::{Basis, PriceTier, Scheme};
 use planner_core::time::{Date, Month};
 
-use super::error::{LoadError, Problems};
+use super::error::{quote, shorten, LoadError, Problems};
 use super::table::{Row, Table};
 
 /// Reads a table and turns each row into a `T`, collecting every problem.
@@ -20,13 +20,25 @@ fn rows<T>(
     required: &[&str],
     optional: &[&str],
     problems: &mut Problems,
-    mut each: impl FnMut(&Row<'_>) -> Result<T, LoadError>,
+    each: impl FnMut(&Row<'_>) -> Result<T, LoadError>,
 ) -> Vec<(usize, T)> {
+    read_rows(path, name, required, optional, problems, each).unwrap_or_default()
+}
+
+/// [`rows`], `None` when the file could not be read as a table at all.
+fn read_rows<T>(
+    path: &Path,
+    name: &str,
+    required: &[&str],
+    optional: &[&str],
+    problems: &mut Problems,
+    mut each: impl FnMut(&Row<'_>) -> Result<T, LoadError>,
+) -> Option<Vec<(usize, T)>> {
     let table = match Table::read(path, name, required, optional, problems) {
         Ok(t) => t,
         Err(e) => {
             problems.error(e);
-            return Vec::new();
+            return None;
         }
     };
     let mut out = Vec::new();
@@ -36,7 +48,7 @@ fn rows<T>(
             Err(e) => problems.error(e),
         }
     }
-    out
+    Some(out)
 }
 
 /// Reports a second row with the same key.
@@ -55,7 +67,7 @@ fn no_duplicates<T>(
                 name,
                 *line,
                 column,
-                format!("{k:?} is already defined on line {first}"),
+                format!("{} is already defined on line {first}", quote(&k)),
             ));
         } else {
             seen.insert(k, *line);
@@ -74,8 +86,8 @@ pub fn products(path: &Path, problems: &mut Problems) -> Vec<(usize, Product)> {
         problems,
         |r| {
             Product::new(
-                &r.text("sku")?,
-                &r.text("family")?,
+                &r.code("sku")?,
+                &r.code("family")?,
                 r.opt_text("name"),
                 r.opt_text("unit"),
             )
@@ -103,7 +115,7 @@ pub fn lines(path: &Path, problems: &mut Problems) -> Vec<(usize, Line)> {
         problems,
         |r| {
             Line::new(
-                &r.text("line")?,
+                &r.code("line")?,
                 r.number("shifts_per_day")?,
                 r.number("hours_per_shift")?,
                 r.number("days_per_week")?,
@@ -128,9 +140,9 @@ pub fn routings(path: &Path, problems: &mut Problems) -> Vec<(usize, RoutingStep
         problems,
         |r| {
             RoutingStep::new(
-                &r.text("sku")?,
-                &r.text("line")?,
-                &r.text("station")?,
+                &r.code("sku")?,
+                &r.code("line")?,
+                &r.code("station")?,
                 r.number("cycle_seconds")?,
                 r.opt_number("operators")?,
             )
@@ -166,45 +178,68 @@ pub fn routings(path: &Path, problems: &mut Problems) -> Vec<(usize, RoutingStep
     items
 }
 
-/// `calendar.csv`.
+/// `calendar.csv`: one row per line and date.
 pub fn calendar(path: &Path, problems: &mut Problems) -> Vec<(usize, CalendarEntry)> {
-    rows(
+    let name = "calendar.csv";
+    let items = rows(
         path,
-        "calendar.csv",
+        name,
         &["line", "date", "hours"],
         &["reason"],
         problems,
         |r| {
             CalendarEntry::new(
-                &r.text("line")?,
+                &r.code("line")?,
                 r.parsed::<Date>("date")?,
                 r.number("hours")?,
                 r.opt_text("reason"),
             )
             .map_err(|e| r.field_error(e))
         },
-    )
+    );
+    no_duplicates(
+        name,
+        "date",
+        &items,
+        |c| format!("{} on {}", c.line.as_deref().unwrap_or("*"), c.date),
+        problems,
+    );
+    items
 }
 
-/// `bom.csv`.
+/// `bom.csv`: one row per sku (or sub-assembly) and material.
 pub fn bom(path: &Path, problems: &mut Problems) -> Vec<(usize, BomLine)> {
-    rows(
+    let name = "bom.csv";
+    let items = rows(
         path,
-        "bom.csv",
+        name,
         &["sku", "material", "qty_per"],
         &[],
         problems,
         |r| {
-            BomLine::new(&r.text("sku")?, &r.text("material")?, r.number("qty_per")?)
+            BomLine::new(&r.code("sku")?, &r.code("material")?, r.number("qty_per")?)
                 .map_err(|e| r.field_error(e))
         },
-    )
+    );
+    no_duplicates(
+        name,
+        "material",
+        &items,
+        |b| format!("{} in {}", b.material, b.parent),
+        problems,
+    );
+    items
 }
 
-/// `materials.csv`.
-pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)> {
+/// `materials.csv`: the materials, and every name the file lists (those of bad rows too, so
+/// that a BOM can be checked against them); `None` when the file could not be read as a table.
+pub fn materials(
+    path: &Path,
+    problems: &mut Problems,
+) -> (Vec<(usize, Material)>, Option<HashSet<String>>) {
     let name = "materials.csv";
-    let items = rows(
+    let mut listed = HashSet::new();
+    let items = read_rows(
         path,
         name,
         &[
@@ -223,8 +258,11 @@ pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)>
         ],
         problems,
         |r| {
+            if let Some(m) = r.opt_text("material") {
+                listed.insert(m);
+            }
             let m = Material::new(
-                &r.text("material")?,
+                &r.code("material")?,
                 r.number("lead_time_days")?,
                 r.number("moq")?,
                 r.number("order_multiple")?,
@@ -246,8 +284,11 @@ pub fn materials(path: &Path, problems: &mut Problems) -> Vec<(usize, Material)>
             Ok(m)
         },
     );
+    let Some(items) = items else {
+        return (Vec::new(), None);
+    };
     no_duplicates(name, "material", &items, |m| m.material.clone(), problems);
-    items
+    (items, Some(listed))
 }
 
 /// `price_tiers.csv`.
@@ -262,7 +303,7 @@ pub fn price_tiers(path: &Path, problems: &mut Problems) -> Vec<(usize, PriceTie
         |r| {
             let basis = r.opt_parsed::<Basis>("basis")?.unwrap_or_default();
             let mut tier = PriceTier::new(
-                &r.text("sku")?,
+                &r.code("sku")?,
                 r.number("min_qty")?,
                 r.number("unit_price")?,
                 basis,
@@ -307,17 +348,18 @@ pub fn price_tiers(path: &Path, problems: &mut Problems) -> Vec<(usize, PriceTie
     items
 }
 
-/// `events.csv`.
+/// `events.csv`: one row per sku, month and kind.
 pub fn events(path: &Path, problems: &mut Problems) -> Vec<(usize, Event)> {
-    rows(
+    let name = "events.csv";
+    let items = rows(
         path,
-        "events.csv",
+        name,
         &["sku", "month", "kind", "value"],
         &["note"],
         problems,
         |r| {
             Event::new(
-                &r.text("sku")?,
+                &r.code("sku")?,
                 r.parsed::<Month>("month")?,
                 r.parsed::<EventKind>("kind")?,
                 r.number("value")?,
@@ -325,7 +367,66 @@ pub fn events(path: &Path, problems: &mut Problems) -> Vec<(usize, Event)> {
             )
             .map_err(|e| r.field_error(e))
         },
-    )
+    );
+    no_duplicates(
+        name,
+        "kind",
+        &items,
+        |e| format!("{} {} for {}", e.kind, e.month, e.sku),
+        problems,
+    );
+    items
+}
+
+/// Events naming a sku that has no history and no `launch` event: they would be ignored.
+/// Doubts: errors for `planner validate`, one warning that counts them for the other commands.
+pub fn check_event_skus(
+    events: &[(usize, Event)],
+    history: &DemandHistory,
+    problems: &mut Problems,
+) {
+    let launched: HashSet<&str> = events
+        .iter()
+        .filter(|(_, e)| e.kind == EventKind::Launch)
+        .map(|(_, e)| e.sku.as_str())
+        .collect();
+    let mut skus: Vec<&str> = Vec::new();
+    let mut count = 0;
+    for (line, e) in events {
+        if history.get(&e.sku).is_some() || launched.contains(e.sku.as_str()) {
+            continue;
+        }
+        count += 1;
+        if !skus.contains(&e.sku.as_str()) {
+            skus.push(&e.sku);
+        }
+        problems.doubts.push(LoadError::cell(
+            "events.csv",
+            *line,
+            "sku",
+            format!(
+                "{} has no history in demand.csv and no launch event: the {} event would be ignored",
+                quote(&e.sku),
+                e.kind
+            ),
+        ));
+    }
+    if count > 0 {
+        const SHOWN: usize = 10;
+        let mut names: Vec<String> = skus.iter().take(SHOWN).map(|s| shorten(s)).collect();
+        if skus.len() > SHOWN {
+            names.push(format!("and {} more", skus.len() - SHOWN));
+        }
+        let what = if count == 1 {
+            "1 event names a sku".to_string()
+        } else {
+            format!("{count} events name skus")
+        };
+        problems.doubts_warning = Some(format!(
+            "events.csv: {what} with no history and no launch; ignored: {}",
+            names.join(", ")
+        ));
+    }
 }
 
 /// Names present in `known`, reported at their line when not.
@@ -343,7 +444,7 @@ pub fn check_known(
                 file,
                 line,
                 column,
-                format!("{key:?} is not in {known_file}"),
+                format!("{} is not in {known_file}", quote(&key)),
             ));
         }
     }
@@ -354,22 +455,31 @@ pub fn cost_breakdown(
     path: &Path,
     problems: &mut Problems,
 ) -> Vec<(usize, planner_core::pricing::CostComponent)> {
-    rows(
+    let name = "cost_breakdown.csv";
+    let items = rows(
         path,
-        "cost_breakdown.csv",
+        name,
         &["sku", "component", "amount"],
         &["index"],
         problems,
         |r| {
             planner_core::pricing::CostComponent::new(
-                &r.text("sku")?,
-                &r.text("component")?,
+                &r.code("sku")?,
+                &r.code("component")?,
                 r.number("amount")?,
-                r.opt_text("index").as_deref(),
+                r.opt_code("index")?.as_deref(),
             )
             .map_err(|e| r.field_error(e))
         },
-    )
+    );
+    no_duplicates(
+        name,
+        "component",
+        &items,
+        |c| format!("{} of {}", c.component, c.sku),
+        problems,
+    );
+    items
 }
 
 /// `indices.csv`: monthly values of price indices (resin, stainless steel...).
@@ -377,21 +487,30 @@ pub fn indices(
     path: &Path,
     problems: &mut Problems,
 ) -> Vec<(usize, planner_core::pricing::IndexPoint)> {
-    rows(
+    let name = "indices.csv";
+    let items = rows(
         path,
-        "indices.csv",
+        name,
         &["index", "month", "value"],
         &[],
         problems,
         |r| {
             planner_core::pricing::IndexPoint::new(
-                &r.text("index")?,
+                &r.code("index")?,
                 r.parsed::<Month>("month")?,
                 r.number("value")?,
             )
             .map_err(|e| r.field_error(e))
         },
-    )
+    );
+    no_duplicates(
+        name,
+        "month",
+        &items,
+        |i| format!("{} in {}", i.index, i.month),
+        problems,
+    );
+    items
 }
 
 /// `changes.csv`: changes to the published forecast that the contract manufacturer agreed to.

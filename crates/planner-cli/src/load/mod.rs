@@ -3,6 +3,8 @@
 pub mod deliveries;
 mod demand;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod master;
 mod plan_file;
 pub mod scenarios;
@@ -104,9 +106,18 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     }
     let path = |f: &str| dir.join(f);
     let mut present = HashSet::new();
+    // Files that are there but cannot be read (a folder, a broken link): errors, never absent.
+    let mut unreadable = HashSet::new();
     for f in FILES {
-        if path(f).is_file() {
-            present.insert(f);
+        match table::present(&path(f), f) {
+            Ok(true) => {
+                present.insert(f);
+            }
+            Ok(false) => {}
+            Err(e) => {
+                p.error(e);
+                unreadable.insert(f);
+            }
         }
     }
     let inputs: Vec<PathBuf> = present.iter().map(|f| path(f)).collect();
@@ -119,6 +130,8 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
 
     let history = if present.contains("demand.csv") {
         demand::history(&path("demand.csv"), "demand.csv", &mut p)
+    } else if unreadable.contains("demand.csv") {
+        None
     } else if !history_needed {
         Some(DemandHistory::from_series(Vec::new()))
     } else {
@@ -141,9 +154,9 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     let routings = load("routings.csv").map_or_else(Vec::new, |f| master::routings(&f, &mut p));
     let calendar = load("calendar.csv").map_or_else(Vec::new, |f| master::calendar(&f, &mut p));
     let bom_lines = load("bom.csv").map_or_else(Vec::new, |f| master::bom(&f, &mut p));
-    let before = p.errors.len();
-    let materials = load("materials.csv").map_or_else(Vec::new, |f| master::materials(&f, &mut p));
-    let materials_ok = p.errors.len() == before;
+    // Every material name materials.csv lists, those of its bad rows too (`None`: unreadable).
+    let (materials, listed) =
+        load("materials.csv").map_or((Vec::new(), None), |f| master::materials(&f, &mut p));
     let tiers = load("price_tiers.csv").map_or_else(Vec::new, |f| master::price_tiers(&f, &mut p));
     let events = load("events.csv").map_or_else(Vec::new, |f| master::events(&f, &mut p));
     // The inputs of index-linked prices (`planner price`, and the plan's projected spend).
@@ -174,24 +187,26 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
             &mut p,
         );
     }
-    if !bom_lines.is_empty() && materials_ok {
+    if !bom_lines.is_empty() && !unreadable.contains("materials.csv") {
         // A component must be a material; a parent is a sku or a material (a sub-assembly).
-        let known: HashSet<String> = materials.iter().map(|(_, m)| m.material.clone()).collect();
-        if present.contains("materials.csv") {
+        if let Some(known) = &listed {
             master::check_known(
                 "bom.csv",
                 "material",
                 bom_lines.iter().map(|(n, b)| (*n, b.material.clone())),
-                &known,
+                known,
                 "materials.csv",
                 &mut p,
             );
-        } else {
+        } else if !present.contains("materials.csv") {
             p.error(LoadError::file(
                 "materials.csv",
                 "is missing: bom.csv names materials, materials.csv must list them",
             ));
         }
+    }
+    if let Some(h) = &history {
+        master::check_event_skus(&events, h, &mut p);
     }
     let bom = match Bom::new(bom_lines.iter().map(|(_, b)| b.clone()).collect()) {
         Ok(b) => b,
@@ -261,7 +276,8 @@ pub fn folder_or_first_error(dir: &Path) -> anyhow::Result<Folder> {
 
 /// [`folder_or_first_error`] for a command given `--demand FILE`: demand.csv may be absent.
 pub fn folder_or_first_error_needing(dir: &Path, history_needed: bool) -> anyhow::Result<Folder> {
-    let (folder, problems) = folder_needing(dir, history_needed);
+    let (folder, mut problems) = folder_needing(dir, history_needed);
+    problems.doubts_as_warning();
     print_warnings(&problems);
     match (folder, problems.errors.into_iter().next()) {
         (_, Some(e)) => Err(e.into()),

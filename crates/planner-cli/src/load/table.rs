@@ -2,12 +2,122 @@
 //! column names matched case-insensitively after trimming, unknown columns warned about.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
 use planner_core::FieldError;
 
-use super::error::{LoadError, Problems};
+use super::error::{quote, shorten, LoadError, Problems, MAX_CODE_CHARS};
+
+/// Whether a file of the folder is there: `Ok(true)` a file to read, `Ok(false)` absent, and an
+/// error when something is there that cannot be read as a file (a folder, a broken link, a
+/// link loop): taking it for absent would run the plan without it in silence.
+pub fn present(path: &Path, name: &str) -> Result<bool, LoadError> {
+    let unreadable =
+        |why: String| LoadError::file(name, format!("exists but cannot be read: {why}"));
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(true),
+        Ok(m) if m.is_dir() => Err(unreadable("it is a folder, not a file".into())),
+        Ok(_) => Err(unreadable("it is not a regular file".into())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match std::fs::symlink_metadata(path) {
+                Ok(_) => Err(unreadable(format!(
+                    "it is a link to {}, which does not exist",
+                    std::fs::read_link(path)
+                        .map_or_else(|_| "nothing".into(), |t| t.display().to_string())
+                ))),
+                Err(_) => Ok(false),
+            }
+        }
+        Err(e) => Err(unreadable(e.to_string())),
+    }
+}
+
+/// How much of a file is read at a time when checking its encoding.
+const CHUNK: usize = 1 << 20;
+
+/// Checks that `reader` holds UTF-8 text, reading it in chunks (a demand file can be hundreds of
+/// megabytes): UTF-16 (a byte order mark, or the NUL bytes of its ASCII letters) and
+/// Windows-1252 or Latin-1 files, as Excel saves them, get a message saying how to save them.
+pub fn check_text(mut reader: impl Read, name: &str) -> Result<(), LoadError> {
+    let save = "save it as CSV UTF-8";
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut lines_before = 0usize;
+    let mut first = true;
+    loop {
+        let carried = buf.len();
+        buf.resize(carried + CHUNK, 0);
+        let mut filled = carried;
+        while filled < buf.len() {
+            match reader.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(LoadError::file(name, format!("cannot be read: {e}"))),
+            }
+        }
+        let at_end = filled < buf.len();
+        buf.truncate(filled);
+        if first {
+            first = false;
+            if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) || looks_utf16(&buf)
+            {
+                return Err(LoadError::file(name, format!("is UTF-16 text: {save}")));
+            }
+        }
+        let line_at = |upto: usize, before: usize| {
+            before + buf[..upto].iter().filter(|b| **b == b'\n').count() + 1
+        };
+        if let Some(nul) = buf.iter().position(|b| *b == 0) {
+            return Err(LoadError::line(
+                name,
+                line_at(nul, lines_before),
+                format!("holds a NUL byte, which no text file has: {save}"),
+            ));
+        }
+        let keep = match std::str::from_utf8(&buf) {
+            Ok(_) => 0,
+            Err(e) if e.error_len().is_none() && !at_end => buf.len() - e.valid_up_to(),
+            Err(e) => {
+                let why = if e.error_len().is_none() {
+                    "it ends inside a character"
+                } else {
+                    "looks like Windows-1252 or Latin-1"
+                };
+                return Err(LoadError::line(
+                    name,
+                    line_at(e.valid_up_to(), lines_before),
+                    format!("is not UTF-8 ({why}): {save}"),
+                ));
+            }
+        };
+        if at_end {
+            return Ok(());
+        }
+        let done = buf.len() - keep;
+        lines_before = line_at(done, lines_before) - 1;
+        buf.drain(..done);
+    }
+}
+
+/// UTF-16 without a byte order mark: a quarter or more of the bytes at even (or odd) offsets of
+/// the file's start are NUL, as the high bytes of ASCII letters are.
+fn looks_utf16(start: &[u8]) -> bool {
+    let head = &start[..start.len().min(4096)];
+    let half = head.len() / 2;
+    if half == 0 {
+        return false;
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    4 * nul_at(0).max(nul_at(1)) >= half
+}
 
 /// Normalises a header name: no BOM, trimmed, lower case.
 pub fn normalize_header(name: &str) -> String {
@@ -44,14 +154,9 @@ impl Table {
     ) -> Result<Table, LoadError> {
         let bytes = std::fs::read(path)
             .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            LoadError::line(name, line, "is not UTF-8 text (save the file as CSV UTF-8)")
-        })?;
+        check_text(bytes.as_slice(), name)?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| LoadError::file(name, "is not UTF-8: save it as CSV UTF-8"))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
@@ -73,7 +178,7 @@ impl Table {
                 return Err(LoadError::line(
                     name,
                     1,
-                    format!("column {h} appears twice"),
+                    format!("column {} appears twice", shorten(&h)),
                 ));
             }
         }
@@ -83,7 +188,7 @@ impl Table {
             .copied()
             .collect();
         if !missing.is_empty() {
-            let mut found: Vec<&str> = headers.iter().map(str::trim).collect();
+            let mut found: Vec<String> = headers.iter().map(|h| shorten(h.trim())).collect();
             found.retain(|f| !f.is_empty());
             return Err(LoadError::line(
                 name,
@@ -102,7 +207,7 @@ impl Table {
             .collect();
         unknown.sort();
         for u in unknown {
-            problems.warn(format!("{name}: unknown column {u} is ignored"));
+            problems.warn(format!("{name}: unknown column {} is ignored", shorten(u)));
         }
         let mut rows = Vec::new();
         for record in reader.records() {
@@ -162,6 +267,22 @@ impl Row<'_> {
         }
     }
 
+    /// A required code (sku, material, line, family...): text of at most 100 characters.
+    pub fn code(&self, column: &str) -> Result<String, LoadError> {
+        let v = self.text(column)?;
+        check_code(&v).map_err(|m| self.error(column, m))?;
+        Ok(v)
+    }
+
+    /// An optional code: `None` when the column is absent or the cell empty.
+    pub fn opt_code(&self, column: &str) -> Result<Option<String>, LoadError> {
+        let v = self.opt_text(column);
+        if let Some(v) = &v {
+            check_code(v).map_err(|m| self.error(column, m))?;
+        }
+        Ok(v)
+    }
+
     /// An optional text cell: `None` when the column is absent or the cell empty.
     pub fn opt_text(&self, column: &str) -> Option<String> {
         self.raw(column)
@@ -172,9 +293,8 @@ impl Row<'_> {
     /// A required number.
     pub fn number(&self, column: &str) -> Result<f64, LoadError> {
         match self.raw(column) {
-            Some(v) if !v.is_empty() => {
-                parse_number(v).ok_or_else(|| self.error(column, format!("{v:?} is not a number")))
-            }
+            Some(v) if !v.is_empty() => parse_number(v)
+                .ok_or_else(|| self.error(column, format!("{} is not a number", quote(v)))),
             _ => Err(self.error(column, "is empty: expected a number")),
         }
     }
@@ -184,7 +304,7 @@ impl Row<'_> {
         match self.raw(column) {
             Some(v) if !v.is_empty() => parse_number(v)
                 .map(Some)
-                .ok_or_else(|| self.error(column, format!("{v:?} is not a number"))),
+                .ok_or_else(|| self.error(column, format!("{} is not a number", quote(v)))),
             _ => Ok(None),
         }
     }
@@ -197,7 +317,7 @@ impl Row<'_> {
     {
         let v = self.text(column)?;
         v.parse()
-            .map_err(|e: T::Err| self.error(column, e.to_string()))
+            .map_err(|e: T::Err| self.error(column, quoted_short(&e.to_string(), &v)))
     }
 
     /// An optional value parsed with `FromStr`.
@@ -209,9 +329,30 @@ impl Row<'_> {
         self.opt_text(column)
             .map(|v| {
                 v.parse()
-                    .map_err(|e: T::Err| self.error(column, e.to_string()))
+                    .map_err(|e: T::Err| self.error(column, quoted_short(&e.to_string(), &v)))
             })
             .transpose()
+    }
+}
+
+/// A parser's message with the value it quotes whole (`"..." is not an event kind`) cut short.
+fn quoted_short(message: &str, value: &str) -> String {
+    if value.chars().count() <= planner_core::time::QUOTE_CHARS {
+        return message.to_string();
+    }
+    message.replace(&format!("{value:?}"), &quote(value))
+}
+
+/// Checks a code's length: at most [`MAX_CODE_CHARS`] characters.
+pub fn check_code(v: &str) -> Result<(), String> {
+    let n = v.chars().count();
+    if n > MAX_CODE_CHARS {
+        Err(format!(
+            "{} is {n} characters long: a code is at most {MAX_CODE_CHARS}",
+            quote(v)
+        ))
+    } else {
+        Ok(())
     }
 }
 

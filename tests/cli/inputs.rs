@@ -1,0 +1,392 @@
+//! Issue 13, "inputs taken in silence": every odd input of the planning folder ends in an error
+//! naming file, line and column, or a warning that says what was done.
+
+use super::*;
+
+/// `planner validate` on the folder: exit code and stderr.
+fn validate(dir: &Path) -> (i32, String) {
+    let o = run(dir, &["validate", "--data", "."]);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+/// The small folder's demand.csv with `more` appended.
+fn demand_plus(dir: &Path, more: &str) {
+    let mut text = std::fs::read_to_string(dir.join("demand.csv")).unwrap();
+    text.push_str(more);
+    put(dir, "demand.csv", &text);
+}
+
+#[test]
+fn demand_rows_for_a_month_already_seen_are_summed_and_counted() {
+    let dir = small_folder();
+    // BTL-1 2025-12 is 173 in the file (150 + 23); two more rows of 10 and 5, one written 2025-12.
+    demand_plus(dir.path(), "BTL-1,2025-12,10\nBTL-1, 2025-12 ,5\n");
+    let o = run(
+        dir.path(),
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--method",
+            "naive",
+            "--horizon",
+            "1",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "warning: demand.csv: 2 rows for a sku and month already seen were summed into their month\n"
+    );
+    // The naive forecast repeats the last month: 173 + 10 + 5.
+    assert!(
+        stdout(&o).contains("\nBTL-1,2026-01,188,"),
+        "{}",
+        stdout(&o)
+    );
+    // Order lines (`date`) are summed into months by design: no warning.
+    put(
+        dir.path(),
+        "demand.csv",
+        "sku,date,quantity\nBTL-1,2025-12-01,1\nBTL-1,2025-12-01,2\nHSG-1,2025-12-02,3\n",
+    );
+    let o = run(dir.path(), &["forecast", "--history", "demand.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn a_duplicate_key_in_another_file_names_both_lines() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "calendar.csv",
+        "line,date,hours,reason\n*,2025-12-25,0,Christmas\nL1,2025-12-25,4,\n*,2025-12-25T00:00,0,again\n",
+    );
+    put(
+        dir.path(),
+        "bom.csv",
+        "sku,material,qty_per\nBTL-1,SA-LID,1\nSA-LID,RESIN,0.03\nBTL-1,STEEL,0.2\nHSG-1,RESIN,0.1\nBTL-1,STEEL,0.1\n",
+    );
+    put(
+        dir.path(),
+        "events.csv",
+        "sku,month,kind,value\nBTL-1,2026-02,multiplier,1.3\nBTL-1,2026-02,add,5\nBTL-1,2026-2,multiplier,1.2\n",
+    );
+    put(
+        dir.path(),
+        "cost_breakdown.csv",
+        "sku,component,amount,index\nBTL-1,resin,2,resin\nBTL-1,labor,3,\nBTL-1,resin,1,\n",
+    );
+    put(
+        dir.path(),
+        "indices.csv",
+        "index,month,value\nresin,2025-11,100\nresin,2025-12,101\nresin,2025-11,99\n",
+    );
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: calendar.csv:4: column date: \"* on 2025-12-25\" is already defined on line 2\n\
+             error: bom.csv:6: column material: \"STEEL in BTL-1\" is already defined on line 4\n\
+             error: events.csv:4: column kind: \"multiplier 2026-02 for BTL-1\" is already defined on line 2\n\
+             error: cost_breakdown.csv:4: column component: \"resin of BTL-1\" is already defined on line 2\n\
+             error: indices.csv:4: column month: \"resin in 2025-11\" is already defined on line 2\n\
+             .: 5 errors found\n"
+                .to_string()
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_exists_but_cannot_be_read_is_an_error_not_absent() {
+    use std::os::unix::fs::symlink;
+    let dir = small_folder();
+    let d = dir.path();
+    std::fs::remove_file(d.join("bom.csv")).unwrap();
+    std::fs::create_dir(d.join("bom.csv")).unwrap();
+    std::fs::remove_file(d.join("events.csv")).unwrap();
+    symlink("nowhere.csv", d.join("events.csv")).unwrap();
+    std::fs::remove_file(d.join("price_tiers.csv")).unwrap();
+    symlink("loop.csv", d.join("price_tiers.csv")).unwrap();
+    symlink("price_tiers.csv", d.join("loop.csv")).unwrap();
+    std::fs::create_dir(d.join("deliveries.csv")).unwrap();
+    let (code, err) = validate(d);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: bom.csv: exists but cannot be read: it is a folder, not a file\n\
+         error: price_tiers.csv: exists but cannot be read: Too many levels of symbolic links (os error 40)\n\
+         error: events.csv: exists but cannot be read: it is a link to nowhere.csv, which does not exist\n\
+         error: deliveries.csv: exists but cannot be read: it is a folder, not a file\n\
+         .: 4 errors found\n"
+    );
+    // demand.csv as a folder is not "missing"; `plan` stops at the first error.
+    std::fs::remove_file(d.join("demand.csv")).unwrap();
+    std::fs::create_dir(d.join("demand.csv")).unwrap();
+    let o = run(d, &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: demand.csv: exists but cannot be read: it is a folder, not a file\n"
+    );
+}
+
+#[test]
+fn a_month_far_from_the_rest_of_demand_is_a_typo() {
+    let dir = small_folder();
+    // The file runs 2024-01 to 2025-12 (lines 2 to 49).
+    demand_plus(dir.path(), "BTL-1,2062-10,5\n");
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: demand.csv:50: column month: 2062-10 is 36 years and 10 months after the \
+             file's other months (latest 2025-12): a typo?\n.: 1 error found\n"
+                .to_string()
+        )
+    );
+    let dir = small_folder();
+    demand_plus(dir.path(), "HSG-1,1926-10,5\nBTL-1,2028-01,1\n");
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: demand.csv:50: column month: 1926-10 is 97 years and 3 months before the \
+             file's other months (earliest 2024-01): a typo?\n\
+             error: demand.csv:51: column month: 2028-01 is 2 years and 1 month after the \
+             file's other months (latest 2025-12): a typo?\n.: 2 errors found\n"
+                .to_string()
+        )
+    );
+    // 24 months on is still the file's (a sku back after a two-year pause).
+    let dir = small_folder();
+    demand_plus(dir.path(), "BTL-1,2027-12,1\n");
+    assert_eq!(validate(dir.path()).0, 0);
+    // A year no plan has: an error of the month itself (9999-12 took 49 s and planned "10000-01").
+    let dir = small_folder();
+    demand_plus(dir.path(), "BTL-1,9999-12,1\n");
+    let o = run(dir.path(), &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: demand.csv:50: column month: \"9999-12\" is not a month or date planner works \
+         with (years 1900 to 2199): a typo?\n"
+    );
+}
+
+#[test]
+fn a_date_with_trailing_text_is_not_its_first_day() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "calendar.csv",
+        "line,date,hours,reason\n*,2025-12-25T00:00:00,0,Christmas\nL1,2025-12-29 to 2025-12-31,0,shutdown\n",
+    );
+    put(
+        dir.path(),
+        "deliveries.csv",
+        "po,sku,due_date,delivered_date,quantity\nP1,BTL-1,2025-12-01,2025-12-02 08:15,5\n\
+         P2,BTL-1,2025-12-01,2025-12-02 and 03,5\n",
+    );
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: calendar.csv:3: column date: \"2025-12-29 to 2025-12-31\" is not a date \
+             (expected YYYY-MM-DD)\n\
+             error: deliveries.csv:3: column delivered_date: \"2025-12-02 and 03\" is not a date \
+             (expected YYYY-MM-DD)\n.: 2 errors found\n"
+                .to_string()
+        )
+    );
+}
+
+/// `text` as UTF-16, little-endian with a byte order mark or big-endian without.
+fn utf16(text: &str, little_with_bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if little_with_bom {
+        out.extend([0xFF, 0xFE]);
+    }
+    for u in text.encode_utf16() {
+        let b = if little_with_bom {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        };
+        out.extend(b);
+    }
+    out
+}
+
+#[test]
+fn utf16_and_windows_1252_files_say_how_to_save_them() {
+    let dir = small_folder();
+    let demand = std::fs::read_to_string(dir.path().join("demand.csv")).unwrap();
+    std::fs::write(dir.path().join("demand.csv"), utf16(&demand, true)).unwrap();
+    std::fs::write(
+        dir.path().join("products.csv"),
+        utf16("sku,family\nBTL-1,bottles\n", false),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lines.csv"),
+        b"line,shifts_per_day,hours_per_shift,days_per_week,oee\nL1,1,8,5,0.8\nL2,2,8,5,0.75\n\
+          \nL\xe4nge,1,8,5,0.8\n",
+    )
+    .unwrap();
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: demand.csv: is UTF-16 text: save it as CSV UTF-8\n\
+             error: products.csv: is UTF-16 text: save it as CSV UTF-8\n\
+             error: lines.csv:5: is not UTF-8 (looks like Windows-1252 or Latin-1): save it as \
+             CSV UTF-8\n.: 3 errors found\n"
+                .to_string()
+        )
+    );
+    // The demand file through the command that reads it alone: Windows-1252 on line 5.
+    let mut bytes = demand.into_bytes();
+    let line5 = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(3)
+        .unwrap()
+        .0;
+    bytes[line5 + 1] = 0xC9; // "É" in Windows-1252
+    std::fs::write(dir.path().join("demand.csv"), bytes).unwrap();
+    let o = run(dir.path(), &["forecast", "--history", "demand.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: demand.csv:5: is not UTF-8 (looks like Windows-1252 or Latin-1): save it as CSV UTF-8\n"
+    );
+}
+
+#[test]
+fn blank_rows_and_excel_empty_rows_are_skipped_in_demand_too() {
+    let dir = small_folder();
+    demand_plus(dir.path(), ",,\n , , \n\n\n");
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(": 2 skus, 2 lines,"), "{}", stdout(&o));
+    // A blank row inside the file keeps the lines after it counted right.
+    put(
+        dir.path(),
+        "demand.csv",
+        "sku,month,quantity\nA,2026-01,5\n,,\nA,2026-02,x\n",
+    );
+    assert_eq!(
+        validate(dir.path()).1,
+        "error: demand.csv:4: column quantity: \"x\" is not a number\n.: 1 error found\n"
+    );
+}
+
+#[test]
+fn a_code_of_ten_thousand_characters_is_an_error_and_messages_stay_short() {
+    let dir = small_folder();
+    let long = "X".repeat(10_000);
+    put(
+        dir.path(),
+        "products.csv",
+        &format!(
+            "sku,family\nBTL-1,bottles\n{long},housings\nHSG-1,{}\n",
+            "f".repeat(101)
+        ),
+    );
+    demand_plus(
+        dir.path(),
+        &format!("{long},2025-12,1\nHSG-1,2025-11,{long}\n"),
+    );
+    let x60 = "X".repeat(60);
+    let f60 = "f".repeat(60);
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            format!(
+                "error: demand.csv:50: column sku: \"{x60}…\" is 10000 characters long: a code is at most 100\n\
+                 error: demand.csv:51: column quantity: \"{x60}…\" is not a number\n\
+                 error: products.csv:3: column sku: \"{x60}…\" is 10000 characters long: a code is at most 100\n\
+                 error: products.csv:4: column family: \"{f60}…\" is 101 characters long: a code is at most 100\n\
+                 .: 4 errors found\n"
+            )
+        )
+    );
+    // A value that is no month, quoted short too.
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "events.csv",
+        &format!("sku,month,kind,value\nBTL-1,{long},add,1\nBTL-1,2026-02,{long},1\n"),
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "error: events.csv:2: column month: \"{x60}…\" is not a month (expected YYYY-MM)\n\
+             error: events.csv:3: column kind: \"{x60}…\""
+        )),
+        "{err}"
+    );
+    assert!(err.len() < 600, "{} bytes", err.len());
+}
+
+#[test]
+fn a_bom_part_missing_from_materials_is_found_when_materials_has_other_errors() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "materials.csv",
+        "material,lead_time_days,moq,order_multiple,unit_cost,on_hand\nSA-LID,7,1,1,0.8,50\n\
+         RESIN,45,lots,25,2.1,300\n",
+    );
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: materials.csv:3: column moq: \"lots\" is not a number\n\
+             error: bom.csv:4: column material: \"STEEL\" is not in materials.csv\n\
+             .: 2 errors found\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn an_event_for_a_sku_with_no_history_is_an_error_in_validate_and_a_warning_elsewhere() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "events.csv",
+        "sku,month,kind,value\nBTL-1,2026-02,multiplier,1.3\nGHOST,2026-03,add,10\n\
+         GHOST,2026-04,add,10\nNEW-1,2026-03,launch,100\nNEW-1,2026-05,multiplier,1.2\n\
+         OTHER,2026-03,override,5\n",
+    );
+    assert_eq!(
+        validate(dir.path()),
+        (
+            1,
+            "error: events.csv:3: column sku: \"GHOST\" has no history in demand.csv and no \
+             launch event: the add event would be ignored\n\
+             error: events.csv:4: column sku: \"GHOST\" has no history in demand.csv and no \
+             launch event: the add event would be ignored\n\
+             error: events.csv:7: column sku: \"OTHER\" has no history in demand.csv and no \
+             launch event: the override event would be ignored\n.: 3 errors found\n"
+                .to_string()
+        )
+    );
+    let o = run(dir.path(), &["capacity", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(
+            "warning: events.csv: 3 events name skus with no history and no launch; ignored: \
+             GHOST, OTHER\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
