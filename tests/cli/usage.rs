@@ -248,3 +248,54 @@ fn a_header_alone_or_a_single_row_of_demand_is_handled() {
         super::stdout(&o)
     );
 }
+
+#[test]
+fn rising_tier_prices_and_bad_changes_are_listed_by_validate_with_their_lines() {
+    let dir = super::small_folder();
+    put(
+        dir.path(),
+        "price_tiers.csv",
+        "sku,min_qty,unit_price\nBTL-1,0,9.8\nBTL-1,1000,9.9\nHSG-1,0,12\n",
+    );
+    put(
+        dir.path(),
+        "planner.toml",
+        "[[fences]]\nmonths = [1, 2]\nmax_change = 0.1\n",
+    );
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: price_tiers.csv:3: column unit_price: 9.9 at min_qty 1000 is more than 9.8 at \
+         min_qty 0 for sku BTL-1: prices must not rise with volume\n.: 1 error found\n"
+    );
+    // `planner price` stops at the same first error, naming file and line.
+    let o = run(dir.path(), &["price", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: price_tiers.csv:3: column unit_price:"),
+        "{}",
+        stderr(&o)
+    );
+    // changes.csv is checked against the plan once the folder itself loads. The small folder's
+    // plan starts 2026-01: 2026-01 and 2026-02 are fenced.
+    put(
+        dir.path(),
+        "price_tiers.csv",
+        "sku,min_qty,unit_price\nBTL-1,0,9.8\nHSG-1,0,12\n",
+    );
+    put(
+        dir.path(),
+        "changes.csv",
+        "sku,month,quantity\nBTL-1,2026-02,150\nGHOST,2026-01,5\nHSG-1,2026-09,40\n",
+    );
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: changes.csv:3: column sku: \"GHOST\" is not a sku of this plan\n\
+         error: changes.csv:4: column month: 2026-09 is outside the time fences of this plan \
+         (fenced months: 2026-01 to 2026-02): a change there needs no agreement; edit the \
+         forecast or events instead\n.: 2 errors found\n"
+    );
+}

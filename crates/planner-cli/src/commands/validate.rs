@@ -17,6 +17,28 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
+    // changes.csv, checked against the plan it changes: its skus and the fenced months.
+    let changes = args.data.join("changes.csv");
+    let mut changes_read = false;
+    if let (Some(f), true) = (&folder, changes.is_file()) {
+        let settings = &f.input.settings;
+        if let Some(start) = settings.first_month(&f.input.history) {
+            let mut skus: std::collections::HashSet<&str> = f
+                .input
+                .history
+                .series()
+                .iter()
+                .map(|s| s.sku.as_str())
+                .collect();
+            skus.extend(f.input.events.iter().map(|e| e.sku.as_str()));
+            let fenced: Vec<planner_core::time::Month> = (0..settings.horizon)
+                .filter(|t| planner_core::review::fence_limit(&settings.fences, t + 1).is_some())
+                .map(|t| start.plus(t as i32))
+                .collect();
+            load::check_changes(&changes, &skus, &fenced, &mut problems);
+            changes_read = true;
+        }
+    }
     problems.doubts_as_errors();
     for w in &problems.warnings {
         eprintln!("warning: {w}");
@@ -38,6 +60,9 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     };
     let mut files: Vec<&str> = load::FILES.iter().copied().filter(|n| f.has(n)).collect();
     files.extend(scorecard_files);
+    if changes_read {
+        files.push("changes.csv");
+    }
     files.sort_unstable();
     println!(
         "{}: no problems found in {} files ({}): {} skus, {} lines, {} materials, {} events",

@@ -345,6 +345,37 @@ pub fn price_tiers(path: &Path, problems: &mut Problems) -> Vec<(usize, PriceTie
             first.insert(&t.sku, t);
         }
     }
+    // Volume tiers: a larger quantity never costs more a unit (checked here with the line, not
+    // only when pricing runs).
+    let mut by_sku: HashMap<&str, Vec<(f64, f64, usize)>> = HashMap::new();
+    for (line, t) in &items {
+        by_sku
+            .entry(t.sku.as_str())
+            .or_default()
+            .push((t.min_qty, t.unit_price, *line));
+    }
+    let mut rising: Vec<LoadError> = Vec::new();
+    for (sku, mut tiers) in by_sku {
+        tiers.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for w in tiers.windows(2) {
+            let ((q0, p0, _), (q1, p1, line)) = (w[0], w[1]);
+            if p1 > p0 {
+                rising.push(LoadError::cell(
+                    name,
+                    line,
+                    "unit_price",
+                    format!(
+                        "{p1} at min_qty {q1} is more than {p0} at min_qty {q0} for sku {sku}: \
+                         prices must not rise with volume"
+                    ),
+                ));
+            }
+        }
+    }
+    rising.sort_by_key(|e| e.line);
+    for e in rising {
+        problems.error(e);
+    }
     items
 }
 

@@ -23,6 +23,16 @@ use planner_core::Settings;
 pub use error::{LoadError, Problems};
 pub use plan_file::demand_plan;
 
+/// Checks `changes.csv` for `validate`, collecting every problem.
+pub fn check_changes(
+    path: &Path,
+    skus: &HashSet<&str>,
+    fenced: &[planner_core::time::Month],
+    problems: &mut Problems,
+) {
+    master::changes(path, skus, fenced, problems);
+}
+
 /// Reads `changes.csv` on its own (see [`master::changes`]).
 pub fn changes_file(
     path: &Path,
