@@ -211,7 +211,7 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "S", default_value_t = 42)]
     pub seed: u64,
     /// Correlation of a sku's demand errors in consecutive months, 0 to 1 (AR(1)). Default: the
-    /// plan's uncertainty model (estimated, or planner.toml's [uncertainty]).
+    /// plan's uncertainty model (estimated, or planner.toml's `[uncertainty]`).
     #[arg(long, value_name = "RHO", value_parser = parse_share)]
     pub month_correlation: Option<f64>,
     /// Correlation of two skus' demand errors in the same month, 0 to 1: a market-wide shock
