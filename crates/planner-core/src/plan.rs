@@ -24,13 +24,10 @@ impl SkuPlan {
     /// forecast as normal around the point: `(hi - lo) / (2 z)` with `z` the two-sided normal
     /// quantile of the level. `None` for a fixed plan.
     pub fn sigma(&self, t: usize) -> Option<f64> {
-        let widest = self
-            .forecast
-            .intervals
-            .iter()
-            .max_by(|a, b| a.level.percent().total_cmp(&b.level.percent()))?;
-        let z = z_two_sided(widest.level);
-        Some(((widest.hi[t] - widest.lo[t]) / (2.0 * z)).max(0.0))
+        if self.forecast.intervals.is_empty() {
+            return None;
+        }
+        self.sigmas().get(t).copied()
     }
 
     /// [`SkuPlan::sigma`] of every month (all 0 for a fixed plan), the level's `z` looked up

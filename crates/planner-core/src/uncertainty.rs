@@ -290,15 +290,29 @@ impl Dependence {
 
     /// `Q(a) = Σ_t Σ_s a_t a_s ρ^|t − s|`, in O(len) by the recursion
     /// `b_t = a_t + ρ b_{t−1}`, `Q = Σ a_t² + 2 ρ Σ a_t b_{t−1}`.
-    fn q(&self, a: &[f64]) -> f64 {
+    pub(crate) fn q(&self, a: &[f64]) -> f64 {
+        self.q_prefixes(a).last().copied().unwrap_or(0.0)
+    }
+
+    /// `Q(a[..w])` for every `w` from 0 to `a.len()`: the same recursion, each prefix kept.
+    pub(crate) fn q_prefixes(&self, a: &[f64]) -> Vec<f64> {
         let rho = self.month.value;
-        let mut b = 0.0;
-        let mut q = 0.0;
+        let (mut b, mut q) = (0.0, 0.0);
+        let mut out = Vec::with_capacity(a.len() + 1);
+        out.push(0.0);
         for &x in a {
             q += x * x + 2.0 * rho * x * b;
             b = x + rho * b;
+            out.push(q.max(0.0));
         }
-        q.max(0.0)
+        out
+    }
+
+    /// The variance of a total from its parts: `c_p Q(all) + (c_f − c_p) Σ_f Q(f) + (1 − c_f)
+    /// Σ_i Q(i)`, given `Q(all)`, the sum of the families' `Q` and the sum of the skus' own.
+    pub(crate) fn variance(&self, q_all: f64, q_families: f64, q_own: f64) -> f64 {
+        let (cf, cp) = (self.family.value, self.portfolio.value);
+        (cp * q_all + (cf - cp) * q_families + (1.0 - cf) * q_own).max(0.0)
     }
 }
 
@@ -334,7 +348,17 @@ impl<'a> TotalBuilder<'a> {
 
     /// Adds a sku of a plan with weight `w` on each month of `months` (`w(t) = w` there).
     pub fn add_sku(&mut self, sku: &'a SkuPlan, w: f64, months: std::ops::Range<usize>) {
-        let sigmas = sku.sigmas();
+        self.add_sku_with(sku, &sku.sigmas(), w, months);
+    }
+
+    /// [`TotalBuilder::add_sku`] with the sku's [`SkuPlan::sigmas`] computed once by the caller.
+    pub fn add_sku_with(
+        &mut self,
+        sku: &'a SkuPlan,
+        sigmas: &[f64],
+        w: f64,
+        months: std::ops::Range<usize>,
+    ) {
         let mut a = vec![0.0; months.end.min(self.horizon)];
         let mut mean = 0.0;
         let start = months.start.min(a.len());
@@ -347,12 +371,13 @@ impl<'a> TotalBuilder<'a> {
 
     /// The total's distribution.
     pub fn finish(self) -> Total {
-        let (cf, cp) = (self.dep.family.value, self.dep.portfolio.value);
         let fam: f64 = self.by_family.values().map(|a| self.dep.q(a)).sum();
-        let var = cp * self.dep.q(&self.all) + (cf - cp) * fam + (1.0 - cf) * self.own;
         Total {
             mean: self.mean,
-            sd: var.max(0.0).sqrt(),
+            sd: self
+                .dep
+                .variance(self.dep.q(&self.all), fam, self.own)
+                .sqrt(),
         }
     }
 }
@@ -672,34 +697,37 @@ impl DemandPlan {
     /// quantile of the total under [`DemandPlan::dependence`]. Families in name order; a sku
     /// with no family is its own.
     pub fn family_totals(&self) -> Vec<FamilyTotal> {
-        let mut names: Vec<&str> = self
-            .skus
-            .iter()
-            .map(|s| self.dependence.family_of(&s.sku))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let one = |name: &str, pick: &dyn Fn(&SkuPlan) -> bool| {
-            let total = self.total_of(0..self.horizon, |s| pick(s).then_some(1.0));
-            FamilyTotal {
-                family: name.to_string(),
-                skus: self.skus.iter().filter(|s| pick(s)).count(),
-                volume: total.mean,
-                ranges: self
-                    .levels
-                    .iter()
-                    .map(|&l| {
-                        let (lo, hi) = total.bounds(l);
-                        (l, lo, hi)
-                    })
-                    .collect(),
-            }
+        // One pass: each sku's sigmas once, into its family's total and the plan's.
+        let mut families: std::collections::BTreeMap<&str, (TotalBuilder<'_>, usize)> =
+            std::collections::BTreeMap::new();
+        let mut all = self.dependence.total(self.horizon);
+        for s in &self.skus {
+            let sigmas = s.sigmas();
+            let f = families
+                .entry(self.dependence.family_of(&s.sku))
+                .or_insert_with(|| (self.dependence.total(self.horizon), 0));
+            f.0.add_sku_with(s, &sigmas, 1.0, 0..self.horizon);
+            f.1 += 1;
+            all.add_sku_with(s, &sigmas, 1.0, 0..self.horizon);
+        }
+        let one = |name: &str, total: Total, skus: usize| FamilyTotal {
+            family: name.to_string(),
+            skus,
+            volume: total.mean,
+            ranges: self
+                .levels
+                .iter()
+                .map(|&l| {
+                    let (lo, hi) = total.bounds(l);
+                    (l, lo, hi)
+                })
+                .collect(),
         };
-        let mut out: Vec<FamilyTotal> = names
-            .iter()
-            .map(|f| one(f, &|s: &SkuPlan| self.dependence.family_of(&s.sku) == *f))
+        let mut out: Vec<FamilyTotal> = families
+            .into_iter()
+            .map(|(name, (t, n))| one(name, t.finish(), n))
             .collect();
-        out.push(one("(all)", &|_| true));
+        out.push(one("(all)", all.finish(), self.skus.len()));
         out
     }
 }

@@ -51,6 +51,7 @@ pub use bom::{Bom, BomError, BomLine};
 pub use material::Material;
 pub use mrp::{plan, MaterialPlan, MaterialsSummary, MrpRow, PastDue, PastDueKind};
 pub use prebuy::PrebuyRow;
+pub(crate) use safety::safety_window;
 
 use serde::{Deserialize, Serialize};
 

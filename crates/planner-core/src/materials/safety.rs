@@ -44,6 +44,10 @@ pub(crate) fn buffer(settings: &MaterialsSettings, sd: f64, mu: f64) -> f64 {
     if sd <= 0.0 {
         return 0.0;
     }
+    if settings.service_measure == ServiceMeasure::FillRate && mu <= 0.0 {
+        // No demand to fill: no buffer (the fill rate of no demand is met by any stock).
+        return 0.0;
+    }
     match settings.service_measure {
         ServiceMeasure::Cycle => z_one_sided(settings.service_level).max(0.0) * sd,
         ServiceMeasure::FillRate => {
@@ -68,9 +72,7 @@ pub(crate) fn buffer(settings: &MaterialsSettings, sd: f64, mu: f64) -> f64 {
 
 /// The one-sided standard normal quantile of the service level: 1.645 for 0.95.
 pub(crate) fn z_one_sided(service_level: f64) -> f64 {
-    Normal::new(0.0, 1.0)
-        .expect("standard normal")
-        .inverse_cdf(service_level)
+    crate::uncertainty::z(service_level)
 }
 
 /// Explodes every sku once (in parallel) and reads, in sku order so the result does not depend
@@ -96,7 +98,6 @@ pub(crate) fn exposure(
     let po_notice_days = settings.po_notice_days;
     let horizon = demand.horizon;
     let dep = &demand.dependence;
-    let rho = dep.month.value;
     // Per sku: its exploded parts, the prefix sums of its point forecast, and the prefix values
     // of `Q(sigma[..w])` for every window length `w`.
     let per_sku: Vec<_> = index
@@ -105,12 +106,9 @@ pub(crate) fn exposure(
         .map_init(Vec::new, |stack, s| {
             let parts = index.explode(s.item, stack);
             let mut point = Vec::with_capacity(horizon + 1);
-            let mut q = Vec::with_capacity(horizon + 1);
-            let (mut acc, mut qa, mut b) = (0.0, 0.0, 0.0);
+            let mut acc = 0.0;
             point.push(0.0);
-            q.push(0.0);
             for t in 0..horizon {
-                let x = s.sigma.get(t).copied().unwrap_or(0.0);
                 acc += s
                     .plan
                     .forecast
@@ -119,12 +117,13 @@ pub(crate) fn exposure(
                     .copied()
                     .unwrap_or(0.0)
                     .max(0.0);
-                qa += x * x + 2.0 * rho * x * b;
-                b = x + rho * b;
                 point.push(acc);
-                q.push(qa.max(0.0));
             }
-            (parts, point, q)
+            let mut sigma = s.sigma.clone();
+            sigma.resize(horizon, 0.0);
+            let q = dep.q_prefixes(&sigma);
+            let uncertain = s.sigma.iter().any(|x| *x > 0.0);
+            (parts, point, q, uncertain)
         })
         .collect();
     let n = materials.len();
@@ -141,7 +140,7 @@ pub(crate) fn exposure(
     let mut by_family: Vec<HashMap<usize, Vec<f64>>> = vec![HashMap::new(); n];
     let mut own = vec![[0.0; 2]; n];
     let mut mean = vec![[0.0; 2]; n];
-    for (k, (parts, point, q)) in per_sku.iter().enumerate() {
+    for (k, (parts, point, q, uncertain)) in per_sku.iter().enumerate() {
         let s = &index.skus[k];
         for &(m, e) in parts {
             let m = m as usize;
@@ -150,7 +149,7 @@ pub(crate) fn exposure(
             own[m][1] += e * e * q[wp];
             mean[m][0] += e * point[ws];
             mean[m][1] += e * point[wp];
-            if s.sigma.iter().any(|x| *x > 0.0) {
+            if *uncertain {
                 let v = by_family[m]
                     .entry(family[k])
                     .or_insert_with(|| vec![0.0; horizon]);
@@ -160,27 +159,17 @@ pub(crate) fn exposure(
             }
         }
     }
-    let q_of = |a: &[f64]| {
-        let (mut q, mut b) = (0.0, 0.0);
-        for &x in a {
-            q += x * x + 2.0 * rho * x * b;
-            b = x + rho * b;
-        }
-        q.max(0.0)
-    };
-    let (cf, cp) = (dep.family.value, dep.portfolio.value);
-    let sd = |m: usize, w: usize, own: f64| -> f64 {
-        let mut all = vec![0.0; w];
+    let mut all = vec![0.0; horizon];
+    let mut sd = |m: usize, w: usize, own: f64| -> f64 {
+        all[..w].iter_mut().for_each(|x| *x = 0.0);
         let mut fam = 0.0;
         for v in by_family[m].values() {
-            fam += q_of(&v[..w]);
+            fam += dep.q(&v[..w]);
             for t in 0..w {
                 all[t] += v[t];
             }
         }
-        (cp * q_of(&all) + (cf - cp) * fam + (1.0 - cf) * own)
-            .max(0.0)
-            .sqrt()
+        dep.variance(dep.q(&all[..w]), fam, own).sqrt()
     };
     let is_assembly = |m: usize| !index.children.of(m).is_empty();
     let mut safety_stock = vec![0.0; n];
@@ -293,6 +282,8 @@ mod tests {
         let loss = n.pdf(k) - k * (1.0 - n.cdf(k));
         assert_close(sd * loss, 0.01 * 200.0, 1e-6);
         assert!((k - 1.186).abs() < 0.001, "k = {k}");
+        // No demand to fill: no buffer (not 8 standard deviations from the search's end).
+        assert_eq!(buffer(&fill, 10.0, 0.0), 0.0);
     }
 
     /// Two skus share Q (independent): variances add. A 0-day lead time still buffers the

@@ -94,7 +94,9 @@ pub fn hold_fences(
                 (q, HoldKind::Agreed)
             } else {
                 match (limit, published_q) {
-                    (Some(x), Some(p)) => {
+                    // A published value that is not a quantity holds nothing (loaders refuse
+                    // them; an embedding caller may not).
+                    (Some(x), Some(p)) if p.is_finite() && p >= 0.0 => {
                         let (lo, hi) = (p * (1.0 - x), p * (1.0 + x));
                         let h = current.clamp(lo.max(0.0), hi);
                         let kind = if x == 0.0 {

@@ -413,6 +413,7 @@ impl<'a> Model<'a> {
         let mut point = Array2::zeros((n, h));
         let mut sigma = Array2::zeros((n, h));
         for (i, s) in demand.skus.iter().enumerate() {
+            let sigmas = s.sigmas();
             for t in 0..h {
                 point[[i, t]] = s
                     .forecast
@@ -422,7 +423,7 @@ impl<'a> Model<'a> {
                     .filter(|q| q.is_finite() && *q > 0.0)
                     .unwrap_or(0.0);
                 if !s.forecast.intervals.is_empty() && t < s.forecast.point.len() {
-                    let sd = s.sigma(t).unwrap_or(0.0);
+                    let sd = sigmas.get(t).copied().unwrap_or(0.0);
                     sigma[[i, t]] = if sd.is_finite() { sd } else { 0.0 };
                 }
             }
@@ -545,7 +546,7 @@ impl<'a> Model<'a> {
         let mut reactable = vec![h; poh.nrows()];
         for m in &input.materials {
             if let Some(&k) = mat_ix.get(m.material.as_str()) {
-                reactable[k] = (m.lead_time_months() as usize + 1).min(h);
+                reactable[k] = crate::materials::safety_window(m, h);
             }
         }
         Self {
