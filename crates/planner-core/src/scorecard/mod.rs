@@ -465,8 +465,9 @@ fn po_lines(
 /// months, as `pricing.csv` prices a year. Months after the history's last month are not known
 /// yet: the known months' volume is annualised (`× 12 / known`), as a partial pricing period's
 /// run rate is; a year with no known month has volume 0.
-fn year_volume(history: &DemandHistory, sku: &str, first: Month) -> f64 {
-    let Some(last) = history.last_month() else {
+/// `last` is the history's last month (looked up once by the caller: it scans every sku).
+fn year_volume(history: &DemandHistory, last: Option<Month>, sku: &str, first: Month) -> f64 {
+    let Some(last) = last else {
         return 0.0;
     };
     let known = (first.months_until(last) + 1).clamp(0, 12);
@@ -563,6 +564,7 @@ pub fn score_index_linked(
     let last = as_of.month();
     let first = last.plus(1 - settings.months as i32);
     let anchor = anchor_of(link, history, as_of);
+    let history_last = history.last_month();
     let in_window = |m: Month| m >= first && m <= last;
 
     let mut acc: BTreeMap<(Month, String), Acc> = BTreeMap::new();
@@ -622,7 +624,12 @@ pub fn score_index_linked(
             continue;
         };
         let volume = match schedule.basis() {
-            Basis::Annual => year_volume(history, &d.sku, IndexLink::pricing_year(anchor, month)),
+            Basis::Annual => year_volume(
+                history,
+                history_last,
+                &d.sku,
+                IndexLink::pricing_year(anchor, month),
+            ),
             Basis::Order => line_qty[&(d.due, d.po.as_str(), d.sku.as_str())],
         };
         let quoted = schedule.unit_price(volume) * link.factor(&d.sku, month);
