@@ -49,8 +49,13 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
         guard.table(&path, &tables::price_projection(spend))?;
         let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();
         let total = plan.projected_spend().unwrap_or(0.0);
+        let range = plan
+            .projected_spend_range
+            .last()
+            .map(|(l, lo, hi)| format!(" ({l} % range {} to {})", num(*lo, 0), num(*hi, 0)))
+            .unwrap_or_default();
         ctx.say(format!(
-            "  index-linked prices: spend {} against {} at the tier prices -> {}",
+            "  index-linked prices: spend {}{range} against {} at the tier prices -> {}",
             num(total, 0),
             num(base, 0),
             path.display()

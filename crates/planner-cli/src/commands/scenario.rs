@@ -150,7 +150,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
                 args.scenarios.display(),
                 if args.paths > 0 {
                     format!(
-                        "; Monte Carlo {} paths, seed {}, month correlation {}, family correlation {}, sku correlation {}",
+                        "; Monte Carlo {} paths, seed {}, month correlation {}, family correlation {}, sku correlation {}; demand moves every BOM level, and a material's shortage counts only within its lead time plus the review month (later, a re-plan can still order)",
                         args.paths,
                         args.seed,
                         num(mc.month_correlation, 2),

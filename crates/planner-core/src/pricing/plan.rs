@@ -117,9 +117,53 @@ pub struct PricingPlan {
     /// projection): values given ahead, or held flat at the last value.
     #[serde(default)]
     pub index_outlook: Vec<super::IndexOutlook>,
+    /// The range of the total index-linked spend at each level of the plan: quantiles of
+    /// `sum unit_price(sku, month) x demand(sku, month)` under the plan's dependence model
+    /// ([`PricingPlan::projected_spend_range`]); empty without a projection or ranges.
+    #[serde(default)]
+    pub projected_spend_range: Vec<(Level, f64, f64)>,
 }
 
 impl PricingPlan {
+    /// The ranges of [`PricingPlan::projected_spend`] under `demand`'s dependence model: each
+    /// month's demand of a sku weighted by its projected unit price, months and skus correlated
+    /// as the model says (see [`crate::uncertainty`]). Empty without a projection.
+    pub fn projected_spend_range(&self, demand: &DemandPlan) -> Vec<(Level, f64, f64)> {
+        let Some(projection) = &self.projection else {
+            return Vec::new();
+        };
+        let mut price: std::collections::HashMap<&str, Vec<f64>> = std::collections::HashMap::new();
+        for p in projection {
+            let t = demand.start.months_until(p.month);
+            if (0..demand.horizon as i32).contains(&t) {
+                price
+                    .entry(p.sku.as_str())
+                    .or_insert_with(|| vec![0.0; demand.horizon])[t as usize] = p.unit_price;
+            }
+        }
+        let mut total = demand.dependence.total(demand.horizon);
+        for s in &demand.skus {
+            let Some(w) = price.get(s.sku.as_str()) else {
+                continue;
+            };
+            let sigmas = s.sigmas();
+            let a: Vec<f64> = (0..demand.horizon)
+                .map(|t| w[t] * sigmas.get(t).copied().unwrap_or(0.0))
+                .collect();
+            let mean: f64 = (0..demand.horizon).map(|t| w[t] * point(s, t)).sum();
+            total.add(&s.sku, &a, mean);
+        }
+        let total = total.finish();
+        demand
+            .levels
+            .iter()
+            .map(|&l| {
+                let (lo, hi) = total.bounds(l);
+                (l, lo, hi)
+            })
+            .collect()
+    }
+
     /// The total of [`PricingPlan::projection`]: every priced sku's spend at its tier prices
     /// moved by its index factor (`None` without a projection); with no index move it is the
     /// spend of the rows.
@@ -253,6 +297,7 @@ pub fn price(
         tiers_without_demand,
         projection: None,
         index_outlook: Vec::new(),
+        projected_spend_range: Vec::new(),
     })
 }
 
@@ -531,6 +576,42 @@ mod tests {
         // 20,000 × 1.00 × 0.5 = 10,000 saved on the half year.
         close(r.saving_total, 10_000.0);
         close(r.saving_per_unit, 1.0);
+    }
+
+    /// 100 +- 10 (sd) in each of two months, at index-linked prices 10 and 11: the spend is
+    /// 2,100 with sd sqrt(100^2 + 110^2) = 148.66 for independent months, 210 when they move
+    /// together.
+    #[test]
+    fn the_index_linked_spend_range_is_a_quantile_of_the_total() {
+        let l95 = Level::new(95.0).unwrap();
+        let z = 1.959_964;
+        let mut d = plan(vec![("A", vec![100.0, 100.0])]);
+        d.levels = vec![l95];
+        d.skus[0].forecast.intervals = vec![Interval {
+            level: l95,
+            lo: vec![100.0 - 10.0 * z; 2],
+            hi: vec![100.0 + 10.0 * z; 2],
+        }];
+        let row = |m: &str, price: f64| super::super::ProjectedSpend {
+            sku: "A".into(),
+            month: m.parse().unwrap(),
+            quantity: 100.0,
+            tier_unit_price: 10.0,
+            index_factor: price / 10.0,
+            unit_price: price,
+            spend: 100.0 * price,
+            change_vs_base: 100.0 * (price - 10.0),
+            index_held_flat: false,
+        };
+        let t = tiers("A", Basis::Annual, &[(0.0, 10.0)]);
+        let mut p = price(&t, &d, &PricingSettings::default()).unwrap();
+        p.projection = Some(vec![row("2026-11", 10.0), row("2026-12", 11.0)]);
+        let (_, lo, hi) = p.projected_spend_range(&d)[0];
+        let sd = (100f64.powi(2) + 110f64.powi(2)).sqrt();
+        assert!((hi - (2_100.0 + z * sd)).abs() < 0.01 && (lo - (2_100.0 - z * sd)).abs() < 0.01);
+        d.dependence = crate::uncertainty::Dependence::fixed(1.0, 0.0, 0.0).unwrap();
+        let (_, _, hi) = p.projected_spend_range(&d)[0];
+        assert!((hi - (2_100.0 + z * 210.0)).abs() < 0.01, "{hi}");
     }
 
     #[test]

@@ -270,6 +270,7 @@ pub fn pricing_part(input: &PlanInput, demand: &DemandPlan) -> Result<Option<Pri
             demand,
         ));
         plan.index_outlook = outlook;
+        plan.projected_spend_range = plan.projected_spend_range(demand);
     }
     Ok(Some(plan))
 }
