@@ -299,3 +299,23 @@ fn rising_tier_prices_and_bad_changes_are_listed_by_validate_with_their_lines() 
          forecast or events instead\n.: 2 errors found\n"
     );
 }
+
+/// A full device names what could not be written (it said only "No space left on device").
+#[test]
+fn a_full_disk_names_what_could_not_be_written() {
+    let dir = super::small_folder();
+    let full = std::fs::File::create("/dev/full").expect("/dev/full on Linux");
+    let o = super::planner()
+        .current_dir(dir.path())
+        .args(["forecast", "--history", "demand.csv", "--horizon", "2"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .starts_with("error: standard output: cannot write the table: No space left on device"),
+        "{}",
+        stderr(&o)
+    );
+}

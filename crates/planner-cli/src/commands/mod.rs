@@ -132,13 +132,16 @@ pub fn emit(
         Some(path) => guard.table(path, table),
         None => {
             let stdout = std::io::stdout();
-            let mut w = csv::Writer::from_writer(stdout.lock());
-            w.write_record(&table.header)?;
-            for r in &table.rows {
-                w.write_record(r)?;
-            }
-            w.flush()?;
-            Ok(())
+            let write = || -> anyhow::Result<()> {
+                let mut w = csv::Writer::from_writer(stdout.lock());
+                w.write_record(&table.header)?;
+                for r in &table.rows {
+                    w.write_record(r)?;
+                }
+                w.flush()?;
+                Ok(())
+            };
+            write().map_err(|e| anyhow::anyhow!("standard output: cannot write the table: {e}"))
         }
     }
 }

@@ -114,9 +114,11 @@ impl Guard {
             .tempfile_in(&dir)
             .with_context(|| format!("{}: cannot create a temporary file", shown.display()))?;
         {
+            // A full disk or a failed write names the file being written.
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-            f(&mut w)?;
-            w.flush()?;
+            f(&mut w).with_context(|| format!("{}: cannot write", path.display()))?;
+            w.flush()
+                .with_context(|| format!("{}: cannot write", path.display()))?;
         }
         // tempfile creates 0600 files; outputs are meant to be shared (mailed, opened by others).
         #[cfg(unix)]
