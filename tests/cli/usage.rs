@@ -319,3 +319,19 @@ fn a_full_disk_names_what_could_not_be_written() {
         stderr(&o)
     );
 }
+
+/// `planner forecast --data DIR` with events.csv a broken link: an error, not "no events".
+#[cfg(unix)]
+#[test]
+fn forecast_with_a_broken_events_link_is_an_error() {
+    let dir = super::small_folder();
+    std::fs::remove_file(dir.path().join("events.csv")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/events.csv", dir.path().join("events.csv")).unwrap();
+    let o = run(dir.path(), &["forecast", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: events.csv: cannot read "),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -25,7 +25,7 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     guard.protect(&history_path);
     let history = load::history_file(&history_path)?;
     let mut settings = match &args.data {
-        Some(d) if d.join("planner.toml").is_file() => {
+        Some(d) if d.join("planner.toml").symlink_metadata().is_ok() => {
             guard.protect(&d.join("planner.toml"));
             load::settings_file(&d.join("planner.toml"))?
         }
@@ -35,7 +35,7 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
         args.data
             .as_ref()
             .map(|d| d.join("events.csv"))
-            .filter(|p| p.is_file())
+            .filter(|p| p.symlink_metadata().is_ok())
     });
     let events = match &events_path {
         Some(p) => {
