@@ -129,6 +129,12 @@ fn three_months_publish_roll_and_review_every_vintage() {
             .map(|l| l.split(',').nth(2).unwrap().to_string())
             .unwrap()
     };
+    let report = std::fs::read_to_string(root.path().join("m2/report.html")).unwrap();
+    assert!(
+        report.contains("<section id=\"fences\">")
+            && report.contains("held against the forecast published for 2026-09"),
+        "the report lists the holds"
+    );
     let frozen: Vec<&str> = holds.lines().filter(|l| l.ends_with(",frozen")).collect();
     assert!(!frozen.is_empty(), "{holds}");
     for l in &frozen {

@@ -271,6 +271,26 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             .map(|(n, t)| (*n, t)),
     );
     let mut extra = Vec::new();
+    let holds_table = tables::fence_holds(&holds);
+    if let (Some((v, _)), false) = (held_against, args.no_fences) {
+        let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
+        extra.push(report::Section {
+            id: "fences".into(),
+            title: "Time fences held".into(),
+            blocks: vec![
+                report::Block::Note(format!(
+                    "{} sku-months held against the forecast published for {} (frozen months keep \
+                     the published quantity, limited ones are clamped, changes.csv rows pass), \
+                     {} units moved in all; fence_holds.csv lists every one with the forecast \
+                     before the hold.",
+                    holds.len(),
+                    v.month,
+                    crate::write::num(moved, 0)
+                )),
+                report::Block::Table("fence_holds.csv".into(), &holds_table),
+            ],
+        });
+    }
     if let Some(r) = &review {
         extra.push(sections::review(r, &review_tables, &[], "charts"));
     }
