@@ -126,6 +126,15 @@ impl Settings {
         self.start.or_else(|| history.last_month().map(Month::next))
     }
 
+    /// The months of a plan from `start` over [`Settings::horizon`] that a time fence covers
+    /// (the months a change needs the contract manufacturer's agreement for).
+    pub fn fenced_months(&self, start: Month) -> Vec<Month> {
+        (0..self.horizon)
+            .filter(|t| crate::review::fence_limit(&self.fences, t + 1).is_some())
+            .map(|t| start.plus(t as i32))
+            .collect()
+    }
+
     /// Checks a pinned [`Settings::start`] against the history: a plan starts after its
     /// history, so history records at or after a pinned start are an error (they would be left
     /// out of the fit in silence), naming the month the plan would start from without the pin.

@@ -96,15 +96,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let holds = match held_against {
         Some((_, last)) if !args.no_fences => {
             let fc = &forecast.plan;
-            let fenced: Vec<planner_core::time::Month> = fc
-                .months()
-                .enumerate()
-                .filter(|(t, _)| {
-                    planner_core::review::fence_limit(&input.settings.fences, *t as u32 + 1)
-                        .is_some()
-                })
-                .map(|(_, m)| m)
-                .collect();
+            let fenced = input.settings.fenced_months(fc.start);
             let agreed = if dir.join("changes.csv").is_file() {
                 guard.protect(&dir.join("changes.csv"));
                 let skus: std::collections::HashSet<&str> =

@@ -31,10 +31,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 .map(|s| s.sku.as_str())
                 .collect();
             skus.extend(f.input.events.iter().map(|e| e.sku.as_str()));
-            let fenced: Vec<planner_core::time::Month> = (0..settings.horizon)
-                .filter(|t| planner_core::review::fence_limit(&settings.fences, t + 1).is_some())
-                .map(|t| start.plus(t as i32))
-                .collect();
+            let fenced = settings.fenced_months(start);
             load::check_changes(&changes, &skus, &fenced, &mut problems);
             changes_read = true;
         }

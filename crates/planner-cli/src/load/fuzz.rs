@@ -1,33 +1,25 @@
 //! Property tests of the loaders: arbitrary bytes and mutated copies of the demo's files end in
 //! a result or a clean error, never a panic.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proptest::prelude::*;
 
 use super::error::Problems;
 use super::{deliveries, demand, master, plan_file, scenarios};
 
-/// The demo folder's files, as the mutations start from them.
-const DEMO: [&str; 14] = [
-    "demand.csv",
-    "products.csv",
-    "lines.csv",
-    "routings.csv",
-    "calendar.csv",
-    "bom.csv",
-    "materials.csv",
-    "price_tiers.csv",
-    "events.csv",
-    "planner.toml",
-    "cost_breakdown.csv",
-    "indices.csv",
-    "deliveries.csv",
-    "scorecard.toml",
-];
+/// The demo folder's file names, as the mutations start from them (the built-in demo's).
+fn demo_names() -> Vec<&'static str> {
+    crate::demo::FILES.iter().map(|(name, _)| *name).collect()
+}
 
-fn demo_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
+/// The built-in demo's text of `name`.
+fn demo_text(name: &str) -> &'static str {
+    crate::demo::FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .expect("a demo file")
 }
 
 /// Feeds `path` (named `name`) to the loader of that name; a problem is fine, a panic is not.
@@ -67,8 +59,8 @@ fn load_one(path: &Path, name: &str) {
 /// A copy of the demo folder with `name` replaced by `bytes`, loaded whole as `validate` does.
 fn load_folder_with(name: &str, bytes: &[u8]) {
     let dir = tempfile::tempdir().expect("temp dir");
-    for f in DEMO {
-        std::fs::copy(demo_dir().join(f), dir.path().join(f)).expect("copy the demo");
+    for (f, text) in crate::demo::FILES {
+        std::fs::write(dir.path().join(f), text).expect("write the demo");
     }
     std::fs::write(dir.path().join(name), bytes).expect("write the mutant");
     load_one(&dir.path().join(name), name);
@@ -202,7 +194,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(
-        file in proptest::sample::select(DEMO.to_vec()),
+        file in proptest::sample::select(demo_names()),
         bytes in proptest::collection::vec(any::<u8>(), 0..256),
     ) {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -213,10 +205,10 @@ proptest! {
 
     #[test]
     fn mutated_demo_files_never_panic(
-        file in proptest::sample::select(DEMO.to_vec()),
+        file in proptest::sample::select(demo_names()),
         mutations in proptest::collection::vec(mutation(), 1..4),
     ) {
-        let mut bytes = std::fs::read(demo_dir().join(file)).expect("the demo file");
+        let mut bytes = demo_text(file).as_bytes().to_vec();
         for m in &mutations {
             bytes = apply(&bytes, m);
         }
