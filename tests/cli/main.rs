@@ -14,6 +14,7 @@ mod report;
 mod review;
 mod scenario;
 mod scorecard;
+mod stock;
 mod tour;
 mod uncertainty;
 mod usage;
@@ -129,5 +130,41 @@ fn assert_page(html: &Path, sections: &[&str], workbook: &Path, sheets: &[&str])
         assert!(names.iter().any(|n| n == s), "{s} missing from {names:?}");
         let range = wb.worksheet_range(s).expect("the sheet reads");
         assert!(range.height() > 1, "{s} is empty");
+    }
+}
+
+/// A CSV file as a header and rows of cells.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Self {
+        let mut r =
+            csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let header = r.headers().unwrap().iter().map(String::from).collect();
+        let rows = r
+            .records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect();
+        Self { header, rows }
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    fn get<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        &row[self.col(name)]
+    }
+
+    fn num(&self, row: &[String], name: &str) -> f64 {
+        self.get(row, name)
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}: {:?}", self.get(row, name)))
     }
 }

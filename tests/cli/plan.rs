@@ -19,9 +19,9 @@ fn the_demo_folder_validates_cleanly() {
     // Every file of the folder is checked, the index-linked prices' two included.
     assert_eq!(
         stdout(&o),
-        ".: no problems found in 14 files (bom.csv, calendar.csv, cost_breakdown.csv, \
-         deliveries.csv, demand.csv, events.csv, indices.csv, lines.csv, materials.csv, \
-         planner.toml, price_tiers.csv, products.csv, routings.csv, scorecard.toml): 32 skus, \
-         3 lines, 47 materials, 8 events\n"
+        ".: no problems found in 16 files (bom.csv, calendar.csv, cost_breakdown.csv, \
+         deliveries.csv, demand.csv, events.csv, indices.csv, inventory.csv, lines.csv, \
+         materials.csv, open_orders.csv, planner.toml, price_tiers.csv, products.csv, \
+         routings.csv, scorecard.toml): 32 skus, 3 lines, 47 materials, 8 events\n"
     );
 }

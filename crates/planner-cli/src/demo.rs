@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 /// Every file of `data/demo`, by name, as committed (written by `data/generate.py`).
-pub const FILES: [(&str, &str); 14] = [
+pub const FILES: [(&str, &str); 16] = [
     ("demand.csv", include_str!("../../../data/demo/demand.csv")),
     (
         "products.csv",
@@ -51,6 +51,14 @@ pub const FILES: [(&str, &str); 14] = [
     (
         "scorecard.toml",
         include_str!("../../../data/demo/scorecard.toml"),
+    ),
+    (
+        "inventory.csv",
+        include_str!("../../../data/demo/inventory.csv"),
+    ),
+    (
+        "open_orders.csv",
+        include_str!("../../../data/demo/open_orders.csv"),
     ),
 ];
 

@@ -13,6 +13,7 @@ pub mod review;
 pub mod scenario;
 pub mod scorecard;
 pub mod settings;
+pub mod stock;
 pub mod time;
 pub mod uncertainty;
 

@@ -47,7 +47,7 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
         Some(out) => Some(OutputFiles::begin(out, &mut guard)?),
         None => None,
     };
-    let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
+    let demand = super::production_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(run) = capacity_part(&folder.input, &demand)? else {
         anyhow::bail!(
             "{}: lines.csv and routings.csv list no line to plan",

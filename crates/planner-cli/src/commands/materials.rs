@@ -30,7 +30,7 @@ pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
         guard.protect(d);
     }
     let set = OutputSet::begin(&args.out, &folder.dir, &mut guard)?;
-    let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
+    let demand = super::production_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(plan) = materials_part(&folder.input, &demand)? else {
         anyhow::bail!(
             "{}: materials.csv lists no material to plan",

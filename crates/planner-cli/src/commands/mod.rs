@@ -122,6 +122,36 @@ pub fn demand_plan(
     }
 }
 
+/// What the lines build: [`demand_plan`] netted of the folder's finished goods on hand
+/// (inventory.csv) and open production orders (open_orders.csv), as `planner plan` does.
+pub fn production_plan(
+    folder: &Folder,
+    demand: Option<&Path>,
+    ctx: &Context,
+) -> anyhow::Result<DemandPlan> {
+    let plan = demand_plan(folder, demand, ctx)?;
+    warn_late_orders(folder, plan.start);
+    Ok(planner_core::scenario::production_part(&folder.input, &plan).map_or(plan, |p| p.plan))
+}
+
+/// Says how many open orders are due before the first planned month: they are counted as
+/// arriving in it (late, not lost).
+pub fn warn_late_orders(folder: &Folder, start: planner_core::time::Month) {
+    let late = folder
+        .input
+        .open_orders
+        .iter()
+        .filter(|o| o.due < start)
+        .count();
+    if late > 0 {
+        eprintln!(
+            "warning: open_orders.csv: {late} order{} due before {start} counted as arriving in \
+             {start}: late, not lost (change the due month where it will come later)",
+            if late == 1 { "" } else { "s" },
+        );
+    }
+}
+
 /// Writes a table to `out`, or to standard output when no file is given.
 pub fn emit(
     guard: &crate::write::Guard,

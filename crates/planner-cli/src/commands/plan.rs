@@ -115,14 +115,18 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         _ => Vec::new(),
     };
     clock.lap("forecast");
-    let capacity = scenario::capacity_part(input, &forecast.plan)?;
+    super::warn_late_orders(&folder, forecast.plan.start);
+    let production = scenario::production_part(input, &forecast.plan);
+    let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
+    let capacity = scenario::capacity_part(input, build)?;
     clock.lap("capacity");
-    let materials = scenario::materials_part(input, &forecast.plan)?;
+    let materials = scenario::materials_part(input, build)?;
     clock.lap("materials");
-    let pricing = scenario::pricing_part(input, &forecast.plan)?;
+    let pricing = scenario::pricing_part(input, build)?;
     clock.lap("pricing");
     let plan = scenario::Plan {
         forecast,
+        production,
         capacity,
         materials,
         pricing,
@@ -134,6 +138,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         ("forecast.csv", tables::forecast(&plan.forecast.plan)),
         ("families.csv", tables::families(&plan.forecast.plan)),
     ];
+    if let Some(p) = &plan.production {
+        all.push(("production_plan.csv", tables::production(p)));
+    }
     if let Some(c) = &plan.capacity {
         all.extend([
             ("capacity.csv", tables::capacity(&c.plan)),

@@ -26,7 +26,7 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     // Every input is read before anything is written: no partial output on a bad file. The
     // folder's cost_breakdown.csv and indices.csv come in `folder.input`; with them the pricing
     // part projects the index-linked prices too.
-    let demand = super::demand_plan(&folder, args.input.demand.as_deref(), ctx)?;
+    let demand = super::production_plan(&folder, args.input.demand.as_deref(), ctx)?;
     let Some(plan) = pricing_part(&folder.input, &demand)? else {
         anyhow::bail!("{}: price_tiers.csv lists no tier", folder.dir.display());
     };

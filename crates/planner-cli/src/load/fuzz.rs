@@ -42,6 +42,8 @@ fn load_one(path: &Path, name: &str) {
         "planner.toml" => drop(plan_file::settings(path, &mut p)),
         "cost_breakdown.csv" => drop(master::cost_breakdown(path, &mut p)),
         "indices.csv" => drop(master::indices(path, &mut p)),
+        "inventory.csv" => drop(master::inventory(path, &mut p)),
+        "open_orders.csv" => drop(master::open_orders(path, &mut p)),
         "deliveries.csv" => drop(deliveries::deliveries(path, name, &mut p)),
         "scorecard.toml" => {
             let _ = deliveries::settings(path);

@@ -603,3 +603,110 @@ pub fn changes(
     );
     items
 }
+
+/// `inventory.csv`: finished goods on hand per sku at the start of the first planned month.
+pub fn inventory(
+    path: &Path,
+    problems: &mut Problems,
+) -> Vec<(usize, planner_core::stock::OnHand)> {
+    let name = "inventory.csv";
+    let items = rows(path, name, &["sku", "on_hand"], &[], problems, |r| {
+        let on_hand = r.number("on_hand")?;
+        if on_hand < 0.0 {
+            return Err(r.error("on_hand", format!("{on_hand} is not a non-negative number")));
+        }
+        Ok(planner_core::stock::OnHand {
+            sku: r.code("sku")?,
+            on_hand,
+        })
+    });
+    no_duplicates(name, "sku", &items, |s| s.sku.clone(), problems);
+    items
+}
+
+/// `open_orders.csv`: open purchase orders of materials and production orders of skus, several
+/// per item, each due in a month (`due_month`) or on a date (`due_date`, its month).
+pub fn open_orders(
+    path: &Path,
+    problems: &mut Problems,
+) -> Vec<(usize, planner_core::stock::OpenOrder)> {
+    let name = "open_orders.csv";
+    let Some(table) = (match Table::read(
+        path,
+        name,
+        &["item", "quantity"],
+        &["due_month", "due_date", "po"],
+        problems,
+    ) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            problems.error(e);
+            None
+        }
+    }) else {
+        return Vec::new();
+    };
+    if !table.has("due_month") && !table.has("due_date") {
+        problems.error(LoadError::line(
+            name,
+            1,
+            "missing column due_month or due_date: each order needs the month it is due",
+        ));
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    for r in table.rows() {
+        let order = (|| {
+            let quantity = r.number("quantity")?;
+            if quantity < 0.0 {
+                return Err(r.error(
+                    "quantity",
+                    format!("{quantity} is not a non-negative number"),
+                ));
+            }
+            let month = r.opt_parsed::<Month>("due_month")?;
+            let date = r.opt_parsed::<planner_core::time::Date>("due_date")?;
+            let due = match (month, date) {
+                (Some(m), Some(d)) if d.month() != m => {
+                    return Err(r.error(
+                        "due_date",
+                        format!("{d} is not in due_month {m}: give one of the two"),
+                    ))
+                }
+                (Some(m), _) => m,
+                (None, Some(d)) => d.month(),
+                (None, None) => {
+                    let column = if table.has("due_month") {
+                        "due_month"
+                    } else {
+                        "due_date"
+                    };
+                    return Err(r.error(column, "is empty: expected the month the order is due"));
+                }
+            };
+            Ok(planner_core::stock::OpenOrder {
+                item: r.code("item")?,
+                quantity,
+                due,
+                po: r.opt_code("po")?,
+            })
+        })();
+        match order {
+            Ok(o) => items.push((r.line, o)),
+            Err(e) => problems.error(e),
+        }
+    }
+    // An order number names one order of an item: the same twice is a duplicate.
+    let numbered: Vec<(usize, (String, String))> = items
+        .iter()
+        .filter_map(|(l, o)| o.po.clone().map(|po| (*l, (o.item.clone(), po))))
+        .collect();
+    no_duplicates(
+        name,
+        "po",
+        &numbered,
+        |(item, po)| format!("{item} / {po}"),
+        problems,
+    );
+    items
+}

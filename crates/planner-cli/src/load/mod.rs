@@ -62,7 +62,7 @@ pub struct Folder {
 }
 
 /// The files of a planning folder, in the order they are checked.
-pub const FILES: [&str; 12] = [
+pub const FILES: [&str; 14] = [
     "demand.csv",
     "products.csv",
     "lines.csv",
@@ -75,6 +75,8 @@ pub const FILES: [&str; 12] = [
     "planner.toml",
     "cost_breakdown.csv",
     "indices.csv",
+    "inventory.csv",
+    "open_orders.csv",
 ];
 
 impl Folder {
@@ -173,6 +175,10 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     let cost_breakdown =
         load("cost_breakdown.csv").map_or_else(Vec::new, |f| master::cost_breakdown(&f, &mut p));
     let indices = load("indices.csv").map_or_else(Vec::new, |f| master::indices(&f, &mut p));
+    // Finished goods and open orders, netted before capacity, materials and pricing.
+    let inventory = load("inventory.csv").map_or_else(Vec::new, |f| master::inventory(&f, &mut p));
+    let open_orders =
+        load("open_orders.csv").map_or_else(Vec::new, |f| master::open_orders(&f, &mut p));
 
     // Cross-file checks, only against files that loaded without error (no cascades).
     if lines_ok {
@@ -217,6 +223,29 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     }
     if let Some(h) = &history {
         master::check_event_skus(&events, h, &mut p);
+        let mut skus: HashSet<String> = h.series().iter().map(|s| s.sku.clone()).collect();
+        skus.extend(products.iter().map(|(_, v)| v.sku.clone()));
+        skus.extend(events.iter().map(|(_, e)| e.sku.clone()));
+        master::check_known(
+            "inventory.csv",
+            "sku",
+            inventory.iter().map(|(n, v)| (*n, v.sku.clone())),
+            &skus,
+            "the demand history, products.csv or events.csv",
+            &mut p,
+        );
+        if !unreadable.contains("materials.csv") {
+            let mut known = skus;
+            known.extend(listed.iter().flatten().cloned());
+            master::check_known(
+                "open_orders.csv",
+                "item",
+                open_orders.iter().map(|(n, v)| (*n, v.item.clone())),
+                &known,
+                "materials.csv or a sku of the plan",
+                &mut p,
+            );
+        }
     }
     let bom = match Bom::new(bom_lines.iter().map(|(_, b)| b.clone()).collect()) {
         Ok(b) => b,
@@ -270,6 +299,8 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
             cost_breakdown: cost_breakdown.into_iter().map(|(_, v)| v).collect(),
             indices: indices.into_iter().map(|(_, v)| v).collect(),
             events: events.into_iter().map(|(_, v)| v).collect(),
+            inventory: inventory.into_iter().map(|(_, v)| v).collect(),
+            open_orders: open_orders.into_iter().map(|(_, v)| v).collect(),
             settings,
             demand: None,
         },

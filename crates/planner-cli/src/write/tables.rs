@@ -551,3 +551,37 @@ pub fn fence_holds(holds: &[planner_core::review::FenceHold]) -> Table {
         .collect();
     Table { header, rows }
 }
+
+/// `production_plan.csv`: per sku and month the demand netted of finished goods on hand and open
+/// production orders (the record of [`planner_core::stock`]).
+pub fn production(p: &planner_core::stock::Production) -> Table {
+    let header = [
+        "sku",
+        "month",
+        "demand",
+        "on_hand_start",
+        "open_orders",
+        "planned",
+        "production",
+        "on_hand_end",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = p
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.sku.clone(),
+                r.month.to_string(),
+                num(r.demand, 2),
+                num(r.on_hand_start, 2),
+                num(r.receipts, 2),
+                num(r.planned, 2),
+                num(r.production, 2),
+                num(r.on_hand_end, 2),
+            ]
+        })
+        .collect();
+    Table { header, rows }
+}

@@ -30,6 +30,19 @@ pub struct Material {
     /// derived safety stock.
     #[serde(default)]
     pub lead_time_sd_days: f64,
+    /// Further open orders, each due in its month (`open_orders.csv`): scheduled receipts beside
+    /// `on_order`. One due before the first planned month is counted in the first month.
+    #[serde(default)]
+    pub receipts: Vec<Receipt>,
+}
+
+/// An open order of a material due in a month: a scheduled receipt of the MRP record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The month the order is due.
+    pub month: Month,
+    /// Units still to arrive, not negative.
+    pub quantity: f64,
 }
 
 impl Material {
@@ -65,6 +78,7 @@ impl Material {
             on_order_month: None,
             safety_stock: None,
             lead_time_sd_days: 0.0,
+            receipts: Vec::new(),
         })
     }
 
@@ -76,6 +90,30 @@ impl Material {
         self.on_order = non_negative("on_order", qty)?;
         self.on_order_month = month;
         Ok(self)
+    }
+
+    /// Adds an open order due in `month`.
+    ///
+    /// # Errors
+    /// [`FieldError`] on `quantity` for a negative or non-finite quantity.
+    pub fn with_receipt(mut self, month: Month, quantity: f64) -> Result<Self, FieldError> {
+        let quantity = non_negative("quantity", quantity)?;
+        self.receipts.push(Receipt { month, quantity });
+        Ok(self)
+    }
+
+    /// Every scheduled receipt as `(month index from start, quantity)`: `on_order` at
+    /// `on_order_month` and each of [`Material::receipts`]; months before `start` count as month
+    /// 0.
+    pub fn scheduled(&self, start: Month) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let at = move |mo: Option<Month>| mo.map_or(0, |mo| start.months_until(mo).max(0) as usize);
+        std::iter::once((at(self.on_order_month), self.on_order))
+            .chain(
+                self.receipts
+                    .iter()
+                    .map(move |r| (at(Some(r.month)), r.quantity)),
+            )
+            .filter(|&(_, q)| q > 0.0)
     }
 
     /// Fixes the safety stock.

@@ -48,7 +48,7 @@ mod safety;
 mod testing;
 
 pub use bom::{Bom, BomError, BomLine};
-pub use material::Material;
+pub use material::{Material, Receipt};
 pub use mrp::{plan, MaterialPlan, MaterialsSummary, MrpRow, PastDue, PastDueKind};
 pub use prebuy::PrebuyRow;
 pub(crate) use safety::safety_window;

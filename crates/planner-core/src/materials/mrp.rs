@@ -218,13 +218,6 @@ fn snap(x: f64) -> f64 {
     }
 }
 
-/// Month index of a material's open orders: `on_order_month` from `start`, the first month when
-/// missing or earlier.
-pub(crate) fn receipt_index(m: &Material, start: Month) -> usize {
-    m.on_order_month
-        .map_or(0, |mo| start.months_until(mo).max(0) as usize)
-}
-
 /// The MRP record of one material.
 struct Record {
     rows: Vec<MrpRow>,
@@ -242,9 +235,10 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
     let horizon = gross.len();
     let lt = m.lead_time_months() as usize;
     let mut sched = vec![0.0; horizon];
-    let ri = receipt_index(m, start);
-    if ri < horizon {
-        sched[ri] += m.on_order;
+    for (ri, q) in m.scheduled(start) {
+        if ri < horizon {
+            sched[ri] += q;
+        }
     }
     let mut rows = Vec::with_capacity(horizon);
     let mut release = vec![0.0; horizon];
@@ -352,8 +346,9 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
 /// For each material, with `L = ceil(lead_time_days / 30)`, `SS` its safety stock, months
 /// `t = 0..horizon` and `POH(-1) = on_hand`:
 ///
-/// - `scheduled(t)` = `on_order` in the month of `on_order_month` (the first month when it is
-///   missing or earlier; open orders due after the horizon are not shown);
+/// - `scheduled(t)` = `on_order` in the month of `on_order_month`, plus every open order of
+///   [`Material::receipts`] due that month (`on_order` without a month and orders due before the
+///   first planned month count in the first month; orders due after the horizon are not shown);
 /// - `net(t) = max(0, gross(t) + SS - (POH(t-1) + scheduled(t)))`;
 /// - `receipt(t) = 0` if `net(t) = 0`, else `ceil(max(net(t), moq) / order_multiple) *
 ///   order_multiple`;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::mrp::{lot_size, receipt_index, EPS};
+use super::mrp::{lot_size, EPS};
 use super::safety::{prebuy_window, Exposure};
 use super::{Material, MaterialsSettings};
 use crate::forecast::Level;
@@ -23,7 +23,7 @@ use crate::time::Month;
 ///   of the sku through all BOM levels, each sku built in its demand month; `lower_demand` the
 ///   same with the lower bound. Bounds are added up across skus (a cautious, not a statistical,
 ///   total);
-/// - `covered` = `on_hand` + `on_order` when it arrives within the window;
+/// - `covered` = `on_hand` + every open order (`on_order` and [`Material::receipts`](super::Material::receipts)) arriving within the window;
 /// - `quantity` = `max(0, upper_demand - covered)` raised to `moq` and rounded up to a multiple
 ///   of `order_multiple` (0 stays 0);
 /// - `cash_tied_up = quantity * unit_cost`;
@@ -84,9 +84,11 @@ pub(crate) fn prebuy(
             let full = prebuy_window(m, notice);
             let w = (full as usize).min(horizon);
             let mut covered = m.on_hand;
-            if receipt_index(m, start) < w {
-                covered += m.on_order;
-            }
+            covered += m
+                .scheduled(start)
+                .filter(|&(ri, _)| ri < w)
+                .map(|(_, q)| q)
+                .sum::<f64>();
             let upper = exposure.upper[i];
             let lower = exposure.lower[i];
             let gap = upper - covered;

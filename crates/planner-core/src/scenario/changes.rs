@@ -637,6 +637,8 @@ impl Scenario {
                 .with_on_order(m.on_order, m.on_order_month)
                 .map_err(field)?;
                 new.safety_stock = m.safety_stock;
+                new.receipts = m.receipts.clone();
+                new.lead_time_sd_days = m.lead_time_sd_days;
                 if let Some(ss) = c.safety_stock {
                     new = new.with_safety_stock(ss).map_err(field)?;
                 }

@@ -30,15 +30,18 @@ pub use montecarlo::{
     SpendRisk, TierRisk, CHUNK, NORMAL_FROM,
 };
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::{self, BuildPlan, Calendar, CapacityPlan, Line, Recommendation, RoutingStep};
 use crate::demand::{DemandHistory, Product};
 use crate::events::Event;
 use crate::forecast_all::{forecast_all, ForecastRun};
-use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings};
+use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings, Receipt};
 use crate::pricing::{self, CostComponent, IndexPoint, PriceTier, PricingPlan};
 use crate::settings::Settings;
+use crate::stock::{self, OnHand, OpenOrder, Production};
 use crate::uncertainty;
 use crate::{DemandPlan, Error};
 
@@ -73,6 +76,14 @@ pub struct PlanInput {
     pub indices: Vec<IndexPoint>,
     /// Planner events.
     pub events: Vec<Event>,
+    /// Finished goods on hand per sku (`inventory.csv`), netted from the demand before
+    /// capacity, materials and pricing ([`production_part`]).
+    #[serde(default)]
+    pub inventory: Vec<OnHand>,
+    /// Open orders (`open_orders.csv`): those of a sku are production orders netted with the
+    /// inventory; those of a material are its scheduled receipts ([`Material::receipts`]).
+    #[serde(default)]
+    pub open_orders: Vec<OpenOrder>,
     /// Settings.
     pub settings: Settings,
     /// A fixed demand plan to use instead of forecasting the history.
@@ -94,6 +105,8 @@ impl PlanInput {
             cost_breakdown: Vec::new(),
             indices: Vec::new(),
             events: Vec::new(),
+            inventory: Vec::new(),
+            open_orders: Vec::new(),
             settings: Settings::default(),
             demand: None,
         }
@@ -116,6 +129,10 @@ pub struct CapacityResult {
 pub struct Plan {
     /// The forecast (or the fixed demand plan) with how it was made.
     pub forecast: ForecastRun,
+    /// The demand netted of finished goods and open production orders, when the input has
+    /// either ([`production_part`]); capacity, materials and pricing read its plan.
+    #[serde(default)]
+    pub production: Option<Production>,
     /// Capacity, when lines and routings are given.
     pub capacity: Option<CapacityResult>,
     /// Materials, when a BOM and materials are given.
@@ -131,12 +148,14 @@ pub struct Plan {
 /// The first error of any part, naming what failed.
 pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan, Error> {
     let forecast = forecast_part(input, progress)?;
-    let demand = &forecast.plan;
-    let capacity = capacity_part(input, demand)?;
-    let materials = materials_part(input, demand)?;
-    let pricing = pricing_part(input, demand)?;
+    let production = production_part(input, &forecast.plan);
+    let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
+    let capacity = capacity_part(input, build)?;
+    let materials = materials_part(input, build)?;
+    let pricing = pricing_part(input, build)?;
     Ok(Plan {
         forecast,
+        production,
         capacity,
         materials,
         pricing,
@@ -182,6 +201,18 @@ pub fn forecast_part(
     Ok(run)
 }
 
+/// The production plan: `demand` netted of [`PlanInput::inventory`] and the open production
+/// orders of [`PlanInput::open_orders`] ([`stock::net`]); `None` when the input has neither
+/// (the demand is then what is built).
+pub fn production_part(input: &PlanInput, demand: &DemandPlan) -> Option<Production> {
+    let sku_orders = input
+        .open_orders
+        .iter()
+        .any(|o| demand.get(&o.item).is_some());
+    (!input.inventory.is_empty() || sku_orders)
+        .then(|| stock::net(demand, &input.inventory, &input.open_orders))
+}
+
 /// Capacity figures, build plan and recommendations for `demand`; `None` without lines or
 /// routings.
 ///
@@ -223,12 +254,33 @@ pub fn materials_part(
         return Ok(None);
     }
     let settings = MaterialsSettings::from(&input.settings);
-    Ok(Some(materials::plan(
-        &input.bom,
-        &input.materials,
-        demand,
-        &settings,
-    )?))
+    let with_receipts;
+    let list = if input.open_orders.is_empty() {
+        &input.materials
+    } else {
+        with_receipts = materials_with_orders(&input.materials, &input.open_orders);
+        &with_receipts
+    };
+    Ok(Some(materials::plan(&input.bom, list, demand, &settings)?))
+}
+
+/// The materials with the open orders naming them added to their [`Material::receipts`].
+pub fn materials_with_orders(list: &[Material], orders: &[OpenOrder]) -> Vec<Material> {
+    let mut out = list.to_vec();
+    let at: HashMap<&str, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.material.as_str(), i))
+        .collect();
+    for o in orders {
+        if let Some(&i) = at.get(o.item.as_str()) {
+            out[i].receipts.push(Receipt {
+                month: o.due,
+                quantity: o.quantity,
+            });
+        }
+    }
+    out
 }
 
 /// What `demand` buys at the price tiers; `None` without tiers.

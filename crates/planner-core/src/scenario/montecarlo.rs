@@ -381,7 +381,11 @@ pub fn monte_carlo(
     settings: &MonteCarloSettings,
 ) -> Result<RiskReport, Error> {
     settings.check()?;
-    let demand = &plan.forecast.plan;
+    // What is built moves the lines, materials and spend: the demand net of finished goods.
+    let demand = plan
+        .production
+        .as_ref()
+        .map_or(&plan.forecast.plan, |p| &p.plan);
     let schedules_owned = if input.tiers.is_empty() {
         Vec::new()
     } else {
