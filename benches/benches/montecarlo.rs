@@ -36,6 +36,7 @@ fn setup(skus: usize) -> (PlanInput, Plan) {
         materials: materials_part(&input, &demand).unwrap(),
         pricing: pricing_part(&input, &demand).unwrap(),
         capacity: None,
+        production: None,
         forecast: ForecastRun {
             plan: demand,
             patterns: Default::default(),

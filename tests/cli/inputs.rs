@@ -390,3 +390,48 @@ fn an_event_for_a_sku_with_no_history_is_an_error_in_validate_and_a_warning_else
         stderr(&o)
     );
 }
+
+/// Dated order lines for January to June 2025 (each month to its last weekday) and July up to
+/// the 14th: July is partial.
+fn dated_history(july_last: &str) -> String {
+    let last = ["31", "28", "31", "30", "30", "30"];
+    let mut s = String::from("sku,date,quantity\n");
+    for (i, d) in last.iter().enumerate() {
+        let m = i + 1;
+        s.push_str(&format!("A,2025-{m:02}-10,60\nA,2025-{m:02}-{d},40\n"));
+    }
+    s.push_str(&format!("A,2025-07-03,30\nA,{july_last},15\n"));
+    s
+}
+
+#[test]
+fn a_partial_last_month_of_order_lines_is_left_out_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    put(dir.path(), "demand.csv", &dated_history("2025-07-14"));
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--horizon", "2"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "warning: demand.csv: the last month, 2025-07, holds order lines only up to 2025-07-14 \
+         (14 of 31 days; its last weekday is 2025-07-31): a partial month, left out of the \
+         history (1 sku and 45 units), so the plan starts 2025-07; to keep it as a full month, \
+         add a row dated 2025-07-31 with quantity 0\n"
+    );
+    // Six full months of 100: the forecast starts with July at about 100, not 45.
+    let out = stdout(&o);
+    let first = out.lines().nth(1).unwrap();
+    assert!(first.starts_with("A,2025-07,100,"), "{out}");
+
+    // A line on the month's last weekday makes it a full month: no warning, July is history.
+    put(dir.path(), "demand.csv", &dated_history("2025-07-31"));
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--horizon", "2"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    assert!(stdout(&o).lines().nth(1).unwrap().starts_with("A,2025-08,"));
+}

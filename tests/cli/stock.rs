@@ -56,9 +56,8 @@ fn capacity_builds_the_demand_net_of_stock_and_open_orders() {
     );
     // The late purchase order is counted in the first month, and said.
     assert!(
-        stderr(&o).contains(
-            "open_orders.csv: 1 order due before 2025-12 counted as arriving in 2025-12"
-        ),
+        stderr(&o)
+            .contains("open_orders.csv: 1 order due before 2025-12 counted as arriving in 2025-12"),
         "{}",
         stderr(&o)
     );

@@ -190,6 +190,8 @@ fn read(
     let key_rows = idx_column(&keys, "row", name)?;
     let key_counts = idx_column(&keys, "n", name)?;
     let mut month_of: HashMap<String, Month> = HashMap::new();
+    // The latest order date, for the partial-month check.
+    let mut latest: Option<Date> = None;
     // Each month's first line and number of rows.
     let mut months: BTreeMap<Month, (usize, usize)> = BTreeMap::new();
     for ((key, row), n) in key_values.into_iter().zip(key_rows).zip(key_counts) {
@@ -213,6 +215,7 @@ fn read(
         };
         let parsed = if by_date {
             key.parse::<Date>()
+                .inspect(|&d| latest = latest.max(Some(d)))
                 .map(Date::month)
                 .map_err(|e| e.to_string())
         } else {
@@ -255,12 +258,15 @@ fn read(
     let skus = str_column(&sums, "sku", name)?;
     let keys = str_column(&sums, "key", name)?;
     let qs = f64_column(&sums, "q", name)?;
-    let records: Vec<(String, Month, f64)> = skus
+    let mut records: Vec<(String, Month, f64)> = skus
         .into_iter()
         .zip(keys)
         .zip(qs)
         .filter_map(|((s, k), q)| Some((s?, *month_of.get(&k?)?, q.unwrap_or(0.0))))
         .collect();
+    if let Some(latest) = latest {
+        leave_out_partial_month(name, latest, &months, &mut records, problems);
+    }
     if !by_date {
         // Rows for a sku and month already seen (`2026-1` is `2026-01`) are summed: say so.
         let distinct: std::collections::HashSet<(&str, Month)> =
@@ -277,6 +283,56 @@ fn read(
     let history =
         DemandHistory::from_records(records).map_err(|e| LoadError::file(name, e.to_string()))?;
     Ok(Some(history))
+}
+
+/// The last weekday (Monday to Friday) of a month.
+pub fn last_weekday(m: Month) -> Date {
+    let mut d = m.first_day().plus_days(i64::from(m.days()) - 1);
+    while d.weekday() >= 5 {
+        d = d.plus_days(-1);
+    }
+    d
+}
+
+/// Dated order lines whose last month stops early: when the latest order date of the file falls
+/// before its month's last weekday (Monday to Friday), that month is partial, and read as a full
+/// month it would pull the forecast down. It is left out of the history (the plan then starts
+/// with it) and the run says so; a file of that one month only is kept, with a warning.
+fn leave_out_partial_month(
+    name: &str,
+    latest: Date,
+    months: &BTreeMap<Month, (usize, usize)>,
+    records: &mut Vec<(String, Month, f64)>,
+    problems: &mut Problems,
+) {
+    let month = latest.month();
+    let full = last_weekday(month);
+    if latest >= full {
+        return;
+    }
+    let (day, days) = (latest.ymd().2, month.days());
+    if months.len() < 2 {
+        problems.warn(format!(
+            "{name}: its only month, {month}, holds order lines up to {latest} ({day} of {days} \
+             days): kept, but read as a full month"
+        ));
+        return;
+    }
+    let skus: std::collections::HashSet<&str> = records
+        .iter()
+        .filter(|r| r.1 == month)
+        .map(|r| r.0.as_str())
+        .collect();
+    let skus = skus.len();
+    let units: f64 = records.iter().filter(|r| r.1 == month).map(|r| r.2).sum();
+    records.retain(|r| r.1 != month);
+    problems.warn(format!(
+        "{name}: the last month, {month}, holds order lines only up to {latest} ({day} of {days} \
+         days; its last weekday is {full}): a partial month, left out of the history ({skus} \
+         sku{} and {units:.0} units), so the plan starts {month}; to keep it as a full month, \
+         add a row dated {full} with quantity 0",
+        if skus == 1 { "" } else { "s" },
+    ));
 }
 
 /// True where a text column is missing or holds only spaces.
