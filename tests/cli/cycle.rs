@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{demo, run, stderr};
+use super::{demo, run, stderr, Csv};
 
 /// A copy of the demo whose history stops at `last` (a `YYYY-MM`), with no pinned start: the plan
 /// starts the month after the history.
@@ -168,6 +168,46 @@ fn three_months_publish_roll_and_review_every_vintage() {
         .filter_map(|l| l.split(',').next())
         .collect();
     assert!(lags.contains("1") && lags.contains("2"), "lags {lags:?}");
+    // Value added, naive -> statistical -> final, from the vintages' statistical.csv: the two
+    // steps add up to the whole, and the statistical WAPE is the one of the errors by hand.
+    let acc = Csv::read(&root.path().join("r3/review_accuracy.csv"));
+    let errors = Csv::read(&root.path().join("r3/review_errors.csv"));
+    for r in acc.rows.iter().filter(|r| acc.get(r, "scope") == "total") {
+        let lag = acc.get(r, "lag");
+        let (mut abs, mut actual) = (0.0, 0.0);
+        for e in errors.rows.iter().filter(|e| errors.get(e, "lag") == lag) {
+            abs += (errors.num(e, "statistical") - errors.num(e, "actual")).abs();
+            actual += errors.num(e, "actual");
+        }
+        let st = acc.num(r, "statistical_wape_pct");
+        assert!((st - 100.0 * abs / actual).abs() < 0.06, "lag {lag}: {st}");
+        let split = acc.num(r, "fva_statistical_pct") + acc.num(r, "fva_final_pct");
+        assert!((split - acc.num(r, "fva_pct")).abs() < 0.03, "lag {lag}");
+    }
+    // The waterfall: the total's forecast of a month by each vintage, against the actual.
+    let wf = Csv::read(&root.path().join("r3/review_waterfall.csv"));
+    let oct: Vec<_> = wf
+        .rows
+        .iter()
+        .filter(|r| wf.get(r, "scope") == "total" && wf.get(r, "month") == "2026-10")
+        .map(|r| {
+            (
+                wf.get(r, "vintage").to_string(),
+                wf.get(r, "lag").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        oct,
+        [
+            ("2026-09".to_string(), "2".to_string()),
+            ("2026-10".to_string(), "1".to_string())
+        ]
+    );
+    assert!(root
+        .path()
+        .join("r3/review_charts/value_added.svg")
+        .is_file());
 
     // An agreed change passes the frozen month; one outside the fences is an error naming its
     // line.

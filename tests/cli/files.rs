@@ -158,7 +158,7 @@ fn transactional_demand_is_summed_into_months() {
     put(
         dir.path(),
         "demand.csv",
-        "sku,date,quantity\nA,2026-01-05,5\nA,2026-01-20,7\nA,2026-03-02,4\n",
+        "sku,date,quantity\nA,2026-01-05,5\nA,2026-01-20,7\nA,2026-03-31,4\n",
     );
     let o = run(
         dir.path(),

@@ -48,7 +48,7 @@ fn demand_rows_for_a_month_already_seen_are_summed_and_counted() {
     put(
         dir.path(),
         "demand.csv",
-        "sku,date,quantity\nBTL-1,2025-12-01,1\nBTL-1,2025-12-01,2\nHSG-1,2025-12-02,3\n",
+        "sku,date,quantity\nBTL-1,2025-12-01,1\nBTL-1,2025-12-01,2\nHSG-1,2025-12-31,3\n",
     );
     let o = run(dir.path(), &["forecast", "--history", "demand.csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

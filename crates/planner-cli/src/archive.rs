@@ -27,6 +27,43 @@ impl Vintage {
     pub fn forecast(&self) -> PathBuf {
         self.dir.join("forecast.csv")
     }
+
+    /// The statistical forecast before events, overrides and fences (`statistical.csv`), when
+    /// the vintage has one.
+    pub fn statistical(&self) -> Option<PathBuf> {
+        Some(self.dir.join("statistical.csv")).filter(|p| p.is_file())
+    }
+}
+
+/// The statistical forecasts of `vintages` (those that have one), each checked to start in its
+/// vintage's month; `guard` keeps them from being written over.
+///
+/// # Errors
+/// A statistical.csv that cannot be read, or that starts in another month, naming it.
+pub fn statistical(
+    vintages: &[Vintage],
+    guard: &mut crate::write::Guard,
+) -> anyhow::Result<Vec<DemandPlan>> {
+    let mut out = Vec::new();
+    for v in vintages {
+        let Some(path) = v.statistical() else {
+            continue;
+        };
+        guard.protect(&path);
+        let plan = crate::load::demand_plan(&path)
+            .with_context(|| format!("archive/{}/statistical.csv", v.month))?;
+        if plan.start != v.month {
+            anyhow::bail!(
+                "archive/{}/statistical.csv: starts {}, not in its month {}: the vintage was \
+                 changed by hand; publish the month again with --replace",
+                v.month,
+                plan.start,
+                v.month
+            );
+        }
+        out.push(plan);
+    }
+    Ok(out)
 }
 
 /// The published months of `dir`'s archive, oldest first (none without an archive).

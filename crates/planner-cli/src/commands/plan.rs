@@ -84,6 +84,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     };
     let previous = super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
+    let statistical = crate::archive::statistical(&vintages, &mut guard)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
@@ -174,6 +175,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         Some(super::review::compare(
             input,
             &previous,
+            &statistical,
             &plan.forecast.plan,
         )?)
     };

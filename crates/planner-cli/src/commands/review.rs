@@ -59,11 +59,12 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     };
     let previous = read_previous(&paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
+    let statistical = crate::archive::statistical(&vintages, &mut guard)?;
     // A --previous file inside --out is refused here: the new set would replace it.
     let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
     let input = &folder.input;
     let run = super::forecast_folder(&folder, ctx)?;
-    let review = compare(input, &previous, &run.plan)?;
+    let review = compare(input, &previous, &statistical, &run.plan)?;
 
     let out = &args.out;
     let mut written: Vec<String> = Vec::new();
@@ -86,7 +87,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         .expect("the baseline is one of the previous plans");
     let charts = write_charts(&guard, out, &review, &run.plan, baseline, input)?;
     if !charts.is_empty() {
-        written.push(format!("{} fan charts in review_charts/", charts.len()));
+        written.push(format!("{} charts in review_charts/", charts.len()));
     }
     report::write_page(
         &guard,
@@ -153,18 +154,21 @@ pub fn read_previous(
     Ok(previous)
 }
 
-/// The review of this month's `plan` against the `previous` forecasts, with the folder's
-/// history, products, time fences and `[review]` settings.
+/// The review of this month's `plan` against the `previous` forecasts (and the `statistical`
+/// forecasts of the same vintages, from the archive), with the folder's history, products, time
+/// fences and `[review]` settings.
 ///
 /// # Errors
 /// When the plans cannot be compared (no previous plan, a horizon that does not overlap).
 pub fn compare(
     input: &PlanInput,
     previous: &[DemandPlan],
+    statistical: &[DemandPlan],
     plan: &DemandPlan,
 ) -> anyhow::Result<Review> {
-    Ok(review::compare(
+    Ok(review::compare_with_statistical(
         previous,
+        statistical,
         plan,
         &input.history,
         &input.products,
@@ -205,6 +209,10 @@ fn write_charts(
 ) -> anyhow::Result<Vec<Chart>> {
     let dir = out.join("review_charts");
     let mut out = Vec::new();
+    if let Some(c) = value_added_chart(review)? {
+        c.write(guard, &dir)?;
+        out.push(c);
+    }
     for sku in charted_skus(review) {
         if let Some(c) = charts::fan_chart(&sku, plan, &input.history, Some(baseline))? {
             c.write(guard, &dir)?;
@@ -212,6 +220,36 @@ fn write_charts(
         }
     }
     Ok(out)
+}
+
+/// The value added step by step, when the vintages have statistical forecasts: per lag (the
+/// first three), the total's WAPE of seasonal naive, the statistical forecast and the final one.
+fn value_added_chart(review: &Review) -> anyhow::Result<Option<Chart>> {
+    let panels: Vec<(String, Vec<Option<f64>>)> = review
+        .accuracy
+        .iter()
+        .filter(|r| r.scope == Scope::Total && r.lag <= 3 && r.statistical_wape.is_some())
+        .map(|r| {
+            (
+                format!(
+                    "Lag {}: WAPE, {} month{}",
+                    r.lag,
+                    r.months,
+                    if r.months == 1 { "" } else { "s" }
+                ),
+                vec![r.snaive_wape, r.statistical_wape, r.wape],
+            )
+        })
+        .collect();
+    if panels.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(crate::write::scenario_chart::share_panels(
+        "value_added",
+        "Forecast value added: seasonal naive, statistical, final (lower WAPE is better)",
+        &["seasonal naive", "statistical", "final"],
+        panels,
+    )?))
 }
 
 /// The terminal summary: accuracy, the five largest changes, fence violations, alarms, notes.
@@ -249,6 +287,19 @@ pub fn summarize(review: &Review, ctx: &Context) {
             pct(t.snaive_wape),
             t.fva.map_or_else(|| "n/a".to_string(), |f| signed(100.0 * f, 1)),
         ));
+        if let (Some(st), Some(models), Some(planner)) =
+            (t.statistical_wape, t.fva_statistical, t.fva_final)
+        {
+            ctx.say(format!(
+                "    value added lag {}: seasonal naive {} -> statistical {} ({} points, the models) -> final {} ({} points, the planner's events, overrides and fences)",
+                t.lag,
+                pct(t.snaive_wape),
+                pct(Some(st)),
+                signed(100.0 * models, 1),
+                pct(t.wape),
+                signed(100.0 * planner, 1),
+            ));
+        }
     }
     if review.changes.is_empty() {
         ctx.say("  no month in common between last month's forecast and this month's plan");

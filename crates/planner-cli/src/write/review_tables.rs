@@ -83,7 +83,14 @@ pub fn accuracy(review: &Review) -> Table {
         ]),
         &lv,
         |l| [format!("inside_{}_pct", l.label())],
-        header(&["snaive_abs_error", "snaive_wape_pct", "fva_pct"]),
+        header(&[
+            "snaive_abs_error",
+            "snaive_wape_pct",
+            "fva_pct",
+            "statistical_wape_pct",
+            "fva_statistical_pct",
+            "fva_final_pct",
+        ]),
     );
     let rows = review
         .accuracy
@@ -120,6 +127,9 @@ pub fn accuracy(review: &Review) -> Table {
                     num(r.snaive_abs_error, 2),
                     opt_pct(r.snaive_wape),
                     opt_pct(r.fva),
+                    opt_pct(r.statistical_wape),
+                    opt_pct(r.fva_statistical),
+                    opt_pct(r.fva_final),
                 ],
             )
         })
@@ -153,7 +163,7 @@ pub fn errors(review: &Review) -> Table {
             let l = l.label();
             [format!("lo_{l}"), format!("hi_{l}"), format!("inside_{l}")]
         },
-        header(&["snaive", "snaive_error", "planned"]),
+        header(&["snaive", "snaive_error", "statistical", "planned"]),
     );
     let rows = review
         .pairs
@@ -180,6 +190,7 @@ pub fn errors(review: &Review) -> Table {
                 [
                     num(p.snaive, 2),
                     num(p.snaive - p.actual, 2),
+                    opt_num(p.statistical, 2),
                     yes_no(p.planned),
                 ],
             )
@@ -376,6 +387,65 @@ pub fn fence_summary(review: &Review) -> Table {
     Table { header: h, rows }
 }
 
+/// `review_waterfall.csv`: the lag-k waterfall of the families and the total: for each month
+/// with an actual, what every vintage forecast for it (`lag` months ahead), the statistical
+/// forecast of that vintage when archived, and the actual. A sku's own rows are in
+/// `review_errors.csv`.
+pub fn waterfall(review: &Review) -> Table {
+    use std::collections::BTreeMap;
+    type Key = (
+        u8,
+        String,
+        planner_core::time::Month,
+        planner_core::time::Month,
+    );
+    // (forecast, statistical (None when a pair lacks one), actual, lag)
+    let mut cells: BTreeMap<Key, (f64, Option<f64>, f64, u32)> = BTreeMap::new();
+    for p in &review.pairs {
+        for key in [(0u8, "total".to_string()), (1u8, p.family.clone())] {
+            let c = cells.entry((key.0, key.1, p.month, p.vintage)).or_insert((
+                0.0,
+                Some(0.0),
+                0.0,
+                p.lag,
+            ));
+            c.0 += p.forecast;
+            c.1 = c.1.zip(p.statistical).map(|(a, b)| a + b);
+            c.2 += p.actual;
+        }
+    }
+    let rows = cells
+        .into_iter()
+        .map(|((scope, key, month, vintage), (f, st, a, lag))| {
+            vec![
+                if scope == 0 { "total" } else { "family" }.to_string(),
+                key,
+                month.to_string(),
+                vintage.to_string(),
+                lag.to_string(),
+                num(f, 2),
+                opt_num(st, 2),
+                num(a, 2),
+                num(f - a, 2),
+            ]
+        })
+        .collect();
+    Table {
+        header: header(&[
+            "scope",
+            "key",
+            "month",
+            "vintage",
+            "lag",
+            "forecast",
+            "statistical",
+            "actual",
+            "error",
+        ]),
+        rows,
+    }
+}
+
 /// Every table of the review pack, with its file stem (`review_accuracy` ...), in the order of the
 /// workbook's sheets.
 pub fn all(review: &Review) -> Vec<(&'static str, Table)> {
@@ -386,6 +456,7 @@ pub fn all(review: &Review) -> Vec<(&'static str, Table)> {
         ("review_fence_summary", fence_summary(review)),
         ("review_family_changes", family_changes(review)),
         ("review_errors", errors(review)),
+        ("review_waterfall", waterfall(review)),
     ]
 }
 

@@ -49,8 +49,10 @@ struct Panel {
     title: String,
     /// In plan order; `None` where the plan has no such figure.
     values: Vec<Option<f64>>,
-    /// A share (utilization), shown in percent with the 100 % line.
+    /// A share (utilization), shown in percent.
     percent: bool,
+    /// The 100 % line drawn (a utilization's limit).
+    limit: bool,
 }
 
 /// The whole chart.
@@ -95,6 +97,7 @@ fn data(c: &Comparison) -> SmallMultiples {
             title: title.to_string(),
             values: (0..c.plans.len()).map(|i| c.headline(metric, i)).collect(),
             percent,
+            limit: percent,
         })
         .filter(|p| p.values.iter().any(Option::is_some))
         .collect();
@@ -169,7 +172,7 @@ impl Panel {
         };
         let mut hi = finite().fold(0.0_f64, f64::max);
         let lo = finite().fold(0.0_f64, f64::min);
-        if self.percent {
+        if self.limit {
             // The 100 % line is always on the panel.
             hi = hi.max(1.0);
         }
@@ -245,7 +248,7 @@ impl Panel {
                 ))
             }))
             .map_err(err)?;
-        if self.percent {
+        if self.limit {
             chart
                 .draw_series(DashedLineSeries::new(
                     [(1.0, -0.5), (1.0, n as f64 - 0.5)],
@@ -280,6 +283,33 @@ impl Panel {
 pub fn comparison_chart(c: &Comparison) -> anyhow::Result<Chart> {
     let d = data(c);
     chart(STEM, &d.title, &d, d.size())
+}
+
+/// Shares side by side: one panel per `(title, values)`, a bar per name (the first in the
+/// accent colour), each labelled in percent. The review's value-added chart.
+///
+/// # Errors
+/// When plotters cannot draw (it does not for finite numbers).
+pub fn share_panels(
+    stem: &str,
+    title: &str,
+    names: &[&str],
+    panels: Vec<(String, Vec<Option<f64>>)>,
+) -> anyhow::Result<Chart> {
+    let d = SmallMultiples {
+        title: title.to_string(),
+        plans: names.iter().map(|n| n.to_string()).collect(),
+        panels: panels
+            .into_iter()
+            .map(|(title, values)| Panel {
+                title,
+                values,
+                percent: true,
+                limit: false,
+            })
+            .collect(),
+    };
+    chart(stem, &d.title, &d, d.size())
 }
 
 #[cfg(test)]

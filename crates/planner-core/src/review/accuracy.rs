@@ -46,6 +46,10 @@ pub struct Pair {
     pub error: f64,
     /// The seasonal-naive forecast made at the same vintage.
     pub snaive: f64,
+    /// The statistical forecast of the same vintage (before the planner's events, overrides
+    /// and fences), when it was given: 0 for a sku the models had no forecast for.
+    #[serde(default)]
+    pub statistical: Option<f64>,
     /// The plan's bounds per level (none for a fixed plan).
     pub bounds: Vec<PairBound>,
     /// False when the plan had no forecast for the sku (it sold without being planned).
@@ -87,7 +91,11 @@ impl fmt::Display for Scope {
 ///   `|TS| <= n`, so an alarm needs at least 5 months of errors of mostly one sign;
 /// - coverage per level: the share of sku-months whose actual fell inside the bounds;
 /// - `fva = snaive_wape - wape`, forecast value added over seasonal naive (positive = the
-///   forecast beat the benchmark by that many WAPE points).
+///   forecast beat the benchmark by that many WAPE points);
+/// - with the vintages' statistical forecasts (every pair of the row has one), the value added
+///   step by step: `fva_statistical = snaive_wape - statistical_wape` (what the models gained
+///   over seasonal naive) and `fva_final = statistical_wape - wape` (what the planner's events,
+///   overrides and the fences gained or, negative, cost); the two add up to `fva`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccuracyRow {
     /// Months ahead the forecasts were made (1 = the plan's first month).
@@ -134,6 +142,17 @@ pub struct AccuracyRow {
     pub snaive_wape: Option<f64>,
     /// Forecast value added: `snaive_wape - wape`; `None` when nothing sold.
     pub fva: Option<f64>,
+    /// WAPE of the statistical forecasts (a fraction); `None` when nothing sold or a pair of the
+    /// row has no statistical forecast.
+    #[serde(default)]
+    pub statistical_wape: Option<f64>,
+    /// Value the models added over seasonal naive: `snaive_wape - statistical_wape`.
+    #[serde(default)]
+    pub fva_statistical: Option<f64>,
+    /// Value the planner's events, overrides and fences added over the statistical forecast:
+    /// `statistical_wape - wape` (negative: they cost accuracy).
+    #[serde(default)]
+    pub fva_final: Option<f64>,
 }
 
 /// Actual demand of a sku in a month: the history's value, zero outside its span.
@@ -172,7 +191,7 @@ pub(crate) fn snaive(s: Option<&SkuHistory>, vintage: Month, t: usize, season: u
 /// Skus the history shows selling in a plan's months but the plan did not forecast are scored
 /// with a zero forecast (`planned = false`), so totals count demand nobody planned.
 pub(crate) fn pairs(
-    plans: &[&DemandPlan],
+    plans: &[(&DemandPlan, Option<&DemandPlan>)],
     history: &DemandHistory,
     families: &Families<'_>,
     season: usize,
@@ -182,13 +201,27 @@ pub(crate) fn pairs(
     let Some(last) = history.last_month() else {
         return (out, notes);
     };
-    for plan in plans {
+    for &(plan, statistical) in plans {
         let months: Vec<Month> = plan.months().take_while(|&m| m <= last).collect();
         if months.is_empty() {
             continue;
         }
         let by_sku: BTreeMap<&str, &crate::plan::SkuPlan> =
             plan.skus.iter().map(|s| (s.sku.as_str(), s)).collect();
+        // The statistical forecast of a sku and month of this vintage (0 for a sku it lacks).
+        let stat = |sku: &str, month: Month| {
+            statistical.map(|p| {
+                let t = p.start.months_until(month);
+                p.get(sku)
+                    .and_then(|s| {
+                        usize::try_from(t)
+                            .ok()
+                            .and_then(|t| s.forecast.point.get(t))
+                    })
+                    .copied()
+                    .unwrap_or(0.0)
+            })
+        };
         let mut skus: BTreeSet<&str> = by_sku.keys().copied().collect();
         let mut unplanned = Vec::new();
         let mut unseen = Vec::new();
@@ -245,6 +278,7 @@ pub(crate) fn pairs(
                     actual: a,
                     error: f - a,
                     snaive: snaive(h, plan.start, t, season),
+                    statistical: stat(sku, month),
                     bounds,
                     planned: sp.is_some(),
                 });
@@ -356,6 +390,11 @@ fn row(lag: u32, scope: Scope, key: &str, family: String, g: &[&Pair], alarm: f6
         .collect();
     let wape = ratio(abs_error, actual);
     let snaive_wape = ratio(snaive_abs_error, actual);
+    let statistical_wape = g
+        .iter()
+        .map(|p| p.statistical.map(|f| (f - p.actual).abs()))
+        .sum::<Option<f64>>()
+        .and_then(|e| ratio(e, actual));
     AccuracyRow {
         lag,
         scope,
@@ -379,5 +418,8 @@ fn row(lag: u32, scope: Scope, key: &str, family: String, g: &[&Pair], alarm: f6
         snaive_abs_error,
         snaive_wape,
         fva: wape.zip(snaive_wape).map(|(w, s)| s - w),
+        statistical_wape,
+        fva_statistical: statistical_wape.zip(snaive_wape).map(|(st, s)| s - st),
+        fva_final: wape.zip(statistical_wape).map(|(w, st)| st - w),
     }
 }

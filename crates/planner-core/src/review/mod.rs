@@ -299,7 +299,35 @@ pub fn compare(
     fences: &[TimeFence],
     settings: &ReviewSettings,
 ) -> Result<Review, ReviewError> {
+    compare_with_statistical(previous, &[], current, history, products, fences, settings)
+}
+
+/// [`compare`], with the statistical forecasts of the earlier vintages (each the forecast of
+/// its month before the planner's events, overrides and fences, matched to `previous` by its
+/// first month): the accuracy rows then split the value added over seasonal naive into what
+/// the models gained and what the planner's changes gained ([`AccuracyRow::fva_statistical`],
+/// [`AccuracyRow::fva_final`]). A vintage without one scores as in [`compare`].
+///
+/// # Errors
+/// As [`compare`]; [`ReviewError::DuplicateVintage`] for two statistical forecasts of a month,
+/// and [`ReviewError::Malformed`] for one of the wrong length.
+pub fn compare_with_statistical(
+    previous: &[DemandPlan],
+    statistical: &[DemandPlan],
+    current: &DemandPlan,
+    history: &DemandHistory,
+    products: &[Product],
+    fences: &[TimeFence],
+    settings: &ReviewSettings,
+) -> Result<Review, ReviewError> {
     settings.check()?;
+    let mut stats: BTreeMap<Month, &DemandPlan> = BTreeMap::new();
+    for s in statistical {
+        check_plan(s)?;
+        if stats.insert(s.start, s).is_some() {
+            return Err(ReviewError::DuplicateVintage(s.start));
+        }
+    }
     if previous.is_empty() {
         return Err(ReviewError::NoPrevious);
     }
@@ -337,7 +365,11 @@ pub fn compare(
         ));
     }
     let actuals_through = history.last_month();
-    let (pairs, mut pair_notes) = accuracy::pairs(&plans, history, &families, settings.season);
+    let scored: Vec<(&DemandPlan, Option<&DemandPlan>)> = plans
+        .iter()
+        .map(|&p| (p, stats.get(&p.start).copied()))
+        .collect();
+    let (pairs, mut pair_notes) = accuracy::pairs(&scored, history, &families, settings.season);
     notes.append(&mut pair_notes);
     match actuals_through {
         None => notes.push("the demand history is empty: no actual to score".to_string()),

@@ -665,3 +665,47 @@ fn months_that_did_not_change_are_not_among_the_largest_changes() {
     .unwrap();
     assert!(same.largest_changes(5).is_empty());
 }
+
+#[test]
+fn value_added_splits_into_the_models_and_the_planners_share() {
+    // One sku, history 2025-11..2026-01: seasonal naive (less than a season: the last month)
+    // forecasts 100 for every month of the plan of 2026-02.
+    let h = history(&[("A", "2025-11", &[100.0, 100.0, 100.0, 90.0, 130.0])]);
+    // Statistical 95 and 110, final (after a promotion event) 100 and 140; actuals 90 and 130.
+    let stat = plan("2026-02", &[("A", &[95.0, 110.0])]);
+    let fin = plan("2026-02", &[("A", &[100.0, 140.0])]);
+    let now = plan("2026-04", &[("A", &[100.0])]);
+    let r = compare_with_statistical(
+        std::slice::from_ref(&fin),
+        std::slice::from_ref(&stat),
+        &now,
+        &h,
+        &[],
+        &[],
+        &ReviewSettings::default(),
+    )
+    .unwrap();
+    let p = r.pairs.iter().find(|p| p.month == m("2026-03")).unwrap();
+    assert_eq!(p.statistical, Some(110.0));
+    // Over both lags as sku rows: lag 1 (Feb): naive |100-90| 10, stat |95-90| 5, final 10.
+    let a1 = find(&r, 1, Scope::Sku, "A");
+    close(a1.snaive_wape.unwrap(), 10.0 / 90.0);
+    close(a1.statistical_wape.unwrap(), 5.0 / 90.0);
+    close(a1.wape.unwrap(), 10.0 / 90.0);
+    close(a1.fva_statistical.unwrap(), 5.0 / 90.0);
+    close(a1.fva_final.unwrap(), -5.0 / 90.0);
+    // Lag 2 (Mar): naive 30, stat 20, final 10: the event gained 10 of 130.
+    let a2 = find(&r, 2, Scope::Total, "total");
+    close(a2.fva_statistical.unwrap(), 10.0 / 130.0);
+    close(a2.fva_final.unwrap(), 10.0 / 130.0);
+    close(
+        a2.fva_statistical.unwrap() + a2.fva_final.unwrap(),
+        a2.fva.unwrap(),
+    );
+
+    // Without statistical forecasts the split is unknown, the rest the same.
+    let plain = compare(&[fin], &now, &h, &[], &[], &ReviewSettings::default()).unwrap();
+    let b = find(&plain, 2, Scope::Total, "total");
+    assert_eq!((b.statistical_wape, b.fva_final), (None, None));
+    close(b.fva.unwrap(), a2.fva.unwrap());
+}
