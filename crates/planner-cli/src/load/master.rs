@@ -399,7 +399,7 @@ pub fn events(path: &Path, problems: &mut Problems) -> Vec<(usize, Event)> {
                         return Err(r.error(
                             "value",
                             format!(
-                                "{v}: a discontinue takes no value (its forecast is 0 from its                                  month on): leave it empty or 0"
+                                "{v}: a discontinue takes no value (its forecast is 0 from its month on): leave it empty or 0"
                             ),
                         ))
                     }
