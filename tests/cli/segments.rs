@@ -133,8 +133,14 @@ fn four_skus_with_known_values_and_cvs_get_their_classes_everywhere() {
     }
     // Family fan charts: one per family, in the report and in charts/.
     for f in ["big", "small"] {
-        assert!(dir.path().join(format!("o/charts/family_{f}.svg")).is_file());
-        assert!(dir.path().join(format!("o/charts/family_{f}.png")).is_file());
+        assert!(dir
+            .path()
+            .join(format!("o/charts/family_{f}.svg"))
+            .is_file());
+        assert!(dir
+            .path()
+            .join(format!("o/charts/family_{f}.png"))
+            .is_file());
         assert!(html.contains(&format!("<figure id=\"family_{f}\"")), "{f}");
     }
     assert!(html.contains("Family big: total of 2 skus"));
@@ -204,7 +210,9 @@ fn segment_settings_out_of_range_name_the_line_and_the_key() {
     let o = run(dir.path(), &["validate", "--data", "."]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).starts_with("error: planner.toml:2: unknown field `a_shar`, expected one of `a_share`"),
+        stderr(&o).starts_with(
+            "error: planner.toml:2: unknown field `a_shar`, expected one of `a_share`"
+        ),
         "{}",
         stderr(&o)
     );
@@ -218,7 +226,13 @@ fn forecast(dir: &std::path::Path) -> BTreeMap<(String, String), [f64; 5]> {
             let f = |c: &str| r[c].parse::<f64>().unwrap();
             (
                 (r["sku"].clone(), r["month"].clone()),
-                [f("forecast"), f("lo_80"), f("hi_80"), f("lo_95"), f("hi_95")],
+                [
+                    f("forecast"),
+                    f("lo_80"),
+                    f("hi_80"),
+                    f("lo_95"),
+                    f("hi_95"),
+                ],
             )
         })
         .collect()
@@ -334,7 +348,13 @@ fn forecast_with_the_folder_expands_family_events_too() {
     // Without the folder's products.csv the family is unknown.
     let o = run(
         dir.path(),
-        &["forecast", "--history", "demand.csv", "--events", "events.csv"],
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--events",
+            "events.csv",
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(

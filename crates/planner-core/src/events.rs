@@ -170,7 +170,11 @@ pub fn expand_family(
                 format!(
                     "{family:?} is not a family of products.csv (its families: {}{})",
                     shown.join(", "),
-                    if known.len() > shown.len() { ", ..." } else { "" }
+                    if known.len() > shown.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
                 )
             },
         ));
@@ -212,10 +216,16 @@ mod tests {
             Product::new("A2", "bottles", None, None).unwrap(),
             Product::new("A3", "bottles", None, None).unwrap(),
         ];
-        let e = Event::new("family:bottles", m("2027-01"), EventKind::Multiplier, 1.5, None)
-            .unwrap()
-            .through(m("2027-03"))
-            .unwrap();
+        let e = Event::new(
+            "family:bottles",
+            m("2027-01"),
+            EventKind::Multiplier,
+            1.5,
+            None,
+        )
+        .unwrap()
+        .through(m("2027-03"))
+        .unwrap();
         assert_eq!(e.family(), Some("bottles"));
         let out = expand_family(&e, &products, &|s| s != "A3").unwrap();
         let skus: Vec<&str> = out.iter().map(|e| e.sku.as_str()).collect();
@@ -224,7 +234,9 @@ mod tests {
         assert_eq!(out[1].months().count(), 3);
         let bad = Event::new("family:cups", m("2027-01"), EventKind::Add, 1.0, None).unwrap();
         assert_eq!(
-            expand_family(&bad, &products, &|_| true).unwrap_err().to_string(),
+            expand_family(&bad, &products, &|_| true)
+                .unwrap_err()
+                .to_string(),
             "\"cups\" is not a family of products.csv (its families: bottles, lids)"
         );
         let one = Event::new("A1", m("2027-01"), EventKind::Add, 1.0, None).unwrap();
@@ -241,6 +253,9 @@ mod tests {
             None,
             "a range of one month is that month"
         );
-        assert_eq!("Discontinue".parse::<EventKind>().unwrap(), EventKind::Discontinue);
+        assert_eq!(
+            "Discontinue".parse::<EventKind>().unwrap(),
+            EventKind::Discontinue
+        );
     }
 }

@@ -405,7 +405,11 @@ mod tests {
             assert_eq!(&i.hi[4..], &[0.0, 0.0]);
             assert!(i.lo[3] <= 105.0 && i.hi[3] >= 105.0);
         }
-        assert!(a.model.ends_with("+ multiplier, add, discontinue"), "{}", a.model);
+        assert!(
+            a.model.ends_with("+ multiplier, add, discontinue"),
+            "{}",
+            a.model
+        );
         assert!(run.ignored_events.is_empty());
         // Entirely before the plan: ignored; a discontinue before it: the whole horizon is 0.
         let early = vec![

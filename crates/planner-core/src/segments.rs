@@ -184,8 +184,11 @@ impl ValueClass {
 
 impl VariabilityClass {
     /// All classes, in order.
-    pub const ALL: [VariabilityClass; 3] =
-        [VariabilityClass::X, VariabilityClass::Y, VariabilityClass::Z];
+    pub const ALL: [VariabilityClass; 3] = [
+        VariabilityClass::X,
+        VariabilityClass::Y,
+        VariabilityClass::Z,
+    ];
 }
 
 impl fmt::Display for ValueClass {
@@ -438,7 +441,7 @@ pub fn segment(
                 pattern,
                 Some(DemandPattern::Intermittent | DemandPattern::Lumpy)
             );
-            let xyz = enough.then(|| match cv {
+            let xyz = enough.then_some(match cv {
                 _ if intermittent => VariabilityClass::Z,
                 None => VariabilityClass::Z,
                 Some(c) if c <= settings.x_cv => VariabilityClass::X,
@@ -447,7 +450,10 @@ pub fn segment(
             });
             Segment {
                 sku: s.sku.clone(),
-                family: family.get(s.sku.as_str()).unwrap_or(&s.sku.as_str()).to_string(),
+                family: family
+                    .get(s.sku.as_str())
+                    .unwrap_or(&s.sku.as_str())
+                    .to_string(),
                 abc: ValueClass::C,
                 xyz,
                 volume,

@@ -392,9 +392,8 @@ pub fn events(path: &Path, problems: &mut Problems) -> Vec<(usize, Event)> {
         |r| {
             let kind = r.parsed::<EventKind>("kind")?;
             let value = if kind == EventKind::Discontinue {
-                match r.opt_number("value")? {
+                match r.opt_number("value")?.filter(|v| *v != 0.0) {
                     None => 0.0,
-                    Some(v) if v == 0.0 => 0.0,
                     Some(v) => {
                         return Err(r.error(
                             "value",
@@ -452,8 +451,7 @@ pub fn expand_events(
         .filter(|(_, e)| e.kind == EventKind::Launch && e.family().is_none())
         .map(|(_, e)| e.sku.clone())
         .collect();
-    let planned =
-        |s: &str| history.is_none_or(|h| h.get(s).is_some()) || launched.contains(s);
+    let planned = |s: &str| history.is_none_or(|h| h.get(s).is_some()) || launched.contains(s);
     let mut out = Vec::with_capacity(events.len());
     for (line, e) in events {
         match (e.family(), products) {
@@ -509,7 +507,11 @@ pub fn check_event_skus(
     let mut skus: Vec<&str> = Vec::new();
     let mut count = 0;
     for (line, e) in events {
-        if history.get(&e.sku).is_some() || launched.contains(e.sku.as_str()) {
+        // A family row left whole (products.csv had errors, reported) names no sku.
+        if e.family().is_some()
+            || history.get(&e.sku).is_some()
+            || launched.contains(e.sku.as_str())
+        {
             continue;
         }
         count += 1;

@@ -143,7 +143,10 @@ impl ChartSet {
     /// One sentence on which families were charted.
     pub fn family_note(&self) -> String {
         if self.families.len() == self.families_total {
-            format!("all {} families of products.csv charted", self.families_total)
+            format!(
+                "all {} families of products.csv charted",
+                self.families_total
+            )
         } else {
             format!(
                 "{} of {} families of products.csv charted (largest volume)",
@@ -1035,7 +1038,9 @@ pub fn pick_skus(spec: &str, plan: &Plan) -> anyhow::Result<(Vec<Selected>, usiz
         .filter(|s| !s.is_empty())
         .collect();
     if items.is_empty() {
-        anyhow::bail!("--charts: expected classes (A, B, C, X, Y, Z, AX ... CZ) or skus, separated by commas");
+        anyhow::bail!(
+            "--charts: expected classes (A, B, C, X, Y, Z, AX ... CZ) or skus, separated by commas"
+        );
     }
     for item in items {
         let as_sku = item.strip_prefix("sku:").map(str::trim);

@@ -599,9 +599,17 @@ pub fn segments(s: &planner_core::segments::Segmentation) -> Table {
 /// each variability class, those without one, and the class's share of value.
 pub fn segment_matrix(s: &planner_core::segments::Segmentation) -> Table {
     use planner_core::segments::ValueClass;
-    let header = ["abc", "X", "Y", "Z", "no XYZ (short history)", "skus", "value_share"]
-        .map(String::from)
-        .to_vec();
+    let header = [
+        "abc",
+        "X",
+        "Y",
+        "Z",
+        "no XYZ (short history)",
+        "skus",
+        "value_share",
+    ]
+    .map(String::from)
+    .to_vec();
     let m = s.matrix();
     let shares = s.class_shares();
     let mut rows: Vec<Vec<String>> = ValueClass::ALL

@@ -203,8 +203,7 @@ pub fn forecast_part(
                     .filter(|e| e.kind == crate::events::EventKind::Launch)
                     .map(|e| e.sku.as_str())
                     .collect();
-                let planned =
-                    |s: &str| input.history.get(s).is_some() || launched.contains(s);
+                let planned = |s: &str| input.history.get(s).is_some() || launched.contains(s);
                 let mut out = Vec::new();
                 for e in &input.events {
                     out.extend(crate::events::expand_family(e, &input.products, &planned)?);
