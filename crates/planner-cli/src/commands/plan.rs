@@ -417,7 +417,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     for e in &plan.forecast.ignored_events {
         ctx.say(format!(
             "  note: events.csv: {} {} {} for sku {} does not apply (outside the horizon or no such sku)",
-            e.kind, e.value, e.month, e.sku
+            e.kind,
+            e.value,
+            match e.to {
+                Some(to) => format!("{}..{to}", e.month),
+                None => e.month.to_string(),
+            },
+            e.sku
         ));
     }
     ctx.say(format!("  {}", segments_note(&plan.segments)));
