@@ -43,6 +43,7 @@ fn setup(skus: usize) -> (PlanInput, Plan) {
             ignored_events: Vec::new(),
             before_events: Vec::new(),
         },
+        segments: Default::default(),
     };
     (input, plan)
 }

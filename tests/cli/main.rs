@@ -14,6 +14,7 @@ mod report;
 mod review;
 mod scenario;
 mod scorecard;
+mod segments;
 mod stock;
 mod tour;
 mod uncertainty;

@@ -222,6 +222,8 @@ fn the_report_is_self_contained_and_has_every_section() {
         "attention",
         "charts",
         "tables",
+        "segments",
+        "families",
         "review",
         "scorecard",
     ] {
@@ -244,9 +246,10 @@ fn the_report_is_self_contained_and_has_every_section() {
     ] {
         assert!(html.contains(h), "{h}");
     }
-    // 20 fan charts, one per line, the exposure chart and the scorecard's, all inline.
+    // 20 fan charts, one per family (3), one per line, the exposure chart and the scorecard's,
+    // all inline.
     let svgs = html.matches("<svg").count();
-    assert_eq!(svgs, 20 + demo_lines().len() + 1 + SCORECARD_CHARTS);
+    assert_eq!(svgs, 20 + 3 + demo_lines().len() + 1 + SCORECARD_CHARTS);
     // Last month's forecast is drawn dashed on the fan charts: their legends say so.
     let fan = std::fs::read_to_string(out("charts/fan_BTL-500-BLK.svg")).unwrap();
     assert!(fan.contains("last month"), "the fan chart's legend");
@@ -347,7 +350,7 @@ fn chromium_renders_the_report() {
     // The parser kept every inline chart as an SVG element, with its text.
     assert_eq!(
         dom.matches("<svg").count(),
-        20 + demo_lines().len() + 1 + SCORECARD_CHARTS
+        20 + 3 + demo_lines().len() + 1 + SCORECARD_CHARTS
     );
     assert!(dom.contains("Pre-buy exposure"));
 

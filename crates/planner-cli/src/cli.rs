@@ -173,6 +173,13 @@ pub struct PlanArgs {
     /// rows pass).
     #[arg(long)]
     pub no_fences: bool,
+    /// The skus to draw fan charts of: value classes (A, B, C), variability classes (X, Y, Z),
+    /// both (AX ... CZ) or skus, separated by commas (`--charts A`, `--charts AX,BX`,
+    /// `--charts BTL-500-BLK,BTL-750-BLK`; `sku:NAME` for a sku named like a class); at most
+    /// 100 charts, the largest by value first. Default: the top skus by volume, range and
+    /// overloaded lines (see segments.csv for the classes).
+    #[arg(long, value_name = "LIST")]
+    pub charts: Option<String>,
 }
 
 /// `planner review`.

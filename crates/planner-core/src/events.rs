@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::demand::Product;
 use crate::error::{key, non_negative, FieldError};
 use crate::time::Month;
 
@@ -20,6 +21,8 @@ pub enum EventKind {
     Override,
     /// Units per month from that month on, for a new sku with no history.
     Launch,
+    /// The sku ends: from that month on its forecast and its range are 0 (value 0 or empty).
+    Discontinue,
 }
 
 impl FromStr for EventKind {
@@ -30,9 +33,10 @@ impl FromStr for EventKind {
             "add" => Ok(Self::Add),
             "override" => Ok(Self::Override),
             "launch" => Ok(Self::Launch),
+            "discontinue" => Ok(Self::Discontinue),
             _ => Err(FieldError::new(
                 "kind",
-                format!("{s:?} is not one of multiplier, add, override, launch"),
+                format!("{s:?} is not one of multiplier, add, override, launch, discontinue"),
             )),
         }
     }
@@ -45,17 +49,26 @@ impl fmt::Display for EventKind {
             Self::Add => "add",
             Self::Override => "override",
             Self::Launch => "launch",
+            Self::Discontinue => "discontinue",
         })
     }
 }
 
+/// How `events.csv` names a whole family in its `sku` column: `family:NAME`.
+pub const FAMILY_PREFIX: &str = "family:";
+
 /// One row of `events.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    /// The sku.
+    /// The sku, or `family:NAME` for every sku of a family ([`Event::family`],
+    /// [`expand_family`]).
     pub sku: String,
-    /// The month it applies to (for `launch`, the first month).
+    /// The month it applies to (for `launch` and `discontinue`, the first month).
     pub month: Month,
+    /// The last month it applies to, inclusive, for an event over a range of months
+    /// (`2027-01..2027-03` in events.csv); `None` for one month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Month>,
     /// What it does.
     pub kind: EventKind,
     /// The multiplier or the units.
@@ -79,9 +92,170 @@ impl Event {
         Ok(Self {
             sku: key("sku", sku)?,
             month,
+            to: None,
             kind,
             value: non_negative("value", value)?,
             note,
         })
+    }
+
+    /// The event over the months `self.month..=to`.
+    ///
+    /// # Errors
+    /// [`FieldError`] on `month` when `to` is before the first month, or when the kind runs to
+    /// the end of the horizon on its own (`launch`, `discontinue`).
+    pub fn through(mut self, to: Month) -> Result<Self, FieldError> {
+        if to < self.month {
+            return Err(FieldError::new(
+                "month",
+                format!("{}..{to} ends before it starts", self.month),
+            ));
+        }
+        if matches!(self.kind, EventKind::Launch | EventKind::Discontinue) && to != self.month {
+            return Err(FieldError::new(
+                "month",
+                format!(
+                    "a {} runs from its month to the end of the plan: give one month, not {}..{to}",
+                    self.kind, self.month
+                ),
+            ));
+        }
+        self.to = (to != self.month).then_some(to);
+        Ok(self)
+    }
+
+    /// The last month the event applies to (its month for a one-month event).
+    pub fn last(&self) -> Month {
+        self.to.unwrap_or(self.month)
+    }
+
+    /// The months the event names: its month, or its range (not the horizon a `launch` or a
+    /// `discontinue` then runs over).
+    pub fn months(&self) -> impl Iterator<Item = Month> + '_ {
+        (0..=self.month.months_until(self.last())).map(|i| self.month.plus(i))
+    }
+
+    /// The family a `family:NAME` event names.
+    pub fn family(&self) -> Option<&str> {
+        self.sku.strip_prefix(FAMILY_PREFIX).map(str::trim)
+    }
+}
+
+/// A `family:NAME` event as one event per sku of that family in `products` for which `planned`
+/// holds (a sku with history or a launch: the others have no forecast to change), in the order
+/// of `products`; any other event as itself.
+///
+/// # Errors
+/// [`FieldError`] on `sku` when `products` lists no such family (naming the families it has), or
+/// when none of the family's skus is planned.
+pub fn expand_family(
+    event: &Event,
+    products: &[Product],
+    planned: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Event>, FieldError> {
+    let Some(family) = event.family() else {
+        return Ok(vec![event.clone()]);
+    };
+    let members: Vec<&Product> = products.iter().filter(|p| p.family == family).collect();
+    if members.is_empty() {
+        let mut known: Vec<&str> = products.iter().map(|p| p.family.as_str()).collect();
+        known.sort_unstable();
+        known.dedup();
+        let shown: Vec<&str> = known.iter().take(10).copied().collect();
+        return Err(FieldError::new(
+            "sku",
+            if products.is_empty() {
+                format!("{family:?} is not a family: products.csv is missing or empty")
+            } else {
+                format!(
+                    "{family:?} is not a family of products.csv (its families: {}{})",
+                    shown.join(", "),
+                    if known.len() > shown.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                )
+            },
+        ));
+    }
+    let out: Vec<Event> = members
+        .iter()
+        .filter(|p| planned(&p.sku))
+        .map(|p| Event {
+            sku: p.sku.clone(),
+            ..event.clone()
+        })
+        .collect();
+    if out.is_empty() {
+        return Err(FieldError::new(
+            "sku",
+            format!(
+                "family {family:?} has {} sku{} in products.csv, none with history in demand.csv                  or a launch: the event would change nothing",
+                members.len(),
+                if members.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_family_event_becomes_one_per_planned_sku() {
+        let products = vec![
+            Product::new("A1", "bottles", None, None).unwrap(),
+            Product::new("B1", "lids", None, None).unwrap(),
+            Product::new("A2", "bottles", None, None).unwrap(),
+            Product::new("A3", "bottles", None, None).unwrap(),
+        ];
+        let e = Event::new(
+            "family:bottles",
+            m("2027-01"),
+            EventKind::Multiplier,
+            1.5,
+            None,
+        )
+        .unwrap()
+        .through(m("2027-03"))
+        .unwrap();
+        assert_eq!(e.family(), Some("bottles"));
+        let out = expand_family(&e, &products, &|s| s != "A3").unwrap();
+        let skus: Vec<&str> = out.iter().map(|e| e.sku.as_str()).collect();
+        assert_eq!(skus, ["A1", "A2"]);
+        assert_eq!(out[0].to, Some(m("2027-03")));
+        assert_eq!(out[1].months().count(), 3);
+        let bad = Event::new("family:cups", m("2027-01"), EventKind::Add, 1.0, None).unwrap();
+        assert_eq!(
+            expand_family(&bad, &products, &|_| true)
+                .unwrap_err()
+                .to_string(),
+            "\"cups\" is not a family of products.csv (its families: bottles, lids)"
+        );
+        let one = Event::new("A1", m("2027-01"), EventKind::Add, 1.0, None).unwrap();
+        assert_eq!(expand_family(&one, &[], &|_| true).unwrap(), vec![one]);
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        let e = |kind| Event::new("A", m("2027-02"), kind, 1.0, None).unwrap();
+        assert!(e(EventKind::Add).through(m("2027-01")).is_err());
+        assert!(e(EventKind::Discontinue).through(m("2027-03")).is_err());
+        assert_eq!(
+            e(EventKind::Add).through(m("2027-02")).unwrap().to,
+            None,
+            "a range of one month is that month"
+        );
+        assert_eq!(
+            "Discontinue".parse::<EventKind>().unwrap(),
+            EventKind::Discontinue
+        );
     }
 }

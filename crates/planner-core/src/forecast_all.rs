@@ -61,6 +61,12 @@ impl ForecastRun {
 ///    the point was zero).
 /// 3. `multiplier`: multiplies the point and both bounds (several in a month multiply).
 /// 4. `add`: adds units to the point and both bounds.
+/// 5. `discontinue`: from its month on, the point and both bounds are 0.
+///
+/// An event with a range of months ([`Event::to`]) applies to each month of the range within the
+/// horizon (`launch` and `discontinue` run from their month to the end of the horizon, and one
+/// dated before the start covers the whole horizon). A `family:NAME` event must first be made
+/// one per sku with [`crate::events::expand_family`].
 ///
 /// # Errors
 /// [`Error::Forecast`] naming the sku when its history cannot be forecast, [`Error::Field`] when
@@ -134,9 +140,9 @@ pub fn forecast_all(
     let mut ignored = Vec::new();
     let mut per_sku: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
     for e in events {
-        let t = start.months_until(e.month);
-        let in_horizon =
-            (0..horizon as i32).contains(&t) || (e.kind == EventKind::Launch && t < horizon as i32);
+        let (t0, t1) = (start.months_until(e.month), start.months_until(e.last()));
+        let to_end = matches!(e.kind, EventKind::Launch | EventKind::Discontinue);
+        let in_horizon = t0 < horizon as i32 && (to_end || t1 >= 0);
         if !in_horizon || (!by_sku.contains_key(&e.sku) && e.kind != EventKind::Launch) {
             ignored.push(e.clone());
             continue;
@@ -221,13 +227,15 @@ fn apply_events(
         EventKind::Override,
         EventKind::Multiplier,
         EventKind::Add,
+        EventKind::Discontinue,
     ] {
         for e in events.iter().filter(|e| e.kind == kind) {
-            let t0 = month_index(e.month);
-            let months: Vec<usize> = if kind == EventKind::Launch {
-                (t0.max(0) as usize..horizon).collect()
+            let t0 = month_index(e.month).max(0) as usize;
+            let months: Vec<usize> = if matches!(kind, EventKind::Launch | EventKind::Discontinue) {
+                (t0..horizon).collect()
             } else {
-                vec![t0 as usize]
+                let t1 = (month_index(e.last()).max(0) as usize).min(horizon.saturating_sub(1));
+                (t0..=t1).collect()
             };
             for t in months {
                 let point = f.point[t];
@@ -265,6 +273,13 @@ fn apply_events(
                         for i in &mut f.intervals {
                             i.lo[t] += e.value;
                             i.hi[t] += e.value;
+                        }
+                    }
+                    EventKind::Discontinue => {
+                        f.point[t] = 0.0;
+                        for i in &mut f.intervals {
+                            i.lo[t] = 0.0;
+                            i.hi[t] = 0.0;
                         }
                     }
                 }
@@ -357,6 +372,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_range_covers_exactly_its_months_and_discontinue_zeroes_the_rest() {
+        let settings = Settings {
+            horizon: 6,
+            forecast: crate::settings::ForecastSettings {
+                method: crate::forecast::Method::Naive,
+                ..Default::default()
+            },
+            ..Settings::default()
+        };
+        let events = vec![
+            // 2026-12..2027-02 starts before the plan (2027-01): months 1 and 2 only.
+            Event::new("A", m("2026-12"), EventKind::Multiplier, 2.0, None)
+                .unwrap()
+                .through(m("2027-02"))
+                .unwrap(),
+            Event::new("A", m("2027-03"), EventKind::Add, 5.0, None)
+                .unwrap()
+                .through(m("2027-04"))
+                .unwrap(),
+            Event::new("A", m("2027-05"), EventKind::Discontinue, 0.0, None).unwrap(),
+            Event::new("A", m("2027-06"), EventKind::Add, 7.0, None).unwrap(),
+        ];
+        let run = forecast_all(&history(), &events, &settings, &|_| {}).unwrap();
+        let a = run.plan.get("A").unwrap();
+        assert_eq!(a.forecast.point, vec![200.0, 200.0, 105.0, 105.0, 0.0, 0.0]);
+        for i in &a.forecast.intervals {
+            assert_eq!(&i.lo[4..], &[0.0, 0.0]);
+            assert_eq!(&i.hi[4..], &[0.0, 0.0]);
+            assert!(i.lo[3] <= 105.0 && i.hi[3] >= 105.0);
+        }
+        assert!(
+            a.model.ends_with("+ multiplier, add, discontinue"),
+            "{}",
+            a.model
+        );
+        assert!(run.ignored_events.is_empty());
+        // Entirely before the plan: ignored; a discontinue before it: the whole horizon is 0.
+        let early = vec![
+            Event::new("A", m("2026-10"), EventKind::Add, 1.0, None)
+                .unwrap()
+                .through(m("2026-12"))
+                .unwrap(),
+            Event::new("A", m("2026-06"), EventKind::Discontinue, 0.0, None).unwrap(),
+        ];
+        let run = forecast_all(&history(), &early, &settings, &|_| {}).unwrap();
+        assert_eq!(run.ignored_events.len(), 1);
+        assert_eq!(run.plan.get("A").unwrap().forecast.point, vec![0.0; 6]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::error::FieldError;
 use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
 use crate::review::TS_ALARM;
+use crate::segments::SegmentSettings;
 use crate::time::Month;
 use crate::uncertainty::UncertaintySettings;
 
@@ -27,6 +28,7 @@ use crate::uncertainty::UncertaintySettings;
 /// | `pricing` | see [`PricingSettings`] | |
 /// | `review` | see [`ReviewThresholds`] | |
 /// | `uncertainty` | estimated, see [`UncertaintySettings`] | correlations |
+/// | `segments` | see [`SegmentSettings`] | ABC/XYZ thresholds |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -56,6 +58,8 @@ pub struct Settings {
     /// Correlations of forecast errors that replace their estimates
     /// ([`crate::uncertainty::estimate`]).
     pub uncertainty: UncertaintySettings,
+    /// ABC/XYZ segmentation thresholds ([`crate::segments`]).
+    pub segments: SegmentSettings,
 }
 
 impl Default for Settings {
@@ -76,6 +80,7 @@ impl Default for Settings {
             pricing: PricingSettings::default(),
             review: ReviewThresholds::default(),
             uncertainty: UncertaintySettings::default(),
+            segments: SegmentSettings::default(),
         }
     }
 }
@@ -109,6 +114,7 @@ impl Settings {
         self.pricing.check()?;
         self.review.check()?;
         self.uncertainty.check()?;
+        self.segments.check()?;
         Ok(())
     }
 

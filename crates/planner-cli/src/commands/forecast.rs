@@ -37,10 +37,18 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
             .map(|d| d.join("events.csv"))
             .filter(|p| p.symlink_metadata().is_ok())
     });
+    // The folder's products.csv gives the families `family:NAME` events name.
+    let products = match &args.data {
+        Some(d) if d.join("products.csv").symlink_metadata().is_ok() => {
+            guard.protect(&d.join("products.csv"));
+            load::products_file(&d.join("products.csv"))?
+        }
+        _ => Vec::new(),
+    };
     let events = match &events_path {
         Some(p) => {
             guard.protect(p);
-            load::events_file(p)?
+            load::events_file(p, &products, &history)?
         }
         None => Vec::new(),
     };

@@ -125,19 +125,27 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     clock.lap("materials");
     let pricing = scenario::pricing_part(input, build)?;
     clock.lap("pricing");
+    let segments = scenario::segments_part(input, &forecast, pricing.as_ref());
     let plan = scenario::Plan {
         forecast,
         production,
         capacity,
         materials,
         pricing,
+        segments,
     };
+    let picked = args
+        .charts
+        .as_deref()
+        .map(|spec| charts::pick_skus(spec, &plan))
+        .transpose()?;
     let out = &args.out;
 
     // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
     let mut all: Vec<(&str, Table)> = vec![
         ("forecast.csv", tables::forecast(&plan.forecast.plan)),
         ("families.csv", tables::families(&plan.forecast.plan)),
+        ("segments.csv", tables::segments(&plan.segments)),
     ];
     if let Some(p) = &plan.production {
         all.push(("production_plan.csv", tables::production(p)));
@@ -239,8 +247,10 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 &plan,
                 &folder.input.history,
                 &folder.input.routings,
+                &folder.input.products,
                 baseline,
                 charts::DEFAULT_TOP,
+                picked,
             )
         },
     );
@@ -272,6 +282,25 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             .map(|(n, t)| (*n, t)),
     );
     let mut extra = Vec::new();
+    let matrix = tables::segment_matrix(&plan.segments);
+    extra.push(segments_section(&plan, &matrix));
+    if !charts.families.is_empty() {
+        let mut blocks = vec![report::Block::Note(format!(
+            "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges              of that total under the uncertainty model (families.csv has the whole horizon's).",
+            charts.family_note()
+        ))];
+        blocks.extend(
+            charts
+                .families
+                .iter()
+                .map(|c| report::Block::Figure(c, "charts")),
+        );
+        extra.push(report::Section {
+            id: "families".into(),
+            title: "Families".into(),
+            blocks,
+        });
+    }
     let holds_table = tables::fence_holds(&holds);
     if let (Some((v, _)), false) = (held_against, args.no_fences) {
         let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
@@ -397,10 +426,20 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     for e in &plan.forecast.ignored_events {
         ctx.say(format!(
             "  note: events.csv: {} {} {} for sku {} does not apply (outside the horizon or no such sku)",
-            e.kind, e.value, e.month, e.sku
+            e.kind,
+            e.value,
+            match e.to {
+                Some(to) => format!("{}..{to}", e.month),
+                None => e.month.to_string(),
+            },
+            e.sku
         ));
     }
+    ctx.say(format!("  {}", segments_note(&plan.segments)));
     ctx.say(format!("  {}", charts.sku_note()));
+    if !charts.families.is_empty() {
+        ctx.say(format!("  {}", charts.family_note()));
+    }
     if plan.capacity.is_some() {
         ctx.say(format!("  {}", charts.line_note()));
     }
@@ -420,6 +459,51 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         super::scorecard::summarize(c, baseline.is_some(), ctx);
     }
     Ok(())
+}
+
+/// One sentence on the ABC/XYZ segmentation, saying how the skus were valued.
+fn segments_note(s: &planner_core::segments::Segmentation) -> String {
+    use planner_core::segments::ValueClass;
+    let m = s.matrix();
+    let count = |c: ValueClass| m[c as usize].iter().sum::<usize>();
+    let valued = match (s.unpriced, s.rows.len()) {
+        (0, _) => "at tier prices".to_string(),
+        (u, n) if u == n => "in units (no price tiers)".to_string(),
+        (u, _) => format!(
+            "at tier prices; {u} sku{} without price tiers valued at 1 per unit",
+            if u == 1 { "" } else { "s" }
+        ),
+    };
+    format!(
+        "segments: {} A, {} B, {} C skus (A up to {} % of the value of the first {} months, B to {} %), valued {valued} (segments.csv)",
+        count(ValueClass::A),
+        count(ValueClass::B),
+        count(ValueClass::C),
+        crate::write::num(s.settings.a_share * 100.0, 1),
+        s.value_months,
+        crate::write::num(s.settings.b_share * 100.0, 1),
+    )
+}
+
+/// The report's `segments` section: the ABC×XYZ count matrix and how it was made.
+fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Section<'a> {
+    let s = &plan.segments;
+    let st = &s.settings;
+    report::Section {
+        id: "segments".into(),
+        title: "ABC/XYZ segments".into(),
+        blocks: vec![
+            report::Block::Note(format!(
+                "{}. XYZ: the coefficient of variation of the last {} months of history (at                  least {}): X up to {}, Y up to {}, Z above, and intermittent demand is Z.                  `planner plan --charts AX` charts a class; every sku's classes are in                  segments.csv.",
+                segments_note(s),
+                st.cv_months,
+                st.cv_min_months,
+                crate::write::num(st.x_cv, 2),
+                crate::write::num(st.y_cv, 2),
+            )),
+            report::Block::Table("ABC×XYZ".into(), matrix),
+        ],
+    }
 }
 
 /// The attention list as a table: the first sheet of plan.xlsx.

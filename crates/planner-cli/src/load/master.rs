@@ -379,34 +379,117 @@ pub fn price_tiers(path: &Path, problems: &mut Problems) -> Vec<(usize, PriceTie
     items
 }
 
-/// `events.csv`: one row per sku, month and kind.
+/// `events.csv`: one row per sku (or `family:NAME`), month (or range of months
+/// `2027-01..2027-03`) and kind, as written; [`expand_events`] makes them one per sku.
 pub fn events(path: &Path, problems: &mut Problems) -> Vec<(usize, Event)> {
     let name = "events.csv";
-    let items = rows(
+    rows(
         path,
         name,
         &["sku", "month", "kind", "value"],
         &["note"],
         problems,
         |r| {
-            Event::new(
-                &r.code("sku")?,
-                r.parsed::<Month>("month")?,
-                r.parsed::<EventKind>("kind")?,
-                r.number("value")?,
-                r.opt_text("note"),
-            )
-            .map_err(|e| r.field_error(e))
+            let kind = r.parsed::<EventKind>("kind")?;
+            let value = if kind == EventKind::Discontinue {
+                match r.opt_number("value")?.filter(|v| *v != 0.0) {
+                    None => 0.0,
+                    Some(v) => {
+                        return Err(r.error(
+                            "value",
+                            format!(
+                                "{v}: a discontinue takes no value (its forecast is 0 from its month on): leave it empty or 0"
+                            ),
+                        ))
+                    }
+                }
+            } else {
+                r.number("value")?
+            };
+            let text = r.text("month")?;
+            let (from, to) = match text.split_once("..") {
+                Some((a, b)) => {
+                    let month = |s: &str| {
+                        s.trim().parse::<Month>().map_err(|e| {
+                            r.error(
+                                "month",
+                                format!(
+                                    "{}: {e} (a range is written YYYY-MM..YYYY-MM)",
+                                    quote(&text)
+                                ),
+                            )
+                        })
+                    };
+                    (month(a)?, Some(month(b)?))
+                }
+                None => (r.parsed::<Month>("month")?, None),
+            };
+            let e = Event::new(&r.code("sku")?, from, kind, value, r.opt_text("note"))
+                .map_err(|e| r.field_error(e))?;
+            match to {
+                Some(to) => e.through(to).map_err(|e| r.field_error(e)),
+                None => Ok(e),
+            }
         },
-    );
-    no_duplicates(
-        name,
-        "kind",
-        &items,
-        |e| format!("{} {} for {}", e.kind, e.month, e.sku),
-        problems,
-    );
-    items
+    )
+}
+
+/// The events of `events.csv` one per sku: each `family:NAME` row becomes a row for every sku of
+/// that family in `products` that has history or a launch (`products` `None`: products.csv did
+/// not load, its errors are reported; family rows are then left as they are). An unknown family
+/// is an error at its line. Two rows of one kind for the same sku and month (a range, a family
+/// and a sku row overlapping) are an error naming both lines.
+pub fn expand_events(
+    events: Vec<(usize, Event)>,
+    products: Option<&[Product]>,
+    history: Option<&DemandHistory>,
+    problems: &mut Problems,
+) -> Vec<(usize, Event)> {
+    let name = "events.csv";
+    let launched: HashSet<String> = events
+        .iter()
+        .filter(|(_, e)| e.kind == EventKind::Launch && e.family().is_none())
+        .map(|(_, e)| e.sku.clone())
+        .collect();
+    let planned = |s: &str| history.is_none_or(|h| h.get(s).is_some()) || launched.contains(s);
+    let mut out = Vec::with_capacity(events.len());
+    for (line, e) in events {
+        match (e.family(), products) {
+            (Some(_), Some(products)) => {
+                match planner_core::events::expand_family(&e, products, &planned) {
+                    Ok(list) => out.extend(list.into_iter().map(|x| (line, x))),
+                    Err(err) => problems.error(LoadError::cell(name, line, err.field, err.reason)),
+                }
+            }
+            _ => out.push((line, e)),
+        }
+    }
+    let mut seen: HashMap<(String, Month, EventKind), usize> = HashMap::new();
+    let mut reported: HashSet<usize> = HashSet::new();
+    for (line, e) in &out {
+        for month in e.months() {
+            match seen.get(&(e.sku.clone(), month, e.kind)) {
+                Some(first) if first != line => {
+                    if reported.insert(*line) {
+                        problems.error(LoadError::cell(
+                            name,
+                            *line,
+                            "kind",
+                            format!(
+                                "{} is already defined on line {first}",
+                                quote(&format!("{} {month} for {}", e.kind, e.sku))
+                            ),
+                        ));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert((e.sku.clone(), month, e.kind), *line);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Events naming a sku that has no history and no `launch` event: they would be ignored.
@@ -424,7 +507,11 @@ pub fn check_event_skus(
     let mut skus: Vec<&str> = Vec::new();
     let mut count = 0;
     for (line, e) in events {
-        if history.get(&e.sku).is_some() || launched.contains(e.sku.as_str()) {
+        // A family row left whole (products.csv had errors, reported) names no sku.
+        if e.family().is_some()
+            || history.get(&e.sku).is_some()
+            || launched.contains(e.sku.as_str())
+        {
             continue;
         }
         count += 1;

@@ -159,7 +159,9 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     };
 
     let load = |f: &'static str| present.contains(f).then(|| path(f));
+    let before = p.errors.len();
     let products = load("products.csv").map_or_else(Vec::new, |f| master::products(&f, &mut p));
+    let products_ok = p.errors.len() == before;
     let before = p.errors.len();
     let lines = load("lines.csv").map_or_else(Vec::new, |f| master::lines(&f, &mut p));
     let lines_ok = p.errors.len() == before;
@@ -171,6 +173,15 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
         load("materials.csv").map_or((Vec::new(), None), |f| master::materials(&f, &mut p));
     let tiers = load("price_tiers.csv").map_or_else(Vec::new, |f| master::price_tiers(&f, &mut p));
     let events = load("events.csv").map_or_else(Vec::new, |f| master::events(&f, &mut p));
+    // `family:NAME` rows, one per sku of the family; overlapping rows are errors.
+    let product_list: Vec<planner_core::demand::Product> =
+        products.iter().map(|(_, v)| v.clone()).collect();
+    let events = master::expand_events(
+        events,
+        products_ok.then_some(product_list.as_slice()),
+        history.as_ref().filter(|h| !h.is_empty()),
+        &mut p,
+    );
     // The inputs of index-linked prices (`planner price`, and the plan's projected spend).
     let cost_breakdown =
         load("cost_breakdown.csv").map_or_else(Vec::new, |f| master::cost_breakdown(&f, &mut p));
@@ -289,7 +300,7 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
         dir: dir.to_path_buf(),
         input: PlanInput {
             history,
-            products: products.into_iter().map(|(_, v)| v).collect(),
+            products: product_list,
             lines: lines.into_iter().map(|(_, v)| v).collect(),
             routings: routings.into_iter().map(|(_, v)| v).collect(),
             calendar: Calendar::new(calendar.into_iter().map(|(_, v)| v).collect()),
@@ -339,15 +350,32 @@ pub fn history_file(path: &Path) -> anyhow::Result<DemandHistory> {
     h.ok_or_else(|| anyhow::anyhow!("{name}: could not be loaded"))
 }
 
-/// Reads an events file on its own (`planner forecast --events FILE`).
-pub fn events_file(path: &Path) -> anyhow::Result<Vec<Event>> {
+/// Reads an events file on its own (`planner forecast --events FILE`), its `family:NAME` rows
+/// made one per sku of `products` (none given: a family row is an error).
+pub fn events_file(
+    path: &Path,
+    products: &[planner_core::demand::Product],
+    history: &DemandHistory,
+) -> anyhow::Result<Vec<Event>> {
     let mut p = Problems::default();
     let events = master::events(path, &mut p);
+    let events = master::expand_events(events, Some(products), Some(history), &mut p);
     print_warnings(&p);
     if let Some(e) = p.errors.into_iter().next() {
         return Err(e.into());
     }
     Ok(events.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Reads `products.csv` on its own (the families of `planner forecast --data DIR`'s events).
+pub fn products_file(path: &Path) -> anyhow::Result<Vec<planner_core::demand::Product>> {
+    let mut p = Problems::default();
+    let products = master::products(path, &mut p);
+    print_warnings(&p);
+    if let Some(e) = p.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(products.into_iter().map(|(_, v)| v).collect())
 }
 
 /// Reads `planner.toml` on its own.

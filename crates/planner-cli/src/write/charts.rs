@@ -7,8 +7,12 @@
 //! - a material exposure chart: the cash tied up in pre-buys of the top materials and the part of
 //!   it at risk if demand comes in at the lower bound.
 //!
+//! - a family fan chart per family of products.csv: the family's history and total forecast,
+//!   its ranges quantiles of the family's total under the plan's uncertainty model.
+//!
 //! With many skus or lines only the ones that matter are charted ([`select_skus`],
-//! [`select_lines`]); the choice and its reasons go into the report and the terminal summary.
+//! [`select_lines`]), unless `--charts` names classes or skus ([`pick_skus`]); the choice and its
+//! reasons go into the report and the terminal summary.
 //!
 //! The text is set in DejaVu Sans, bundled into the binary, so no system font library is needed.
 
@@ -25,15 +29,20 @@ use plotters::style::FontStyle;
 use rayon::prelude::*;
 
 use planner_core::capacity::{CapacityPlan, RoutingStep, RISK_FROM};
-use planner_core::demand::DemandHistory;
+use planner_core::demand::{DemandHistory, Product};
+use planner_core::family::family_plan;
 use planner_core::materials::MaterialPlan;
 use planner_core::scenario::Plan;
+use planner_core::segments::ClassFilter;
 use planner_core::{DemandPlan, SkuPlan};
 
 use super::Guard;
 
-/// How many skus (and lines) are charted by default.
+/// How many skus (and lines, and families) are charted by default.
 pub const DEFAULT_TOP: usize = 20;
+
+/// The most fan charts a `--charts` selection draws (the largest by value first).
+pub const MAX_PICKED: usize = 100;
 
 /// Months of history shown before the forecast on a fan chart.
 const HISTORY_MONTHS: usize = 36;
@@ -113,6 +122,12 @@ pub struct ChartSet {
     pub lines_total: usize,
     /// The material exposure chart, when there is a pre-buy.
     pub exposure: Option<Chart>,
+    /// Family fan charts, one per selected family of products.csv, by name.
+    pub families: Vec<Chart>,
+    /// Families in products.csv with skus in the plan.
+    pub families_total: usize,
+    /// With `--charts`: how many skus it selected (more than are charted past [`MAX_PICKED`]).
+    pub picked: Option<usize>,
 }
 
 impl ChartSet {
@@ -120,12 +135,44 @@ impl ChartSet {
     pub fn all(&self) -> impl Iterator<Item = &Chart> {
         self.fans
             .iter()
+            .chain(self.families.iter())
             .chain(self.lines.iter())
             .chain(self.exposure.iter())
     }
 
+    /// One sentence on which families were charted.
+    pub fn family_note(&self) -> String {
+        if self.families.len() == self.families_total {
+            format!(
+                "all {} families of products.csv charted",
+                self.families_total
+            )
+        } else {
+            format!(
+                "{} of {} families of products.csv charted (largest volume)",
+                self.families.len(),
+                self.families_total
+            )
+        }
+    }
+
     /// One sentence on which skus were charted.
     pub fn sku_note(&self) -> String {
+        if let Some(n) = self.picked {
+            let charted = self.skus.len();
+            return if n > charted {
+                format!(
+                    "{charted} of the {n} skus --charts selects charted (the largest by value), of {} skus",
+                    self.skus_total
+                )
+            } else {
+                format!(
+                    "{charted} sku{} charted as --charts selects, of {} skus",
+                    if charted == 1 { "" } else { "s" },
+                    self.skus_total
+                )
+            };
+        }
         if self.skus.len() == self.skus_total {
             return format!("all {} skus charted", self.skus_total);
         }
@@ -967,6 +1014,58 @@ pub fn select_skus(
         .collect()
 }
 
+/// The skus `--charts` names: a comma-separated list of classes (`A`, `X`, `AX`, see
+/// [`ClassFilter`]) and skus of the plan (`sku:NAME` for a sku named like a class). A class
+/// brings its skus by value (largest first); the skus come in the order given, each once.
+/// Returns the skus selected and how many (at most [`MAX_PICKED`] are kept).
+///
+/// # Errors
+/// An item that is neither a class nor a sku of the plan.
+pub fn pick_skus(spec: &str, plan: &Plan) -> anyhow::Result<(Vec<Selected>, usize)> {
+    let mut out: Vec<Selected> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut push = |sku: &str, why: &'static str, out: &mut Vec<Selected>| {
+        if seen.insert(sku.to_string()) {
+            out.push(Selected {
+                key: sku.to_string(),
+                reasons: vec![why],
+            });
+        }
+    };
+    let items: Vec<&str> = spec
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.is_empty() {
+        anyhow::bail!(
+            "--charts: expected classes (A, B, C, X, Y, Z, AX ... CZ) or skus, separated by commas"
+        );
+    }
+    for item in items {
+        let as_sku = item.strip_prefix("sku:").map(str::trim);
+        match (as_sku, item.parse::<ClassFilter>()) {
+            (None, Ok(class)) => {
+                for s in plan.segments.select(&class) {
+                    push(&s.sku, "a --charts class", &mut out);
+                }
+            }
+            _ => {
+                let sku = as_sku.unwrap_or(item);
+                if plan.forecast.plan.get(sku).is_none() {
+                    anyhow::bail!(
+                        "--charts: {sku:?} is neither a class (A, B, C, X, Y, Z, AX ... CZ) nor a sku of the plan"
+                    );
+                }
+                push(sku, "named in --charts", &mut out);
+            }
+        }
+    }
+    let n = out.len();
+    out.truncate(MAX_PICKED);
+    Ok((out, n))
+}
+
 /// The lines worth a chart: all of them when there are at most `n`, else the `n` with the highest
 /// peak utilization (at the forecast or at an upper bound).
 pub fn select_lines(plan: &CapacityPlan, n: usize) -> Vec<Selected> {
@@ -1010,17 +1109,45 @@ pub fn select_lines(plan: &CapacityPlan, n: usize) -> Vec<Selected> {
 ///
 /// # Errors
 /// When plotters cannot draw.
+///
+/// `picked`: the skus `--charts` selected ([`pick_skus`]) and how many, instead of the default
+/// choice ([`select_skus`]). Families: a fan chart per family of `products` with skus in the
+/// plan, the `top` largest by volume when there are more.
 pub fn charts(
     plan: &Plan,
     history: &DemandHistory,
     routings: &[RoutingStep],
+    products: &[Product],
     previous: Option<&DemandPlan>,
     top: usize,
+    picked: Option<(Vec<Selected>, usize)>,
 ) -> anyhow::Result<ChartSet> {
     let fc = &plan.forecast.plan;
     let capacity = plan.capacity.as_ref().map(|c| &c.plan);
-    let skus = select_skus(fc, capacity, routings, top);
+    let (skus, picked) = match picked {
+        Some((skus, n)) => (skus, Some(n)),
+        None => (select_skus(fc, capacity, routings, top), None),
+    };
     let mut used = BTreeSet::new();
+    // Families: the same fan chart of each family's total.
+    let (fplan, fhistory) = family_plan(fc, history, products);
+    let fprevious = previous.map(|p| family_plan(p, &DemandHistory::default(), products).0);
+    let mut by_volume: Vec<(&SkuPlan, f64)> = fplan
+        .skus
+        .iter()
+        .map(|f| (f, f.forecast.point.iter().sum::<f64>()))
+        .collect();
+    by_volume.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.sku.cmp(&b.0.sku)));
+    let mut chosen: Vec<&SkuPlan> = by_volume.into_iter().take(top).map(|x| x.0).collect();
+    chosen.sort_by(|a, b| a.sku.cmp(&b.sku));
+    let family_jobs: Vec<(String, Fan)> = chosen
+        .iter()
+        .map(|f| {
+            let mut d = fan_data(f, &fplan, &fhistory, fprevious.as_ref());
+            d.title = format!("Family {}: {}", f.sku, f.model);
+            (stem("family", &f.sku, &mut used), d)
+        })
+        .collect();
     let fan_jobs: Vec<(String, Fan, String)> = skus
         .iter()
         .filter_map(|s| {
@@ -1063,6 +1190,10 @@ pub fn charts(
         .par_iter()
         .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let families = family_jobs
+        .par_iter()
+        .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let exposure = match plan.materials.as_ref().and_then(exposure_data) {
         Some(d) => Some(chart("material_exposure", &d.title, &d, (WIDTH, HEIGHT))?),
         None => None,
@@ -1075,6 +1206,9 @@ pub fn charts(
         line_choice,
         lines_total,
         exposure,
+        families,
+        families_total: fplan.skus.len(),
+        picked,
     })
 }
 

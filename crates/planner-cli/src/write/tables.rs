@@ -552,6 +552,87 @@ pub fn fence_holds(holds: &[planner_core::review::FenceHold]) -> Table {
     Table { header, rows }
 }
 
+/// `segments.csv`: each sku's ABC/XYZ classes with the figures behind them, by value.
+pub fn segments(s: &planner_core::segments::Segmentation) -> Table {
+    let header = [
+        "sku",
+        "family",
+        "abc",
+        "xyz",
+        "class",
+        "volume",
+        "value",
+        "valued_at",
+        "value_share",
+        "cumulative_share",
+        "cv",
+        "history_months",
+        "pattern",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = s
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.sku.clone(),
+                r.family.clone(),
+                r.abc.to_string(),
+                r.xyz.map(|x| x.to_string()).unwrap_or_default(),
+                r.class(),
+                num(r.volume, 2),
+                num(r.value, 2),
+                if r.priced { "tier_price" } else { "unit" }.to_string(),
+                num(r.value_share, 4),
+                num(r.cumulative_share, 4),
+                opt_num(r.cv, 3),
+                r.history_months.to_string(),
+                r.pattern.map(|p| p.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// The ABC×XYZ count matrix of the report: a row per value class (and the total), the skus in
+/// each variability class, those without one, and the class's share of value.
+pub fn segment_matrix(s: &planner_core::segments::Segmentation) -> Table {
+    use planner_core::segments::ValueClass;
+    let header = [
+        "abc",
+        "X",
+        "Y",
+        "Z",
+        "no XYZ (short history)",
+        "skus",
+        "value_share",
+    ]
+    .map(String::from)
+    .to_vec();
+    let m = s.matrix();
+    let shares = s.class_shares();
+    let mut rows: Vec<Vec<String>> = ValueClass::ALL
+        .iter()
+        .map(|c| {
+            let counts = m[*c as usize];
+            let mut r = vec![c.to_string()];
+            r.extend(counts.iter().map(|n| n.to_string()));
+            r.push(counts.iter().sum::<usize>().to_string());
+            r.push(num(shares[*c as usize], 4));
+            r
+        })
+        .collect();
+    let mut total = vec!["total".to_string()];
+    for x in 0..4 {
+        total.push(m.iter().map(|r| r[x]).sum::<usize>().to_string());
+    }
+    total.push(s.rows.len().to_string());
+    total.push(num(shares.iter().sum(), 4));
+    rows.push(total);
+    Table { header, rows }
+}
+
 /// `production_plan.csv`: per sku and month the demand netted of finished goods on hand and open
 /// production orders (the record of [`planner_core::stock`]).
 pub fn production(p: &planner_core::stock::Production) -> Table {

@@ -40,6 +40,7 @@ use crate::events::Event;
 use crate::forecast_all::{forecast_all, ForecastRun};
 use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings, Receipt};
 use crate::pricing::{self, CostComponent, IndexPoint, PriceTier, PricingPlan};
+use crate::segments::Segmentation;
 use crate::settings::Settings;
 use crate::stock::{self, OnHand, OpenOrder, Production};
 use crate::uncertainty;
@@ -140,6 +141,9 @@ pub struct Plan {
     /// Pricing, when price tiers are given; with cost breakdowns it carries the index-linked
     /// projection ([`PricingPlan::projection`]).
     pub pricing: Option<PricingPlan>,
+    /// The ABC/XYZ segmentation of the skus ([`segments_part`]).
+    #[serde(default)]
+    pub segments: Segmentation,
 }
 
 /// Runs the whole plan. `progress` is called once per sku forecast.
@@ -153,13 +157,33 @@ pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan,
     let capacity = capacity_part(input, build)?;
     let materials = materials_part(input, build)?;
     let pricing = pricing_part(input, build)?;
+    let segments = segments_part(input, &forecast, pricing.as_ref());
     Ok(Plan {
         forecast,
         production,
         capacity,
         materials,
         pricing,
+        segments,
     })
+}
+
+/// The ABC/XYZ segmentation of `forecast`'s skus ([`crate::segments::segment`]): valued at
+/// `pricing`'s tier prices (1 per unit without them), variability from the input's history and
+/// the forecast's demand patterns, thresholds from `settings.segments`.
+pub fn segments_part(
+    input: &PlanInput,
+    forecast: &ForecastRun,
+    pricing: Option<&PricingPlan>,
+) -> Segmentation {
+    crate::segments::segment(
+        &forecast.plan,
+        pricing,
+        &input.history,
+        &input.products,
+        &forecast.patterns,
+        &input.settings.segments,
+    )
 }
 
 /// The demand of a plan: the fixed [`PlanInput::demand`] when given, else the forecast of the
@@ -188,7 +212,27 @@ pub fn forecast_part(
                 before_events: Vec::new(),
             }
         }
-        None => forecast_all(&input.history, &input.events, &input.settings, progress)?,
+        None => {
+            // `family:NAME` events, one per planned sku of the family (the loader has usually
+            // done this already, naming the line of a bad one).
+            let events = if input.events.iter().any(|e| e.family().is_some()) {
+                let launched: std::collections::HashSet<&str> = input
+                    .events
+                    .iter()
+                    .filter(|e| e.kind == crate::events::EventKind::Launch)
+                    .map(|e| e.sku.as_str())
+                    .collect();
+                let planned = |s: &str| input.history.get(s).is_some() || launched.contains(s);
+                let mut out = Vec::new();
+                for e in &input.events {
+                    out.extend(crate::events::expand_family(e, &input.products, &planned)?);
+                }
+                std::borrow::Cow::Owned(out)
+            } else {
+                std::borrow::Cow::Borrowed(&input.events)
+            };
+            forecast_all(&input.history, &events, &input.settings, progress)?
+        }
     };
     if input.demand.is_none() {
         run.plan.dependence = uncertainty::estimate(
