@@ -4,6 +4,7 @@ pub mod capacity;
 pub mod demand;
 mod error;
 pub mod events;
+pub mod findings;
 pub mod forecast;
 mod forecast_all;
 pub mod materials;
