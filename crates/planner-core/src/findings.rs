@@ -455,7 +455,6 @@ fn whole(x: f64) -> String {
     }
 }
 
-
 /// A fraction as a percentage with one decimal, without a trailing `.0`: `12.5 %`, `10 %`.
 fn pct1(x: f64) -> String {
     let s = format!("{:.1}", 100.0 * x);
@@ -771,15 +770,15 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
     let mut stakes: Vec<(&str, Month, f64, Option<f64>)> = Vec::new();
     for r in c.plan.at_risk() {
         let risk = r.units_at_risk();
-        let value = risk
-            .zip(line_price(c, r, pricer))
-            .map(|(u, p)| u.units * p);
+        let value = risk.zip(line_price(c, r, pricer)).map(|(u, p)| u.units * p);
         let at = risk.map_or_else(String::new, |u| {
             format!(
                 "; {} units beyond the hours at {}",
                 whole(u.units),
-                u.level
-                    .map_or_else(|| "the forecast".to_string(), |l| format!("the {l} % upper bound"))
+                u.level.map_or_else(
+                    || "the forecast".to_string(),
+                    |l| format!("the {l} % upper bound")
+                )
             )
         });
         let (kind, severity) = if r.is_overloaded() {
@@ -826,7 +825,11 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
             } else {
                 FindingKind::CapacityAction
             },
-            if idle { Severity::Note } else { Severity::Decide },
+            if idle {
+                Severity::Note
+            } else {
+                Severity::Decide
+            },
             Records::default().line(&r.line).month(r.month),
             r.message.clone(),
         );
@@ -972,5 +975,166 @@ fn pricing(p: &PricingPlan, out: &mut Vec<Finding>) {
     }
     if !p.skus_without_tiers.is_empty() {
         out.push(missing(&p.skus_without_tiers, "no price tiers"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capacity::{Line, RoutingStep};
+    use crate::demand::DemandHistory;
+    use crate::forecast::Forecast;
+    use crate::pricing::{Basis, PriceTier};
+    use crate::scenario::{run, PlanInput};
+    use crate::{DemandPlan, SkuPlan};
+
+    #[track_caller]
+    fn close(got: Option<f64>, want: f64) {
+        let got = got.expect("a figure");
+        assert!((got - want).abs() < 1e-6, "got {got}, want {want}");
+    }
+
+    /// January 2027 on two lines of 1 shift of 8 h, Monday to Friday, OEE 1: 21 weekdays, 168
+    /// hours each. A (36 s a unit, 2.00 a unit) wants 21,000 units on L1, B (72 s, no price)
+    /// 10,500 on L2: 210 hours each, 125 % loaded. C has demand but no routing and no price.
+    fn input() -> PlanInput {
+        let m = |s: &str| s.parse().unwrap();
+        let sku = |s: &str, q: f64| SkuPlan {
+            sku: s.into(),
+            model: "plan".into(),
+            forecast: Forecast {
+                point: vec![q],
+                intervals: vec![],
+            },
+        };
+        let history = DemandHistory::from_records([("A", m("2026-12"), 1.0)]).unwrap();
+        let mut input = PlanInput::new(history);
+        input.lines = vec![
+            Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
+            Line::new("L2", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
+        ];
+        input.routings = vec![
+            RoutingStep::new("A", "L1", "assemble", 36.0, None).unwrap(),
+            RoutingStep::new("B", "L2", "assemble", 72.0, None).unwrap(),
+        ];
+        input.tiers =
+            vec![PriceTier::new("A", 0.0, 2.0, Basis::Annual, Some("EUR".into())).unwrap()];
+        input.demand = Some(DemandPlan {
+            start: m("2027-01"),
+            horizon: 1,
+            levels: vec![],
+            skus: vec![sku("A", 21_000.0), sku("B", 10_500.0), sku("C", 10.0)],
+            dependence: crate::uncertainty::Dependence::independent(),
+        });
+        input
+    }
+
+    #[test]
+    fn findings_rank_by_severity_then_money_then_units() {
+        let plan = run(&input(), &|_| {}).unwrap();
+        let found = plan.findings();
+        let act: Vec<&Finding> = found
+            .items
+            .iter()
+            .filter(|f| f.severity == Severity::Act)
+            .collect();
+        let kinds: Vec<(FindingKind, &str)> = act
+            .iter()
+            .map(|f| {
+                let key = f.records.skus.first().or(f.records.lines.first());
+                (f.kind, key.map_or("", String::as_str))
+            })
+            .collect();
+        // Hours cover 1 / 1.25 of the demand: 21,000 * 0.25 / 1.25 = 4,200 units of A beyond
+        // them, at 2.00 worth 8,400 EUR; 10,500 * 0.25 / 1.25 = 2,100 of B, not priced. The
+        // build plan adds at most 15 % overtime (25.2 h): 193.2 h make 19,320 of A and 9,660 of
+        // B, leaving 1,680 of A (3,360 EUR) and 840 of B short. Money first, then units.
+        assert_eq!(
+            kinds,
+            [
+                (FindingKind::Overload, "L1"),
+                (FindingKind::Unmet, "A"),
+                (FindingKind::Overload, "L2"),
+                (FindingKind::Unmet, "B"),
+            ]
+        );
+        close(act[0].units, 4_200.0);
+        close(act[0].value, 8_400.0);
+        assert_eq!(act[0].currency.as_deref(), Some("EUR"));
+        close(act[1].units, 1_680.0);
+        close(act[1].value, 3_360.0);
+        close(act[2].units, 2_100.0);
+        assert_eq!(act[2].value, None);
+        close(act[3].units, 840.0);
+        assert_eq!(act[3].value, None);
+        assert!(
+            act[0]
+                .message
+                .ends_with("; 4200 units beyond the hours at the forecast"),
+            "{}",
+            act[0].message
+        );
+        assert_eq!(act[0].records.months, vec!["2027-01".parse().unwrap()]);
+        // The recommendations for a line-month carry its stake: L1's before L2's.
+        let decide: Vec<&Finding> = found
+            .items
+            .iter()
+            .filter(|f| f.severity == Severity::Decide)
+            .collect();
+        assert!(decide.iter().all(|f| f.kind == FindingKind::CapacityAction));
+        assert_eq!(decide[0].records.lines, ["L1"]);
+        close(decide[0].value, 8_400.0);
+        assert_eq!(decide.last().unwrap().records.lines, ["L2"]);
+        // Notes last, unvalued: C has no routing; B and C have no price tiers.
+        let notes: Vec<&str> = found
+            .items
+            .iter()
+            .filter(|f| f.severity == Severity::Note)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "1 skus have demand but no routing: C",
+                "2 skus have demand but no price tiers: B, C"
+            ]
+        );
+        assert_eq!(found.counts()[0], 4);
+    }
+
+    #[test]
+    fn a_condensed_list_counts_what_it_leaves_out() {
+        let plan = run(&input(), &|_| {}).unwrap();
+        let found = plan.findings();
+        let c = found.condensed(1);
+        let shown: Vec<FindingKind> = c.shown.iter().map(|f| f.kind).collect();
+        assert_eq!(shown[..2], [FindingKind::Overload, FindingKind::Unmet]);
+        // The second overload is left out: counted in units (it has no price), not in money.
+        let o = c
+            .omitted
+            .iter()
+            .find(|o| o.kind == FindingKind::Overload)
+            .unwrap();
+        assert_eq!((o.count, o.value), (1, None));
+        assert_eq!(o.message(), "and 1 more overloaded line-months, 2100 units");
+        // Every finding is shown or counted.
+        let counted: usize = c.omitted.iter().map(|o| o.count).sum();
+        assert_eq!(c.shown.len() + counted, found.items.len());
+    }
+
+    #[test]
+    fn the_at_risk_rule_and_the_peaks_are_the_capacity_plan_s() {
+        let plan = run(&input(), &|_| {}).unwrap();
+        let c = &plan.capacity.as_ref().unwrap().plan;
+        assert_eq!(c.at_risk().count(), 2);
+        let peaks = c.peaks();
+        assert_eq!(peaks.len(), 2);
+        assert_eq!(peaks[0].line, "L1");
+        close(Some(peaks[0].utilization), 1.25);
+        let p = plan.pricing.as_ref().unwrap();
+        close(Some(p.total_spend()), 42_000.0);
+        assert_eq!(p.currency(), Some("EUR"));
+        close(p.unit_price("A", "2027-01".parse().unwrap()), 2.0);
+        assert_eq!(p.unit_price("B", "2027-01".parse().unwrap()), None);
     }
 }

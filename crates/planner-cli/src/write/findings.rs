@@ -134,8 +134,17 @@ pub fn say(findings: &Findings, ctx: &Context) {
 pub fn table(findings: &Findings) -> Table {
     let condensed = findings.condensed(PER_KIND);
     let header = [
-        "rank", "severity", "kind", "finding", "value", "currency", "units", "skus", "lines",
-        "materials", "months",
+        "rank",
+        "severity",
+        "kind",
+        "finding",
+        "value",
+        "currency",
+        "units",
+        "skus",
+        "lines",
+        "materials",
+        "months",
     ];
     let mut rows = Vec::new();
     let mut rank = 0;

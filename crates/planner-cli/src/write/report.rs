@@ -2,10 +2,13 @@
 //! other page (`review.html`, `scenarios.html`, `scorecard.html`) is rendered with.
 //!
 //! No network: the style sheet is inline and the charts are inline SVG. The plan's sections, each
-//! with an `id`: `headline` (the figures), `attention` (what needs a decision, as in the terminal
-//! summary), `charts` and `tables` (the first rows of each table, with how many more there are),
-//! then `review` and `scorecard` when given ([`super::sections`]). Every piece of text from the
-//! inputs is escaped.
+//! with an `id`: `headline` (the figures, with the review's WAPE and the fence breaks and holds),
+//! `decisions` (the ranked findings, as in the terminal summary and plan.xlsx's first sheet:
+//! [`super::findings`]), `charts`, then `fences`, `review` and `scorecard` when given
+//! ([`super::sections`]), and last `tables` (each table collapsed behind its summary). The print
+//! stylesheet puts each section on a new page, drops the navigation and keeps the tables
+//! collapsed, so that the page prints as a few pages. Every piece of text from the inputs is
+//! escaped.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -113,10 +116,20 @@ details h3 { margin-top: 6px; }
   section + section { break-before: page; }
   section#decisions { break-before: auto; margin-top: 16px; }
   h2, h3 { break-after: avoid; }
+  h2 { font-size: 15px; margin: 4px 0 6px; }
+  h3 { font-size: 12px; margin: 8px 0 3px; }
+  p { margin: 4px 0; }
   figure, .card, ul.attention li, tr { break-inside: avoid; }
-  .cards { grid-template-columns: repeat(4, 1fr); gap: 6px; }
-  .card .value { font-size: 18px; }
-  .figures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
+  .cards { grid-template-columns: repeat(5, 1fr); gap: 4px; }
+  .card { padding: 4px 6px; border-radius: 4px; }
+  .card .label { font-size: 8px; }
+  .card .value { font-size: 14px; }
+  .card .detail { font-size: 9px; line-height: 1.25; }
+  .note { font-size: 10px; }
+  ul.attention li { font-size: 9.5px; line-height: 1.3; padding: 1px 6px; margin: 1px 0; border-left-width: 3px; }
+  .tag { min-width: 70px; font-size: 8px; }
+  h3.severity { font-size: 10px; margin: 6px 0 2px; }
+  .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; }
   .figures figure { margin: 0; padding: 2px; }
   figcaption { font-size: 9px; }
   .scroll { overflow: visible; border: none; }
@@ -620,11 +633,7 @@ fn block_html(html: &mut String, block: &Block, workbook: &str) {
     match block {
         Block::Findings(findings, empty) => super::findings::html(html, findings, empty),
         Block::Details(summary, blocks) => {
-            let _ = writeln!(
-                html,
-                "<details><summary>{}</summary>",
-                escape(summary)
-            );
+            let _ = writeln!(html, "<details><summary>{}</summary>", escape(summary));
             blocks_html(html, blocks, workbook);
             html.push_str("</details>\n");
         }

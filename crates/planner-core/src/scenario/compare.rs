@@ -75,7 +75,11 @@ pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
         }
         for line in lines {
             let peak = peaks.iter().find(|p| p.line == line);
-            out.push(metric("peak_utilization", line, peak.map(|p| p.utilization)));
+            out.push(metric(
+                "peak_utilization",
+                line,
+                peak.map(|p| p.utilization),
+            ));
             out.push(metric(
                 "peak_month",
                 line,
