@@ -847,8 +847,10 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
 }
 
 fn missing(skus: &[String], what: &str) -> Finding {
-    let mut records = Records::default();
-    records.skus = skus.to_vec();
+    let records = Records {
+        skus: skus.to_vec(),
+        ..Records::default()
+    };
     Finding::new(
         FindingKind::MissingData,
         Severity::Note,

@@ -302,9 +302,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             "charts",
         ));
     }
-    report::write(
-        &guard,
-        &out.join("report.html"),
+    let page = report::render(
         &plan,
         &charts,
         &shown,
@@ -315,7 +313,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             holds: held.then_some(holds.as_slice()),
         },
         extra,
-    )?;
+    );
+    report::write_html(&guard, &out.join("report.html"), &page)?;
     written.push("report.html".into());
     clock.lap("report");
     written.push(format!(

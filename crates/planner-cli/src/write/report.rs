@@ -537,9 +537,9 @@ fn tables_section<'a>(tables: &[(&str, &'a Table)]) -> Section<'a> {
     }
 }
 
-/// The report page of a plan: [`plan_sections`], then `extra` sections (the fences held, the
-/// review, the scorecard), then the tables.
-fn render<'a>(
+/// The report page of a plan (`report.html`, written with [`write_html`]): [`plan_sections`],
+/// then `extra` sections (the fences held, the review, the scorecard), then the tables.
+pub fn render<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
     tables: &[(&str, &'a Table)],
@@ -679,24 +679,6 @@ fn block_html(html: &mut String, block: &Block, workbook: &str) {
     }
 }
 
-/// Writes `report.html` atomically.
-///
-/// # Errors
-/// When the file cannot be written.
-pub fn write<'a>(
-    guard: &Guard,
-    path: &Path,
-    plan: &Plan,
-    charts: &'a ChartSet,
-    tables: &[(&str, &'a Table)],
-    data: &str,
-    decisions: &Decisions<'a>,
-    extra: Vec<Section<'a>>,
-) -> anyhow::Result<()> {
-    let html = render(plan, charts, tables, data, decisions, extra);
-    write_html(guard, path, &html)
-}
-
 /// Writes a page atomically.
 ///
 /// # Errors
@@ -705,7 +687,11 @@ pub fn write_page(guard: &Guard, path: &Path, page: &Page) -> anyhow::Result<()>
     write_html(guard, path, &render_page(page))
 }
 
-fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
+/// Writes an HTML page atomically.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
     guard.write(path, |w| {
         w.write_all(html.as_bytes())?;
         Ok(())
