@@ -286,12 +286,12 @@ impl Finding {
         }
     }
 
-    fn units(mut self, units: f64) -> Self {
+    fn with_units(mut self, units: f64) -> Self {
         self.units = Some(units);
         self
     }
 
-    fn value(mut self, value: Option<f64>, currency: Option<&str>) -> Self {
+    fn with_value(mut self, value: Option<f64>, currency: Option<&str>) -> Self {
         self.value = value;
         self.currency = value.and(currency.map(str::to_string));
         self
@@ -546,8 +546,8 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
                     whole(x.excess)
                 ),
             )
-            .units(x.excess)
-            .value(pricer.worth(&x.sku, x.month, x.excess), cur),
+            .with_units(x.excess)
+            .with_value(pricer.worth(&x.sku, x.month, x.excess), cur),
         );
     }
     let first_lag = review
@@ -609,8 +609,8 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
                     Records::default().sku(&p.sku).month(p.month),
                     message,
                 )
-                .units(e)
-                .value(pricer.worth(&p.sku, p.month, e), cur),
+                .with_units(e)
+                .with_value(pricer.worth(&p.sku, p.month, e), cur),
             );
         }
     }
@@ -633,8 +633,8 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
                     r.last
                 ),
             )
-            .units(b)
-            .value(pricer.worth(&r.key, r.last, b), cur),
+            .with_units(b)
+            .with_value(pricer.worth(&r.key, r.last, b), cur),
         );
     }
     let mut changes: Vec<(Option<f64>, &crate::review::Change)> = review
@@ -672,8 +672,8 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
                     )),
                 ),
             )
-            .units(c.change.abs())
-            .value(v, cur),
+            .with_units(c.change.abs())
+            .with_value(v, cur),
         );
     }
     for n in &review.notes {
@@ -740,8 +740,8 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
                 Records::default().sku(&h.sku).month(h.month),
                 message,
             )
-            .units(moved)
-            .value(pricer.worth(&h.sku, h.month, moved), cur),
+            .with_units(moved)
+            .with_value(pricer.worth(&h.sku, h.month, moved), cur),
         );
     }
 }
@@ -792,9 +792,9 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
             Records::default().line(&r.line).month(r.month),
             format!("{}{at}", r.headline()),
         )
-        .value(value, cur);
+        .with_value(value, cur);
         if let Some(u) = risk {
-            f = f.units(u.units);
+            f = f.with_units(u.units);
             stakes.push((&r.line, r.month, u.units, value));
         }
         out.push(f);
@@ -813,8 +813,8 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
                     whole(u.quantity)
                 ),
             )
-            .units(u.quantity)
-            .value(pricer.worth(&u.sku, u.month, u.quantity), cur),
+            .with_units(u.quantity)
+            .with_value(pricer.worth(&u.sku, u.month, u.quantity), cur),
         );
     }
     for r in &c.recommendations {
@@ -837,7 +837,7 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
             .iter()
             .find(|(l, m, _, _)| *l == r.line && *m == r.month)
         {
-            f = f.units(*units).value(*value, cur);
+            f = f.with_units(*units).with_value(*value, cur);
         }
         out.push(f);
     }
@@ -886,8 +886,8 @@ fn materials(m: &MaterialPlan, out: &mut Vec<Finding>) {
                     whole(p.value)
                 ),
             )
-            .units(p.quantity)
-            .value(Some(p.value), None),
+            .with_units(p.quantity)
+            .with_value(Some(p.value), None),
         );
     }
     let top_ups: Vec<_> = m.top_ups().collect();
@@ -908,8 +908,8 @@ fn materials(m: &MaterialPlan, out: &mut Vec<Finding>) {
                     whole(value)
                 ),
             )
-            .units(top_ups.iter().map(|p| p.quantity).sum())
-            .value(Some(value), None),
+            .with_units(top_ups.iter().map(|p| p.quantity).sum())
+            .with_value(Some(value), None),
         );
     }
     for p in m.prebuy.iter().filter(|p| p.quantity > 0.0) {
@@ -927,8 +927,8 @@ fn materials(m: &MaterialPlan, out: &mut Vec<Finding>) {
                     p.reason
                 ),
             )
-            .units(p.quantity)
-            .value(Some(p.cash_tied_up), None),
+            .with_units(p.quantity)
+            .with_value(Some(p.cash_tied_up), None),
         );
     }
     if !m.skus_without_bom.is_empty() {
@@ -958,8 +958,8 @@ fn pricing(p: &PricingPlan, out: &mut Vec<Finding>) {
                     whole(r.saving_total)
                 ),
             )
-            .units(units)
-            .value(Some(r.saving_total), r.currency.as_deref()),
+            .with_units(units)
+            .with_value(Some(r.saving_total), r.currency.as_deref()),
         );
     }
     for r in p.rows.iter().filter(|r| r.straddles_break) {
