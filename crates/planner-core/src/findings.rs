@@ -686,6 +686,12 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
     }
 }
 
+/// How far the forecast is from what a hold kept (`moved = held - forecast`): `1514 units above`.
+fn apart(moved: f64) -> String {
+    let side = if moved < 0.0 { "above" } else { "below" };
+    format!("{} units {side}", whole(moved.abs()))
+}
+
 fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
     let cur = pricer.currency();
     for h in holds {
@@ -695,20 +701,20 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
                 FindingKind::FenceHold,
                 Severity::Decide,
                 format!(
-                    "{} {} (month {}, frozen): held at the published {}; the forecast is {} ({} units)",
+                    "{} {} (month {}, frozen): held at the published {}; the forecast of {} is {}",
                     h.sku,
                     h.month,
                     h.fence_month,
                     whole(h.published),
                     whole(h.unconstrained),
-                    signed(-h.moved)
+                    apart(h.moved)
                 ),
             ),
             HoldKind::Clamped => (
                 FindingKind::FenceHold,
                 Severity::Decide,
                 format!(
-                    "{} {} (month {}, within {}): clamped to {} against the published {}; the forecast is {} ({} units)",
+                    "{} {} (month {}, within {}): clamped to {} against the published {}; the forecast of {} is {}",
                     h.sku,
                     h.month,
                     h.fence_month,
@@ -716,7 +722,7 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
                     whole(h.held),
                     whole(h.published),
                     whole(h.unconstrained),
-                    signed(-h.moved)
+                    apart(h.moved)
                 ),
             ),
             HoldKind::Agreed => (

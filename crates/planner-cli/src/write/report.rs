@@ -114,7 +114,7 @@ details h3 { margin-top: 6px; }
   main { max-width: none; padding: 0; }
   section { margin-top: 0; padding-top: 4px; }
   section + section { break-before: page; }
-  section#decisions { break-before: auto; margin-top: 16px; }
+  section#decisions, section#fences + section#review { break-before: auto; margin-top: 16px; }
   h2, h3 { break-after: avoid; }
   h2 { font-size: 15px; margin: 4px 0 6px; }
   h3 { font-size: 12px; margin: 8px 0 3px; }
