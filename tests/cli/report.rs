@@ -435,6 +435,11 @@ fn chromium_renders_the_report() {
     ] {
         assert!(dom.contains(h), "{h} missing from the rendered DOM");
     }
+    // As parsed, the decisions come before the charts, and the tables last, collapsed.
+    let at = |h: &str| dom.find(h).unwrap();
+    assert!(at("<h2>Needs a decision</h2>") < at("<h2>Charts</h2>"));
+    assert!(at("<h2>Partnership scorecard</h2>") < at("<h2>Tables</h2>"));
+    assert!(!dom.contains("<details open"), "every table collapsed");
     // The parser kept every inline chart as an SVG element, with its text.
     assert_eq!(
         dom.matches("<svg").count(),
