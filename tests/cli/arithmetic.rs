@@ -175,7 +175,7 @@ fn releases_are_dated_in_days_and_top_ups_are_apart_from_shortages() {
     assert!(
         stderr(&o).contains(
             "expedite SA-LID: 950 units needed 2025-12 should have been released 2025-11-24 \
-             (7 days late)"
+             (7 days late, worth 760)"
         ),
         "{}",
         stderr(&o)

@@ -135,6 +135,25 @@ fn three_months_publish_roll_and_review_every_vintage() {
             && report.contains("held against the forecast published for 2026-09"),
         "the report lists the holds"
     );
+    // The holds are findings to decide on: the headline card counts them, the terminal and the
+    // report list them in the same words, with the forecast they kept out.
+    let n_holds = holds.lines().count() - 1;
+    assert!(
+        report.contains(&format!(
+            "<div class=\"label\">fence holds</div><div class=\"value warn\">{n_holds}</div>"
+        )),
+        "the fence holds card"
+    );
+    let hold_line = said
+        .lines()
+        .find(|l| l.starts_with("    fence hold "))
+        .unwrap_or_else(|| panic!("a hold among the findings: {said}"));
+    let text = hold_line.trim_start().trim_start_matches("fence hold ");
+    assert!(
+        text.contains("the forecast of ") && text.contains(" units "),
+        "{text}"
+    );
+    assert!(report.contains(&format!("<span class=\"tag\">fence hold</span> {text}")));
     let frozen: Vec<&str> = holds.lines().filter(|l| l.ends_with(",frozen")).collect();
     assert!(!frozen.is_empty(), "{holds}");
     for l in &frozen {

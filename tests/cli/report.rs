@@ -67,9 +67,15 @@ fn demo_out() -> &'static Path {
             "{err}"
         );
         assert!(err.contains("scorecard as of"), "{err}");
+        std::fs::write(dir.path().join("plan.stderr"), &err).unwrap();
         dir
     })
     .path()
+}
+
+/// What `planner plan` said on the demo with last month's forecast.
+fn demo_err() -> String {
+    std::fs::read_to_string(demo_out().join("plan.stderr")).unwrap()
 }
 
 /// Charts of the scorecard: the demo's deliveries score on-time delivery, PPM, first-pass
@@ -181,6 +187,49 @@ fn the_workbook_has_a_sheet_per_table_with_numbers_as_numbers() {
     ] {
         assert!(names.iter().any(|n| n == s), "{s} missing from {names:?}");
     }
+    // The first sheet is the condensed findings, in the terminal's words and order.
+    assert_eq!(names.first().map(String::as_str), Some("attention"));
+    let att = wb.worksheet_range("attention").expect("attention sheet");
+    let head: Vec<String> = (0..11)
+        .map(|c| att.get((0, c)).map(ToString::to_string).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        head,
+        [
+            "rank",
+            "severity",
+            "kind",
+            "finding",
+            "value",
+            "currency",
+            "units",
+            "skus",
+            "lines",
+            "materials",
+            "months"
+        ]
+    );
+    let err = demo_err();
+    let said: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.starts_with("attention: "))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| l.starts_with("    "))
+        .collect();
+    assert_eq!(
+        att.height() - 1,
+        said.len(),
+        "one row per line of the terminal's list"
+    );
+    for (r, line) in said.iter().enumerate() {
+        let finding = att.get((r + 1, 3)).map(ToString::to_string).unwrap();
+        assert!(
+            line.ends_with(&finding),
+            "row {}: {finding} vs {line}",
+            r + 1
+        );
+    }
     let fc = wb.worksheet_range("forecast").expect("forecast sheet");
     assert_eq!(fc.get((0, 0)), Some(&Data::String("sku".into())));
     assert_eq!(fc.get((0, 2)), Some(&Data::String("forecast".into())));
@@ -217,24 +266,64 @@ fn the_report_is_self_contained_and_has_every_section() {
     ] {
         assert!(!lower.contains(bad), "report.html references {bad}");
     }
-    for id in [
+    // The report leads with what needs a decision; the long tables come last.
+    let order = [
         "headline",
-        "attention",
+        "decisions",
         "charts",
-        "tables",
         "segments",
         "families",
         "review",
         "scorecard",
+        "tables",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|id| {
+            html.find(&format!("<section id=\"{id}\">"))
+                .unwrap_or_else(|| panic!("section {id}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{order:?} at {at:?}");
+    // No table before the decisions: the first table element follows them.
+    assert!(html.find("<table>").unwrap() > at[1]);
+    // Every table of the plan, the review and the scorecard is behind a collapsed summary; the
+    // one left open is the small ABC×XYZ count matrix of the segments section.
+    let tables = html.matches("<table>").count();
+    assert_eq!(html.matches("<details><summary>").count() + 1, tables);
+    assert!(html.contains("<details><summary>capacity.csv: 36 rows</summary>"));
+    // The headline cards: the review's WAPE and the fence breaks.
+    assert!(html.contains("<div class=\"label\">WAPE, lag 1</div>"));
+    assert!(html.contains("<div class=\"label\">fence breaks</div>"));
+    // The decisions: fence breaks, actuals outside their range, changes, pre-buys and overloads,
+    // each with its value at stake, listed in the same words as the terminal summary.
+    let decisions = &html[at[1]..at[2]];
+    for tag in [
+        "fence break",
+        "missed range",
+        "change",
+        "pre-buy",
+        "overload",
     ] {
         assert!(
-            html.contains(&format!("<section id=\"{id}\">")),
-            "section {id}"
+            decisions.contains(&format!("<span class=\"tag\">{tag}</span>")),
+            "{tag}"
         );
     }
+    assert!(decisions.contains("<span class=\"stake\">"));
+    let err = demo_err();
+    let first = decisions
+        .split("<span class=\"tag\">overload</span> ")
+        .nth(1)
+        .and_then(|s| s.split(" <span class=\"stake\">").next())
+        .expect("an overload");
+    assert!(
+        err.contains(&format!("    overload {first}\n")),
+        "{first}\n{err}"
+    );
     for h in [
         "Headline figures",
-        "Needs attention",
+        "Needs a decision",
         "Charts",
         "Tables",
         "forecast.csv",
@@ -339,7 +428,7 @@ fn chromium_renders_the_report() {
     };
     for h in [
         "<h2>Headline figures</h2>",
-        "<h2>Needs attention</h2>",
+        "<h2>Needs a decision</h2>",
         "<h2>Charts</h2>",
         "<h2>Tables</h2>",
         "<h2>Monthly review</h2>",
@@ -347,6 +436,11 @@ fn chromium_renders_the_report() {
     ] {
         assert!(dom.contains(h), "{h} missing from the rendered DOM");
     }
+    // As parsed, the decisions come before the charts, and the tables last, collapsed.
+    let at = |h: &str| dom.find(h).unwrap();
+    assert!(at("<h2>Needs a decision</h2>") < at("<h2>Charts</h2>"));
+    assert!(at("<h2>Partnership scorecard</h2>") < at("<h2>Tables</h2>"));
+    assert!(!dom.contains("<details open"), "every table collapsed");
     // The parser kept every inline chart as an SVG element, with its text.
     assert_eq!(
         dom.matches("<svg").count(),
@@ -364,4 +458,34 @@ fn chromium_renders_the_report() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     // A blank or error page compresses to a few kilobytes; the report does not.
     assert!(png.len() > 100_000, "screenshot of {} bytes", png.len());
+
+    // Printed, the collapsed tables stay collapsed: a few pages, not fifty.
+    let pdf_path = demo_out().join("report.pdf");
+    headless(&[
+        "--no-pdf-header-footer".to_string(),
+        format!("--print-to-pdf={}", pdf_path.display()),
+        report_url(),
+    ]);
+    let pdf = std::fs::read(&pdf_path).expect("a PDF");
+    assert_eq!(&pdf[..5], b"%PDF-");
+    let pages = pdf_pages(&pdf);
+    assert!(
+        (3..=10).contains(&pages),
+        "the report prints as {pages} pages"
+    );
+}
+
+/// The page count of a PDF: its page tree's `/Count` (the largest, the root's).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Count ")
+        .filter_map(|(i, m)| {
+            let digits: String = text[i + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .max()
+        .expect("a page tree")
 }

@@ -119,6 +119,19 @@ fn the_first_command_plans_the_built_in_demo_anywhere() {
         "{err}"
     );
     assert!(dir.path().join("out/report.html").is_file());
+    // Every line of README.md's excerpt of what it prints is a line of what it prints.
+    let excerpt = readme
+        .split("at most 5 of each kind (excerpt):\n\n```\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("the excerpt in README.md");
+    let said: Vec<&str> = err.lines().collect();
+    for line in excerpt.lines() {
+        assert!(
+            said.contains(&line),
+            "README.md's excerpt: {line}\nnot in:\n{err}"
+        );
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@ pub mod demand;
 mod error;
 pub mod events;
 pub mod family;
+pub mod findings;
 pub mod forecast;
 mod forecast_all;
 pub mod materials;

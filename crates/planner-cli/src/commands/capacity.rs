@@ -2,14 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use planner_core::capacity;
+use planner_core::findings::Sources;
 use planner_core::scenario::{capacity_part, CapacityResult};
 
 use super::Context;
 use crate::cli::CapacityArgs;
 use crate::load;
 use crate::write::outdir::OutputFiles;
-use crate::write::{num, tables, Guard};
+use crate::write::{findings, num, tables, Guard};
 
 /// Writes capacity.csv, line_balance.csv, build_plan.csv, line_plan.csv and
 /// recommendations.csv into `dir`.
@@ -62,28 +62,25 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
         write_others(&guard, &dir, &run)?;
     }
     summarize(&run, ctx);
+    // Without pricing the capacity findings rank by units at risk (`planner plan` values them).
+    findings::say(
+        &planner_core::findings::find(&Sources {
+            capacity: Some(&run),
+            ..Sources::default()
+        }),
+        ctx,
+    );
     Ok(())
 }
 
-/// The terminal summary: overloaded line-months, unmet demand, recommendations.
+/// The terminal summary's figures: line-months overloaded or at risk, the build plan's costs or
+/// the demand it cannot meet (the findings themselves: [`crate::write::findings::say`]).
 pub fn summarize(run: &CapacityResult, ctx: &Context) {
-    let risky: Vec<_> = run
-        .plan
-        .rows
-        .iter()
-        .filter(|r| {
-            r.utilization.is_some_and(|u| u > 1.0)
-                || r.p_over_capacity.is_some_and(|p| p >= capacity::RISK_FROM)
-        })
-        .collect();
     ctx.say(format!(
         "capacity: {} line-months, {} overloaded or at risk",
         run.plan.rows.len(),
-        risky.len()
+        run.plan.at_risk().count()
     ));
-    for r in risky.iter().take(8) {
-        ctx.say(format!("  {}", r.headline()));
-    }
     if run.build.unmet.is_empty() {
         ctx.say(format!(
             "  build plan: all demand met; overtime cost {}, holding cost {}",
@@ -91,29 +88,9 @@ pub fn summarize(run: &CapacityResult, ctx: &Context) {
             num(run.build.costs.holding, 0)
         ));
     } else {
-        let total: f64 = run.build.unmet.iter().map(|u| u.quantity).sum();
         ctx.say(format!(
-            "  build plan: {} units of demand cannot be met:",
-            num(total, 0)
-        ));
-        for u in run.build.unmet.iter().take(5) {
-            ctx.say(format!(
-                "    {} {} {}: {} units short",
-                u.line,
-                u.sku,
-                u.month,
-                num(u.quantity, 0)
-            ));
-        }
-    }
-    for r in run.recommendations.iter().take(8) {
-        ctx.say(format!("  {}", r.message));
-    }
-    if !run.plan.unrouted.is_empty() {
-        ctx.say(format!(
-            "  note: {} skus have demand but no routing: {}",
-            run.plan.unrouted.len(),
-            run.plan.unrouted.join(", ")
+            "  build plan: {} units of demand cannot be met",
+            num(run.build.unmet_units(), 0)
         ));
     }
 }

@@ -9,7 +9,7 @@ use super::Context;
 use crate::cli::MaterialsArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::{num, tables, Guard};
+use crate::write::{findings, num, tables, Guard};
 
 /// Writes material_plan.csv, prebuy.csv and past_due.csv into `dir`.
 pub fn write_all(guard: &Guard, dir: &Path, plan: &MaterialPlan) -> anyhow::Result<()> {
@@ -44,10 +44,18 @@ pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
         args.out.display()
     ));
     summarize(&plan, ctx);
+    findings::say(
+        &planner_core::findings::find(&planner_core::findings::Sources {
+            materials: Some(&plan),
+            ..Default::default()
+        }),
+        ctx,
+    );
     Ok(())
 }
 
-/// The terminal summary: past-due releases, the top pre-buys, total cash tied up.
+/// The terminal summary's figures: past-due releases, pre-buys and the cash they tie up (the
+/// findings themselves: [`crate::write::findings::say`]).
 pub fn summarize(plan: &MaterialPlan, ctx: &Context) {
     let s = plan.summary();
     ctx.say(format!(
@@ -61,31 +69,4 @@ pub fn summarize(plan: &MaterialPlan, ctx: &Context) {
         num(s.prebuy_cash, 0),
         num(s.prebuy_value_at_risk, 0)
     ));
-    for p in plan.shortages().take(5) {
-        ctx.say(format!(
-            "  expedite {}: {} units needed {} should have been released {} ({} days late)",
-            p.material,
-            num(p.quantity, 0),
-            p.needed_month,
-            p.release_date,
-            p.days_late
-        ));
-    }
-    for p in plan.prebuy.iter().filter(|p| p.quantity > 0.0).take(5) {
-        ctx.say(format!(
-            "  pre-buy {}: {} units by {}, {} tied up: {}",
-            p.material,
-            num(p.quantity, 0),
-            p.order_by,
-            num(p.cash_tied_up, 0),
-            p.reason
-        ));
-    }
-    if !plan.skus_without_bom.is_empty() {
-        ctx.say(format!(
-            "  note: {} skus have demand but no bill of materials: {}",
-            plan.skus_without_bom.len(),
-            plan.skus_without_bom.join(", ")
-        ));
-    }
 }

@@ -9,7 +9,7 @@ use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
 use crate::write::tables::Table;
-use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
+use crate::write::{charts, findings, report, review_tables, sections, tables, xlsx, Guard};
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
 struct Source {
@@ -226,8 +226,15 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     written.push("plan.json".into());
     clock.lap("json");
 
+    // One ranked list of findings: the terminal, the report and the workbook's first sheet.
+    let held = held_against.is_some() && !args.no_fences;
+    let findings = planner_core::findings::find(&planner_core::findings::Sources {
+        review: review.as_ref(),
+        holds: &holds,
+        ..planner_core::findings::Sources::of_plan(&plan)
+    });
     // The workbook and the charts are independent: draw while the workbook is written.
-    let attention = attention_table(&plan);
+    let attention = findings::table(&findings);
     let (xlsx, charts) = rayon::join(
         || {
             let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
@@ -317,12 +324,12 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                     v.month,
                     crate::write::num(moved, 0)
                 )),
-                report::Block::Table("fence_holds.csv".into(), &holds_table),
+                report::Block::collapsed_table("fence_holds.csv".into(), &holds_table),
             ],
         });
     }
     if let Some(r) = &review {
-        extra.push(sections::review(r, &review_tables, &[], "charts"));
+        extra.push(sections::review(r, &review_tables, &[], "charts", false));
     }
     if let Some(c) = &card {
         extra.push(sections::scorecard(
@@ -333,15 +340,19 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             "charts",
         ));
     }
-    report::write(
-        &guard,
-        &out.join("report.html"),
+    let page = report::render(
         &plan,
         &charts,
         &shown,
         &source.label,
+        &report::Decisions {
+            findings: &findings,
+            review: review.as_ref(),
+            holds: held.then_some(holds.as_slice()),
+        },
         extra,
-    )?;
+    );
+    report::write_html(&guard, &out.join("report.html"), &page)?;
     written.push("report.html".into());
     clock.lap("report");
     written.push(format!(
@@ -453,8 +464,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         super::price::summarize(p, ctx);
     }
     if let Some(r) = &review {
-        super::review::summarize(r, ctx);
+        super::review::summarize_figures(r, ctx, false);
     }
+    findings::say(&findings, ctx);
     if let Some(c) = &card {
         super::scorecard::summarize(c, baseline.is_some(), ctx);
     }
@@ -503,21 +515,5 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Sec
             )),
             report::Block::Table("ABC×XYZ".into(), matrix),
         ],
-    }
-}
-
-/// The attention list as a table: the first sheet of plan.xlsx.
-fn attention_table(plan: &planner_core::scenario::Plan) -> Table {
-    Table {
-        header: vec!["what".into(), "severity".into(), "message".into()],
-        rows: report::attention(plan)
-            .into_iter()
-            .map(|a| vec![a.tag.to_string(), a.severity.to_string(), a.text])
-            .chain([vec![
-                "uncertainty model".to_string(),
-                "info".to_string(),
-                plan.forecast.plan.dependence.describe(),
-            ]])
-            .collect(),
     }
 }

@@ -7,7 +7,7 @@ use super::Context;
 use crate::cli::PriceArgs;
 use crate::load;
 use crate::write::outdir::OutputFiles;
-use crate::write::{num, tables, Guard};
+use crate::write::{findings, num, tables, Guard};
 
 /// Runs `planner price`.
 pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
@@ -33,6 +33,13 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     let table = tables::pricing(&plan, &demand.levels);
     super::emit(&guard, args.out.as_deref(), &table)?;
     summarize(&plan, ctx);
+    findings::say(
+        &planner_core::findings::find(&planner_core::findings::Sources {
+            pricing: Some(&plan),
+            ..Default::default()
+        }),
+        ctx,
+    );
     let dir = args
         .out
         .as_deref()
@@ -72,45 +79,13 @@ fn outlook(plan: &pricing::PricingPlan, ctx: &Context) {
     }
 }
 
-/// The terminal summary: spend, tier breaks within reach, skus without tiers.
+/// The terminal summary's figures: the spend and how the indices are carried (the findings
+/// themselves: [`crate::write::findings::say`]).
 pub fn summarize(plan: &pricing::PricingPlan, ctx: &Context) {
-    let spend: f64 = plan.rows.iter().map(|r| r.spend).sum();
     ctx.say(format!(
         "pricing: {} rows, total spend {}",
         plan.rows.len(),
-        num(spend, 0)
+        num(plan.total_spend(), 0)
     ));
-    let mut reach: Vec<_> = plan
-        .rows
-        .iter()
-        .filter(|r| r.pull_forward_pays == Some(true))
-        .collect();
-    reach.sort_by(|a, b| b.saving_total.total_cmp(&a.saving_total));
-    for r in reach.iter().take(5) {
-        ctx.say(format!(
-            "  tier within reach: {} {}: {} more units reach {} at {} (saves {}, pays for its holding cost)",
-            r.sku,
-            r.period,
-            num(r.units_to_next_tier.unwrap_or(0.0), 0),
-            num(r.next_tier_min_qty.unwrap_or(0.0), 0),
-            num(r.next_tier_unit_price.unwrap_or(0.0), 4),
-            num(r.saving_total, 0)
-        ));
-    }
     outlook(plan, ctx);
-    for r in plan.rows.iter().filter(|r| r.straddles_break).take(5) {
-        ctx.say(format!(
-            "  range straddles a tier break: {} {} (volume {})",
-            r.sku,
-            r.period,
-            num(r.volume, 0)
-        ));
-    }
-    if !plan.skus_without_tiers.is_empty() {
-        ctx.say(format!(
-            "  note: {} skus have demand but no price tiers: {}",
-            plan.skus_without_tiers.len(),
-            plan.skus_without_tiers.join(", ")
-        ));
-    }
 }

@@ -99,7 +99,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
                 args.data.display(),
                 review.baseline
             ),
-            sections: vec![sections::review(&review, &tables, &charts, "review_charts")],
+            sections: vec![sections::review(&review, &tables, &charts, "review_charts", true)],
             workbook: "review.xlsx".into(),
             footer: format!(
                 "planner {}: every table in full in the CSV files and review.xlsx next to this page; the whole review in review.json.",
@@ -254,6 +254,13 @@ fn value_added_chart(review: &Review) -> anyhow::Result<Option<Chart>> {
 
 /// The terminal summary: accuracy, the five largest changes, fence violations, alarms, notes.
 pub fn summarize(review: &Review, ctx: &Context) {
+    summarize_figures(review, ctx, true);
+}
+
+/// The review's figures: accuracy per lag, the fences' totals; with `items` also the five
+/// largest changes, the largest fence violations, the alarms and the notes (`planner plan`
+/// lists those among its findings instead).
+pub fn summarize_figures(review: &Review, ctx: &Context, items: bool) {
     let vintages: Vec<String> = review.vintages.iter().map(ToString::to_string).collect();
     ctx.say(format!(
         "review: this month's plan from {} against the forecast of {}{}; actuals through {}",
@@ -305,7 +312,7 @@ pub fn summarize(review: &Review, ctx: &Context) {
         ctx.say("  no month in common between last month's forecast and this month's plan");
     } else if review.largest_changes(1).is_empty() {
         ctx.say("  no change from last month's forecast in the months both plans cover");
-    } else {
+    } else if items {
         ctx.say("  largest changes from last month's forecast:");
         for c in review.largest_changes(5) {
             ctx.say(format!(
@@ -352,6 +359,9 @@ pub fn summarize(review: &Review, ctx: &Context) {
         }
         let mut v: Vec<_> = review.violations.iter().collect();
         v.sort_by(|a, b| b.excess.total_cmp(&a.excess));
+        if !items {
+            v.clear();
+        }
         for x in v.iter().take(5) {
             ctx.say(format!(
                 "    {} {} (month {}, within {} %): {} -> {}, {} units beyond",
@@ -379,6 +389,9 @@ pub fn summarize(review: &Review, ctx: &Context) {
             )
         })
         .collect();
+    if !items {
+        return;
+    }
     if alarms.is_empty() {
         ctx.say(format!(
             "  tracking signal: no sku beyond +-{} (cumulative error over MAD)",

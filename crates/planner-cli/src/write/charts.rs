@@ -28,7 +28,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use rayon::prelude::*;
 
-use planner_core::capacity::{CapacityPlan, RoutingStep, RISK_FROM};
+use planner_core::capacity::{CapacityPlan, RoutingStep};
 use planner_core::demand::{DemandHistory, Product};
 use planner_core::family::family_plan;
 use planner_core::materials::MaterialPlan;
@@ -903,14 +903,7 @@ fn exposure_data(m: &MaterialPlan) -> Option<Exposure> {
 
 /// Lines overloaded at the forecast or at risk (as in the terminal summary).
 fn overloaded_lines(plan: &CapacityPlan) -> BTreeSet<&str> {
-    plan.rows
-        .iter()
-        .filter(|r| {
-            r.utilization.is_some_and(|u| u > 1.0)
-                || r.p_over_capacity.is_some_and(|p| p >= RISK_FROM)
-        })
-        .map(|r| r.line.as_str())
-        .collect()
+    plan.at_risk().map(|r| r.line.as_str()).collect()
 }
 
 /// The skus worth a chart: all of them when there are at most `n`; otherwise half of `n` by

@@ -2,6 +2,7 @@
 //! an input file; a folder of outputs as one set ([`outdir`]).
 
 pub mod charts;
+pub mod findings;
 pub mod outdir;
 pub mod report;
 pub mod review_tables;

@@ -2,15 +2,19 @@
 //! other page (`review.html`, `scenarios.html`, `scorecard.html`) is rendered with.
 //!
 //! No network: the style sheet is inline and the charts are inline SVG. The plan's sections, each
-//! with an `id`: `headline` (the figures), `attention` (what needs a decision, as in the terminal
-//! summary), `charts` and `tables` (the first rows of each table, with how many more there are),
-//! then `review` and `scorecard` when given ([`super::sections`]). Every piece of text from the
-//! inputs is escaped.
+//! with an `id`: `headline` (the figures, with the review's WAPE and the fence breaks and holds),
+//! `decisions` (the ranked findings, as in the terminal summary and plan.xlsx's first sheet:
+//! [`super::findings`]), `charts`, then `fences`, `review` and `scorecard` when given
+//! ([`super::sections`]), and last `tables` (each table collapsed behind its summary). The print
+//! stylesheet puts each section on a new page, drops the navigation and keeps the tables
+//! collapsed, so that the page prints as a few pages. Every piece of text from the inputs is
+//! escaped.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use planner_core::capacity::{RecommendationKind, RISK_FROM};
+use planner_core::findings::Findings;
+use planner_core::review::{FenceHold, Review, Scope};
 use planner_core::scenario::Plan;
 
 use super::charts::{Chart, ChartSet};
@@ -19,9 +23,6 @@ use super::{num, Guard};
 
 /// Rows of each table shown in the report.
 pub const TABLE_ROWS: usize = 25;
-
-/// Items of each kind in the attention list.
-const ATTENTION_ITEMS: usize = 10;
 
 /// Text for HTML: `&`, `<`, `>`, `"` and `'` escaped.
 pub fn escape(s: &str) -> String {
@@ -98,7 +99,47 @@ th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr:nth-child(even) td { background: #fafbfc; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
-@media print { header { background: none; color: var(--ink); } nav { display: none; } figure, .card { break-inside: avoid; } }
+.stake { float: right; margin-left: 12px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
+h3.severity { font-size: 14px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 16px 0 4px; }
+details { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin: 8px 0; padding: 6px 10px; }
+details > summary { cursor: pointer; font-weight: 600; font-size: 14px; }
+details[open] > summary { margin-bottom: 6px; }
+details h3 { margin-top: 6px; }
+@media print {
+  @page { size: A4; margin: 12mm; }
+  body { background: #fff; font-size: 11px; }
+  header { background: none; color: var(--ink); padding: 0 0 6px; border-bottom: 2px solid var(--accent); }
+  header p { opacity: 1; }
+  nav { display: none; }
+  main { max-width: none; padding: 0; }
+  section { margin-top: 0; padding-top: 4px; }
+  section + section { break-before: page; }
+  section#decisions, section#fences + section#review { break-before: auto; margin-top: 16px; }
+  h2, h3 { break-after: avoid; }
+  h2 { font-size: 15px; margin: 4px 0 6px; }
+  h3 { font-size: 12px; margin: 8px 0 3px; }
+  p { margin: 4px 0; }
+  figure, .card, ul.attention li, tr { break-inside: avoid; }
+  .cards { grid-template-columns: repeat(5, 1fr); gap: 4px; }
+  .card { padding: 4px 6px; border-radius: 4px; }
+  .card .label { font-size: 8px; }
+  .card .value { font-size: 14px; }
+  .card .detail { font-size: 9px; line-height: 1.25; }
+  .note { font-size: 10px; }
+  ul.attention li { font-size: 9.5px; line-height: 1.3; padding: 1px 6px; margin: 1px 0; border-left-width: 3px; }
+  .tag { min-width: 70px; font-size: 8px; }
+  h3.severity { font-size: 10px; margin: 6px 0 2px; }
+  .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; }
+  .figures figure { margin: 0; padding: 2px; }
+  figcaption { font-size: 9px; }
+  .scroll { overflow: visible; border: none; }
+  table { font-size: 9px; }
+  th { position: static; }
+  details { border: none; padding: 0; margin: 2px 0; }
+  details > summary { list-style: none; font-weight: normal; }
+  details > summary::-webkit-details-marker { display: none; }
+  details:not([open]) > summary::after { content: " (every row in its CSV file and the workbook)"; color: var(--muted); }
+}
 "#;
 
 /// One entry of the attention list.
@@ -112,224 +153,6 @@ pub struct Attention {
     pub text: String,
 }
 
-/// What needs attention, in the order of the terminal summary: overloaded or at-risk
-/// line-months, unmet demand, past-due releases, top pre-buys, tier breaks within reach, notes.
-pub fn attention(plan: &Plan) -> Vec<Attention> {
-    let mut out = Vec::new();
-    let mut push = |tag, severity, text: String| {
-        out.push(Attention {
-            tag,
-            severity,
-            text,
-        })
-    };
-    if let Some(c) = &plan.capacity {
-        let risky: Vec<_> = c
-            .plan
-            .rows
-            .iter()
-            .filter(|r| {
-                r.utilization.is_some_and(|u| u > 1.0)
-                    || r.p_over_capacity.is_some_and(|p| p >= RISK_FROM)
-            })
-            .collect();
-        for r in risky.iter().take(ATTENTION_ITEMS) {
-            let sev = if r.utilization.is_some_and(|u| u > 1.0) {
-                "bad"
-            } else {
-                "warn"
-            };
-            push("capacity", sev, r.headline());
-        }
-        if risky.len() > ATTENTION_ITEMS {
-            push(
-                "capacity",
-                "note",
-                format!(
-                    "and {} more overloaded or at-risk line-months (capacity.csv)",
-                    risky.len() - ATTENTION_ITEMS
-                ),
-            );
-        }
-        if !c.build.unmet.is_empty() {
-            let total: f64 = c.build.unmet.iter().map(|u| u.quantity).sum();
-            push(
-                "build",
-                "bad",
-                format!(
-                    "{} units of demand cannot be met by the build plan (build_plan.csv)",
-                    thousands(total)
-                ),
-            );
-            for u in c.build.unmet.iter().take(5) {
-                push(
-                    "build",
-                    "bad",
-                    format!(
-                        "{} {} {}: {} units short",
-                        u.line,
-                        u.sku,
-                        u.month,
-                        thousands(u.quantity)
-                    ),
-                );
-            }
-        }
-        for r in c.recommendations.iter().take(ATTENTION_ITEMS) {
-            // The message names the line and the month already.
-            let sev = if r.kind == RecommendationKind::IdleCapacity {
-                "note"
-            } else {
-                "warn"
-            };
-            push("capacity", sev, r.message.clone());
-        }
-        if !c.plan.unrouted.is_empty() {
-            push(
-                "note",
-                "note",
-                format!(
-                    "{} skus have demand but no routing: {}",
-                    c.plan.unrouted.len(),
-                    list(&c.plan.unrouted)
-                ),
-            );
-        }
-    }
-    if let Some(m) = &plan.materials {
-        for p in m.shortages().take(ATTENTION_ITEMS) {
-            push(
-                "expedite",
-                "bad",
-                format!(
-                    "{}: {} units needed {} should have been released {} ({} days late, worth {})",
-                    p.material,
-                    thousands(p.quantity),
-                    p.needed_month,
-                    p.release_date,
-                    p.days_late,
-                    thousands(p.value)
-                ),
-            );
-        }
-        let s = m.summary();
-        if s.past_due_count > ATTENTION_ITEMS {
-            push(
-                "expedite",
-                "note",
-                format!(
-                    "and {} more past-due releases (past_due.csv)",
-                    s.past_due_count - ATTENTION_ITEMS
-                ),
-            );
-        }
-        if s.top_up_count > 0 {
-            push(
-                "expedite",
-                "note",
-                format!(
-                    "{} past-due safety-stock top-ups worth {}: stock covers those months, only \
-                     the safety stock is short (past_due.csv)",
-                    s.top_up_count,
-                    thousands(s.top_up_value)
-                ),
-            );
-        }
-        for p in m.prebuy.iter().filter(|p| p.quantity > 0.0).take(5) {
-            push(
-                "pre-buy",
-                "warn",
-                format!(
-                    "{}: {} units by {}, {} tied up: {}",
-                    p.material,
-                    thousands(p.quantity),
-                    p.order_by,
-                    thousands(p.cash_tied_up),
-                    p.reason
-                ),
-            );
-        }
-        if !m.skus_without_bom.is_empty() {
-            push(
-                "note",
-                "note",
-                format!(
-                    "{} skus have demand but no bill of materials: {}",
-                    m.skus_without_bom.len(),
-                    list(&m.skus_without_bom)
-                ),
-            );
-        }
-    }
-    if let Some(p) = &plan.pricing {
-        let mut reach: Vec<_> = p
-            .rows
-            .iter()
-            .filter(|r| r.pull_forward_pays == Some(true))
-            .collect();
-        reach.sort_by(|a, b| b.saving_total.total_cmp(&a.saving_total));
-        for r in reach.iter().take(5) {
-            push(
-                "tier",
-                "warn",
-                format!(
-                    "{} {}: {} more units reach {} at {} (saves {}, pays for its holding cost)",
-                    r.sku,
-                    r.period,
-                    thousands(r.units_to_next_tier.unwrap_or(0.0)),
-                    thousands(r.next_tier_min_qty.unwrap_or(0.0)),
-                    num(r.next_tier_unit_price.unwrap_or(0.0), 4),
-                    thousands(r.saving_total)
-                ),
-            );
-        }
-        for r in p.rows.iter().filter(|r| r.straddles_break).take(5) {
-            push(
-                "tier",
-                "note",
-                format!(
-                    "range straddles a tier break: {} {} (volume {})",
-                    r.sku,
-                    r.period,
-                    thousands(r.volume)
-                ),
-            );
-        }
-        if !p.skus_without_tiers.is_empty() {
-            push(
-                "note",
-                "note",
-                format!(
-                    "{} skus have demand but no price tiers: {}",
-                    p.skus_without_tiers.len(),
-                    list(&p.skus_without_tiers)
-                ),
-            );
-        }
-    }
-    for e in &plan.forecast.ignored_events {
-        push(
-            "note",
-            "note",
-            format!(
-                "events.csv: {} {} {} for sku {} does not apply (outside the horizon or no such sku)",
-                e.kind, e.value, e.month, e.sku
-            ),
-        );
-    }
-    out
-}
-
-/// At most ten names, then how many more.
-fn list(names: &[String]) -> String {
-    if names.len() <= 10 {
-        names.join(", ")
-    } else {
-        format!("{}, and {} more", names[..10].join(", "), names.len() - 10)
-    }
-}
-
-/// A headline figure.
 /// A headline figure: a label, a large value, a line of detail and a CSS class (`bad`, `warn`,
 /// `ok` or empty) for the value's colour.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,6 +182,25 @@ pub enum Block<'a> {
     Figure(&'a Chart, &'static str),
     /// The first [`TABLE_ROWS`] rows of a table, by its file name.
     Table(String, &'a Table),
+    /// The ranked findings ([`super::findings::html`]), and the sentence shown when there are
+    /// none.
+    Findings(&'a Findings, &'static str),
+    /// Blocks behind a collapsible `<details>` with its one-line summary; printed collapsed
+    /// (the summary says where the full content is).
+    Details(String, Vec<Block<'a>>),
+}
+
+impl<'a> Block<'a> {
+    /// A table behind a collapsible summary: `capacity.csv: 36 rows`.
+    pub fn collapsed_table(name: String, t: &'a Table) -> Self {
+        let rows = t.rows.len();
+        let summary = format!(
+            "{name}: {} row{}",
+            thousands(rows as f64),
+            if rows == 1 { "" } else { "s" }
+        );
+        Block::Details(summary, vec![Block::Table(name, t)])
+    }
 }
 
 /// A section of the page: a `<section id=...>` with a heading and its blocks.
@@ -421,18 +263,12 @@ fn cards(plan: &Plan) -> Vec<Card> {
         class: "",
     });
     if let Some(c) = &plan.capacity {
-        let mut peaks: Vec<(&str, f64, String)> = Vec::new();
-        for r in &c.plan.rows {
-            let u = r.utilization.unwrap_or(0.0);
-            match peaks.iter_mut().find(|p| p.0 == r.line) {
-                Some(p) if u > p.1 => {
-                    p.1 = u;
-                    p.2 = r.month.to_string();
-                }
-                Some(_) => {}
-                None => peaks.push((&r.line, u, r.month.to_string())),
-            }
-        }
+        let mut peaks: Vec<(String, f64, String)> = c
+            .plan
+            .peaks()
+            .into_iter()
+            .map(|p| (p.line, p.utilization, p.month.to_string()))
+            .collect();
         peaks.sort_by(|a, b| b.1.total_cmp(&a.1));
         let over = peaks.iter().filter(|p| p.1 > 1.0).count();
         let mut detail: Vec<String> = peaks
@@ -475,17 +311,13 @@ fn cards(plan: &Plan) -> Vec<Card> {
         });
     }
     if let Some(p) = &plan.pricing {
-        let spend: f64 = p.rows.iter().map(|r| r.spend).sum();
+        let spend = p.total_spend();
         let currency = p
             .rows
             .iter()
             .find_map(|r| r.currency.clone())
             .unwrap_or_default();
-        let reach = p
-            .rows
-            .iter()
-            .filter(|r| r.pull_forward_pays == Some(true))
-            .count();
+        let reach = p.tiers_within_reach().len();
         out.push(Card {
             label: "spend at tier prices".into(),
             value: format!("{} {}", thousands(spend), currency)
@@ -565,12 +397,77 @@ fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
     }
 }
 
-/// The sections of the plan: `headline`, `attention`, `charts` and `tables`.
-fn plan_sections<'a>(
-    plan: &Plan,
-    charts: &'a ChartSet,
-    tables: &[(&str, &'a Table)],
-) -> Vec<Section<'a>> {
+/// What the monthly report leads with besides the plan: the ranked findings, and the review
+/// and the fences held when there are.
+#[derive(Debug, Clone, Copy)]
+pub struct Decisions<'a> {
+    /// The ranked findings of the plan, the review and the holds.
+    pub findings: &'a Findings,
+    /// The review against last month's forecast.
+    pub review: Option<&'a Review>,
+    /// The sku-months the time fences held, when they were held against a published month.
+    pub holds: Option<&'a [FenceHold]>,
+}
+
+/// The headline cards of the review and the fences: the lag-1 WAPE (when reviewed), the fence
+/// breaks (when reviewed) and the holds (when held).
+fn decision_cards(d: &Decisions) -> Vec<Card> {
+    let mut out = Vec::new();
+    if let Some(r) = d.review {
+        let first = r
+            .accuracy
+            .iter()
+            .filter(|a| a.scope == Scope::Total)
+            .min_by_key(|a| a.lag);
+        if let Some(t) = first {
+            out.push(Card {
+                label: format!("WAPE, lag {}", t.lag),
+                value: super::sections::pct(t.wape),
+                detail: format!(
+                    "{} sku-months {} to {}; seasonal naive {}",
+                    thousands(t.n as f64),
+                    t.first,
+                    t.last,
+                    super::sections::pct(t.snaive_wape)
+                ),
+                class: match t.fva {
+                    Some(f) if f < 0.0 => "bad",
+                    Some(_) => "ok",
+                    None => "",
+                },
+            });
+        }
+        let ft = &r.fence_total;
+        out.push(Card {
+            label: "fence breaks".into(),
+            value: thousands(ft.violations as f64),
+            detail: if r.fences.is_empty() {
+                "no time fences in planner.toml".into()
+            } else {
+                format!(
+                    "{} skus, {} units beyond the fences",
+                    thousands(ft.skus as f64),
+                    thousands(ft.excess)
+                )
+            },
+            class: if ft.violations > 0 { "bad" } else { "ok" },
+        });
+    }
+    if let Some(h) = d.holds {
+        let moved: f64 = h.iter().map(|x| x.moved.abs()).sum();
+        out.push(Card {
+            label: "fence holds".into(),
+            value: thousands(h.len() as f64),
+            detail: format!("sku-months held, {} units moved", thousands(moved)),
+            class: if h.is_empty() { "ok" } else { "warn" },
+        });
+    }
+    out
+}
+
+/// The sections of the plan: `headline` and `decisions`, then `charts`; the tables come last
+/// ([`tables_section`]).
+fn plan_sections<'a>(plan: &Plan, charts: &'a ChartSet, d: &Decisions<'a>) -> Vec<Section<'a>> {
     let mut figures = vec![
         Block::Heading("Demand".into()),
         Block::Note(format!(
@@ -591,12 +488,14 @@ fn plan_sections<'a>(
         figures.push(Block::Heading("Material exposure".into()));
         figures.push(Block::Figure(c, "charts"));
     }
+    let mut cards = cards(plan);
+    cards.extend(decision_cards(d));
     vec![
         Section {
             id: "headline".into(),
             title: "Headline figures".into(),
             blocks: vec![
-                Block::Cards(cards(plan)),
+                Block::Cards(cards),
                 Block::Note(format!(
                     "Uncertainty model: {}. Every range of a total (a line's load, a material's \
                      demand over its window, a year's volume and spend, the plan's volume) is a \
@@ -606,11 +505,11 @@ fn plan_sections<'a>(
             ],
         },
         Section {
-            id: "attention".into(),
-            title: "Needs attention".into(),
-            blocks: vec![Block::Attention(
-                attention(plan),
-                "Nothing: no line over capacity, no past-due release, no pre-buy, no tier break within reach.",
+            id: "decisions".into(),
+            title: "Needs a decision".into(),
+            blocks: vec![Block::Findings(
+                d.findings,
+                "Nothing: no fence broken, no line over capacity, no past-due release, no pre-buy, no tier break within reach.",
             )],
         },
         Section {
@@ -618,30 +517,41 @@ fn plan_sections<'a>(
             title: "Charts".into(),
             blocks: figures,
         },
-        Section {
-            id: "tables".into(),
-            title: "Tables".into(),
-            blocks: tables
-                .iter()
-                .map(|(n, t)| Block::Table((*n).to_string(), t))
-                .collect(),
-        },
     ]
 }
 
-/// The report page of a plan: [`plan_sections`] then `extra` sections (the review, the
-/// scorecard).
-fn render<'a>(
+/// Every table of the plan, each behind a collapsible summary with its row count.
+fn tables_section<'a>(tables: &[(&str, &'a Table)]) -> Section<'a> {
+    let mut blocks = vec![Block::Note(format!(
+        "The first {TABLE_ROWS} rows of each table; open one to see them. Every row is in its CSV file and in plan.xlsx."
+    ))];
+    blocks.extend(
+        tables
+            .iter()
+            .map(|(n, t)| Block::collapsed_table((*n).to_string(), t)),
+    );
+    Section {
+        id: "tables".into(),
+        title: "Tables".into(),
+        blocks,
+    }
+}
+
+/// The report page of a plan (`report.html`, written with [`write_html`]): [`plan_sections`],
+/// then `extra` sections (the fences held, the review, the scorecard), then the tables.
+pub fn render<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
     tables: &[(&str, &'a Table)],
     data: &str,
+    decisions: &Decisions<'a>,
     extra: Vec<Section<'a>>,
 ) -> String {
     let fc = &plan.forecast.plan;
     let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
-    let mut sections = plan_sections(plan, charts, tables);
+    let mut sections = plan_sections(plan, charts, decisions);
     sections.extend(extra);
+    sections.push(tables_section(tables));
     render_page(&Page {
         title: format!("Supply plan {} to {}", fc.start, end),
         subtitle: format!(
@@ -688,9 +598,7 @@ fn render_page(page: &Page) -> String {
             escape(&section.id),
             escape(&section.title)
         );
-        for block in &section.blocks {
-            block_html(&mut html, block, &page.workbook);
-        }
+        blocks_html(&mut html, &section.blocks, &page.workbook);
         html.push_str("</section>\n");
     }
     let _ = writeln!(
@@ -701,8 +609,34 @@ fn render_page(page: &Page) -> String {
     html
 }
 
+/// Blocks in order; a run of figures goes in one `<div class="figures">` (a grid in print).
+fn blocks_html(html: &mut String, blocks: &[Block], workbook: &str) {
+    let mut in_figures = false;
+    for block in blocks {
+        let figure = matches!(block, Block::Figure(..));
+        if figure != in_figures {
+            html.push_str(if figure {
+                "<div class=\"figures\">\n"
+            } else {
+                "</div>\n"
+            });
+            in_figures = figure;
+        }
+        block_html(html, block, workbook);
+    }
+    if in_figures {
+        html.push_str("</div>\n");
+    }
+}
+
 fn block_html(html: &mut String, block: &Block, workbook: &str) {
     match block {
+        Block::Findings(findings, empty) => super::findings::html(html, findings, empty),
+        Block::Details(summary, blocks) => {
+            let _ = writeln!(html, "<details><summary>{}</summary>", escape(summary));
+            blocks_html(html, blocks, workbook);
+            html.push_str("</details>\n");
+        }
         Block::Cards(cards) => {
             html.push_str("<div class=\"cards\">\n");
             for c in cards {
@@ -745,23 +679,6 @@ fn block_html(html: &mut String, block: &Block, workbook: &str) {
     }
 }
 
-/// Writes `report.html` atomically.
-///
-/// # Errors
-/// When the file cannot be written.
-pub fn write<'a>(
-    guard: &Guard,
-    path: &Path,
-    plan: &Plan,
-    charts: &'a ChartSet,
-    tables: &[(&str, &'a Table)],
-    data: &str,
-    extra: Vec<Section<'a>>,
-) -> anyhow::Result<()> {
-    let html = render(plan, charts, tables, data, extra);
-    write_html(guard, path, &html)
-}
-
 /// Writes a page atomically.
 ///
 /// # Errors
@@ -770,7 +687,11 @@ pub fn write_page(guard: &Guard, path: &Path, page: &Page) -> anyhow::Result<()>
     write_html(guard, path, &render_page(page))
 }
 
-fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
+/// Writes an HTML page atomically.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
     guard.write(path, |w| {
         w.write_all(html.as_bytes())?;
         Ok(())

@@ -38,21 +38,23 @@ fn attention(tag: &'static str, severity: &'static str, text: String) -> Attenti
     }
 }
 
-/// Table blocks of tables named by their file stem.
+/// Table blocks of tables named by their file stem, each behind a collapsible summary.
 fn csv_tables<'a>(tables: &'a [(&'static str, Table)]) -> impl Iterator<Item = Block<'a>> {
     tables
         .iter()
-        .map(|(stem, t)| Block::Table(format!("{stem}.csv"), t))
+        .map(|(stem, t)| Block::collapsed_table(format!("{stem}.csv"), t))
 }
 
 /// The monthly review: accuracy of last month's forecast, the change, the time fences and the
 /// tracking-signal alarms; `figures` are fan charts with last month's forecast overlaid, written
-/// under `dir`.
+/// under `dir`. Without `with_list` the section leaves its list out (report.html ranks the same
+/// items among the plan's findings).
 pub fn review<'a>(
     review: &Review,
     tables: &'a [(&'static str, Table)],
     figures: &'a [Chart],
     dir: &'static str,
+    with_list: bool,
 ) -> Section<'a> {
     let mut cards = Vec::new();
     let lag1 = review
@@ -204,11 +206,19 @@ pub fn review<'a>(
                 .map_or_else(|| "none".to_string(), |m| m.to_string())
         )),
         Block::Cards(cards),
-        Block::Attention(
+    ];
+    if with_list {
+        blocks.push(Block::Attention(
             items,
             "Nothing: every change within its fence and no tracking signal alarm.",
-        ),
-    ];
+        ));
+    } else {
+        blocks.push(Block::Note(
+            "The fence breaks, the actuals outside their range, the bias alarms and the largest \
+             changes are ranked with the plan's findings under Needs a decision."
+                .into(),
+        ));
+    }
     if !figures.is_empty() {
         blocks.push(Block::Heading(
             "This month's forecast against last month's".into(),

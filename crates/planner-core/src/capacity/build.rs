@@ -96,6 +96,18 @@ pub struct BuildPlan {
     pub unrouted: Vec<String>,
 }
 
+impl BuildPlan {
+    /// Units of demand the build plan cannot meet, over every sku and month.
+    pub fn unmet_units(&self) -> f64 {
+        self.unmet.iter().map(|u| u.quantity).sum()
+    }
+
+    /// Overtime hours worked, over every line and month.
+    pub fn overtime_hours(&self) -> f64 {
+        self.line_months.iter().map(|l| l.overtime_hours).sum()
+    }
+}
+
 /// One line's share of the plan.
 struct LinePart {
     rows: Vec<BuildRow>,

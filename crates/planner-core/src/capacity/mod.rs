@@ -62,7 +62,9 @@ pub use balance::{balance, LineBalance};
 pub use build::{build_plan, BuildCosts, BuildPlan, BuildRow, LineMonth, Unmet};
 pub use calendar::{Calendar, CalendarEntry};
 pub use line::{Line, Oee, RoutingStep};
-pub use recommend::{recommend, Recommendation, RecommendationKind, IDLE_BELOW, RISK_FROM};
+pub use recommend::{
+    recommend, Peak, Recommendation, RecommendationKind, UnitsAtRisk, IDLE_BELOW, RISK_FROM,
+};
 pub use takt::{
     plan, working_time, CapacityPlan, CapacityRow, SlowStation, UpperFigures, WorkingTime,
 };

@@ -47,7 +47,65 @@ pub struct Recommendation {
     pub message: String,
 }
 
+/// A line's busiest month: its highest utilization at the forecast ([`CapacityPlan::peaks`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Peak {
+    /// The line.
+    pub line: String,
+    /// Its busiest month (the first of equals).
+    pub month: Month,
+    /// Its utilization that month (1 = 100 %).
+    pub utilization: f64,
+}
+
+/// Units of a line-month beyond its available hours ([`CapacityRow::units_at_risk`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UnitsAtRisk {
+    /// The units.
+    pub units: f64,
+    /// The upper bound they are counted at; `None` at the forecast.
+    pub level: Option<crate::forecast::Level>,
+}
+
 impl CapacityRow {
+    /// True when the forecast needs more hours than the line has: utilization above 100 %.
+    pub fn is_overloaded(&self) -> bool {
+        self.utilization.is_some_and(|u| u > 1.0)
+    }
+
+    /// True when the line-month is overloaded at the forecast, or its chance of overload is
+    /// [`RISK_FROM`] or more: the line-months the summary, the report and the chart selection
+    /// call "overloaded or at risk".
+    pub fn is_at_risk(&self) -> bool {
+        self.is_overloaded() || self.p_over_capacity.is_some_and(|p| p >= RISK_FROM)
+    }
+
+    /// The units beyond the available hours of an at-risk line-month ([`Self::is_at_risk`]).
+    ///
+    /// # Formula
+    /// At utilization `u > 1` the hours cover `1 / u` of the demand `D`: `D * (u - 1) / u`
+    /// units are beyond them. Overloaded at the forecast: that of the forecast's units; at risk
+    /// only: that of the first upper bound whose utilization is above 1 (its units, its
+    /// utilization). `None` when the line-month is not at risk, or no bound overloads.
+    pub fn units_at_risk(&self) -> Option<UnitsAtRisk> {
+        let beyond = |d: f64, u: f64| d * (u - 1.0) / u;
+        if !self.is_at_risk() {
+            return None;
+        }
+        match self.utilization {
+            Some(u) if u > 1.0 => Some(UnitsAtRisk {
+                units: beyond(self.demand_units, u),
+                level: None,
+            }),
+            _ => self.upper.iter().find_map(|up| {
+                up.utilization.filter(|u| *u > 1.0).map(|u| UnitsAtRisk {
+                    units: beyond(up.demand_units, u),
+                    level: Some(up.level),
+                })
+            }),
+        }
+    }
+
     /// The row in one sentence, for the terminal summary: `L2, 2027-02: 86 % loaded at the
     /// forecast, 104 % at the 80 % upper bound, 31 % chance of overload`.
     pub fn headline(&self) -> String {
@@ -68,6 +126,35 @@ impl CapacityRow {
             s.push_str(&format!(", {} chance of overload", pct(p)));
         }
         s
+    }
+}
+
+impl CapacityPlan {
+    /// The rows overloaded or at risk ([`CapacityRow::is_at_risk`]), in row order.
+    pub fn at_risk(&self) -> impl Iterator<Item = &CapacityRow> {
+        self.rows.iter().filter(|r| r.is_at_risk())
+    }
+
+    /// Each line's busiest month at the forecast, lines in the order of the rows; a line with
+    /// no hours in any month has none.
+    pub fn peaks(&self) -> Vec<Peak> {
+        let mut out: Vec<Peak> = Vec::new();
+        for r in &self.rows {
+            let Some(u) = r.utilization else { continue };
+            match out.iter_mut().find(|p| p.line == r.line) {
+                Some(p) if u > p.utilization => {
+                    p.utilization = u;
+                    p.month = r.month;
+                }
+                Some(_) => {}
+                None => out.push(Peak {
+                    line: r.line.clone(),
+                    month: r.month,
+                    utilization: u,
+                }),
+            }
+        }
+        out
     }
 }
 

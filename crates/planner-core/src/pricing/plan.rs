@@ -125,6 +125,46 @@ pub struct PricingPlan {
 }
 
 impl PricingPlan {
+    /// Spend at the tier prices: the sum of the rows' `spend`.
+    pub fn total_spend(&self) -> f64 {
+        self.rows.iter().map(|r| r.spend).sum()
+    }
+
+    /// The currency of the tiers, when every priced row that names one names the same.
+    pub fn currency(&self) -> Option<&str> {
+        let mut named = self.rows.iter().filter_map(|r| r.currency.as_deref());
+        let first = named.next()?;
+        named.all(|c| c == first).then_some(first)
+    }
+
+    /// The rows whose next tier is within reach and pays for its holding cost
+    /// (`pull_forward_pays`), the largest saving first (then sku and period, as the rows).
+    pub fn tiers_within_reach(&self) -> Vec<&PricingRow> {
+        let mut reach: Vec<&PricingRow> = self
+            .rows
+            .iter()
+            .filter(|r| r.pull_forward_pays == Some(true))
+            .collect();
+        reach.sort_by(|a, b| b.saving_total.total_cmp(&a.saving_total));
+        reach
+    }
+
+    /// The unit price of `sku` in `month`: that of the sku's row whose period holds the month,
+    /// else of its latest row starting before it, else of its first row; `None` for a sku
+    /// without tiers.
+    pub fn unit_price(&self, sku: &str, month: Month) -> Option<f64> {
+        let rows: Vec<&PricingRow> = self.rows.iter().filter(|r| r.sku == sku).collect();
+        let holds = |r: &PricingRow| {
+            let t = r.first_month.months_until(month);
+            t >= 0 && t < r.months.max(1) as i32
+        };
+        rows.iter()
+            .find(|r| holds(r))
+            .or_else(|| rows.iter().rfind(|r| r.first_month <= month))
+            .or_else(|| rows.first())
+            .map(|r| r.unit_price)
+    }
+
     /// The ranges of [`PricingPlan::projected_spend`] under `demand`'s dependence model: each
     /// month's demand of a sku weighted by its projected unit price, months and skus correlated
     /// as the model says (see [`crate::uncertainty`]). Empty without a projection.

@@ -25,6 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Plan, RiskReport};
+use crate::pricing::PricingPlan;
 
 /// Chance of shortage from which a material-month counts as at risk.
 pub const AT_RISK: f64 = 0.10;
@@ -65,6 +66,7 @@ pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
         cap.map(|c| c.plan.rows.iter().map(|r| r.required_hours).sum()),
     ));
     if let Some(c) = cap {
+        let peaks = c.plan.peaks();
         let mut lines: Vec<&str> = Vec::new();
         for r in &c.plan.rows {
             if !lines.contains(&r.line.as_str()) {
@@ -72,30 +74,28 @@ pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
             }
         }
         for line in lines {
-            let peak = c
-                .plan
-                .rows
-                .iter()
-                .filter(|r| r.line == line)
-                .filter_map(|r| r.utilization.map(|u| (u, r.month)))
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            out.push(metric("peak_utilization", line, peak.map(|p| p.0)));
+            let peak = peaks.iter().find(|p| p.line == line);
+            out.push(metric(
+                "peak_utilization",
+                line,
+                peak.map(|p| p.utilization),
+            ));
             out.push(metric(
                 "peak_month",
                 line,
-                peak.map(|p| f64::from(p.1.year() * 100) + f64::from(p.1.month())),
+                peak.map(|p| f64::from(p.month.year() * 100) + f64::from(p.month.month())),
             ));
         }
     }
     out.push(metric(
         "unmet_units",
         "all",
-        cap.map(|c| c.build.unmet.iter().map(|u| u.quantity).sum()),
+        cap.map(|c| c.build.unmet_units()),
     ));
     out.push(metric(
         "overtime_hours",
         "all",
-        cap.map(|c| c.build.line_months.iter().map(|l| l.overtime_hours).sum()),
+        cap.map(|c| c.build.overtime_hours()),
     ));
     out.push(metric(
         "build_cost",
@@ -121,9 +121,7 @@ pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
     out.push(metric(
         "spend",
         "all",
-        plan.pricing
-            .as_ref()
-            .map(|p| p.rows.iter().map(|r| r.spend).sum()),
+        plan.pricing.as_ref().map(PricingPlan::total_spend),
     ));
     if let Some(total) = plan.pricing.as_ref().and_then(|p| p.projected_spend()) {
         out.push(metric("projected_spend", "all", Some(total)));
