@@ -3,6 +3,7 @@
 
 mod arithmetic;
 mod capacity;
+mod cm_pack;
 mod cycle;
 mod files;
 mod forecast;

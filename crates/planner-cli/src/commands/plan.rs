@@ -8,8 +8,8 @@ use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::tables::Table;
-use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
+use crate::write::tables::{Cell, Table};
+use crate::write::{charts, cm_pack, report, review_tables, sections, tables, xlsx, Guard};
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
 struct Source {
@@ -130,6 +130,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let out = &args.out;
 
     // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
+    let currency = plan.pricing.as_ref().and_then(tables::currency);
     let mut all: Vec<(&str, Table)> = vec![
         ("forecast.csv", tables::forecast(&plan.forecast.plan)),
         ("families.csv", tables::families(&plan.forecast.plan)),
@@ -149,8 +150,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(m) = &plan.materials {
         all.extend([
             ("material_plan.csv", tables::material_plan(m)),
-            ("prebuy.csv", tables::prebuy(m)),
-            ("past_due.csv", tables::past_due(m)),
+            ("prebuy.csv", tables::prebuy(m, currency)),
+            ("past_due.csv", tables::past_due(m, currency)),
         ]);
     }
     if let Some(p) = &plan.pricing {
@@ -237,6 +238,24 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     );
     xlsx?;
     written.push("plan.xlsx".into());
+    // What the brand sends its CM: the forecast as shared, nothing internal.
+    let published = match (held_against, previous.last()) {
+        (Some((v, p)), _) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
+        (None, Some(p)) => Some((format!("{} (--previous)", p.start), p)),
+        (None, None) => None,
+    };
+    cm_pack::write(
+        &guard,
+        &out.join("cm_pack.xlsx"),
+        &cm_pack::Pack {
+            plan: &plan,
+            products: &input.products,
+            fences: &input.settings.fences,
+            published,
+            currency,
+        },
+    )?;
+    written.push("cm_pack.xlsx".into());
     let charts = charts?;
     clock.lap("xlsx+charts");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
@@ -415,16 +434,22 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
 
 /// The attention list as a table: the first sheet of plan.xlsx.
 fn attention_table(plan: &planner_core::scenario::Plan) -> Table {
-    Table {
-        header: vec!["what".into(), "severity".into(), "message".into()],
-        rows: report::attention(plan)
+    Table::new(
+        vec!["what".into(), "severity".into(), "message".into()],
+        report::attention(plan)
             .into_iter()
-            .map(|a| vec![a.tag.to_string(), a.severity.to_string(), a.text])
+            .map(|a| {
+                vec![
+                    Cell::text(a.tag),
+                    Cell::text(a.severity),
+                    Cell::Text(a.text),
+                ]
+            })
             .chain([vec![
-                "uncertainty model".to_string(),
-                "info".to_string(),
-                plan.forecast.plan.dependence.describe(),
+                Cell::text("uncertainty model"),
+                Cell::text("info"),
+                Cell::Text(plan.forecast.plan.dependence.describe()),
             ]])
             .collect(),
-    }
+    )
 }
