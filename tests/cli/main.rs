@@ -17,6 +17,7 @@ mod scenario;
 mod scorecard;
 mod tour;
 mod uncertainty;
+mod workbooks;
 mod usage;
 
 use std::path::{Path, PathBuf};

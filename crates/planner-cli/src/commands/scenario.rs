@@ -132,7 +132,15 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     chart.write(&guard, out)?;
     let sheets: Vec<(String, &Table)> = tables
         .iter()
-        .map(|(n, t)| (n.trim_end_matches(".csv").replace('/', " "), t))
+        .map(|(n, t)| {
+            let n = n.trim_end_matches(".csv");
+            // `scenario/risk_capacity`: the table's name whole, the scenario's shortened to fit.
+            let name = match n.split_once('/') {
+                Some((scenario, table)) => xlsx::fit_name(scenario, table),
+                None => n.to_string(),
+            };
+            (name, t)
+        })
         .collect();
     let sheets: Vec<(&str, &Table)> = sheets.iter().map(|(n, t)| (n.as_str(), *t)).collect();
     xlsx::write(&guard, &out.join("scenarios.xlsx"), &sheets)?;

@@ -189,7 +189,7 @@ fn widths(table: &Table) -> Vec<usize> {
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\\`, no apostrophe first or
 /// last, not `History`, and unique in the book (Excel compares names without case): a clash
-/// gets `~2`, `~3`... within the 31 characters.
+/// gets `~2`, `~3`... within the 31 characters, before the last word when there are several.
 pub(crate) fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
     let mapped: String = name
         .chars()
@@ -204,16 +204,35 @@ pub(crate) fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
         let s = s.to_lowercase();
         used.iter().any(|u| u.to_lowercase() == s)
     };
+    // A clash gets its mark before the last word (`owner~2 table`, see [`fit_name`]), so that
+    // the table's name stays whole; a one-word name gets it at the end.
+    let (head, last) = match clean.rsplit_once(' ') {
+        Some((h, l)) if !h.is_empty() => (h.to_string(), format!(" {l}")),
+        _ => (clean.clone(), String::new()),
+    };
     let mut s = clean.clone();
     let mut i = 2;
     while taken(&s, used) {
-        let tail = format!("~{i}");
-        let keep = 31 - tail.chars().count();
-        s = format!("{}{tail}", clean.chars().take(keep).collect::<String>());
+        let mark = format!("~{i}");
+        let keep = 31usize.saturating_sub(mark.chars().count() + last.chars().count());
+        s = format!("{}{mark}{last}", head.chars().take(keep).collect::<String>());
         i += 1;
     }
     used.push(s.clone());
     s
+}
+
+/// `owner table` in Excel's 31 characters: `table` whole (up to 31), `owner` shortened to fit.
+pub fn fit_name(owner: &str, table: &str) -> String {
+    let table: String = table.chars().take(31).collect();
+    let room = 31usize.saturating_sub(table.chars().count() + 1);
+    let owner: String = owner.chars().take(room).collect();
+    let owner = owner.trim_end();
+    if owner.is_empty() {
+        table
+    } else {
+        format!("{owner} {table}")
+    }
 }
 
 /// The workbook of `sheets` (name, table) as bytes.
@@ -410,6 +429,21 @@ mod tests {
             names.iter().map(|n| n.to_lowercase()).collect();
         assert_eq!(lower.len(), names.len(), "{names:?}");
         assert!(wb.save_to_buffer().is_ok());
+        // A clash keeps the last word (the table's name) whole.
+        let mut used = vec!["bottles-peak-plus risk_capacity".to_string()];
+        assert_eq!(
+            sheet_name("bottles-peak-plus risk_capacity", &mut used),
+            "bottles-peak-pl~2 risk_capacity"
+        );
+    }
+
+    #[test]
+    fn a_long_owner_gives_way_to_the_table_name() {
+        assert_eq!(fit_name("base", "risk_capacity"), "base risk_capacity");
+        let n = fit_name("bottles-peak-plus-25", "risk_materials");
+        assert_eq!(n, "bottles-peak-plu risk_materials");
+        assert_eq!(n.chars().count(), 31);
+        assert_eq!(fit_name("x", &"t".repeat(40)), "t".repeat(31));
     }
 
     #[test]
