@@ -184,16 +184,16 @@ fn the_pack_is_the_forecast_as_shared_and_nothing_internal() {
     );
     // The total of a month is the sum of the whole units shown; its range holds it.
     let total_row = (0..grid.height())
-        .find(|r| text(grid.get((*r as u32 as usize, 0))) == "total")
+        .find(|r| text(grid.get((*r, 0))) == "total")
         .unwrap();
-    for t in 0..12 {
+    for (t, m) in months.iter().enumerate() {
         let sum: f64 = forecast
             .iter()
-            .filter(|f| f["month"] == months[t])
+            .filter(|f| &f["month"] == m)
             .map(|f| whole(&f["forecast"]))
             .sum();
         let total = number(grid.get((total_row, 4 + t))).unwrap();
-        assert_eq!(total, sum, "{}", months[t]);
+        assert_eq!(total, sum, "{m}");
         let lo = number(grid.get((total_row + 1, 4 + t))).unwrap();
         let hi = number(grid.get((total_row + 2, 4 + t))).unwrap();
         assert!(lo < total && total < hi, "{lo} {total} {hi}");

@@ -17,8 +17,8 @@ mod scenario;
 mod scorecard;
 mod tour;
 mod uncertainty;
-mod workbooks;
 mod usage;
+mod workbooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

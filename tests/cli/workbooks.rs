@@ -44,7 +44,12 @@ fn same_numbers(sheet: &Range<Data>, file: &Path, name: &str, scale: f64) -> usi
         }
         let want: f64 = row[c].parse::<f64>().unwrap() * scale;
         let got = float(sheet.get((i + 1, c))).unwrap_or_else(|| {
-            panic!("{} row {} {name}: {:?}", file.display(), i + 2, sheet.get((i + 1, c)))
+            panic!(
+                "{} row {} {name}: {:?}",
+                file.display(),
+                i + 2,
+                sheet.get((i + 1, c))
+            )
         });
         assert!(
             (got - want).abs() <= 1e-9 * want.abs().max(1.0),
@@ -66,7 +71,15 @@ fn plan_xlsx_holds_the_files_values_with_one_percentage_convention() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = run(
         root.path(),
-        &["plan", "--data", d, "--previous", "a/forecast.csv", "--out", "b"],
+        &[
+            "plan",
+            "--data",
+            d,
+            "--previous",
+            "a/forecast.csv",
+            "--out",
+            "b",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = root.path().join("b");
@@ -82,9 +95,19 @@ fn plan_xlsx_holds_the_files_values_with_one_percentage_convention() {
     // The review's shares are percent points in CSV (`12.5`) and the same fraction (0.125) in
     // the workbook as every other percentage.
     let changes = sheet(&book, "review_changes");
-    let n = same_numbers(&changes, &out.join("review_changes.csv"), "change_pct", 0.01);
+    let n = same_numbers(
+        &changes,
+        &out.join("review_changes.csv"),
+        "change_pct",
+        0.01,
+    );
     assert!(n > 100, "{n} changes");
-    same_numbers(&changes, &out.join("review_changes.csv"), "max_change_pct", 0.01);
+    same_numbers(
+        &changes,
+        &out.join("review_changes.csv"),
+        "max_change_pct",
+        0.01,
+    );
 
     // Codes stay text: the sku of the first row is a string.
     assert!(matches!(fc.get((1, 0)), Some(Data::String(_))));
@@ -99,6 +122,18 @@ fn plan_xlsx_holds_the_files_values_with_one_percentage_convention() {
     let total = float(pb.get((last, c))).unwrap();
     assert!((total - cash).abs() < 1e-6, "{total} vs {cash}");
     same_numbers(&pb, &out.join("prebuy.csv"), "cash_tied_up", 1.0);
+    // The currency is said once, on the first sheet.
+    let att = sheet(&book, "attention");
+    let money = (0..att.height())
+        .find(|r| att.get((*r, 0)) == Some(&Data::String("money".into())))
+        .expect("a money row");
+    assert_eq!(
+        att.get((money, 2)),
+        Some(&Data::String(
+            "amounts in USD, the price tiers' currency (materials.csv's unit costs taken in it)"
+                .into()
+        ))
+    );
     // No total where a total means nothing: capacity's rows are as many as the file's.
     assert_eq!(cap.height(), csv(&out.join("capacity.csv")).1.len() + 1);
 }
@@ -142,12 +177,20 @@ fn sheet_names_fit_excel_and_never_clash() {
     let lower: HashSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
     assert_eq!(lower.len(), names.len(), "no two alike: {names:?}");
     // The table's name is kept whole: the scenario's name gives way.
-    for table in ["risk_capacity", "risk_materials", "risk_tiers", "risk_spend"] {
+    for table in [
+        "risk_capacity",
+        "risk_materials",
+        "risk_tiers",
+        "risk_spend",
+    ] {
         assert_eq!(
             names.iter().filter(|n| n.contains(table)).count(),
             3,
             "{table} in {names:?}"
         );
     }
-    assert!(names.iter().any(|n| n == "base risk_materials"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "base risk_materials"),
+        "{names:?}"
+    );
 }

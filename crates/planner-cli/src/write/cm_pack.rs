@@ -65,7 +65,7 @@ impl Zone {
     /// The zone of month `t` of the plan (0 = the first).
     pub fn of(fences: &[TimeFence], t: usize) -> Self {
         match fence_limit(fences, t as u32 + 1) {
-            Some(x) if x == 0.0 => Zone::Frozen,
+            Some(x) if x <= 0.0 => Zone::Frozen,
             Some(x) => Zone::Limited(x),
             None => Zone::Open,
         }

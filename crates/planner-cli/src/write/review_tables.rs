@@ -1,8 +1,9 @@
 //! The tables of the monthly forecast review (`planner review`): the CSV files of the review pack
 //! and, from the same rows, the sheets of `review.xlsx`.
 //!
-//! Shares and percentages are written in percent (`_pct` columns, `12.5` = 12.5 %); errors are
-//! forecast minus actual (positive = over-forecast).
+//! Shares and percentages are written in percent in CSV (`_pct` columns, `12.5` = 12.5 %) and as
+//! the workbooks' one percentage convention in the sheets (the fraction, shown `12.5%`); errors
+//! are forecast minus actual (positive = over-forecast).
 
 use planner_core::forecast::Level;
 use planner_core::review::{AccuracyRow, Pair, Review};

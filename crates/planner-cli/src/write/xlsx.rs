@@ -215,7 +215,10 @@ pub(crate) fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
     while taken(&s, used) {
         let mark = format!("~{i}");
         let keep = 31usize.saturating_sub(mark.chars().count() + last.chars().count());
-        s = format!("{}{mark}{last}", head.chars().take(keep).collect::<String>());
+        s = format!(
+            "{}{mark}{last}",
+            head.chars().take(keep).collect::<String>()
+        );
         i += 1;
     }
     used.push(s.clone());
