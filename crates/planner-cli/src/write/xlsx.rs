@@ -449,6 +449,47 @@ mod tests {
         assert_eq!(fit_name("x", &"t".repeat(40)), "t".repeat(31));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the number and its decimals, the workbook holds the value the CSV file
+        /// spells (a percentage as its fraction, whichever way CSV spells it).
+        #[test]
+        fn the_workbook_value_is_the_files(
+            values in proptest::collection::vec((-1e7f64..1e7, 0u8..5), 1..20),
+        ) {
+            let rows: Vec<Vec<Cell>> = values
+                .iter()
+                .map(|&(x, d)| {
+                    vec![
+                        Cell::count(x, d),
+                        Cell::number(x, d),
+                        Cell::money(x, d, Some("EUR")),
+                        Cell::ratio(x / 1e7, d + 2),
+                        Cell::points(x / 1e7, d),
+                    ]
+                })
+                .collect();
+            let table = Table::new(["c", "n", "m", "r", "p"].map(String::from).to_vec(), rows);
+            let mut book = read(workbook(&[("t", &table)]).unwrap());
+            let range = book.worksheet_range("t").unwrap();
+            for (i, row) in table.rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let csv: f64 = cell.csv().parse().unwrap();
+                    let want = if c == 4 { csv / 100.0 } else { csv };
+                    let got = match range.get_value((i as u32 + 1, c as u32)) {
+                        Some(Data::Float(v)) => *v,
+                        other => panic!("row {i} col {c}: {other:?}"),
+                    };
+                    proptest::prop_assert!(
+                        (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+                        "row {} col {}: {} vs {}", i, c, got, want
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_workbook_is_a_zip() {
         let table = Table::new(vec!["sku".into()], vec![vec![Cell::text("A")]]);
