@@ -194,3 +194,42 @@ fn sheet_names_fit_excel_and_never_clash() {
         "{names:?}"
     );
 }
+
+#[test]
+fn without_a_currency_the_workbooks_say_so_and_no_fence_means_open_months() {
+    let dir = super::small_folder();
+    let o = run(dir.path(), &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let att = sheet(&dir.path().join("out/plan.xlsx"), "attention");
+    let money = (0..att.height())
+        .find(|r| att.get((*r, 0)) == Some(&Data::String("money".into())))
+        .expect("a money row");
+    assert_eq!(
+        att.get((money, 2)),
+        Some(&Data::String(
+            "price_tiers.csv names no currency: amounts carry none (those of the quotes and of \
+             materials.csv's unit costs)"
+                .into()
+        ))
+    );
+    let pack = dir.path().join("out/cm_pack.xlsx");
+    let cover = sheet(&pack, "cover");
+    let currency = (0..cover.height())
+        .find(|r| cover.get((*r, 0)) == Some(&Data::String("Currency".into())))
+        .expect("a currency line");
+    assert!(
+        matches!(cover.get((currency, 1)), Some(Data::String(s)) if s.starts_with("Not stated")),
+        "{:?}",
+        cover.get((currency, 1))
+    );
+    // No [[fences]] in planner.toml: every month is open.
+    let grid = sheet(&pack, "forecast");
+    let zones: Vec<Data> = (4..grid.width())
+        .filter_map(|c| grid.get((1, c)).cloned())
+        .collect();
+    assert_eq!(zones.len(), 12);
+    assert!(
+        zones.iter().all(|z| z == &Data::String("open".into())),
+        "{zones:?}"
+    );
+}

@@ -432,26 +432,6 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The currency the workbook's money is in, said once.
-fn money_note(plan: &planner_core::scenario::Plan) -> String {
-    match &plan.pricing {
-        Some(p) => match tables::currency(p) {
-            Some(c) => format!(
-                "amounts in {c}, the price tiers' currency (materials.csv's unit costs taken in it)"
-            ),
-            None if p.rows.iter().any(|r| r.currency.is_some()) => {
-                "the price tiers name several currencies: each pricing row is in its own; \
-                 materials' amounts carry none"
-                    .into()
-            }
-            None => "price_tiers.csv names no currency: amounts carry none (those of the quotes \
-                     and of materials.csv's unit costs)"
-                .into(),
-        },
-        None => "no price tiers: amounts (materials.csv's unit costs) carry no currency".into(),
-    }
-}
-
 /// The attention list as a table: the first sheet of plan.xlsx.
 fn attention_table(plan: &planner_core::scenario::Plan) -> Table {
     Table::new(
@@ -474,7 +454,7 @@ fn attention_table(plan: &planner_core::scenario::Plan) -> Table {
                 vec![
                     Cell::text("money"),
                     Cell::text("info"),
-                    Cell::Text(money_note(plan)),
+                    Cell::Text(tables::money_note(plan.pricing.as_ref())),
                 ],
             ])
             .collect(),

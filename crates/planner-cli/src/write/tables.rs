@@ -117,6 +117,26 @@ pub fn currency(plan: &PricingPlan) -> Option<&str> {
     named.all(|c| c == first).then_some(first)
 }
 
+/// The currency the workbook's money is in, said once.
+pub fn money_note(pricing: Option<&PricingPlan>) -> String {
+    match pricing {
+        Some(p) => match currency(p) {
+            Some(c) => format!(
+                "amounts in {c}, the price tiers' currency (materials.csv's unit costs taken in it)"
+            ),
+            None if p.rows.iter().any(|r| r.currency.is_some()) => {
+                "the price tiers name several currencies: each pricing row is in its own; \
+                 materials' amounts carry none"
+                    .into()
+            }
+            None => "price_tiers.csv names no currency: amounts carry none (those of the quotes \
+                     and of materials.csv's unit costs)"
+                .into(),
+        },
+        None => "no price tiers: amounts (materials.csv's unit costs) carry no currency".into(),
+    }
+}
+
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
