@@ -358,4 +358,20 @@ fn the_changes_are_against_the_last_published_month_and_the_fences_hold() {
         cover.contains("against the forecast published for 2026-09"),
         "{cover}"
     );
+    assert!(!cover.contains("not held"), "{cover}");
+    // Planned without holding the fences: the cover says the zones were not held.
+    let o = run(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m2-free", "--no-fences"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_, ranges) = sheets(&root.path().join("m2-free/cm_pack.xlsx"));
+    let cover = all_text(&HashMap::from([(
+        "cover".to_string(),
+        ranges["cover"].clone(),
+    )]));
+    assert!(
+        cover.contains("not held this month (planned with --no-fences)"),
+        "{cover}"
+    );
 }

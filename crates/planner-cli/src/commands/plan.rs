@@ -238,6 +238,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     );
     xlsx?;
     written.push("plan.xlsx".into());
+    let charts = charts?;
+    clock.lap("xlsx+charts");
     // What the brand sends its CM: the forecast as shared, nothing internal.
     let published = match (held_against, previous.last()) {
         (Some((v, p)), _) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
@@ -253,11 +255,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             fences: &input.settings.fences,
             published,
             currency,
+            fences_held: !args.no_fences,
         },
     )?;
     written.push("cm_pack.xlsx".into());
-    let charts = charts?;
-    clock.lap("xlsx+charts");
+    clock.lap("cm_pack");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
     let order = [
         "recommendations.csv",

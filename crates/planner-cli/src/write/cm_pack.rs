@@ -48,6 +48,8 @@ pub struct Pack<'a> {
     pub published: Option<(String, &'a DemandPlan)>,
     /// The currency money is stated in, when the inputs name one.
     pub currency: Option<&'a str>,
+    /// Whether the plan held the fences against the published month (not with `--no-fences`).
+    pub fences_held: bool,
 }
 
 /// A month's time-fence zone, counted from the plan's first month.
@@ -119,14 +121,16 @@ pub fn workbook(pack: &Pack) -> anyhow::Result<Vec<u8>> {
         pack.products.iter().map(|p| (p.sku.as_str(), p)).collect();
     cover(wb.add_worksheet().set_name(SHEETS[0])?, pack, &zones)?;
     forecast(
-        wb.add_worksheet().set_name(SHEETS[1])?,
+        wb.add_worksheet_with_constant_memory()
+            .set_name(SHEETS[1])?,
         &mut f,
         fc,
         &zones,
         &names,
     )?;
     changes(
-        wb.add_worksheet().set_name(SHEETS[2])?,
+        wb.add_worksheet_with_constant_memory()
+            .set_name(SHEETS[2])?,
         &mut f,
         pack,
         &zones,
@@ -212,7 +216,18 @@ fn cover(ws: &mut Worksheet, pack: &Pack, zones: &[Zone]) -> anyhow::Result<()> 
                 .into(),
         ),
         ("Currency", currency),
-        ("Time fences", fence_text(fc.start, zones)),
+        (
+            "Time fences",
+            if pack.fences_held || pack.published.is_none() {
+                fence_text(fc.start, zones)
+            } else {
+                format!(
+                    "{}. Not held this month (planned with --no-fences): a frozen or limited \
+                     month may differ from the published quantity beyond its zone.",
+                    fence_text(fc.start, zones)
+                )
+            },
+        ),
         (
             "Zones",
             "frozen: the published quantity stands; limited ±x %: it may move by at most x % of \
@@ -249,7 +264,7 @@ fn cover(ws: &mut Worksheet, pack: &Pack, zones: &[Zone]) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The month header cells of a sheet, coloured by zone, and the zone names in the row below.
+/// The month header cells of a sheet's first row, coloured by zone.
 fn month_headers(
     ws: &mut Worksheet,
     first_col: u16,
@@ -257,7 +272,6 @@ fn month_headers(
     zones: &[Zone],
 ) -> anyhow::Result<()> {
     for (t, z) in zones.iter().enumerate() {
-        let col = first_col + t as u16;
         let m = start.plus(t as i32);
         let head = Format::new()
             .set_bold()
@@ -266,13 +280,19 @@ fn month_headers(
             .set_align(FormatAlign::Center)
             .set_num_format("yyyy-mm");
         let date = rust_xlsxwriter::ExcelDateTime::from_ymd(m.year() as u16, m.month() as u8, 1)?;
-        ws.write_datetime_with_format(0, col, &date, &head)?;
+        ws.write_datetime_with_format(0, first_col + t as u16, &date, &head)?;
+    }
+    Ok(())
+}
+
+/// The zone names in the second row, coloured as their months.
+fn zone_names(ws: &mut Worksheet, first_col: u16, zones: &[Zone]) -> anyhow::Result<()> {
+    for (t, z) in zones.iter().enumerate() {
         let zone = Format::new()
             .set_italic()
             .set_background_color(z.fill())
             .set_align(FormatAlign::Center);
-        ws.write_string_with_format(1, col, z.name(), &zone)?;
-        ws.set_column_width(col, 13)?;
+        ws.write_string_with_format(1, first_col + t as u16, z.name(), &zone)?;
     }
     Ok(())
 }
@@ -292,15 +312,20 @@ fn forecast(
     zones: &[Zone],
     products: &HashMap<&str, &Product>,
 ) -> anyhow::Result<()> {
-    heads(ws, &["sku", "name", "unit", "figure"])?;
-    ws.write_string(1, 3, "zone")?;
-    month_headers(ws, 4, fc.start, zones)?;
-    ws.set_row_height(0, 30)?;
+    // A constant-memory sheet: widths, panes and heights first, then the rows strictly in order.
     ws.set_column_width(0, 16)?;
     ws.set_column_width(1, 34)?;
     ws.set_column_width(2, 8)?;
     ws.set_column_width(3, 12)?;
+    for t in 0..zones.len() {
+        ws.set_column_width(4 + t as u16, 13)?;
+    }
     ws.set_freeze_panes(2, 4)?;
+    ws.set_row_height(0, 30)?;
+    heads(ws, &["sku", "name", "unit", "figure"])?;
+    month_headers(ws, 4, fc.start, zones)?;
+    ws.write_string(1, 3, "zone")?;
+    zone_names(ws, 4, zones)?;
     let level = widest(fc);
     let figures: Vec<String> = std::iter::once("forecast".to_string())
         .chain(
@@ -378,12 +403,12 @@ fn changes(
         "change",
         "change_pct",
     ];
-    heads(ws, &cols)?;
     for (c, w) in [16, 34, 10, 16, 12, 12, 12, 12].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
+    heads(ws, &cols)?;
     let fc = &pack.plan.forecast.plan;
     let Some((label, published)) = &pack.published else {
         ws.write_string(
@@ -393,19 +418,27 @@ fn changes(
         )?;
         return Ok(());
     };
-    let point = |plan: &DemandPlan, sku: &str, m: Month| -> Option<f64> {
-        let s = plan.skus.iter().find(|s| s.sku == sku)?;
-        let t = plan.start.months_until(m);
-        (t >= 0)
-            .then(|| s.forecast.point.get(t as usize).copied())
-            .flatten()
+    let index = |plan: &DemandPlan| -> HashMap<String, usize> {
+        plan.skus
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.sku.clone(), i))
+            .collect()
+    };
+    let (now_at, then_at) = (index(fc), index(published));
+    let point = |plan: &DemandPlan, at: &HashMap<String, usize>, sku: &str, m: Month| {
+        let s = &plan.skus[*at.get(sku)?];
+        let t = usize::try_from(plan.start.months_until(m)).ok()?;
+        s.forecast.point.get(t).copied()
     };
     let mut skus: Vec<&str> = fc.skus.iter().map(|s| s.sku.as_str()).collect();
-    for s in &published.skus {
-        if !skus.contains(&s.sku.as_str()) {
-            skus.push(&s.sku);
-        }
-    }
+    skus.extend(
+        published
+            .skus
+            .iter()
+            .filter(|s| !now_at.contains_key(&s.sku))
+            .map(|s| s.sku.as_str()),
+    );
     let mut r = 1u32;
     for sku in skus {
         let name = products
@@ -413,8 +446,8 @@ fn changes(
             .and_then(|p| p.name.as_deref())
             .unwrap_or("");
         for (t, m) in fc.months().enumerate() {
-            let old = point(published, sku, m).map(whole);
-            let new = point(fc, sku, m).map(whole);
+            let old = point(published, &then_at, sku, m).map(whole);
+            let new = point(fc, &now_at, sku, m).map(whole);
             if old.is_none() && new.is_none() {
                 continue;
             }
