@@ -7,7 +7,7 @@ use super::{demo, run, stderr, Csv};
 
 /// A copy of the demo whose history stops at `last` (a `YYYY-MM`), with no pinned start: the plan
 /// starts the month after the history.
-fn demo_until(dir: &Path, last: &str) {
+pub(super) fn demo_until(dir: &Path, last: &str) {
     std::fs::create_dir_all(dir).unwrap();
     for e in std::fs::read_dir(demo()).unwrap() {
         let e = e.unwrap();

@@ -3,6 +3,7 @@
 
 mod arithmetic;
 mod capacity;
+mod cm_pack;
 mod cycle;
 mod files;
 mod forecast;
@@ -19,6 +20,7 @@ mod stock;
 mod tour;
 mod uncertainty;
 mod usage;
+mod workbooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

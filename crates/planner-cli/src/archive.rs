@@ -150,7 +150,7 @@ pub fn publish(dir: &Path, p: &Publication<'_>, replace: bool) -> anyhow::Result
     let write_table = |name: &str, t: &Table| -> anyhow::Result<()> {
         let mut w = csv::Writer::from_path(staging.path().join(name))?;
         w.write_record(&t.header)?;
-        for r in &t.rows {
+        for r in t.csv_rows() {
             w.write_record(r)?;
         }
         w.flush()?;

@@ -14,8 +14,9 @@ use crate::write::{findings, num, tables, Guard};
 /// Writes material_plan.csv, prebuy.csv and past_due.csv into `dir`.
 pub fn write_all(guard: &Guard, dir: &Path, plan: &MaterialPlan) -> anyhow::Result<()> {
     guard.table(&dir.join("material_plan.csv"), &tables::material_plan(plan))?;
-    guard.table(&dir.join("prebuy.csv"), &tables::prebuy(plan))?;
-    guard.table(&dir.join("past_due.csv"), &tables::past_due(plan))?;
+    // CSV only: money needs no currency here.
+    guard.table(&dir.join("prebuy.csv"), &tables::prebuy(plan, None))?;
+    guard.table(&dir.join("past_due.csv"), &tables::past_due(plan, None))?;
     Ok(())
 }
 

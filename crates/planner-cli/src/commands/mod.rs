@@ -165,7 +165,7 @@ pub fn emit(
             let write = || -> anyhow::Result<()> {
                 let mut w = csv::Writer::from_writer(stdout.lock());
                 w.write_record(&table.header)?;
-                for r in &table.rows {
+                for r in table.csv_rows() {
                     w.write_record(r)?;
                 }
                 w.flush()?;

@@ -8,8 +8,10 @@ use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::tables::Table;
-use crate::write::{charts, findings, report, review_tables, sections, tables, xlsx, Guard};
+use crate::write::tables::{Cell, Table};
+use crate::write::{
+    charts, cm_pack, findings, report, review_tables, sections, tables, xlsx, Guard,
+};
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
 struct Source {
@@ -142,6 +144,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let out = &args.out;
 
     // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
+    let currency = plan.pricing.as_ref().and_then(tables::currency);
     let mut all: Vec<(&str, Table)> = vec![
         ("forecast.csv", tables::forecast(&plan.forecast.plan)),
         ("families.csv", tables::families(&plan.forecast.plan)),
@@ -165,8 +168,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(m) = &plan.materials {
         all.extend([
             ("material_plan.csv", tables::material_plan(m)),
-            ("prebuy.csv", tables::prebuy(m)),
-            ("past_due.csv", tables::past_due(m)),
+            ("prebuy.csv", tables::prebuy(m, currency)),
+            ("past_due.csv", tables::past_due(m, currency)),
         ]);
     }
     if let Some(p) = &plan.pricing {
@@ -234,7 +237,21 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         ..planner_core::findings::Sources::of_plan(&plan)
     });
     // The workbook and the charts are independent: draw while the workbook is written.
-    let attention = findings::table(&findings);
+    // The list, then what the amounts and ranges mean: the money and the uncertainty model.
+    let mut attention = findings::table(&findings);
+    for (kind, text) in [
+        ("money", tables::money_note(plan.pricing.as_ref())),
+        (
+            "uncertainty model",
+            plan.forecast.plan.dependence.describe(),
+        ),
+    ] {
+        let mut row = vec![Cell::Empty; attention.header.len()];
+        row[1] = Cell::text("note");
+        row[2] = Cell::text(kind);
+        row[3] = Cell::Text(text);
+        attention.rows.push(row);
+    }
     let (xlsx, charts) = rayon::join(
         || {
             let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
@@ -265,6 +282,26 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     written.push("plan.xlsx".into());
     let charts = charts?;
     clock.lap("xlsx+charts");
+    // What the brand sends its CM: the forecast as shared, nothing internal.
+    let published = match (held_against, previous.last()) {
+        (Some((v, p)), _) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
+        (None, Some(p)) => Some((format!("{} (--previous)", p.start), p)),
+        (None, None) => None,
+    };
+    cm_pack::write(
+        &guard,
+        &out.join("cm_pack.xlsx"),
+        &cm_pack::Pack {
+            plan: &plan,
+            products: &input.products,
+            fences: &input.settings.fences,
+            published,
+            currency,
+            fences_held: !args.no_fences,
+        },
+    )?;
+    written.push("cm_pack.xlsx".into());
+    clock.lap("cm_pack");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
     let order = [
         "recommendations.csv",
@@ -453,6 +490,17 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     if plan.capacity.is_some() {
         ctx.say(format!("  {}", charts.line_note()));
+    }
+    if let Some(p) = &plan.production {
+        let demand: f64 = p.rows.iter().map(|r| r.demand).sum();
+        let built: f64 = p.rows.iter().map(|r| r.production).sum();
+        ctx.say(format!(
+            "production: {} units to build for {} of demand: {} of finished goods on hand used, {} on open production orders (production_plan.csv)",
+            crate::write::num(built, 0),
+            crate::write::num(demand, 0),
+            crate::write::num(p.on_hand_used, 0),
+            crate::write::num(p.receipts, 0),
+        ));
     }
     if let Some(c) = &plan.capacity {
         super::capacity::summarize(c, ctx);

@@ -53,7 +53,10 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     if let Some(spend) = &plan.projection {
         let path = dir.join("price_projection.csv");
-        guard.table(&path, &tables::price_projection(spend))?;
+        guard.table(
+            &path,
+            &tables::price_projection(spend, tables::currency(&plan)),
+        )?;
         let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();
         let total = plan.projected_spend().unwrap_or(0.0);
         let range = plan

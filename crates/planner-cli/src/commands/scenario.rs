@@ -112,12 +112,18 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     );
     let mut tables: Vec<(String, Table)> = vec![(
         "scenario_comparison.csv".into(),
-        scenario_tables::comparison(&comparison),
+        scenario_tables::comparison(
+            &comparison,
+            runs.first()
+                .and_then(|r| r.plan.pricing.as_ref())
+                .and_then(tables::currency),
+        ),
     )];
     guard.table(&out.join("scenario_comparison.csv"), &tables[0].1)?;
     for r in &runs {
         if let Some(risk) = &r.risk {
-            for (stem, t) in risk_tables(risk) {
+            let currency = r.plan.pricing.as_ref().and_then(tables::currency);
+            for (stem, t) in risk_tables(risk, currency) {
                 tables.push((format!("{}/{stem}.csv", r.name), t));
             }
         }
@@ -126,7 +132,15 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     chart.write(&guard, out)?;
     let sheets: Vec<(String, &Table)> = tables
         .iter()
-        .map(|(n, t)| (n.trim_end_matches(".csv").replace('/', " "), t))
+        .map(|(n, t)| {
+            let n = n.trim_end_matches(".csv");
+            // `scenario/risk_capacity`: the table's name whole, the scenario's shortened to fit.
+            let name = match n.split_once('/') {
+                Some((scenario, table)) => xlsx::fit_name(scenario, table),
+                None => n.to_string(),
+            };
+            (name, t)
+        })
         .collect();
     let sheets: Vec<(&str, &Table)> = sheets.iter().map(|(n, t)| (n.as_str(), *t)).collect();
     xlsx::write(&guard, &out.join("scenarios.xlsx"), &sheets)?;
@@ -200,7 +214,8 @@ fn write_plan(guard: &Guard, dir: &Path, r: &Run) -> anyhow::Result<()> {
         )?;
     }
     if let Some(risk) = &r.risk {
-        for (stem, t) in risk_tables(risk) {
+        let currency = plan.pricing.as_ref().and_then(tables::currency);
+        for (stem, t) in risk_tables(risk, currency) {
             guard.table(&dir.join(format!("{stem}.csv")), &t)?;
         }
     }
@@ -208,7 +223,7 @@ fn write_plan(guard: &Guard, dir: &Path, r: &Run) -> anyhow::Result<()> {
 }
 
 /// The Monte Carlo tables that have rows, by file stem.
-fn risk_tables(risk: &RiskReport) -> Vec<(&'static str, Table)> {
+fn risk_tables(risk: &RiskReport, currency: Option<&str>) -> Vec<(&'static str, Table)> {
     let mut out = Vec::new();
     if !risk.overload.is_empty() {
         out.push(("risk_capacity", scenario_tables::risk_capacity(risk)));
@@ -217,10 +232,10 @@ fn risk_tables(risk: &RiskReport) -> Vec<(&'static str, Table)> {
         out.push(("risk_materials", scenario_tables::risk_materials(risk)));
     }
     if !risk.tiers.is_empty() {
-        out.push(("risk_tiers", scenario_tables::risk_tiers(risk)));
+        out.push(("risk_tiers", scenario_tables::risk_tiers(risk, currency)));
     }
     if risk.spend.is_some() {
-        out.push(("risk_spend", scenario_tables::risk_spend(risk)));
+        out.push(("risk_spend", scenario_tables::risk_spend(risk, currency)));
     }
     out
 }

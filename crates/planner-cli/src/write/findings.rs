@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use planner_core::findings::{Condensed, Finding, FindingKind, Findings, Omitted, Severity};
 
 use super::report::{escape, thousands};
-use super::tables::Table;
+use super::tables::{Cell, Table};
 use crate::commands::Context;
 
 /// Findings of each kind shown, in the terminal, the report and the workbook alike.
@@ -150,39 +150,36 @@ pub fn table(findings: &Findings) -> Table {
     let mut rank = 0;
     for e in entries(&condensed) {
         let (value, currency, units) = e.value();
-        let n = |x: Option<f64>| x.map_or_else(String::new, |v| format!("{:.0}", v.round()));
         let (rank_cell, records) = match e {
             Entry::Shown(f) => {
                 rank += 1;
-                (rank.to_string(), Some(&f.records))
+                (Cell::int(rank), Some(&f.records))
             }
-            Entry::More(_) => (String::new(), None),
+            Entry::More(_) => (Cell::Empty, None),
         };
-        let join = |v: Option<&Vec<String>>| v.map_or_else(String::new, |v| v.join(" "));
+        let join =
+            |v: Option<&Vec<String>>| Cell::text(v.map_or_else(String::new, |v| v.join(" ")));
         rows.push(vec![
             rank_cell,
-            e.severity().to_string(),
-            e.kind().label().to_string(),
-            e.text(),
-            n(value),
-            currency.unwrap_or("").to_string(),
-            n(units),
+            Cell::text(e.severity().to_string()),
+            Cell::text(e.kind().label()),
+            Cell::Text(e.text()),
+            Cell::money(value.map(f64::round), 0, currency),
+            Cell::text(currency.unwrap_or("")),
+            Cell::count(units.map(f64::round), 0),
             join(records.map(|r| &r.skus)),
             join(records.map(|r| &r.lines)),
             join(records.map(|r| &r.materials)),
-            records.map_or_else(String::new, |r| {
+            Cell::text(records.map_or_else(String::new, |r| {
                 r.months
                     .iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(" ")
-            }),
+            })),
         ]);
     }
-    Table {
-        header: header.iter().map(|h| (*h).to_string()).collect(),
-        rows,
-    }
+    Table::new(header.iter().map(|h| (*h).to_string()).collect(), rows)
 }
 
 /// The CSS class of a severity on the page.

@@ -1,7 +1,9 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
 //! an input file; a folder of outputs as one set ([`outdir`]).
 
+pub mod cell;
 pub mod charts;
+pub mod cm_pack;
 pub mod findings;
 pub mod outdir;
 pub mod report;
@@ -144,7 +146,15 @@ impl Guard {
 
     /// Writes a table as CSV, atomically.
     pub fn table(&self, path: &Path, table: &tables::Table) -> anyhow::Result<()> {
-        self.csv(path, &table.header, &table.rows)
+        self.write(path, |w| {
+            let mut out = csv::Writer::from_writer(w);
+            out.write_record(&table.header)?;
+            for r in table.csv_rows() {
+                out.write_record(r)?;
+            }
+            out.flush()?;
+            Ok(())
+        })
     }
 
     /// Writes a CSV file atomically from a header and rows of cells.

@@ -353,10 +353,6 @@ fn strip_xml_declaration(svg: &str) -> &str {
     }
 }
 
-fn is_number(s: &str) -> bool {
-    !s.is_empty() && s.parse::<f64>().is_ok()
-}
-
 fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
     let _ = writeln!(
         html,
@@ -376,10 +372,11 @@ fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
     for r in t.rows.iter().take(TABLE_ROWS) {
         html.push_str("<tr>");
         for c in r {
-            if is_number(c) {
-                let _ = write!(html, "<td class=\"n\">{}</td>", escape(c));
+            // The cell's type, never its text, decides: numbers right-aligned, codes as text.
+            if c.is_numeric() {
+                let _ = write!(html, "<td class=\"n\">{}</td>", escape(&c.html()));
             } else {
-                let _ = write!(html, "<td>{}</td>", escape(c));
+                let _ = write!(html, "<td>{}</td>", escape(&c.html()));
             }
         }
         html.push_str("</tr>\n");
@@ -701,6 +698,21 @@ pub fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::write::tables::Cell;
+
+    #[test]
+    fn a_code_that_looks_like_a_number_stays_text() {
+        let t = Table::new(
+            vec!["sku".into(), "utilization".into()],
+            vec![vec![Cell::text("10023"), Cell::ratio(0.8512, 4)]],
+        );
+        let mut html = String::new();
+        table_html(&mut html, "x.csv", &t, "plan.xlsx");
+        assert!(
+            html.contains("<td>10023</td><td class=\"n\">85.1 %</td>"),
+            "{html}"
+        );
+    }
 
     #[test]
     fn text_is_escaped() {
@@ -720,15 +732,16 @@ mod tests {
 
     #[test]
     fn a_table_shows_its_first_rows_and_says_how_many_more() {
-        let t = Table {
-            header: vec!["sku".into(), "q".into()],
-            rows: (0..30)
-                .map(|i| vec![format!("<{i}>"), i.to_string()])
+        let t = Table::new(
+            vec!["sku".into(), "q".into()],
+            (0..30)
+                .map(|i| vec![Cell::Text(format!("<{i}>")), Cell::int(i * 1000)])
                 .collect(),
-        };
+        );
         let mut html = String::new();
         table_html(&mut html, "x.csv", &t, "plan.xlsx");
         assert!(html.contains("<td>&lt;0&gt;</td><td class=\"n\">0</td>"));
+        assert!(html.contains("<td>&lt;2&gt;</td><td class=\"n\">2,000</td>"));
         assert!(!html.contains("&lt;25&gt;"));
         assert!(html.contains("The first 25 of 30 rows"));
     }

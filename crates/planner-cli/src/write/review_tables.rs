@@ -1,29 +1,22 @@
 //! The tables of the monthly forecast review (`planner review`): the CSV files of the review pack
 //! and, from the same rows, the sheets of `review.xlsx`.
 //!
-//! Shares and percentages are written in percent (`_pct` columns, `12.5` = 12.5 %); errors are
-//! forecast minus actual (positive = over-forecast).
+//! Shares and percentages are written in percent in CSV (`_pct` columns, `12.5` = 12.5 %) and as
+//! the workbooks' one percentage convention in the sheets (the fraction, shown `12.5%`); errors
+//! are forecast minus actual (positive = over-forecast).
 
 use planner_core::forecast::Level;
 use planner_core::review::{AccuracyRow, Pair, Review};
 
-use super::tables::Table;
-use super::{num, opt_num};
+use super::tables::{Cell, Table};
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
-}
-
-fn pct(x: f64) -> String {
-    num(100.0 * x, 2)
-}
-
-fn opt_pct(x: Option<f64>) -> String {
-    x.map_or_else(String::new, pct)
+/// A share in percent points with 2 decimals in CSV (`12.5`), a percentage in the workbook.
+fn pct(x: impl Into<Option<f64>>) -> Cell {
+    Cell::points(x, 2)
 }
 
 /// The levels found in the rows, narrowest first.
@@ -40,12 +33,12 @@ fn levels<'a>(each: impl Iterator<Item = &'a Level>) -> Vec<Level> {
 
 /// `head`, then the cells `each` gives for every level, then `tail`: the layout of the tables
 /// whose columns repeat per level, for their header and each of their rows.
-fn by_level<C: IntoIterator<Item = String>>(
-    head: Vec<String>,
+fn by_level<T, C: IntoIterator<Item = T>>(
+    head: Vec<T>,
     levels: &[Level],
     each: impl Fn(&Level) -> C,
-    tail: impl IntoIterator<Item = String>,
-) -> Vec<String> {
+    tail: impl IntoIterator<Item = T>,
+) -> Vec<T> {
     let mut cells = head;
     cells.extend(levels.iter().flat_map(each));
     cells.extend(tail);
@@ -98,43 +91,45 @@ pub fn accuracy(review: &Review) -> Table {
         .map(|r: &AccuracyRow| {
             by_level(
                 vec![
-                    r.lag.to_string(),
-                    r.scope.to_string(),
-                    r.key.clone(),
-                    r.family.clone(),
-                    r.first.to_string(),
-                    r.last.to_string(),
-                    r.months.to_string(),
-                    r.n.to_string(),
-                    num(r.actual, 2),
-                    num(r.forecast, 2),
-                    num(r.abs_error, 2),
-                    opt_pct(r.wape),
-                    opt_pct(r.wape_aggregate),
-                    num(r.bias, 2),
-                    opt_pct(r.bias_pct),
-                    num(r.mad, 2),
-                    opt_num(r.tracking_signal, 2),
-                    yes_no(r.alarm),
+                    Cell::int(r.lag),
+                    Cell::text(r.scope.to_string()),
+                    Cell::text(&r.key),
+                    Cell::text(&r.family),
+                    Cell::month(r.first),
+                    Cell::month(r.last),
+                    Cell::size(r.months),
+                    Cell::size(r.n),
+                    Cell::count(r.actual, 2),
+                    Cell::count(r.forecast, 2),
+                    Cell::count(r.abs_error, 2),
+                    pct(r.wape),
+                    pct(r.wape_aggregate),
+                    Cell::count(r.bias, 2),
+                    pct(r.bias_pct),
+                    Cell::count(r.mad, 2),
+                    Cell::number(r.tracking_signal, 2),
+                    Cell::yes_no(r.alarm),
                 ],
                 &lv,
                 |l| {
-                    [opt_pct(
-                        r.coverage.iter().find(|(x, _)| x == l).map(|(_, c)| *c),
-                    )]
+                    [pct(r
+                        .coverage
+                        .iter()
+                        .find(|(x, _)| x == l)
+                        .map(|(_, c)| *c))]
                 },
                 [
-                    num(r.snaive_abs_error, 2),
-                    opt_pct(r.snaive_wape),
-                    opt_pct(r.fva),
-                    opt_pct(r.statistical_wape),
-                    opt_pct(r.fva_statistical),
-                    opt_pct(r.fva_final),
+                    Cell::count(r.snaive_abs_error, 2),
+                    pct(r.snaive_wape),
+                    pct(r.fva),
+                    pct(r.statistical_wape),
+                    pct(r.fva_statistical),
+                    pct(r.fva_final),
                 ],
             )
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `review_errors.csv`: every earlier forecast of a month that now has an actual.
@@ -171,32 +166,36 @@ pub fn errors(review: &Review) -> Table {
         .map(|p: &Pair| {
             by_level(
                 vec![
-                    p.vintage.to_string(),
-                    p.sku.clone(),
-                    p.family.clone(),
-                    p.month.to_string(),
-                    p.lag.to_string(),
-                    num(p.forecast, 2),
-                    num(p.actual, 2),
-                    num(p.error, 2),
-                    num(p.error.abs(), 2),
-                    opt_pct((p.actual != 0.0).then(|| p.error / p.actual)),
+                    Cell::month(p.vintage),
+                    Cell::text(&p.sku),
+                    Cell::text(&p.family),
+                    Cell::month(p.month),
+                    Cell::int(p.lag),
+                    Cell::count(p.forecast, 2),
+                    Cell::count(p.actual, 2),
+                    Cell::count(p.error, 2),
+                    Cell::count(p.error.abs(), 2),
+                    pct((p.actual != 0.0).then(|| p.error / p.actual)),
                 ],
                 &lv,
                 |l| match p.bounds.iter().find(|b| b.level == *l) {
-                    Some(b) => [num(b.lo, 2), num(b.hi, 2), yes_no(b.inside)],
-                    None => [String::new(), String::new(), String::new()],
+                    Some(b) => [
+                        Cell::count(b.lo, 2),
+                        Cell::count(b.hi, 2),
+                        Cell::yes_no(b.inside),
+                    ],
+                    None => [Cell::Empty, Cell::Empty, Cell::Empty],
                 },
                 [
-                    num(p.snaive, 2),
-                    num(p.snaive - p.actual, 2),
-                    opt_num(p.statistical, 2),
-                    yes_no(p.planned),
+                    Cell::count(p.snaive, 2),
+                    Cell::count(p.snaive - p.actual, 2),
+                    Cell::count(p.statistical, 2),
+                    Cell::yes_no(p.planned),
                 ],
             )
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `review_changes.csv`: this month's forecast against last month's, per sku and month.
@@ -221,23 +220,23 @@ pub fn changes(review: &Review) -> Table {
         .iter()
         .map(|c| {
             vec![
-                c.sku.clone(),
-                c.family.clone(),
-                c.month.to_string(),
-                c.fence_month.to_string(),
-                num(c.previous, 2),
-                num(c.current, 2),
-                num(c.change, 2),
-                opt_pct(c.change_pct),
-                c.status.to_string(),
-                opt_pct(c.max_change),
-                opt_num(c.allowed, 2),
-                opt_num(c.excess, 2),
-                yes_no(c.violates()),
+                Cell::text(&c.sku),
+                Cell::text(&c.family),
+                Cell::month(c.month),
+                Cell::int(c.fence_month),
+                Cell::count(c.previous, 2),
+                Cell::count(c.current, 2),
+                Cell::count(c.change, 2),
+                pct(c.change_pct),
+                Cell::text(c.status.to_string()),
+                pct(c.max_change),
+                Cell::count(c.allowed, 2),
+                Cell::count(c.excess, 2),
+                Cell::yes_no(c.violates()),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `review_family_changes.csv`: the changes per family and month, then the total per month.
@@ -258,19 +257,19 @@ pub fn family_changes(review: &Review) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.scope.to_string(),
-                r.key.clone(),
-                r.month.to_string(),
-                r.fence_month.to_string(),
-                num(r.previous, 2),
-                num(r.current, 2),
-                num(r.change, 2),
-                opt_pct(r.change_pct),
-                num(r.excess, 2),
+                Cell::text(r.scope.to_string()),
+                Cell::text(&r.key),
+                Cell::month(r.month),
+                Cell::int(r.fence_month),
+                Cell::count(r.previous, 2),
+                Cell::count(r.current, 2),
+                Cell::count(r.change, 2),
+                pct(r.change_pct),
+                Cell::count(r.excess, 2),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `review_fences.csv`: every change beyond its time fence, largest excess first.
@@ -300,22 +299,22 @@ pub fn fences(review: &Review) -> Table {
         .into_iter()
         .map(|x| {
             vec![
-                x.sku.clone(),
-                x.family.clone(),
-                x.month.to_string(),
-                x.fence_month.to_string(),
+                Cell::text(&x.sku),
+                Cell::text(&x.family),
+                Cell::month(x.month),
+                Cell::int(x.fence_month),
                 pct(x.max_change),
-                num(x.previous, 2),
-                num(x.current, 2),
-                num(x.change, 2),
-                opt_pct(x.change_pct),
-                if x.change >= 0.0 { "up" } else { "down" }.to_string(),
-                num(x.allowed, 2),
-                num(x.excess, 2),
+                Cell::count(x.previous, 2),
+                Cell::count(x.current, 2),
+                Cell::count(x.change, 2),
+                pct(x.change_pct),
+                Cell::text(if x.change >= 0.0 { "up" } else { "down" }),
+                Cell::count(x.allowed, 2),
+                Cell::count(x.excess, 2),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `review_fence_summary.csv`: per time fence, then `total`: sku-months checked, violations and
@@ -338,53 +337,48 @@ pub fn fence_summary(review: &Review) -> Table {
     ]);
     let total = |t: &planner_core::review::FenceTotal| {
         [
-            t.violations.to_string(),
-            t.skus.to_string(),
-            num(t.changed, 2),
-            num(t.up, 2),
-            num(t.down, 2),
-            num(t.excess, 2),
+            Cell::size(t.violations),
+            Cell::size(t.skus),
+            Cell::count(t.changed, 2),
+            Cell::count(t.up, 2),
+            Cell::count(t.down, 2),
+            Cell::count(t.excess, 2),
         ]
     };
-    let mut rows: Vec<Vec<String>> = review
+    let mut rows: Vec<Vec<Cell>> = review
         .fences
         .iter()
         .map(|f| {
             let [a, b] = f.months;
             let mut r = vec![
-                if a == b {
+                Cell::text(if a == b {
                     format!("month {a}")
                 } else {
                     format!("months {a}-{b}")
-                },
-                a.to_string(),
-                b.to_string(),
+                }),
+                Cell::int(a),
+                Cell::int(b),
                 pct(f.max_change),
-                f.checked.to_string(),
-                num(f.previous, 2),
-                num(f.current, 2),
+                Cell::size(f.checked),
+                Cell::count(f.previous, 2),
+                Cell::count(f.current, 2),
             ];
             r.extend(total(&f.total));
             r
         })
         .collect();
     let mut r = vec![
-        "total".to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        review
-            .fences
-            .iter()
-            .map(|f| f.checked)
-            .sum::<usize>()
-            .to_string(),
-        num(review.fences.iter().map(|f| f.previous).sum(), 2),
-        num(review.fences.iter().map(|f| f.current).sum(), 2),
+        Cell::text("total"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::size(review.fences.iter().map(|f| f.checked).sum::<usize>()),
+        Cell::count(review.fences.iter().map(|f| f.previous).sum::<f64>(), 2),
+        Cell::count(review.fences.iter().map(|f| f.current).sum::<f64>(), 2),
     ];
     r.extend(total(&review.fence_total));
     rows.push(r);
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `review_waterfall.csv`: the lag-k waterfall of the families and the total: for each month
@@ -418,20 +412,20 @@ pub fn waterfall(review: &Review) -> Table {
         .into_iter()
         .map(|((scope, key, month, vintage), (f, st, a, lag))| {
             vec![
-                if scope == 0 { "total" } else { "family" }.to_string(),
-                key,
-                month.to_string(),
-                vintage.to_string(),
-                lag.to_string(),
-                num(f, 2),
-                opt_num(st, 2),
-                num(a, 2),
-                num(f - a, 2),
+                Cell::text(if scope == 0 { "total" } else { "family" }),
+                Cell::Text(key),
+                Cell::month(month),
+                Cell::month(vintage),
+                Cell::int(lag),
+                Cell::count(f, 2),
+                Cell::count(st, 2),
+                Cell::count(a, 2),
+                Cell::count(f - a, 2),
             ]
         })
         .collect();
-    Table {
-        header: header(&[
+    Table::new(
+        header(&[
             "scope",
             "key",
             "month",
@@ -443,7 +437,7 @@ pub fn waterfall(review: &Review) -> Table {
             "error",
         ]),
         rows,
-    }
+    )
 }
 
 /// Every table of the review pack, with its file stem (`review_accuracy` ...), in the order of the

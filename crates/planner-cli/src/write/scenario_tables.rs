@@ -3,27 +3,34 @@
 
 use planner_core::scenario::{Comparison, RiskReport};
 
-use super::tables::Table;
-use super::{num, opt_num};
+use super::tables::{Cell, Table};
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-/// Decimals shown for a metric: shares and probabilities 4, months none, the rest 2.
-fn decimals(metric: &str) -> usize {
-    if metric == "peak_month" {
-        0
-    } else if metric.starts_with("p_") || metric.contains("utilization") {
-        4
-    } else {
-        2
+/// A value of one of the comparison's metrics (the core's names, [`planner_core::scenario`]):
+/// utilizations and probabilities as percentages (a fraction with 4 decimals in CSV), units and
+/// counts as counts, hours as numbers, money in `currency`; `peak_month` is the month as the
+/// number `YYYYMM` and stays a code.
+fn metric_cell(metric: &str, v: Option<f64>, currency: Option<&str>) -> Cell {
+    match metric {
+        "peak_month" => Cell::opt_text(v.filter(|v| v.is_finite()).map(|v| super::num(v, 0))),
+        "peak_utilization" | "p_overload_max" => Cell::ratio(v, 4),
+        "demand_units" | "unmet_units" => Cell::count(v, 2),
+        "past_due_releases" | "material_months_at_risk" => Cell::count(v, 2),
+        "required_hours" | "overtime_hours" => Cell::number(v, 2),
+        "build_cost" | "past_due_value" | "prebuy_cash" | "spend" | "projected_spend"
+        | "spend_p5" | "spend_p50" | "spend_p95" => Cell::money(v, 2, currency),
+        _ => Cell::number(v, 2),
     }
 }
 
 /// `scenario_comparison.csv`: `metric, scope, base`, then for each scenario its value and
 /// `<scenario>_vs_base` (the change against the base).
-pub fn comparison(c: &Comparison) -> Table {
+///
+/// Money is in `currency`, the price tiers' ([`super::tables::currency`]).
+pub fn comparison(c: &Comparison, currency: Option<&str>) -> Table {
     let mut h = header(&["metric", "scope"]);
     for (i, p) in c.plans.iter().enumerate() {
         h.push(p.clone());
@@ -35,18 +42,17 @@ pub fn comparison(c: &Comparison) -> Table {
         .rows
         .iter()
         .map(|r| {
-            let d = decimals(&r.metric);
-            let mut row = vec![r.metric.clone(), r.scope.clone()];
+            let mut row = vec![Cell::text(&r.metric), Cell::text(&r.scope)];
             for (i, (v, delta)) in r.values.iter().zip(&r.deltas).enumerate() {
-                row.push(opt_num(*v, d));
+                row.push(metric_cell(&r.metric, *v, currency));
                 if i > 0 {
-                    row.push(opt_num(*delta, d));
+                    row.push(metric_cell(&r.metric, *delta, currency));
                 }
             }
             row
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `risk_capacity.csv`: the chance of overload per line and month.
@@ -66,18 +72,18 @@ pub fn risk_capacity(r: &RiskReport) -> Table {
         .iter()
         .map(|o| {
             vec![
-                o.line.clone(),
-                o.month.to_string(),
-                num(o.available_hours, 2),
-                num(o.required_hours, 2),
-                num(o.required_hours_p50, 2),
-                num(o.required_hours_p95, 2),
-                num(o.p_overload, 4),
-                num(o.p_beyond_overtime, 4),
+                Cell::text(&o.line),
+                Cell::month(o.month),
+                Cell::number(o.available_hours, 2),
+                Cell::number(o.required_hours, 2),
+                Cell::number(o.required_hours_p50, 2),
+                Cell::number(o.required_hours_p95, 2),
+                Cell::ratio(o.p_overload, 4),
+                Cell::ratio(o.p_beyond_overtime, 4),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `risk_materials.csv`: the chance of a shortage per material and month.
@@ -94,19 +100,19 @@ pub fn risk_materials(r: &RiskReport) -> Table {
         .iter()
         .map(|s| {
             vec![
-                s.material.clone(),
-                s.month.to_string(),
-                num(s.projected_on_hand, 2),
-                num(s.p_shortage, 4),
-                num(s.expected_short, 2),
+                Cell::text(&s.material),
+                Cell::month(s.month),
+                Cell::number(s.projected_on_hand, 2),
+                Cell::ratio(s.p_shortage, 4),
+                Cell::number(s.expected_short, 2),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `risk_tiers.csv`: the chance of reaching each price tier in the first pricing period.
-pub fn risk_tiers(r: &RiskReport) -> Table {
+pub fn risk_tiers(r: &RiskReport, currency: Option<&str>) -> Table {
     let h = header(&[
         "sku",
         "period",
@@ -121,21 +127,21 @@ pub fn risk_tiers(r: &RiskReport) -> Table {
         .iter()
         .map(|t| {
             vec![
-                t.sku.clone(),
-                t.period.clone(),
-                num(t.tier_min_qty, 2),
-                num(t.unit_price, 4),
-                num(t.p_reach, 4),
-                num(t.p_tier, 4),
-                if t.at_point { "yes" } else { "no" }.to_string(),
+                Cell::text(&t.sku),
+                Cell::text(&t.period),
+                Cell::count(t.tier_min_qty, 2),
+                Cell::money(t.unit_price, 4, currency),
+                Cell::ratio(t.p_reach, 4),
+                Cell::ratio(t.p_tier, 4),
+                Cell::yes_no(t.at_point),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `risk_spend.csv`: one row, the spend percentiles and the run's settings.
-pub fn risk_spend(r: &RiskReport) -> Table {
+pub fn risk_spend(r: &RiskReport, currency: Option<&str>) -> Table {
     let h = header(&[
         "spend_at_point",
         "spend_mean",
@@ -149,22 +155,23 @@ pub fn risk_spend(r: &RiskReport) -> Table {
         "sku_correlation",
     ]);
     let s = r.spend;
+    let money = |x: Option<f64>| Cell::money(x, 2, currency);
     let rows = vec![vec![
-        opt_num(s.map(|s| s.at_point), 2),
-        opt_num(s.map(|s| s.mean), 2),
-        opt_num(s.map(|s| s.p5), 2),
-        opt_num(s.map(|s| s.p50), 2),
-        opt_num(s.map(|s| s.p95), 2),
-        r.settings.paths.to_string(),
-        r.settings.seed.to_string(),
-        num(r.settings.month_correlation, 4),
-        num(
+        money(s.map(|s| s.at_point)),
+        money(s.map(|s| s.mean)),
+        money(s.map(|s| s.p5)),
+        money(s.map(|s| s.p50)),
+        money(s.map(|s| s.p95)),
+        Cell::size(r.settings.paths),
+        Cell::text(r.settings.seed.to_string()),
+        Cell::number(r.settings.month_correlation, 4),
+        Cell::number(
             r.settings
                 .family_correlation
                 .max(r.settings.sku_correlation),
             4,
         ),
-        num(r.settings.sku_correlation, 4),
+        Cell::number(r.settings.sku_correlation, 4),
     ]];
-    Table { header: h, rows }
+    Table::new(h, rows)
 }

@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use planner_core::scorecard::{Metric, Scorecard, ALL};
 
 use super::charts::{chart, err, mesh_labels, palette, titled, Chart, Draw, FONT};
-use super::tables::Table;
-use super::{num, opt_num};
+use super::num;
+use super::tables::{Cell, Table};
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
@@ -60,48 +60,47 @@ pub fn scorecard(card: &Scorecard) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.month.to_string(),
-                r.family.clone(),
-                r.lines.to_string(),
-                r.on_time_lines.to_string(),
-                r.early_lines.to_string(),
-                r.late_lines.to_string(),
-                r.open_lines.to_string(),
-                opt_num(r.otd_lines, 4),
-                num(r.units_due, 2),
-                num(r.on_time_units, 2),
-                opt_num(r.otd_units, 4),
-                opt_num(r.avg_days_late, 1),
-                r.max_days_late.map_or_else(String::new, |d| d.to_string()),
-                num(r.received, 2),
-                num(r.rejected, 2),
-                num(r.reworked, 2),
-                opt_num(r.fpy, 4),
-                opt_num(r.ppm, 0),
-                num(r.priced_units, 2),
-                opt_num(r.price_paid, 4),
-                opt_num(r.price_quoted, 4),
-                opt_num(r.price_variance, 4),
-                opt_num(r.forecast, 2),
-                opt_num(r.actual, 2),
-                opt_num(r.wape, 4),
-                opt_num(r.bias, 4),
-                num(t.otd, 4),
-                num(t.ppm, 2),
-                num(t.fpy, 4),
-                num(t.price_tolerance, 4),
-                r.missed
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                Cell::month(r.month),
+                Cell::text(&r.family),
+                Cell::size(r.lines),
+                Cell::size(r.on_time_lines),
+                Cell::size(r.early_lines),
+                Cell::size(r.late_lines),
+                Cell::size(r.open_lines),
+                Cell::ratio(r.otd_lines, 4),
+                Cell::count(r.units_due, 2),
+                Cell::count(r.on_time_units, 2),
+                Cell::ratio(r.otd_units, 4),
+                Cell::number(r.avg_days_late, 1),
+                Cell::opt_int(r.max_days_late),
+                Cell::count(r.received, 2),
+                Cell::count(r.rejected, 2),
+                Cell::count(r.reworked, 2),
+                Cell::ratio(r.fpy, 4),
+                Cell::number(r.ppm, 0),
+                Cell::count(r.priced_units, 2),
+                Cell::money(r.price_paid, 4, None),
+                Cell::money(r.price_quoted, 4, None),
+                Cell::ratio(r.price_variance, 4),
+                Cell::count(r.forecast, 2),
+                Cell::count(r.actual, 2),
+                Cell::ratio(r.wape, 4),
+                Cell::ratio(r.bias, 4),
+                Cell::ratio(t.otd, 4),
+                Cell::number(t.ppm, 2),
+                Cell::ratio(t.fpy, 4),
+                Cell::ratio(t.price_tolerance, 4),
+                Cell::text(
+                    r.missed
+                        .iter()
+                        .map(|m| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
             ]
         })
         .collect();
-    Table {
-        header: header(&COLUMNS),
-        rows,
-    }
+    Table::new(header(&COLUMNS), rows)
 }
 
 /// `scorecard_lines.csv`: every PO line due in the trend window and how it was judged.
@@ -111,22 +110,22 @@ pub fn lines(card: &Scorecard) -> Table {
         .iter()
         .map(|l| {
             vec![
-                l.po.clone(),
-                l.sku.clone(),
-                l.family.clone(),
-                l.due.to_string(),
-                l.completed.map_or_else(String::new, |d| d.to_string()),
-                num(l.quantity, 2),
-                num(l.delivered, 2),
-                num(l.on_time_units, 2),
-                l.rows.to_string(),
-                l.status.as_str().to_string(),
-                l.days_from_due.map_or_else(String::new, |d| d.to_string()),
+                Cell::text(&l.po),
+                Cell::text(&l.sku),
+                Cell::text(&l.family),
+                Cell::date(l.due),
+                Cell::date(l.completed),
+                Cell::count(l.quantity, 2),
+                Cell::count(l.delivered, 2),
+                Cell::count(l.on_time_units, 2),
+                Cell::size(l.rows),
+                Cell::text(l.status.as_str()),
+                Cell::opt_int(l.days_from_due),
             ]
         })
         .collect();
-    Table {
-        header: header(&[
+    Table::new(
+        header(&[
             "po",
             "sku",
             "family",
@@ -140,7 +139,7 @@ pub fn lines(card: &Scorecard) -> Table {
             "days_from_due",
         ]),
         rows,
-    }
+    )
 }
 
 /// `scorecard_misses.csv`: every target missed, by month and family.
@@ -149,21 +148,27 @@ pub fn misses(card: &Scorecard) -> Table {
         .misses
         .iter()
         .map(|m| {
-            let d = if m.metric.is_share() { 4 } else { 0 };
+            let value = |x: f64| {
+                if m.metric.is_share() {
+                    Cell::ratio(x, 4)
+                } else {
+                    Cell::number(x, 0)
+                }
+            };
             vec![
-                m.month.to_string(),
-                m.family.clone(),
-                m.metric.as_str().to_string(),
-                num(m.value, d),
-                num(m.target, d),
-                num(m.gap, d),
+                Cell::month(m.month),
+                Cell::text(&m.family),
+                Cell::text(m.metric.as_str()),
+                value(m.value),
+                value(m.target),
+                value(m.gap),
             ]
         })
         .collect();
-    Table {
-        header: header(&["month", "family", "metric", "value", "target", "gap"]),
+    Table::new(
+        header(&["month", "family", "metric", "value", "target", "gap"]),
         rows,
-    }
+    )
 }
 
 /// A value as the terminal summary shows it: shares in percent, PPM as a whole number.

@@ -1,26 +1,144 @@
-//! Core outputs as tables of text cells: the CSV files of the contract (and, from the same rows,
-//! the sheets of the workbook and the tables of the report).
+//! Core outputs as tables of typed cells ([`Cell`]): the CSV files of the contract and, from the
+//! same rows, the sheets of the workbooks and the tables of the pages, each rendering the cells
+//! its own way.
 
 use planner_core::pricing::PricingPlan;
 use planner_core::DemandPlan;
 
-use super::{num, opt_num};
+pub use super::cell::Cell;
 
-/// A table: a header and rows of cells.
+/// A table: a header and rows of typed cells, and the totals row the workbooks show under them.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     /// Column names.
     pub header: Vec<String>,
     /// Rows of cells, as many as the header.
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
+    /// A totals row (`total` in the first column, sums where a total means something), shown
+    /// by the workbooks under the rows; never in the CSV files, which keep one row per record.
+    pub total: Option<Vec<Cell>>,
+}
+
+impl Table {
+    /// A table without a totals row.
+    pub fn new(header: Vec<String>, rows: Vec<Vec<Cell>>) -> Self {
+        Self {
+            header,
+            rows,
+            total: None,
+        }
+    }
+
+    /// The index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The rows as the CSV files spell them.
+    pub fn csv_rows(&self) -> impl Iterator<Item = Vec<String>> + '_ {
+        self.rows.iter().map(|r| r.iter().map(Cell::csv).collect())
+    }
+
+    /// Adds a totals row summing the columns named: counts, numbers and money (of one currency;
+    /// amounts in several currencies are not added and their total stays empty). The first
+    /// column says `total`.
+    pub fn with_total(mut self, columns: &[&str]) -> Self {
+        let mut total = vec![Cell::Empty; self.header.len()];
+        if let Some(first) = total.first_mut() {
+            *first = Cell::text("total");
+        }
+        for name in columns {
+            let Some(c) = self.column(name) else { continue };
+            total[c] = sum(self.rows.iter().filter_map(|r| r.get(c)));
+        }
+        self.total = Some(total);
+        self
+    }
+}
+
+/// The sum of cells of one kind: `Empty` when they mix kinds or currencies, or none is a number.
+fn sum<'a>(cells: impl Iterator<Item = &'a Cell>) -> Cell {
+    let mut acc: Option<Cell> = None;
+    for c in cells {
+        if *c == Cell::Empty {
+            continue;
+        }
+        acc = Some(match (acc.take(), c) {
+            (None, c @ (Cell::Count { .. } | Cell::Number { .. } | Cell::Money { .. })) => {
+                c.clone()
+            }
+            (
+                Some(Cell::Count { value, decimals }),
+                Cell::Count {
+                    value: v,
+                    decimals: d,
+                },
+            ) => Cell::Count {
+                value: value + v,
+                decimals: decimals.max(*d),
+            },
+            (
+                Some(Cell::Number { value, decimals }),
+                Cell::Number {
+                    value: v,
+                    decimals: d,
+                },
+            ) => Cell::Number {
+                value: value + v,
+                decimals: decimals.max(*d),
+            },
+            (
+                Some(Cell::Money {
+                    value,
+                    decimals,
+                    currency,
+                }),
+                Cell::Money {
+                    value: v,
+                    decimals: d,
+                    currency: cur,
+                },
+            ) if currency == *cur => Cell::Money {
+                value: value + v,
+                decimals: decimals.max(*d),
+                currency,
+            },
+            // Mixed kinds or currencies: no total.
+            _ => Cell::Empty,
+        });
+    }
+    acc.unwrap_or(Cell::Empty)
+}
+
+/// The plan's currency: the one the price tiers name, when they all name the same.
+pub fn currency(plan: &PricingPlan) -> Option<&str> {
+    let mut named = plan.rows.iter().filter_map(|r| r.currency.as_deref());
+    let first = named.next()?;
+    named.all(|c| c == first).then_some(first)
+}
+
+/// The currency the workbook's money is in, said once.
+pub fn money_note(pricing: Option<&PricingPlan>) -> String {
+    match pricing {
+        Some(p) => match currency(p) {
+            Some(c) => format!(
+                "amounts in {c}, the price tiers' currency (materials.csv's unit costs taken in it)"
+            ),
+            None if p.rows.iter().any(|r| r.currency.is_some()) => {
+                "the price tiers name several currencies: each pricing row is in its own; \
+                 materials' amounts carry none"
+                    .into()
+            }
+            None => "price_tiers.csv names no currency: amounts carry none (those of the quotes \
+                     and of materials.csv's unit costs)"
+                .into(),
+        },
+        None => "no price tiers: amounts (materials.csv's unit costs) carry no currency".into(),
+    }
 }
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
 }
 
 /// `forecast.csv`: `sku, month, forecast, lo_L, hi_L..., model`.
@@ -35,19 +153,19 @@ pub fn forecast(plan: &DemandPlan) -> Table {
     for s in &plan.skus {
         for (t, month) in plan.months().enumerate() {
             let mut r = vec![
-                s.sku.clone(),
-                month.to_string(),
-                num(s.forecast.point[t], 2),
+                Cell::text(&s.sku),
+                Cell::month(month),
+                Cell::count(s.forecast.point[t], 2),
             ];
             for l in &plan.levels {
-                r.push(opt_num(s.lo(*l, t), 2));
-                r.push(opt_num(s.hi(*l, t), 2));
+                r.push(Cell::count(s.lo(*l, t), 2));
+                r.push(Cell::count(s.hi(*l, t), 2));
             }
-            r.push(s.model.clone());
+            r.push(Cell::text(&s.model));
             rows.push(r);
         }
     }
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `pricing.csv`: the contract's columns, then the range at each level and the next-tier analysis.
@@ -88,42 +206,43 @@ pub fn pricing(plan: &PricingPlan, levels: &[planner_core::forecast::Level]) -> 
         .rows
         .iter()
         .map(|r| {
+            let cur = r.currency.as_deref();
             let mut c = vec![
-                r.sku.clone(),
-                r.period.clone(),
-                num(r.volume, 2),
-                num(r.tier_min_qty, 2),
-                num(r.unit_price, 4),
-                num(r.spend, 2),
-                opt_num(r.next_tier_min_qty, 2),
-                opt_num(r.next_tier_unit_price, 4),
-                r.basis.to_string(),
-                r.currency.clone().unwrap_or_default(),
-                opt_num(r.units_to_next_tier, 2),
-                num(r.saving_total, 2),
-                opt_num(r.pull_forward_holding_cost, 2),
-                r.pull_forward_pays.map(yes_no).unwrap_or_default(),
+                Cell::text(&r.sku),
+                Cell::text(&r.period),
+                Cell::count(r.volume, 2),
+                Cell::count(r.tier_min_qty, 2),
+                Cell::money(r.unit_price, 4, cur),
+                Cell::money(r.spend, 2, cur),
+                Cell::count(r.next_tier_min_qty, 2),
+                Cell::money(r.next_tier_unit_price, 4, cur),
+                Cell::text(r.basis.to_string()),
+                Cell::opt_text(r.currency.as_deref()),
+                Cell::count(r.units_to_next_tier, 2),
+                Cell::money(r.saving_total, 2, cur),
+                Cell::money(r.pull_forward_holding_cost, 2, cur),
+                r.pull_forward_pays.map_or(Cell::Empty, Cell::yes_no),
             ];
             for l in levels {
                 match r.range.iter().find(|x| x.level == *l) {
                     Some(x) => c.extend([
-                        num(x.volume_lo, 2),
-                        num(x.volume_hi, 2),
-                        num(x.unit_price_lo, 4),
-                        num(x.unit_price_hi, 4),
-                        num(x.spend_lo, 2),
-                        num(x.spend_hi, 2),
+                        Cell::count(x.volume_lo, 2),
+                        Cell::count(x.volume_hi, 2),
+                        Cell::money(x.unit_price_lo, 4, cur),
+                        Cell::money(x.unit_price_hi, 4, cur),
+                        Cell::money(x.spend_lo, 2, cur),
+                        Cell::money(x.spend_hi, 2, cur),
                     ]),
-                    None => c.extend(std::iter::repeat_n(String::new(), 6)),
+                    None => c.extend(std::iter::repeat_n(Cell::Empty, 6)),
                 }
             }
-            c.push(yes_no(r.straddles_break));
-            c.push(opt_num(r.p_next_tier, 4));
-            c.push(yes_no(r.below_first_tier));
+            c.push(Cell::yes_no(r.straddles_break));
+            c.push(Cell::ratio(r.p_next_tier, 4));
+            c.push(Cell::yes_no(r.below_first_tier));
             c
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&["volume", "spend", "saving_total"])
 }
 
 /// `capacity.csv`: one row per line and month; with a forecast, the figures at each level's upper
@@ -164,46 +283,43 @@ pub fn capacity(plan: &planner_core::capacity::CapacityPlan) -> Table {
         .iter()
         .map(|r| {
             let mut c = vec![
-                r.line.clone(),
-                r.month.to_string(),
-                r.working_days.to_string(),
-                num(r.available_hours, 2),
-                num(r.demand_units, 2),
-                num(r.required_hours, 2),
-                opt_num(r.utilization, 4),
-                opt_num(r.takt_seconds, 2),
-                opt_num(r.bottleneck_seconds, 2),
-                r.operators_needed
-                    .map(|o| o.to_string())
-                    .unwrap_or_default(),
-                opt_num(r.labour_content_seconds, 2),
-                r.slowest_station
-                    .as_ref()
-                    .map(|s| format!("{}/{}", s.sku, s.station))
-                    .unwrap_or_default(),
-                opt_num(r.slowest_station.as_ref().map(|s| s.cycle_seconds), 2),
-                yes_no(r.bottleneck_above_takt),
+                Cell::text(&r.line),
+                Cell::month(r.month),
+                Cell::int(r.working_days),
+                Cell::number(r.available_hours, 2),
+                Cell::count(r.demand_units, 2),
+                Cell::number(r.required_hours, 2),
+                Cell::ratio(r.utilization, 4),
+                Cell::number(r.takt_seconds, 2),
+                Cell::number(r.bottleneck_seconds, 2),
+                Cell::opt_int(r.operators_needed),
+                Cell::number(r.labour_content_seconds, 2),
+                Cell::opt_text(
+                    r.slowest_station
+                        .as_ref()
+                        .map(|s| format!("{}/{}", s.sku, s.station)),
+                ),
+                Cell::number(r.slowest_station.as_ref().map(|s| s.cycle_seconds), 2),
+                Cell::yes_no(r.bottleneck_above_takt),
             ];
             for l in &plan.levels {
                 match r.upper.iter().find(|u| u.level == *l) {
                     Some(u) => c.extend([
-                        num(u.demand_units, 2),
-                        num(u.required_hours, 2),
-                        opt_num(u.utilization, 4),
-                        u.operators_needed
-                            .map(|o| o.to_string())
-                            .unwrap_or_default(),
+                        Cell::count(u.demand_units, 2),
+                        Cell::number(u.required_hours, 2),
+                        Cell::ratio(u.utilization, 4),
+                        Cell::opt_int(u.operators_needed),
                     ]),
-                    None => c.extend(std::iter::repeat_n(String::new(), 4)),
+                    None => c.extend(std::iter::repeat_n(Cell::Empty, 4)),
                 }
             }
             if !plan.levels.is_empty() {
-                c.push(opt_num(r.p_over_capacity, 4));
+                c.push(Cell::ratio(r.p_over_capacity, 4));
             }
             c
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `line_balance.csv`: per line and sku, the bottleneck and the balance of its stations.
@@ -223,18 +339,18 @@ pub fn line_balance(plan: &planner_core::capacity::CapacityPlan) -> Table {
         .iter()
         .map(|b| {
             vec![
-                b.line.clone(),
-                b.sku.clone(),
-                b.bottleneck_station.clone(),
-                num(b.bottleneck_seconds, 2),
-                num(b.total_work_seconds, 2),
-                b.stations.to_string(),
-                num(b.balance_efficiency, 4),
-                num(b.idle_seconds_per_unit, 2),
+                Cell::text(&b.line),
+                Cell::text(&b.sku),
+                Cell::text(&b.bottleneck_station),
+                Cell::number(b.bottleneck_seconds, 2),
+                Cell::number(b.total_work_seconds, 2),
+                Cell::size(b.stations),
+                Cell::ratio(b.balance_efficiency, 4),
+                Cell::number(b.idle_seconds_per_unit, 2),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `build_plan.csv`: the capacity-constrained build plan per line, sku and month.
@@ -253,17 +369,17 @@ pub fn build_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.line.clone(),
-                r.sku.clone(),
-                r.month.to_string(),
-                num(r.demand, 2),
-                num(r.build, 2),
-                num(r.prebuild_inventory, 2),
-                num(r.shortfall, 2),
+                Cell::text(&r.line),
+                Cell::text(&r.sku),
+                Cell::month(r.month),
+                Cell::count(r.demand, 2),
+                Cell::count(r.build, 2),
+                Cell::count(r.prebuild_inventory, 2),
+                Cell::count(r.shortfall, 2),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&["demand", "build", "shortfall"])
 }
 
 /// `line_plan.csv`: hours used per line and month under the build plan, with overtime.
@@ -281,16 +397,16 @@ pub fn line_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.line.clone(),
-                r.month.to_string(),
-                num(r.available_hours, 2),
-                num(r.regular_hours_used, 2),
-                num(r.overtime_hours, 2),
-                opt_num(r.utilization, 4),
+                Cell::text(&r.line),
+                Cell::month(r.month),
+                Cell::number(r.available_hours, 2),
+                Cell::number(r.regular_hours_used, 2),
+                Cell::number(r.overtime_hours, 2),
+                Cell::ratio(r.utilization, 4),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&["available_hours", "regular_hours_used", "overtime_hours"])
 }
 
 /// `recommendations.csv`: what a planner can act on, per line and month.
@@ -300,17 +416,19 @@ pub fn recommendations(recs: &[planner_core::capacity::Recommendation]) -> Table
         .iter()
         .map(|r| {
             vec![
-                r.line.clone(),
-                r.month.to_string(),
-                serde_json::to_value(r.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                r.message.clone(),
+                Cell::text(&r.line),
+                Cell::month(r.month),
+                Cell::text(
+                    serde_json::to_value(r.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                ),
+                Cell::text(&r.message),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `material_plan.csv`: the MRP record per material and month.
@@ -333,25 +451,28 @@ pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.material.clone(),
-                r.month.to_string(),
-                num(r.gross_requirement, 3),
-                num(r.scheduled_receipts, 3),
-                num(r.projected_on_hand, 3),
-                num(r.net_requirement, 3),
-                num(r.planned_receipt, 3),
-                num(r.planned_release, 3),
-                r.release_date.map(|d| d.to_string()).unwrap_or_default(),
-                num(r.past_due, 3),
-                num(r.safety_stock, 3),
+                Cell::text(&r.material),
+                Cell::month(r.month),
+                Cell::number(r.gross_requirement, 3),
+                Cell::number(r.scheduled_receipts, 3),
+                Cell::number(r.projected_on_hand, 3),
+                Cell::number(r.net_requirement, 3),
+                Cell::number(r.planned_receipt, 3),
+                Cell::number(r.planned_release, 3),
+                Cell::date(r.release_date),
+                Cell::number(r.past_due, 3),
+                Cell::number(r.safety_stock, 3),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows)
 }
 
 /// `prebuy.csv`: what to hold ahead of urgent orders, by value.
-pub fn prebuy(plan: &planner_core::materials::MaterialPlan) -> Table {
+///
+/// Money is in `currency` (the plan's, [`currency`]): materials.csv's unit costs are taken in the
+/// currency of the price tiers.
+pub fn prebuy(plan: &planner_core::materials::MaterialPlan, currency: Option<&str>) -> Table {
     let h = header(&[
         "material",
         "lead_time_days",
@@ -371,27 +492,27 @@ pub fn prebuy(plan: &planner_core::materials::MaterialPlan) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.material.clone(),
-                r.lead_time_days.to_string(),
-                r.order_by.to_string(),
-                num(r.quantity, 3),
-                num(r.unit_cost, 4),
-                num(r.cash_tied_up, 2),
-                num(r.value_at_risk, 2),
-                r.window_months.to_string(),
-                num(r.upper_demand, 3),
-                num(r.lower_demand, 3),
-                num(r.covered, 3),
-                r.reason.clone(),
+                Cell::text(&r.material),
+                Cell::int(r.lead_time_days),
+                Cell::from(r.order_by),
+                Cell::number(r.quantity, 3),
+                Cell::money(r.unit_cost, 4, currency),
+                Cell::money(r.cash_tied_up, 2, currency),
+                Cell::money(r.value_at_risk, 2, currency),
+                Cell::int(r.window_months),
+                Cell::number(r.upper_demand, 3),
+                Cell::number(r.lower_demand, 3),
+                Cell::number(r.covered, 3),
+                Cell::text(&r.reason),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&["cash_tied_up", "value_at_risk"])
 }
 
 /// `past_due.csv`: releases that should already have been placed: the shortages to expedite and
 /// the safety-stock top-ups.
-pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
+pub fn past_due(plan: &planner_core::materials::MaterialPlan, currency: Option<&str>) -> Table {
     let h = header(&[
         "material",
         "needed_month",
@@ -408,24 +529,27 @@ pub fn past_due(plan: &planner_core::materials::MaterialPlan) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.material.clone(),
-                r.needed_month.to_string(),
-                r.release_month.to_string(),
-                r.release_date.to_string(),
-                num(r.quantity, 3),
-                r.kind.as_str().to_string(),
-                num(r.short_quantity, 3),
-                r.days_late.to_string(),
-                num(r.value, 2),
+                Cell::text(&r.material),
+                Cell::month(r.needed_month),
+                Cell::month(r.release_month),
+                Cell::date(r.release_date),
+                Cell::number(r.quantity, 3),
+                Cell::text(r.kind.as_str()),
+                Cell::number(r.short_quantity, 3),
+                Cell::int(r.days_late),
+                Cell::money(r.value, 2, currency),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&["value"])
 }
 
 /// `price_projection.csv`: per sku and month the tier price reached, the index factor in force
 /// and the unit price and spend that follow from the planned volume.
-pub fn price_projection(spend: &[planner_core::pricing::ProjectedSpend]) -> Table {
+pub fn price_projection(
+    spend: &[planner_core::pricing::ProjectedSpend],
+    currency: Option<&str>,
+) -> Table {
     let h = header(&[
         "sku",
         "month",
@@ -441,19 +565,19 @@ pub fn price_projection(spend: &[planner_core::pricing::ProjectedSpend]) -> Tabl
         .iter()
         .map(|r| {
             vec![
-                r.sku.clone(),
-                r.month.to_string(),
-                num(r.quantity, 2),
-                num(r.tier_unit_price, 4),
-                num(r.index_factor, 6),
-                num(r.unit_price, 4),
-                num(r.spend, 2),
-                num(r.change_vs_base, 2),
-                yes_no(r.index_held_flat),
+                Cell::text(&r.sku),
+                Cell::month(r.month),
+                Cell::count(r.quantity, 2),
+                Cell::money(r.tier_unit_price, 4, currency),
+                Cell::number(r.index_factor, 6),
+                Cell::money(r.unit_price, 4, currency),
+                Cell::money(r.spend, 2, currency),
+                Cell::money(r.change_vs_base, 2, currency),
+                Cell::yes_no(r.index_held_flat),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&["quantity", "spend", "spend_change_vs_base"])
 }
 
 /// `order_sizing.csv`: for skus priced per order, the order quantity with the least purchase,
@@ -474,20 +598,30 @@ pub fn order_sizing(plan: &PricingPlan) -> Table {
         .sizing
         .iter()
         .map(|s| {
+            let cur = plan
+                .rows
+                .iter()
+                .find(|r| r.sku == s.sku)
+                .and_then(|r| r.currency.as_deref());
             vec![
-                s.sku.clone(),
-                num(s.annual_demand, 2),
-                num(s.quantity, 2),
-                num(s.unit_price, 4),
-                num(s.orders_per_year, 3),
-                num(s.purchase_cost, 2),
-                num(s.ordering_cost, 2),
-                num(s.holding_cost, 2),
-                num(s.total_cost, 2),
+                Cell::text(&s.sku),
+                Cell::count(s.annual_demand, 2),
+                Cell::count(s.quantity, 2),
+                Cell::money(s.unit_price, 4, cur),
+                Cell::number(s.orders_per_year, 3),
+                Cell::money(s.purchase_cost, 2, cur),
+                Cell::money(s.ordering_cost, 2, cur),
+                Cell::money(s.holding_cost, 2, cur),
+                Cell::money(s.total_cost, 2, cur),
             ]
         })
         .collect();
-    Table { header: h, rows }
+    Table::new(h, rows).with_total(&[
+        "purchase_cost",
+        "ordering_cost",
+        "holding_cost",
+        "total_cost",
+    ])
 }
 
 /// `families.csv`: each family's volume over the horizon and the plan's, with ranges that are
@@ -502,15 +636,19 @@ pub fn families(plan: &planner_core::DemandPlan) -> Table {
         .family_totals()
         .into_iter()
         .map(|f| {
-            let mut r = vec![f.family, f.skus.to_string(), num(f.volume, 2)];
+            let mut r = vec![
+                Cell::Text(f.family),
+                Cell::size(f.skus),
+                Cell::count(f.volume, 2),
+            ];
             for (_, lo, hi) in f.ranges {
-                r.push(num(lo, 2));
-                r.push(num(hi, 2));
+                r.push(Cell::count(lo, 2));
+                r.push(Cell::count(hi, 2));
             }
             r
         })
         .collect();
-    Table { header, rows }
+    Table::new(header, rows)
 }
 
 /// `fence_holds.csv`: every sku-month the time fences held, with the units moved.
@@ -532,24 +670,23 @@ pub fn fence_holds(holds: &[planner_core::review::FenceHold]) -> Table {
         .iter()
         .map(|h| {
             vec![
-                h.sku.clone(),
-                h.month.to_string(),
-                h.fence_month.to_string(),
-                opt_num(h.max_change, 4),
-                num(h.published, 2),
-                num(h.unconstrained, 2),
-                num(h.held, 2),
-                num(h.moved, 2),
-                match h.kind {
+                Cell::text(&h.sku),
+                Cell::month(h.month),
+                Cell::int(h.fence_month),
+                Cell::ratio(h.max_change, 4),
+                Cell::count(h.published, 2),
+                Cell::count(h.unconstrained, 2),
+                Cell::count(h.held, 2),
+                Cell::count(h.moved, 2),
+                Cell::text(match h.kind {
                     planner_core::review::HoldKind::Frozen => "frozen",
                     planner_core::review::HoldKind::Clamped => "clamped",
                     planner_core::review::HoldKind::Agreed => "agreed",
-                }
-                .to_string(),
+                }),
             ]
         })
         .collect();
-    Table { header, rows }
+    Table::new(header, rows)
 }
 
 /// `segments.csv`: each sku's ABC/XYZ classes with the figures behind them, by value.
@@ -576,23 +713,23 @@ pub fn segments(s: &planner_core::segments::Segmentation) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.sku.clone(),
-                r.family.clone(),
-                r.abc.to_string(),
-                r.xyz.map(|x| x.to_string()).unwrap_or_default(),
-                r.class(),
-                num(r.volume, 2),
-                num(r.value, 2),
-                if r.priced { "tier_price" } else { "unit" }.to_string(),
-                num(r.value_share, 4),
-                num(r.cumulative_share, 4),
-                opt_num(r.cv, 3),
-                r.history_months.to_string(),
-                r.pattern.map(|p| p.to_string()).unwrap_or_default(),
+                Cell::text(&r.sku),
+                Cell::text(&r.family),
+                Cell::text(r.abc.to_string()),
+                Cell::opt_text(r.xyz.map(|x| x.to_string())),
+                Cell::text(r.class()),
+                Cell::count(r.volume, 2),
+                Cell::number(r.value, 2),
+                Cell::text(if r.priced { "tier_price" } else { "unit" }),
+                Cell::ratio(r.value_share, 4),
+                Cell::ratio(r.cumulative_share, 4),
+                Cell::number(r.cv, 3),
+                Cell::size(r.history_months),
+                Cell::opt_text(r.pattern.map(|p| p.to_string())),
             ]
         })
         .collect();
-    Table { header, rows }
+    Table::new(header, rows)
 }
 
 /// The ABC×XYZ count matrix of the report: a row per value class (and the total), the skus in
@@ -612,25 +749,25 @@ pub fn segment_matrix(s: &planner_core::segments::Segmentation) -> Table {
     .to_vec();
     let m = s.matrix();
     let shares = s.class_shares();
-    let mut rows: Vec<Vec<String>> = ValueClass::ALL
+    let mut rows: Vec<Vec<Cell>> = ValueClass::ALL
         .iter()
         .map(|c| {
             let counts = m[*c as usize];
-            let mut r = vec![c.to_string()];
-            r.extend(counts.iter().map(|n| n.to_string()));
-            r.push(counts.iter().sum::<usize>().to_string());
-            r.push(num(shares[*c as usize], 4));
+            let mut r = vec![Cell::text(c.to_string())];
+            r.extend(counts.iter().map(|&n| Cell::size(n)));
+            r.push(Cell::size(counts.iter().sum::<usize>()));
+            r.push(Cell::ratio(shares[*c as usize], 4));
             r
         })
         .collect();
-    let mut total = vec!["total".to_string()];
+    let mut total = vec![Cell::text("total")];
     for x in 0..4 {
-        total.push(m.iter().map(|r| r[x]).sum::<usize>().to_string());
+        total.push(Cell::size(m.iter().map(|r| r[x]).sum::<usize>()));
     }
-    total.push(s.rows.len().to_string());
-    total.push(num(shares.iter().sum(), 4));
+    total.push(Cell::size(s.rows.len()));
+    total.push(Cell::ratio(shares.iter().sum::<f64>(), 4));
     rows.push(total);
-    Table { header, rows }
+    Table::new(header, rows)
 }
 
 /// `production_plan.csv`: per sku and month the demand netted of finished goods on hand and open
@@ -653,16 +790,16 @@ pub fn production(p: &planner_core::stock::Production) -> Table {
         .iter()
         .map(|r| {
             vec![
-                r.sku.clone(),
-                r.month.to_string(),
-                num(r.demand, 2),
-                num(r.on_hand_start, 2),
-                num(r.receipts, 2),
-                num(r.planned, 2),
-                num(r.production, 2),
-                num(r.on_hand_end, 2),
+                Cell::text(&r.sku),
+                Cell::month(r.month),
+                Cell::count(r.demand, 2),
+                Cell::count(r.on_hand_start, 2),
+                Cell::count(r.receipts, 2),
+                Cell::count(r.planned, 2),
+                Cell::count(r.production, 2),
+                Cell::count(r.on_hand_end, 2),
             ]
         })
         .collect();
-    Table { header, rows }
+    Table::new(header, rows)
 }
