@@ -286,6 +286,26 @@ fn three_months_publish_roll_and_review_every_vintage() {
         "{}",
         stderr(&o)
     );
+    std::fs::remove_dir(f.join("archive/notes")).unwrap();
+    // A vintage whose two files are of different plans is an error naming the file.
+    let stat = f.join("archive/2026-09/statistical.csv");
+    let text = std::fs::read_to_string(&stat).unwrap();
+    let line = text.lines().nth(1).unwrap().to_string();
+    let sku = line.split(',').next().unwrap();
+    std::fs::write(
+        &stat,
+        text.replace(&line, &line.replacen(sku, "GHOST-1", 1)),
+    )
+    .unwrap();
+    let o = run(root.path(), &["review", "--data", fs, "--out", "r6"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "archive/2026-09/statistical.csv: sku \"GHOST-1\" is not in the vintage's forecast.csv"
+        ),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

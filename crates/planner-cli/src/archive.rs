@@ -35,17 +35,19 @@ impl Vintage {
     }
 }
 
-/// The statistical forecasts of `vintages` (those that have one), each checked to start in its
-/// vintage's month; `guard` keeps them from being written over.
+/// The statistical forecasts of `vintages` (those that have one), each checked against its
+/// vintage: the same first month and months as its final forecast in `finals` (in the order of
+/// `vintages`), and no sku the final forecast lacks; `guard` keeps them from being written over.
 ///
 /// # Errors
 /// A statistical.csv that cannot be read, or that starts in another month, naming it.
 pub fn statistical(
     vintages: &[Vintage],
+    finals: &[DemandPlan],
     guard: &mut crate::write::Guard,
 ) -> anyhow::Result<Vec<DemandPlan>> {
     let mut out = Vec::new();
-    for v in vintages {
+    for (v, fin) in vintages.iter().zip(finals) {
         let Some(path) = v.statistical() else {
             continue;
         };
@@ -59,6 +61,25 @@ pub fn statistical(
                 v.month,
                 plan.start,
                 v.month
+            );
+        }
+        // The models forecast every sku with history: a sku of the statistical forecast is a sku
+        // of the final one, over the same months.
+        if plan.horizon != fin.horizon {
+            anyhow::bail!(
+                "archive/{}/statistical.csv: covers {} months, forecast.csv {}: the two files of a \
+                 vintage cover the same months; publish the month again with --replace",
+                v.month,
+                plan.horizon,
+                fin.horizon
+            );
+        }
+        if let Some(s) = plan.skus.iter().find(|s| fin.get(&s.sku).is_none()) {
+            anyhow::bail!(
+                "archive/{}/statistical.csv: sku {:?} is not in the vintage's forecast.csv: the two \
+                 files are of different plans; publish the month again with --replace",
+                v.month,
+                s.sku
             );
         }
         out.push(plan);

@@ -86,7 +86,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     };
     let previous = super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
-    let statistical = crate::archive::statistical(&vintages, &mut guard)?;
+    let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
@@ -147,6 +147,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let currency = plan.pricing.as_ref().and_then(tables::currency);
     let mut all: Vec<(&str, Table)> = vec![
         ("forecast.csv", tables::forecast(&plan.forecast.plan)),
+        // Beside the final forecast, the models' own: before events, overrides and fences.
+        (
+            "statistical.csv",
+            tables::forecast(&plan.forecast.statistical()),
+        ),
         ("families.csv", tables::families(&plan.forecast.plan)),
         ("segments.csv", tables::segments(&plan.segments)),
     ];

@@ -59,7 +59,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     };
     let previous = read_previous(&paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
-    let statistical = crate::archive::statistical(&vintages, &mut guard)?;
+    let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     // A --previous file inside --out is refused here: the new set would replace it.
     let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
     let input = &folder.input;
