@@ -17,6 +17,7 @@ mod scorecard;
 mod tour;
 mod uncertainty;
 mod usage;
+mod workbooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -97,11 +97,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         Some((_, last)) if !args.no_fences => {
             let fc = &forecast.plan;
             let fenced = input.settings.fenced_months(fc.start);
-            let agreed = if dir.join("changes.csv").is_file() {
-                guard.protect(&dir.join("changes.csv"));
+            let agreed = if let Some(changes) = load::table_file(dir, "changes.csv")? {
+                guard.protect(&changes);
                 let skus: std::collections::HashSet<&str> =
                     fc.skus.iter().map(|s| s.sku.as_str()).collect();
-                load::changes_file(&dir.join("changes.csv"), &skus, &fenced)?
+                load::changes_file(&changes, &skus, &fenced)?
             } else {
                 Vec::new()
             };
@@ -316,8 +316,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let published = if args.publish {
         let mut inputs = Vec::new();
         for f in ["planner.toml", "events.csv", "changes.csv"] {
-            if dir.join(f).is_file() {
-                inputs.push(dir.join(f));
+            if let Ok(Some(at)) = load::table_file(dir, f) {
+                inputs.push(at);
             }
         }
         let forecast_table = &all[0].1;
