@@ -433,3 +433,268 @@ fn problems_across_workbooks_name_their_cells() {
     );
     assert!(!err.contains("lines.csv"), "{err}");
 }
+
+/// A copy of `src`'s two overrides sheets at `dst`, with `edits` (sku, month, new cell) made in
+/// its `overrides` sheet, as a planner's Excel saves it (numbers as numbers, text as text).
+fn edit_overrides(src: &Path, dst: &Path, edits: &[(&str, &str, Cell<'_>)]) {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(src).unwrap();
+    let mut out = Workbook::new();
+    for sheet in ["overrides", "overrides_base"] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let ws = out.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        for (r, row) in range.rows().enumerate() {
+            let sku = row[0].to_string();
+            for (c, cell) in row.iter().enumerate() {
+                let (r32, c16) = (r as u32, c as u16);
+                let edit = (sheet == "overrides")
+                    .then(|| edits.iter().find(|(s, m, _)| *s == sku && *m == header[c]))
+                    .flatten();
+                match (edit, cell) {
+                    (Some((_, _, Cell::Number(v))), _) => {
+                        drop(ws.write_number(r32, c16, *v).unwrap())
+                    }
+                    (Some((_, _, Cell::Text(t))), _) => {
+                        drop(ws.write_string(r32, c16, *t).unwrap())
+                    }
+                    (Some((_, _, Cell::Blank)), _) => {}
+                    (Some(_), _) => unreachable!("edits are numbers, text or blanks"),
+                    (None, Data::Float(v)) => drop(ws.write_number(r32, c16, *v).unwrap()),
+                    (None, Data::Int(v)) => drop(ws.write_number(r32, c16, *v as f64).unwrap()),
+                    (None, Data::String(s)) => drop(ws.write_string(r32, c16, s).unwrap()),
+                    (None, Data::Empty) => {}
+                    (None, other) => panic!("{sheet}: unexpected cell {other:?}"),
+                }
+            }
+        }
+    }
+    out.save(dst).unwrap();
+}
+
+/// forecast.csv's rows by (sku, month), each as its fields by column name.
+fn forecast_rows(path: &Path) -> Vec<((String, String), Vec<(String, String)>)> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let fields: Vec<(String, String)> = header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect();
+            ((rec[0].to_string(), rec[1].to_string()), fields)
+        })
+        .collect()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    &fields.iter().find(|(n, _)| n == name).unwrap().1
+}
+
+#[test]
+fn overrides_edited_in_plan_xlsx_come_back_as_override_events() {
+    let dir = small_folder();
+    let d = dir.path();
+    let o = run(d, &["plan", "--data", ".", "--out", "first", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // BTL-1 2026-02 carries events.csv's promotion (x1.3): the number typed is the final one.
+    let edits = [
+        ("BTL-1", "2026-02", Cell::Number(250.0)),
+        ("HSG-1", "2026-05", Cell::Number(42.0)),
+    ];
+    edit_overrides(&d.join("first/plan.xlsx"), &d.join("edited.xlsx"), &edits);
+    let o = run(
+        d,
+        &[
+            "plan",
+            "--data",
+            ".",
+            "--out",
+            "second",
+            "--overrides",
+            "edited.xlsx",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "overrides: edited.xlsx: 24 cells read, 2 changed from the plan it was made for: 2 override events"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let before = forecast_rows(&d.join("first/forecast.csv"));
+    let after = forecast_rows(&d.join("second/forecast.csv"));
+    assert_eq!(before.len(), 24);
+    assert_eq!(
+        before.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+        after.iter().map(|(k, _)| k).collect::<Vec<_>>()
+    );
+    for ((key, a), (_, b)) in before.iter().zip(&after) {
+        let edited = edits.iter().find(|(s, m, _)| key.0 == *s && key.1 == *m);
+        // The model names the override on every row of an overridden sku, as an events.csv
+        // override does; every other field of the rows left alone is as it was, to the byte.
+        let model = field(b, "model");
+        if edits.iter().any(|(s, _, _)| *s == key.0) {
+            assert!(model.contains("override"), "{key:?}: {model}");
+        } else {
+            assert_eq!(model, field(a, "model"));
+        }
+        let rest = |f: &[(String, String)]| {
+            f.iter()
+                .filter(|(n, _)| n != "model")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        match edited {
+            None => assert_eq!(rest(a), rest(b), "{key:?} was left alone"),
+            Some((_, _, Cell::Number(v))) => {
+                let got: f64 = field(b, "forecast").parse().unwrap();
+                assert!((got - v).abs() < 0.01, "{key:?}: {got}, typed {v}");
+                assert_ne!(field(a, "forecast"), field(b, "forecast"));
+                let (lo, hi): (f64, f64) = (
+                    field(b, "lo_95").parse().unwrap(),
+                    field(b, "hi_95").parse().unwrap(),
+                );
+                assert!(lo <= got && got <= hi, "{key:?}: {lo} <= {got} <= {hi}");
+            }
+            Some(_) => unreachable!(),
+        }
+    }
+
+    // The new workbook shows the overrides and keeps the base: handed back untouched, it gives
+    // the same plan; as the folder's overrides.xlsx, too.
+    std::fs::copy(d.join("second/plan.xlsx"), d.join("again.xlsx")).unwrap();
+    let o = run(
+        d,
+        &[
+            "plan",
+            "--data",
+            ".",
+            "--out",
+            "third",
+            "--overrides",
+            "again.xlsx",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = std::fs::read(d.join("second/forecast.csv")).unwrap();
+    assert!(second == std::fs::read(d.join("third/forecast.csv")).unwrap());
+    std::fs::copy(d.join("edited.xlsx"), d.join("overrides.xlsx")).unwrap();
+    let o = run(d, &["plan", "--data", ".", "--out", "fourth"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("overrides: overrides.xlsx: 24 cells read, 2 changed"));
+    assert!(second == std::fs::read(d.join("fourth/forecast.csv")).unwrap());
+
+    // Left alone, or blanked: nothing changes.
+    std::fs::remove_file(d.join("overrides.xlsx")).unwrap();
+    edit_overrides(
+        &d.join("first/plan.xlsx"),
+        &d.join("blank.xlsx"),
+        &[("HSG-1", "2026-03", Cell::Blank)],
+    );
+    let o = run(
+        d,
+        &[
+            "plan",
+            "--data",
+            ".",
+            "--out",
+            "fifth",
+            "--overrides",
+            "blank.xlsx",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o)
+        .contains("23 cells read, 0 changed from the plan it was made for: nothing overridden"));
+    assert!(
+        std::fs::read(d.join("first/forecast.csv")).unwrap()
+            == std::fs::read(d.join("fifth/forecast.csv")).unwrap()
+    );
+}
+
+/// `planner plan --overrides book.xlsx` on `dir` fails with `message` and writes nothing.
+#[track_caller]
+fn overrides_fail(dir: &Path, book: &str, message: &str) {
+    let o = run(
+        dir,
+        &[
+            "plan",
+            "--data",
+            ".",
+            "--out",
+            "refused",
+            "--overrides",
+            book,
+            "--quiet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("error: {message}")),
+        "expected {message:?} in:\n{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("refused").exists(), "nothing written");
+}
+
+#[test]
+fn an_overrides_workbook_for_another_plan_or_with_bad_cells_is_refused() {
+    let dir = small_folder();
+    let d = dir.path();
+    let o = run(d, &["plan", "--data", ".", "--out", "first", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    edit_overrides(
+        &d.join("first/plan.xlsx"),
+        &d.join("typo.xlsx"),
+        &[("HSG-1", "2026-02", Cell::Text("12x"))],
+    );
+    // The header is row 1 and HSG-1 the second sku: 2026-02 is column C, row 3.
+    overrides_fail(
+        d,
+        "typo.xlsx",
+        r#"typo.xlsx: sheet overrides, cell C3: "12x" is not a number"#,
+    );
+    edit_overrides(
+        &d.join("first/plan.xlsx"),
+        &d.join("edited.xlsx"),
+        &[("HSG-1", "2026-02", Cell::Number(60.0))],
+    );
+    // A plan.xlsx is not a CSV demand file, nor is any workbook an overrides one.
+    overrides_fail(
+        d,
+        "first/forecast.csv",
+        "forecast.csv: is not an Excel workbook (.xlsx)",
+    );
+
+    // Next month: the history has one more month, the plan starts later.
+    let mut demand = std::fs::read_to_string(d.join("demand.csv")).unwrap();
+    demand.push_str("BTL-1,2026-01,130\nHSG-1,2026-01,51\n");
+    std::fs::write(d.join("demand.csv"), &demand).unwrap();
+    overrides_fail(
+        d,
+        "edited.xlsx",
+        "edited.xlsx: was made for another plan: its first planned month is 2026-01, this plan's is 2026-02; edit this run's plan.xlsx instead",
+    );
+    // Same month, another set of skus.
+    let lines: Vec<&str> = demand.lines().collect();
+    let mut other = lines[..lines.len() - 2].join("\n");
+    other.push_str("\nNEW-1,2025-12,5\n");
+    std::fs::write(d.join("demand.csv"), other).unwrap();
+    overrides_fail(
+        d,
+        "edited.xlsx",
+        r#"edited.xlsx: was made for another plan: sku "NEW-1" not in the workbook; edit this run's plan.xlsx instead"#,
+    );
+}

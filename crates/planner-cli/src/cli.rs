@@ -173,6 +173,11 @@ pub struct PlanArgs {
     /// rows pass).
     #[arg(long)]
     pub no_fences: bool,
+    /// A plan.xlsx whose `overrides` sheet you edited: each cell changed from the number planner
+    /// wrote becomes an override of that sku and month (blank or left alone: none). Default:
+    /// the folder's overrides.xlsx when there is one.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub overrides: Option<PathBuf>,
 }
 
 /// `planner review`.

@@ -9,7 +9,7 @@ use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
 use crate::write::tables::Table;
-use crate::write::{charts, report, review_tables, sections, tables, xlsx, Guard};
+use crate::write::{self, charts, report, review_tables, sections, tables, xlsx, Guard};
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
 struct Source {
@@ -85,12 +85,24 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let previous = super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
+    let overrides = load::overrides::file(args.overrides.as_deref(), dir, &mut guard)?;
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
     let mut forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    // Overrides handed back in a plan.xlsx: forecast again with them as override events; the
+    // plan without them is what the workbook's edits are told from.
+    let (overridden, with_overrides) =
+        load::overrides::apply(overrides.as_ref(), input, &forecast)?;
+    let input = with_overrides.as_ref().unwrap_or(input);
+    let mut base = match &with_overrides {
+        Some(i) => {
+            Some(std::mem::replace(&mut forecast, scenario::forecast_part(i, &|_| {})?).plan)
+        }
+        None => None,
+    };
     // The CM's time fences, held against the last published month unless --no-fences.
     let held_against = vintages.last().zip(previous.last());
     let holds = match held_against {
@@ -105,6 +117,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             } else {
                 Vec::new()
             };
+            if let Some(b) = base.as_mut() {
+                planner_core::review::hold_fences(b, last, &input.settings.fences, &agreed);
+            }
             planner_core::review::hold_fences(
                 &mut forecast.plan,
                 last,
@@ -211,10 +226,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
 
     // The workbook and the charts are independent: draw while the workbook is written.
     let attention = attention_table(&plan);
+    let fc = &plan.forecast.plan;
+    let override_sheets = write::overrides::tables(fc, base.as_ref().unwrap_or(fc));
     let (xlsx, charts) = rayon::join(
         || {
             let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
             sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
+            sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));
             sheets.extend(review_tables.iter().map(|(n, t)| (*n, t)));
             // Every delivery line is in scorecard_lines.csv; the workbook keeps the scorecard.
             sheets.extend(
@@ -383,6 +401,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 .map(|p| p.start.to_string())
                 .unwrap_or_default()
         ));
+    }
+    if let Some(o) = &overridden {
+        ctx.say(format!("  {}", o.summary));
     }
     ctx.say(format!("  uncertainty: {}", fc.dependence.describe()));
     for e in &plan.forecast.ignored_events {

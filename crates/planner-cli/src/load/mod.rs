@@ -6,6 +6,7 @@ mod error;
 #[cfg(test)]
 mod fuzz;
 mod master;
+pub mod overrides;
 mod plan_file;
 pub mod scenarios;
 mod table;

@@ -122,7 +122,6 @@ fn open(path: &Path, name: &str) -> Result<Xlsx<Cursor<Vec<u8>>>, LoadError> {
 }
 
 /// The sheets of the workbook at `path`, by name, in the workbook's order.
-#[allow(dead_code)]
 pub fn sheet_names(path: &Path, name: &str) -> Result<Vec<String>, LoadError> {
     Ok(open(path, name)?.sheet_names())
 }
@@ -195,7 +194,7 @@ pub fn read(
     };
     // Columns by their normalised header, and which of them are months.
     let header: Vec<String> = (left..=right)
-        .map(|c| cell_text(range.get_value((top, c)).unwrap_or(&Data::Empty), false))
+        .map(|c| cell_text(range.get_value((top, c)).unwrap_or(&Data::Empty), true))
         .collect();
     let mut columns = HashMap::new();
     for (i, h) in header.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod outdir;
+pub mod overrides;
 pub mod report;
 pub mod review_tables;
 pub mod scenario_chart;
