@@ -29,8 +29,12 @@ fn book(path: &Path, sheet: &str, rows: &[Vec<Cell<'_>>]) {
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32, c as u16);
             match cell {
-                Cell::Text(s) => drop(ws.write_string(r, c, *s).unwrap()),
-                Cell::Number(v) => drop(ws.write_number(r, c, *v).unwrap()),
+                Cell::Text(s) => {
+                    ws.write_string(r, c, *s).unwrap();
+                }
+                Cell::Number(v) => {
+                    ws.write_number(r, c, *v).unwrap();
+                }
                 Cell::Date(y, m, d) => {
                     let d = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
                     ws.write_datetime_with_format(r, c, &d, &date).unwrap();
@@ -460,16 +464,22 @@ fn edit_overrides(src: &Path, dst: &Path, edits: &[(&str, &str, Cell<'_>)]) {
                     .flatten();
                 match (edit, cell) {
                     (Some((_, _, Cell::Number(v))), _) => {
-                        drop(ws.write_number(r32, c16, *v).unwrap())
+                        ws.write_number(r32, c16, *v).unwrap();
                     }
                     (Some((_, _, Cell::Text(t))), _) => {
-                        drop(ws.write_string(r32, c16, *t).unwrap())
+                        ws.write_string(r32, c16, *t).unwrap();
                     }
                     (Some((_, _, Cell::Blank)), _) => {}
                     (Some(_), _) => unreachable!("edits are numbers, text or blanks"),
-                    (None, Data::Float(v)) => drop(ws.write_number(r32, c16, *v).unwrap()),
-                    (None, Data::Int(v)) => drop(ws.write_number(r32, c16, *v as f64).unwrap()),
-                    (None, Data::String(s)) => drop(ws.write_string(r32, c16, s).unwrap()),
+                    (None, Data::Float(v)) => {
+                        ws.write_number(r32, c16, *v).unwrap();
+                    }
+                    (None, Data::Int(v)) => {
+                        ws.write_number(r32, c16, *v as f64).unwrap();
+                    }
+                    (None, Data::String(s)) => {
+                        ws.write_string(r32, c16, s).unwrap();
+                    }
                     (None, Data::Empty) => {}
                     (None, other) => panic!("{sheet}: unexpected cell {other:?}"),
                 }
@@ -479,8 +489,11 @@ fn edit_overrides(src: &Path, dst: &Path, edits: &[(&str, &str, Cell<'_>)]) {
     out.save(dst).unwrap();
 }
 
+/// A row of forecast.csv: its (sku, month), and its fields by column name.
+type Fields = ((String, String), Vec<(String, String)>);
+
 /// forecast.csv's rows by (sku, month), each as its fields by column name.
-fn forecast_rows(path: &Path) -> Vec<((String, String), Vec<(String, String)>)> {
+fn forecast_rows(path: &Path) -> Vec<Fields> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     r.records()

@@ -42,6 +42,30 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             changes_read = Some(load::file_name(changes));
         }
     }
+    // The folder's overrides.xlsx: its cells, and the month it was made for.
+    let overrides = args.data.join(load::overrides::FOLDER_FILE);
+    let mut overrides_read = None;
+    if args.data.is_dir() && overrides.symlink_metadata().is_ok() {
+        match load::overrides::read(&overrides) {
+            Ok(o) => {
+                let start = folder
+                    .as_ref()
+                    .and_then(|f| f.input.settings.first_month(&f.input.history));
+                match start {
+                    Some(s) if s != o.start => problems.error(load::LoadError::file(
+                        &o.file,
+                        format!(
+                            "was made for another plan: its first planned month is {}, this \
+                             plan's is {s}; edit this run's plan.xlsx instead",
+                            o.start
+                        ),
+                    )),
+                    _ => overrides_read = Some(o.file),
+                }
+            }
+            Err(e) => problems.error(e),
+        }
+    }
     problems.doubts_as_errors();
     for w in &problems.warnings {
         eprintln!("warning: {w}");
@@ -68,6 +92,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         .collect();
     files.extend(scorecard_files);
     files.extend(changes_read);
+    files.extend(overrides_read);
     files.sort_unstable();
     println!(
         "{}: no problems found in {} files ({}): {} skus, {} lines, {} materials, {} events",

@@ -41,7 +41,7 @@ pub struct LoadError {
     pub message: String,
     /// For a table read from a workbook: the sheet, and the cell (`C17`) when the column is
     /// known; `line` is then the sheet's row.
-    pub sheet: Option<(String, Option<String>)>,
+    pub sheet: Option<Box<(String, Option<String>)>>,
 }
 
 impl LoadError {
@@ -93,7 +93,8 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
-        if let Some((sheet, cell)) = &self.sheet {
+        if let Some(spot) = &self.sheet {
+            let (sheet, cell) = &**spot;
             write!(f, ": sheet {sheet}")?;
             match (cell, self.line) {
                 (Some(cell), _) => write!(f, ", cell {cell}")?,

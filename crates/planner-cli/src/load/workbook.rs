@@ -65,7 +65,7 @@ impl SheetMap {
         e.file = self.workbook.clone();
         if let Some(row) = e.line {
             let cell = e.column.as_deref().and_then(|c| self.cell(c, row));
-            e.sheet = Some((self.sheet.clone(), cell));
+            e.sheet = Some(Box::new((self.sheet.clone(), cell)));
         }
         e
     }
@@ -220,7 +220,8 @@ pub fn read(
         let e = LoadError::cell(name, r as usize + 1, &normal[(c - left) as usize], message);
         let mut e = map.locate(e);
         // A column without a header still has a cell.
-        if let Some((_, cell)) = &mut e.sheet {
+        if let Some(spot) = &mut e.sheet {
+            let cell = &mut spot.1;
             cell.get_or_insert_with(|| format!("{}{}", column_letters(c), r + 1));
         }
         e
