@@ -423,3 +423,52 @@ impl Overrides {
         (out, replaced)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    fn event(sku: &str, m: &str, kind: EventKind, value: f64) -> Event {
+        Event::new(sku, month(m), kind, value, None).unwrap()
+    }
+
+    #[test]
+    fn an_edited_cell_is_the_final_number_after_its_months_events() {
+        let o = Overrides {
+            file: "edited.xlsx".into(),
+            start: month("2026-01"),
+            months: (0..3).map(|t| month("2026-01").plus(t)).collect(),
+            skus: vec!["A".into(), "B".into()],
+            edited: vec![
+                ("A".into(), month("2026-02"), 140.0),
+                ("B".into(), month("2026-03"), 7.0),
+            ],
+            cells: 6,
+        };
+        let existing = vec![
+            event("A", "2026-02", EventKind::Multiplier, 1.3),
+            event("A", "2026-02", EventKind::Add, 10.0),
+            event("A", "2026-02", EventKind::Override, 99.0),
+            event("A", "2026-03", EventKind::Override, 50.0),
+        ];
+        let (events, replaced) = o.events(&existing);
+        // The events.csv override of the edited cell gives way; the other one stays.
+        assert_eq!(replaced, 1);
+        assert_eq!(events.len(), 5);
+        assert!(events
+            .iter()
+            .any(|e| e.kind == EventKind::Override && e.value == 50.0));
+        // (140 - 10) / 1.3 = 100: then x1.3 = 130, + 10 = 140, the number typed.
+        let a = events
+            .iter()
+            .find(|e| e.sku == "A" && e.kind == EventKind::Override && e.month == month("2026-02"))
+            .unwrap();
+        assert!((a.value - 100.0).abs() < 1e-9, "{}", a.value);
+        let b = events.iter().find(|e| e.sku == "B").unwrap();
+        assert_eq!((b.kind, b.value), (EventKind::Override, 7.0));
+    }
+}
