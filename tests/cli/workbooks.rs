@@ -711,3 +711,33 @@ fn an_overrides_workbook_for_another_plan_or_with_bad_cells_is_refused() {
         r#"edited.xlsx: was made for another plan: sku "NEW-1" not in the workbook; edit this run's plan.xlsx instead"#,
     );
 }
+
+#[test]
+fn a_demand_plan_may_be_a_workbook_and_duplicates_name_their_rows() {
+    let dir = small_folder();
+    let d = dir.path();
+    let o = run(d, &["plan", "--data", ".", "--out", "first", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    convert(&d.join("first/forecast.csv"), &d.join("forecast.xlsx"), "forecast");
+    for (demand, out) in [("first/forecast.csv", "a.csv"), ("forecast.xlsx", "b.csv")] {
+        let o = run(d, &["capacity", "--data", ".", "--demand", demand, "--out", out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let a = std::fs::read(d.join("a.csv")).unwrap();
+    assert!(a.len() > 100 && a == std::fs::read(d.join("b.csv")).unwrap());
+
+    std::fs::remove_file(d.join("products.csv")).unwrap();
+    book(
+        &d.join("products.xlsx"),
+        "products",
+        &[
+            ["sku", "family"].map(Cell::Text).into(),
+            ["BTL-1", "bottles"].map(Cell::Text).into(),
+            ["BTL-1", "housings"].map(Cell::Text).into(),
+        ],
+    );
+    plan_fails(
+        d,
+        r#"products.xlsx: sheet products, cell A3: "BTL-1" is already defined on row 2"#,
+    );
+}

@@ -338,6 +338,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 inputs.push(at);
             }
         }
+        inputs.extend(overrides.clone()); // the overrides workbook used, as it was handed back
         let forecast_table = &all[0].1;
         let statistical = tables::forecast(&plan.forecast.statistical());
         let at = crate::archive::publish(

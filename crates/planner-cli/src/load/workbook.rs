@@ -63,12 +63,33 @@ impl SheetMap {
             return e;
         }
         e.file = self.workbook.clone();
+        e.message = rows_for_lines(&e.message);
         if let Some(row) = e.line {
             let cell = e.column.as_deref().and_then(|c| self.cell(c, row));
             e.sheet = Some(Box::new((self.sheet.clone(), cell)));
         }
         e
     }
+}
+
+/// A loader's message with the lines it names as rows (`already defined on line 4` is on row 4
+/// of a sheet); `on line "L2"` (an assembly line) stays.
+fn rows_for_lines(message: &str) -> String {
+    const LINE: &str = " on line ";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(LINE) {
+        let after = &rest[at + LINE.len()..];
+        out.push_str(&rest[..at]);
+        out.push_str(if after.starts_with(|c: char| c.is_ascii_digit()) {
+            " on row "
+        } else {
+            LINE
+        });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A sheet read as a table: the header (row 1) and every row below it as text.
@@ -341,6 +362,18 @@ fn number_text(f: f64) -> String {
 mod tests {
     use super::*;
     use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    #[test]
+    fn lines_named_in_a_message_are_rows_of_a_sheet() {
+        assert_eq!(
+            rows_for_lines(r#""A" is already defined on line 4"#),
+            r#""A" is already defined on row 4"#
+        );
+        assert_eq!(
+            rows_for_lines(r#"sku X is routed on line "L2" on line 7; a sku is built on one line"#),
+            r#"sku X is routed on line "L2" on row 7; a sku is built on one line"#
+        );
+    }
 
     #[test]
     fn column_letters_run_as_excel_names_them() {
