@@ -718,9 +718,16 @@ fn a_demand_plan_may_be_a_workbook_and_duplicates_name_their_rows() {
     let d = dir.path();
     let o = run(d, &["plan", "--data", ".", "--out", "first", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    convert(&d.join("first/forecast.csv"), &d.join("forecast.xlsx"), "forecast");
+    convert(
+        &d.join("first/forecast.csv"),
+        &d.join("forecast.xlsx"),
+        "forecast",
+    );
     for (demand, out) in [("first/forecast.csv", "a.csv"), ("forecast.xlsx", "b.csv")] {
-        let o = run(d, &["capacity", "--data", ".", "--demand", demand, "--out", out]);
+        let o = run(
+            d,
+            &["capacity", "--data", ".", "--demand", demand, "--out", out],
+        );
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let a = std::fs::read(d.join("a.csv")).unwrap();
