@@ -5,6 +5,7 @@ mod arithmetic;
 mod capacity;
 mod cm_pack;
 mod cycle;
+mod excel_input;
 mod files;
 mod forecast;
 mod inputs;

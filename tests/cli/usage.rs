@@ -330,7 +330,9 @@ fn forecast_with_a_broken_events_link_is_an_error() {
     let o = run(dir.path(), &["forecast", "--data", "."]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).starts_with("error: events.csv: cannot read "),
+        stderr(&o).starts_with(
+            "error: events.csv: exists but cannot be read: it is a link to /nonexistent/events.csv"
+        ),
         "{}",
         stderr(&o)
     );

@@ -180,6 +180,11 @@ pub struct PlanArgs {
     /// overloaded lines (see segments.csv for the classes).
     #[arg(long, value_name = "LIST")]
     pub charts: Option<String>,
+    /// A plan.xlsx whose `overrides` sheet you edited: each cell changed from the number planner
+    /// wrote becomes an override of that sku and month (blank or left alone: none). Default:
+    /// the folder's overrides.xlsx when there is one.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub overrides: Option<PathBuf>,
 }
 
 /// `planner review`.

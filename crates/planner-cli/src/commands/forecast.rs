@@ -19,7 +19,9 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut guard = Guard::default();
     let history_path = match (&args.history, &args.data) {
         (Some(h), _) => h.clone(),
-        (None, Some(d)) => d.join("demand.csv"),
+        (None, Some(d)) => {
+            load::table_file(d, "demand.csv")?.unwrap_or_else(|| d.join("demand.csv"))
+        }
         (None, None) => anyhow::bail!("--history FILE or --data DIR is needed"),
     };
     guard.protect(&history_path);
@@ -31,19 +33,21 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
         }
         _ => Settings::default(),
     };
-    let events_path: Option<PathBuf> = args.events.clone().or_else(|| {
-        args.data
-            .as_ref()
-            .map(|d| d.join("events.csv"))
-            .filter(|p| p.symlink_metadata().is_ok())
-    });
+    let events_path: Option<PathBuf> = match (&args.events, &args.data) {
+        (Some(e), _) => Some(e.clone()),
+        (None, Some(d)) => load::table_file(d, "events.csv")?,
+        (None, None) => None,
+    };
     // The folder's products.csv gives the families `family:NAME` events name.
     let products = match &args.data {
-        Some(d) if d.join("products.csv").symlink_metadata().is_ok() => {
-            guard.protect(&d.join("products.csv"));
-            load::products_file(&d.join("products.csv"))?
-        }
-        _ => Vec::new(),
+        Some(d) => match load::table_file(d, "products.csv")? {
+            Some(p) => {
+                guard.protect(&p);
+                load::products_file(&p)?
+            }
+            None => Vec::new(),
+        },
+        None => Vec::new(),
     };
     let events = match &events_path {
         Some(p) => {

@@ -10,7 +10,7 @@ use crate::load;
 use crate::write::outdir::OutputSet;
 use crate::write::tables::{Cell, Table};
 use crate::write::{
-    charts, cm_pack, findings, report, review_tables, sections, tables, xlsx, Guard,
+    self, charts, cm_pack, findings, report, review_tables, sections, tables, xlsx, Guard,
 };
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
@@ -88,26 +88,41 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     crate::archive::check_months(&vintages, &previous)?;
     let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
+    let overrides = load::overrides::file(args.overrides.as_deref(), dir, &mut guard)?;
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
     let mut forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    // Overrides handed back in a plan.xlsx: forecast again with them as override events; the
+    // plan without them is what the workbook's edits are told from.
+    let (overridden, with_overrides) =
+        load::overrides::apply(overrides.as_ref(), input, &forecast)?;
+    let input = with_overrides.as_ref().unwrap_or(input);
+    let mut base = match &with_overrides {
+        Some(i) => {
+            Some(std::mem::replace(&mut forecast, scenario::forecast_part(i, &|_| {})?).plan)
+        }
+        None => None,
+    };
     // The CM's time fences, held against the last published month unless --no-fences.
     let held_against = vintages.last().zip(previous.last());
     let holds = match held_against {
         Some((_, last)) if !args.no_fences => {
             let fc = &forecast.plan;
             let fenced = input.settings.fenced_months(fc.start);
-            let agreed = if dir.join("changes.csv").is_file() {
-                guard.protect(&dir.join("changes.csv"));
+            let agreed = if let Some(changes) = load::table_file(dir, "changes.csv")? {
+                guard.protect(&changes);
                 let skus: std::collections::HashSet<&str> =
                     fc.skus.iter().map(|s| s.sku.as_str()).collect();
-                load::changes_file(&dir.join("changes.csv"), &skus, &fenced)?
+                load::changes_file(&changes, &skus, &fenced)?
             } else {
                 Vec::new()
             };
+            if let Some(b) = base.as_mut() {
+                planner_core::review::hold_fences(b, last, &input.settings.fences, &agreed);
+            }
             planner_core::review::hold_fences(
                 &mut forecast.plan,
                 last,
@@ -257,10 +272,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         row[3] = Cell::Text(text);
         attention.rows.push(row);
     }
+    let fc = &plan.forecast.plan;
+    let override_sheets = write::overrides::tables(fc, base.as_ref().unwrap_or(fc));
     let (xlsx, charts) = rayon::join(
         || {
             let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
             sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
+            sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));
             sheets.extend(review_tables.iter().map(|(n, t)| (*n, t)));
             // Every delivery line is in scorecard_lines.csv; the workbook keeps the scorecard.
             sheets.extend(
@@ -407,10 +425,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let published = if args.publish {
         let mut inputs = Vec::new();
         for f in ["planner.toml", "events.csv", "changes.csv"] {
-            if dir.join(f).is_file() {
-                inputs.push(dir.join(f));
+            if let Ok(Some(at)) = load::table_file(dir, f) {
+                inputs.push(at);
             }
         }
+        inputs.extend(overrides.clone()); // the overrides workbook used, as it was handed back
         let forecast_table = &all[0].1;
         let statistical = tables::forecast(&plan.forecast.statistical());
         let at = crate::archive::publish(
@@ -474,6 +493,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 .map(|p| p.start.to_string())
                 .unwrap_or_default()
         ));
+    }
+    if let Some(o) = &overridden {
+        ctx.say(format!("  {}", o.summary));
     }
     ctx.say(format!("  uncertainty: {}", fc.dependence.describe()));
     for e in &plan.forecast.ignored_events {

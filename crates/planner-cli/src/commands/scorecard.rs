@@ -30,10 +30,9 @@ impl Inputs {
     /// # Errors
     /// The first problem of either file, with its line and column.
     pub fn read(folder: &Folder, guard: &mut Guard) -> anyhow::Result<Option<Self>> {
-        let path = folder.dir.join(deliveries::DELIVERIES);
-        if !path.is_file() {
+        let Some(path) = crate::load::table_file(&folder.dir, deliveries::DELIVERIES)? else {
             return Ok(None);
-        }
+        };
         let rows = deliveries::deliveries_file(&path)?;
         let toml = folder.dir.join(deliveries::SETTINGS);
         let settings = if toml.is_file() {

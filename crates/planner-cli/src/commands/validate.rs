@@ -18,9 +18,15 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         Vec::new()
     };
     // changes.csv, checked against the plan it changes: its skus and the fenced months.
-    let changes = args.data.join("changes.csv");
-    let mut changes_read = false;
-    if let (Some(f), true) = (&folder, changes.is_file()) {
+    let changes = match load::table_file(&args.data, "changes.csv") {
+        Ok(c) => c,
+        Err(e) => {
+            problems.error(e);
+            None
+        }
+    };
+    let mut changes_read = None;
+    if let (Some(f), Some(changes)) = (&folder, &changes) {
         let settings = &f.input.settings;
         if let Some(start) = settings.first_month(&f.input.history) {
             let mut skus: std::collections::HashSet<&str> = f
@@ -32,8 +38,32 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 .collect();
             skus.extend(f.input.events.iter().map(|e| e.sku.as_str()));
             let fenced = settings.fenced_months(start);
-            load::check_changes(&changes, &skus, &fenced, &mut problems);
-            changes_read = true;
+            load::check_changes(changes, &skus, &fenced, &mut problems);
+            changes_read = Some(load::file_name(changes));
+        }
+    }
+    // The folder's overrides.xlsx: its cells, and the month it was made for.
+    let overrides = args.data.join(load::overrides::FOLDER_FILE);
+    let mut overrides_read = None;
+    if args.data.is_dir() && overrides.symlink_metadata().is_ok() {
+        match load::overrides::read(&overrides) {
+            Ok(o) => {
+                let start = folder
+                    .as_ref()
+                    .and_then(|f| f.input.settings.first_month(&f.input.history));
+                match start {
+                    Some(s) if s != o.start => problems.error(load::LoadError::file(
+                        &o.file,
+                        format!(
+                            "was made for another plan: its first planned month is {}, this \
+                             plan's is {s}; edit this run's plan.xlsx instead",
+                            o.start
+                        ),
+                    )),
+                    _ => overrides_read = Some(o.file),
+                }
+            }
+            Err(e) => problems.error(e),
         }
     }
     problems.doubts_as_errors();
@@ -55,11 +85,14 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let Some(f) = folder else {
         return Ok(ExitCode::from(1));
     };
-    let mut files: Vec<&str> = load::FILES.iter().copied().filter(|n| f.has(n)).collect();
+    let mut files: Vec<String> = load::FILES
+        .iter()
+        .filter(|n| f.has(n))
+        .map(|n| f.shown(n))
+        .collect();
     files.extend(scorecard_files);
-    if changes_read {
-        files.push("changes.csv");
-    }
+    files.extend(changes_read);
+    files.extend(overrides_read);
     files.sort_unstable();
     println!(
         "{}: no problems found in {} files ({}): {} skus, {} lines, {} materials, {} events",

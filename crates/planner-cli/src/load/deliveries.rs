@@ -71,16 +71,19 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
 /// Checks the scorecard's files of a planning folder, when present (`planner validate`):
 /// every problem of `deliveries.csv` (each with its line and column) and the first of
 /// `scorecard.toml`. Returns the names of the files found.
-pub fn check_folder(dir: &Path, problems: &mut Problems) -> Vec<&'static str> {
+pub fn check_folder(dir: &Path, problems: &mut Problems) -> Vec<String> {
     let mut found = Vec::new();
-    let path = dir.join(DELIVERIES);
-    if there(&path, DELIVERIES, problems) {
-        found.push(DELIVERIES);
-        deliveries(&path, DELIVERIES, problems);
+    match super::table::table_file(dir, DELIVERIES) {
+        Ok(Some(path)) => {
+            found.push(super::file_name(&path));
+            deliveries(&path, DELIVERIES, problems);
+        }
+        Ok(None) => {}
+        Err(e) => problems.error(e),
     }
     let path = dir.join(SETTINGS);
     if there(&path, SETTINGS, problems) {
-        found.push(SETTINGS);
+        found.push(SETTINGS.to_string());
         if let Err(e) = settings(&path) {
             problems.error(e);
         }

@@ -35,10 +35,63 @@ fn polars_error(name: &str, e: PolarsError) -> LoadError {
     LoadError::file(name, format!("cannot read the file: {e}"))
 }
 
+/// A demand workbook: its first sheet, written out as CSV and read as a CSV file is (the same
+/// sums, checks and warnings), every problem at its sheet and cell.
+fn read_workbook(
+    path: &Path,
+    name: &str,
+    problems: &mut Problems,
+) -> Result<Option<DemandHistory>, LoadError> {
+    let shown = super::file_name(path);
+    let csv_name = (name != shown).then_some(name);
+    let wanted = |h: &str| matches!(h, "sku" | "month" | "date" | "quantity");
+    let sheet =
+        super::workbook::read(path, &shown, csv_name, None, &wanted).map_err(|mut errors| {
+            let first = errors.remove(0);
+            for e in errors {
+                problems.error(e);
+            }
+            first
+        })?;
+    problems.register(sheet.map.clone());
+    // Columns without a header hold nothing a loader reads: left out (polars wants names).
+    let keep: Vec<usize> = (0..sheet.header.len())
+        .filter(|i| !sheet.header[*i].trim().is_empty())
+        .collect();
+    let tmp = tempfile::NamedTempFile::new()
+        .map_err(|e| LoadError::file(&shown, format!("cannot be converted: {e}")))?;
+    let write = |tmp: &tempfile::NamedTempFile| -> Result<(), csv::Error> {
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(tmp.as_file()));
+        w.write_record(keep.iter().map(|i| sheet.header[*i].as_str()))?;
+        // Every row, blank ones too, so that a row's index gives back its number in the sheet.
+        for (_, cells) in &sheet.rows {
+            w.write_record(keep.iter().map(|i| cells[*i].as_str()))?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    write(&tmp).map_err(|e| LoadError::file(&shown, format!("cannot be converted: {e}")))?;
+    read_text(tmp.path(), &shown, problems, sheet.header_row)
+}
+
 fn read(
     path: &Path,
     name: &str,
     problems: &mut Problems,
+) -> Result<Option<DemandHistory>, LoadError> {
+    if super::workbook::is_workbook(path) {
+        return read_workbook(path, name, problems);
+    }
+    read_text(path, name, problems, 1)
+}
+
+/// Reads a demand CSV file whose header is on line `header_line` (the first data row is the
+/// next line: lines are counted from it, a workbook's rows keep their numbers).
+fn read_text(
+    path: &Path,
+    name: &str,
+    problems: &mut Problems,
+    header_line: usize,
 ) -> Result<Option<DemandHistory>, LoadError> {
     let file = std::fs::File::open(path)
         .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
@@ -59,7 +112,7 @@ fn read(
     if !missing.is_empty() {
         return Err(LoadError::line(
             name,
-            1,
+            header_line,
             format!(
                 "missing column{} {} (found: {})",
                 if missing.len() > 1 { "s" } else { "" },
@@ -142,7 +195,7 @@ fn read(
         let raws = str_column(&bad, "raw", name)?;
         let qs = f64_column(&bad, "q", name)?;
         for i in 0..bad.height().min(MAX_ROW_ERRORS) {
-            let line = rows[i] + 2;
+            let line = rows[i] + header_line + 1;
             let e = if let Some(Err(m)) = skus[i].as_deref().map(check_code) {
                 LoadError::cell(name, line, "sku", m)
             } else if skus[i].as_deref().is_none_or(str::is_empty) {
@@ -195,7 +248,7 @@ fn read(
     // Each month's first line and number of rows.
     let mut months: BTreeMap<Month, (usize, usize)> = BTreeMap::new();
     for ((key, row), n) in key_values.into_iter().zip(key_rows).zip(key_counts) {
-        let line = row + 2;
+        let line = row + header_line + 1;
         let Some(key) = key else {
             problems.error(LoadError::cell(
                 name,

@@ -1,6 +1,9 @@
 //! Load errors: every problem names the file, the line and the column.
 
 use std::fmt;
+use std::sync::Arc;
+
+use super::workbook::SheetMap;
 
 pub use planner_core::time::shorten;
 
@@ -36,6 +39,9 @@ pub struct LoadError {
     pub column: Option<String>,
     /// What was expected.
     pub message: String,
+    /// For a table read from a workbook: the sheet, and the cell (`C17`) when the column is
+    /// known; `line` is then the sheet's row.
+    pub sheet: Option<Box<(String, Option<String>)>>,
 }
 
 impl LoadError {
@@ -46,6 +52,7 @@ impl LoadError {
             line: None,
             column: None,
             message: capped(message),
+            sheet: None,
         }
     }
 
@@ -56,6 +63,7 @@ impl LoadError {
             line,
             column: None,
             message: capped(message),
+            sheet: None,
         }
     }
 
@@ -66,6 +74,7 @@ impl LoadError {
             line: Some(line),
             column: None,
             message: capped(message),
+            sheet: None,
         }
     }
 
@@ -76,6 +85,7 @@ impl LoadError {
             line: Some(line),
             column: Some(column.to_string()),
             message: capped(message),
+            sheet: None,
         }
     }
 }
@@ -83,6 +93,20 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
+        if let Some(spot) = &self.sheet {
+            let (sheet, cell) = &**spot;
+            write!(f, ": sheet {sheet}")?;
+            match (cell, self.line) {
+                (Some(cell), _) => write!(f, ", cell {cell}")?,
+                (None, Some(row)) => write!(f, ", row {row}")?,
+                (None, None) => {}
+            }
+            write!(f, ": ")?;
+            if let (None, Some(column)) = (cell, &self.column) {
+                write!(f, "column {column}: ")?;
+            }
+            return write!(f, "{}", self.message);
+        }
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
@@ -109,17 +133,56 @@ pub struct Problems {
     pub doubts: Vec<LoadError>,
     /// The warning the other commands print for the doubts, when there are any.
     pub doubts_warning: Option<String>,
+    /// The tables read from workbooks: the problems found in them (named by the CSV name the
+    /// loaders know, `routings.csv`) are put at their sheet and cell.
+    pub sheets: Vec<Arc<SheetMap>>,
 }
 
 impl Problems {
     /// Records an error.
     pub fn error(&mut self, e: LoadError) {
+        let e = self.locate(e);
         self.errors.push(e);
+    }
+
+    /// Records a doubt (see [`Problems::doubts`]).
+    pub fn doubt(&mut self, e: LoadError) {
+        let e = self.locate(e);
+        self.doubts.push(e);
     }
 
     /// Records a warning.
     pub fn warn(&mut self, w: String) {
+        let w = self.rename(w);
         self.warnings.push(capped(w));
+    }
+
+    /// Remembers that a table of the folder was read from a workbook.
+    pub fn register(&mut self, map: Arc<SheetMap>) {
+        self.sheets.push(map);
+    }
+
+    /// An error at its sheet and cell when its file was read from a workbook, with the names of
+    /// the folder's workbooks for their CSV names in its message.
+    fn locate(&self, e: LoadError) -> LoadError {
+        let mut e = match self.sheets.iter().find(|m| m.names(&e.file)) {
+            Some(m) => m.locate(e),
+            None => e,
+        };
+        e.message = self.rename(std::mem::take(&mut e.message));
+        e
+    }
+
+    /// `routings.csv` said as `routings.xlsx` when the folder's routings are a workbook.
+    fn rename(&self, mut text: String) -> String {
+        for m in &self.sheets {
+            if let Some(csv) = &m.csv_name {
+                if text.contains(csv.as_str()) {
+                    text = text.replace(csv.as_str(), &m.workbook);
+                }
+            }
+        }
+        text
     }
 
     /// Doubts become errors (`planner validate`).

@@ -191,8 +191,87 @@ fn apply(bytes: &[u8], m: &Mutation) -> Vec<u8> {
     out
 }
 
+/// The demo's tables (its CSV files), for their workbook form.
+fn table_names() -> Vec<&'static str> {
+    demo_names()
+        .into_iter()
+        .filter(|n| n.ends_with(".csv"))
+        .collect()
+}
+
+/// A small real workbook: the demo's `name` (its first 20 lines) as the first sheet.
+fn demo_workbook(name: &str) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(demo_text(name).as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .take(20)
+        .map(|r| {
+            r.expect("the demo is CSV")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let table = crate::write::tables::Table::new(
+        rows[0].clone(),
+        rows[1..]
+            .iter()
+            .map(|r| r.iter().map(crate::write::tables::Cell::text).collect())
+            .collect(),
+    );
+    crate::write::xlsx::workbook(&[(name.trim_end_matches(".csv"), &table)]).expect("a workbook")
+}
+
+/// Feeds `bytes` as `name`'s workbook (`demand.xlsx` for `demand.csv`) to its loader, alone and
+/// in the demo folder in place of the CSV file.
+fn load_workbook_bytes(name: &str, bytes: &[u8]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (f, text) in crate::demo::FILES {
+        if f != name {
+            std::fs::write(dir.path().join(f), text).expect("write the demo");
+        }
+    }
+    let xlsx = dir.path().join(name.replace(".csv", ".xlsx"));
+    std::fs::write(&xlsx, bytes).expect("write the workbook");
+    load_one(&xlsx, name);
+    let (_, mut p) = super::folder(dir.path());
+    deliveries::check_folder(dir.path(), &mut p);
+    for e in &p.errors {
+        assert!(e.to_string().starts_with(&e.file), "{e}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_as_a_workbook_never_panic(
+        file in proptest::sample::select(table_names()),
+        bytes in proptest::collection::vec(any::<u8>(), 0..256),
+    ) {
+        load_workbook_bytes(file, &bytes);
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic(
+        file in proptest::sample::select(table_names()),
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4),
+        cut in proptest::option::of(any::<usize>()),
+    ) {
+        let mut bytes = demo_workbook(file);
+        for (at, v) in &flips {
+            let n = bytes.len();
+            bytes[at % n] = *v;
+        }
+        if let Some(at) = cut {
+            let n = bytes.len();
+            bytes.truncate(at % n);
+        }
+        load_workbook_bytes(file, &bytes);
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(

@@ -518,7 +518,7 @@ pub fn check_event_skus(
         if !skus.contains(&e.sku.as_str()) {
             skus.push(&e.sku);
         }
-        problems.doubts.push(LoadError::cell(
+        problems.doubt(LoadError::cell(
             "events.csv",
             *line,
             "sku",

@@ -6,9 +6,11 @@ mod error;
 #[cfg(test)]
 mod fuzz;
 mod master;
+pub mod overrides;
 mod plan_file;
 pub mod scenarios;
 mod table;
+pub mod workbook;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,7 @@ use planner_core::Settings;
 
 pub use error::{LoadError, Problems};
 pub use plan_file::demand_plan;
+pub use table::table_file;
 
 /// Checks `changes.csv` for `validate`, collecting every problem.
 pub fn check_changes(
@@ -59,6 +62,9 @@ pub struct Folder {
     pub present: HashSet<&'static str>,
     /// Every file read, so that no output is written over one.
     pub inputs: Vec<PathBuf>,
+    /// The file holding each table present, by its CSV name: `routings.xlsx` for
+    /// `routings.csv` when the folder has its routings as a workbook.
+    pub files: std::collections::HashMap<&'static str, PathBuf>,
 }
 
 /// The files of a planning folder, in the order they are checked.
@@ -83,6 +89,13 @@ impl Folder {
     /// True when the folder has the file.
     pub fn has(&self, file: &str) -> bool {
         self.present.contains(file)
+    }
+
+    /// The name of the file that holds the table `file` (`routings.csv` or `routings.xlsx`).
+    pub fn shown(&self, file: &str) -> String {
+        self.files
+            .get(file)
+            .map_or_else(|| file.to_string(), |p| file_name(p))
     }
 
     /// Fails with a clear message when a file the command needs is absent.
@@ -116,23 +129,26 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
         ));
         return (None, p);
     }
-    let path = |f: &str| dir.join(f);
     let mut present = HashSet::new();
+    // Each table's file: name.csv or name.xlsx.
+    let mut files = std::collections::HashMap::new();
     // Files that are there but cannot be read (a folder, a broken link): errors, never absent.
     let mut unreadable = HashSet::new();
     for f in FILES {
-        match table::present(&path(f), f) {
-            Ok(true) => {
+        match table::table_file(dir, f) {
+            Ok(Some(at)) => {
                 present.insert(f);
+                files.insert(f, at);
             }
-            Ok(false) => {}
+            Ok(None) => {}
             Err(e) => {
                 p.error(e);
                 unreadable.insert(f);
             }
         }
     }
-    let inputs: Vec<PathBuf> = present.iter().map(|f| path(f)).collect();
+    let path = |f: &str| files.get(f).cloned().unwrap_or_else(|| dir.join(f));
+    let inputs: Vec<PathBuf> = files.values().cloned().collect();
 
     let settings = if present.contains("planner.toml") {
         plan_file::settings(&path("planner.toml"), &mut p)
@@ -317,6 +333,7 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
         },
         present,
         inputs,
+        files,
     };
     (Some(folder), p)
 }

@@ -133,20 +133,17 @@ pub fn demand_plan(path: &Path) -> anyhow::Result<DemandPlan> {
     let mut levels: Vec<Level> = Vec::new();
     if is_forecast {
         // Find the lo_L / hi_L pairs.
-        let text = std::fs::read_to_string(path)?;
-        let header = text.lines().next().unwrap_or("");
-        for h in header.split(',') {
-            let h = super::table::normalize_header(h);
+        let mut names: Vec<&str> = probe.column_names().collect();
+        names.sort_unstable();
+        for h in names {
             if let Some(l) = h.strip_prefix("lo_") {
+                let at = |m: String| probe.locate(LoadError::line(&probe.name, 1, m));
                 let level: f64 = l.parse().map_err(|_| {
-                    LoadError::line(
-                        &name,
-                        1,
-                        format!("column {h}: expected lo_ followed by a level such as 80"),
-                    )
+                    at(format!(
+                        "column {h}: expected lo_ followed by a level such as 80"
+                    ))
                 })?;
-                let level = Level::new(level)
-                    .map_err(|e| LoadError::line(&name, 1, format!("column {h}: {e}")))?;
+                let level = Level::new(level).map_err(|e| at(format!("column {h}: {e}")))?;
                 levels.push(level);
             }
         }

@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use planner_core::FieldError;
 
 use super::error::{quote, shorten, LoadError, Problems, MAX_CODE_CHARS};
+use super::workbook::{is_workbook, SheetMap};
 
 /// Whether a file of the folder is there: `Ok(true)` a file to read, `Ok(false)` absent, and an
 /// error when something is there that cannot be read as a file (a folder, a broken link, a
@@ -126,25 +128,110 @@ pub fn normalize_header(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// A CSV file read whole, with its columns located.
+/// A table file read whole (CSV, or the first sheet of a workbook), with its columns located.
 pub struct Table {
     /// The file name used in messages.
     pub name: String,
     columns: HashMap<String, usize>,
     rows: Vec<(usize, csv::StringRecord)>,
+    /// For a workbook: where its cells are.
+    map: Option<Arc<SheetMap>>,
 }
 
 /// One row of a [`Table`], with accessors that report problems with their position.
 pub struct Row<'a> {
     table: &'a Table,
-    /// The 1-based line number in the file.
+    /// The 1-based line number in the file (the row, in a workbook).
     pub line: usize,
     record: &'a csv::StringRecord,
 }
 
+/// Whether the folder `dir` holds the table `name` (`routings.csv`) as CSV or as a workbook
+/// (`routings.xlsx`): the file's path, `None` when neither is there.
+///
+/// # Errors
+/// When both are there (which one holds the table?), or one cannot be read (see [`present`]).
+pub fn table_file(dir: &Path, name: &str) -> Result<Option<PathBuf>, LoadError> {
+    let csv = dir.join(name);
+    let Some(stem) = name.strip_suffix(".csv") else {
+        return Ok(present(&csv, name)?.then_some(csv));
+    };
+    let xname = format!("{stem}.xlsx");
+    let xlsx = dir.join(&xname);
+    match (present(&csv, name)?, present(&xlsx, &xname)?) {
+        (true, true) => Err(LoadError::file(
+            &dir.display().to_string(),
+            format!(
+                "holds both {name} and {xname}: keep one of them (either can hold the table, \
+                 not both)"
+            ),
+        )),
+        (true, false) => Ok(Some(csv)),
+        (false, true) => Ok(Some(xlsx)),
+        (false, false) => Ok(None),
+    }
+}
+
+/// The columns of a header, by normalised name, checked: no name twice, every `required` one
+/// there; those neither required nor `optional` are warned about.
+fn locate_columns(
+    name: &str,
+    headers: &[String],
+    required: &[&str],
+    optional: &[&str],
+    problems: &mut Problems,
+) -> Result<HashMap<String, usize>, LoadError> {
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(LoadError::line(name, 1, "is empty: expected a header row"));
+    }
+    let mut columns = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = normalize_header(h);
+        if h.is_empty() {
+            continue;
+        }
+        if columns.insert(h.clone(), i).is_some() {
+            return Err(LoadError::line(
+                name,
+                1,
+                format!("column {} appears twice", shorten(&h)),
+            ));
+        }
+    }
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|c| !columns.contains_key(**c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        let mut found: Vec<String> = headers.iter().map(|h| shorten(h.trim())).collect();
+        found.retain(|f| !f.is_empty());
+        return Err(LoadError::line(
+            name,
+            1,
+            format!(
+                "missing column{} {} (found: {})",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                found.join(", ")
+            ),
+        ));
+    }
+    let mut unknown: Vec<&String> = columns
+        .keys()
+        .filter(|c| !required.contains(&c.as_str()) && !optional.contains(&c.as_str()))
+        .collect();
+    unknown.sort();
+    for u in unknown {
+        problems.warn(format!("{name}: unknown column {} is ignored", shorten(u)));
+    }
+    Ok(columns)
+}
+
 impl Table {
     /// Reads `path`, checking that `required` columns exist; columns neither required nor in
-    /// `optional` are warned about.
+    /// `optional` are warned about. A workbook (`.xlsx`) is read from its first sheet, and its
+    /// problems are named by the workbook's name, sheet and cell.
     pub fn read(
         path: &Path,
         name: &str,
@@ -152,6 +239,9 @@ impl Table {
         optional: &[&str],
         problems: &mut Problems,
     ) -> Result<Table, LoadError> {
+        if is_workbook(path) {
+            return Self::read_sheet(path, name, None, required, optional, problems);
+        }
         let bytes = std::fs::read(path)
             .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
         check_text(bytes.as_slice(), name)?;
@@ -165,50 +255,8 @@ impl Table {
             .headers()
             .map_err(|e| LoadError::line(name, 1, format!("cannot read the header row: {e}")))?
             .clone();
-        if headers.iter().all(|h| h.trim().is_empty()) {
-            return Err(LoadError::line(name, 1, "is empty: expected a header row"));
-        }
-        let mut columns = HashMap::new();
-        for (i, h) in headers.iter().enumerate() {
-            let h = normalize_header(h);
-            if h.is_empty() {
-                continue;
-            }
-            if columns.insert(h.clone(), i).is_some() {
-                return Err(LoadError::line(
-                    name,
-                    1,
-                    format!("column {} appears twice", shorten(&h)),
-                ));
-            }
-        }
-        let missing: Vec<&str> = required
-            .iter()
-            .filter(|c| !columns.contains_key(**c))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            let mut found: Vec<String> = headers.iter().map(|h| shorten(h.trim())).collect();
-            found.retain(|f| !f.is_empty());
-            return Err(LoadError::line(
-                name,
-                1,
-                format!(
-                    "missing column{} {} (found: {})",
-                    if missing.len() > 1 { "s" } else { "" },
-                    missing.join(", "),
-                    found.join(", ")
-                ),
-            ));
-        }
-        let mut unknown: Vec<&String> = columns
-            .keys()
-            .filter(|c| !required.contains(&c.as_str()) && !optional.contains(&c.as_str()))
-            .collect();
-        unknown.sort();
-        for u in unknown {
-            problems.warn(format!("{name}: unknown column {} is ignored", shorten(u)));
-        }
+        let headers: Vec<String> = headers.iter().map(str::to_string).collect();
+        let columns = locate_columns(name, &headers, required, optional, problems)?;
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -225,7 +273,61 @@ impl Table {
             name: name.to_string(),
             columns,
             rows,
+            map: None,
         })
+    }
+
+    /// Reads a sheet of the workbook at `path` (the first when `sheet` is `None`) as
+    /// [`Table::read`] reads a CSV file; `name` is the name the loaders know the table by.
+    pub fn read_sheet(
+        path: &Path,
+        name: &str,
+        sheet: Option<&str>,
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Problems,
+    ) -> Result<Table, LoadError> {
+        let shown = super::file_name(path);
+        let wanted = |h: &str| required.contains(&h) || optional.contains(&h);
+        let csv_name = (name != shown).then_some(name);
+        let read = super::workbook::read(path, &shown, csv_name, sheet, &wanted).map_err(
+            |mut errors| {
+                let first = errors.remove(0);
+                for e in errors {
+                    problems.error(e);
+                }
+                first
+            },
+        )?;
+        problems.register(read.map.clone());
+        let map = read.map;
+        let columns = locate_columns(&shown, &read.header, required, optional, problems)
+            .map_err(|e| map.locate(e))?;
+        let rows = read
+            .rows
+            .into_iter()
+            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+            .map(|(line, cells)| (line, csv::StringRecord::from(cells)))
+            .collect();
+        Ok(Table {
+            name: shown,
+            columns,
+            rows,
+            map: Some(map),
+        })
+    }
+
+    /// A problem of this table at its place (its sheet and cell, for a workbook).
+    pub fn locate(&self, e: LoadError) -> LoadError {
+        match &self.map {
+            Some(m) => m.locate(e),
+            None => e,
+        }
+    }
+
+    /// The columns' normalised names.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.keys().map(String::as_str)
     }
 
     /// The rows, in file order.
@@ -251,7 +353,12 @@ impl Row<'_> {
 
     /// A cell error on this row.
     pub fn error(&self, column: &str, message: impl Into<String>) -> LoadError {
-        LoadError::cell(&self.table.name, self.line, column, message)
+        self.table.locate(LoadError::cell(
+            &self.table.name,
+            self.line,
+            column,
+            message,
+        ))
     }
 
     /// Wraps a core constructor's error with this row's position.

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod cm_pack;
 pub mod findings;
 pub mod outdir;
+pub mod overrides;
 pub mod report;
 pub mod review_tables;
 pub mod scenario_chart;
