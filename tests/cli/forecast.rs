@@ -174,7 +174,8 @@ fn out_is_written_atomically_and_never_over_an_input() {
     let lines: Vec<&str> = bt.lines().collect();
     assert!(
         lines[0].starts_with(
-            "sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,coverage_95"
+            "sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,msis_80,\
+             coverage_95,winkler_95,msis_95,wql,benchmark_mae,value_added"
         ),
         "{}",
         lines[0]

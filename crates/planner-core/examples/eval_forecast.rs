@@ -14,6 +14,9 @@ use std::time::Instant;
 
 use planner_core::forecast::{accuracy, forecast_series, Forecast, Interval, Level, Method};
 
+/// Forecast steps (1-based, inclusive) of the per-step coverage line.
+const BUCKETS: [(usize, usize); 5] = [(1, 3), (4, 6), (7, 12), (13, 18), (19, 36)];
+
 type Series = BTreeMap<String, Vec<(String, f64)>>;
 
 fn read(path: &str) -> Result<Series, String> {
@@ -89,6 +92,8 @@ fn main() -> Result<(), String> {
     let (mut smape, mut mase, mut rmse, mut bias) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut cov80, mut cov95, mut pairs) = (0.0, 0.0, 0usize);
+    // Coverage by forecast step, pooled over series: [hits80, hits95, pairs] per bucket.
+    let mut by_step = [[0.0f64; 3]; BUCKETS.len()];
     let mut models: BTreeMap<String, usize> = BTreeMap::new();
     let mut elapsed = 0.0;
     let mut count = 0usize;
@@ -132,6 +137,19 @@ fn main() -> Result<(), String> {
         }
         rmse.push(acc.rmse);
         bias.push(acc.bias);
+        for i in 0..h {
+            let b = BUCKETS
+                .iter()
+                .position(|&(lo, hi)| i + 1 >= lo && i < hi)
+                .unwrap_or(0);
+            let inside = |j: usize| {
+                let iv = &fc.intervals[j];
+                f64::from(u8::from(actual[i] >= iv.lo[i] && actual[i] <= iv.hi[i]))
+            };
+            by_step[b][0] += inside(0);
+            by_step[b][1] += inside(1);
+            by_step[b][2] += 1.0;
+        }
         cov80 += acc.coverage[0].1 * h as f64;
         cov95 += acc.coverage[1].1 * h as f64;
         pairs += h;
@@ -148,6 +166,19 @@ fn main() -> Result<(), String> {
         100.0 * cov95 / pairs.max(1) as f64,
         count as f64 / elapsed.max(1e-9)
     );
+    let steps: Vec<String> = BUCKETS
+        .iter()
+        .zip(&by_step)
+        .filter(|(_, c)| c[2] > 0.0)
+        .map(|(&(lo, hi), c)| {
+            format!(
+                "h{lo}-{hi}={:.1}/{:.1}",
+                100.0 * c[0] / c[2],
+                100.0 * c[1] / c[2]
+            )
+        })
+        .collect();
+    println!("coverage by step (80/95 %): {}", steps.join(" "));
     let mut top: Vec<_> = models.into_iter().collect();
     top.sort_by_key(|b| std::cmp::Reverse(b.1));
     let list: Vec<String> = top
