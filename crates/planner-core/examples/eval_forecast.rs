@@ -5,6 +5,10 @@
 //! cargo run --release -p planner-core --example eval_forecast -- TRAIN.csv TEST.csv [METHOD] [SEASON]
 //! ```
 //! `METHOD` is any `--method` name (default `auto`) or `zero` (a constant-zero benchmark).
+//! WQL is the weighted quantile loss over the median and the 80 / 95 % bounds, pooled over the
+//! data set (`sum of 2 * pinball losses / sum |actual|`, averaged over the 5 quantiles); MSIS95
+//! the M4 competition's scaled interval score at 95 %, averaged over series. A second line
+//! gives the coverage by forecast step.
 //! Fitting runs on one thread and is timed in CPU seconds, so series per second is per core. M3 monthly can be exported
 //! with `benches/peers/export_m3.py`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -92,6 +96,8 @@ fn main() -> Result<(), String> {
     let (mut smape, mut mase, mut rmse, mut bias) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut cov80, mut cov95, mut pairs) = (0.0, 0.0, 0usize);
+    // Pooled weighted quantile loss (numerator and sum of |actual|) and per-series MSIS 95.
+    let (mut wql_num, mut wql_den, mut msis) = (0.0, 0.0, Vec::new());
     // Coverage by forecast step, pooled over series: [hits80, hits95, pairs] per bucket.
     let mut by_step = [[0.0f64; 3]; BUCKETS.len()];
     let mut models: BTreeMap<String, usize> = BTreeMap::new();
@@ -150,13 +156,21 @@ fn main() -> Result<(), String> {
             by_step[b][1] += inside(1);
             by_step[b][2] += 1.0;
         }
+        let sa: f64 = actual.iter().map(|a| a.abs()).sum();
+        if let Some(w) = acc.wql {
+            wql_num += w * sa;
+            wql_den += sa;
+        }
+        if let Some(m) = acc.msis[1].1 {
+            msis.push(m);
+        }
         cov80 += acc.coverage[0].1 * h as f64;
         cov95 += acc.coverage[1].1 * h as f64;
         pairs += h;
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     println!(
-        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% series/s={:.0}",
+        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% WQL={:.4} MSIS95={:.3} series/s={:.0}",
         mean(&smape),
         mean(&mase),
         mase.len(),
@@ -164,6 +178,8 @@ fn main() -> Result<(), String> {
         mean(&bias),
         100.0 * cov80 / pairs.max(1) as f64,
         100.0 * cov95 / pairs.max(1) as f64,
+        wql_num / wql_den.max(1e-300),
+        mean(&msis),
         count as f64 / elapsed.max(1e-9)
     );
     let steps: Vec<String> = BUCKETS
