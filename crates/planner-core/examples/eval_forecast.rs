@@ -143,14 +143,14 @@ fn main() -> Result<(), String> {
         }
         rmse.push(acc.rmse);
         bias.push(acc.bias);
-        for i in 0..h {
+        for (i, &a) in actual.iter().enumerate() {
             let b = BUCKETS
                 .iter()
                 .position(|&(lo, hi)| i + 1 >= lo && i < hi)
                 .unwrap_or(0);
             let inside = |j: usize| {
                 let iv = &fc.intervals[j];
-                f64::from(u8::from(actual[i] >= iv.lo[i] && actual[i] <= iv.hi[i]))
+                f64::from(u8::from(a >= iv.lo[i] && a <= iv.hi[i]))
             };
             by_step[b][0] += inside(0);
             by_step[b][1] += inside(1);
