@@ -126,7 +126,8 @@ impl Forecast {
 /// standardised errors follow an AR(1) across months, `corr(t, s) = ρ^|t − s|`. The total
 /// `Σ_{t<k} D_t` is then normal with mean `Σ f_t` and variance
 /// `Σ_t Σ_s σ_t σ_s ρ^|t − s|`; each quantile is `mean + sd z(q)`, cut at zero. `month_corr`
-/// is clamped to `[-1, 1]`.
+/// is clamped to `[-1, 1]`; pass a plan's `dependence.month.value` to read the total under the
+/// plan's own model (the same figure `uncertainty::TotalBuilder` gives for one sku).
 ///
 /// ```
 /// use planner_core::forecast::{cumulative_quantiles, Forecast, Interval, Level, Quantile};

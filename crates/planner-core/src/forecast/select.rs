@@ -770,6 +770,31 @@ mod tests {
     }
 
     #[test]
+    fn short_histories_shrink_toward_the_models_width() {
+        let z80 = z_of(Level::new(80.0).unwrap());
+        let (l80, l95) = (Level::new(80.0).unwrap(), Level::new(95.0).unwrap());
+        // 18 scores of 2 (in z80 units) from a 36-month history: pooled raw factor 2, weight
+        // 18 / (18 + 36) = 1/3 -> 2^(1/3); steps' windows hold the same scores.
+        let cal = Calibrated {
+            inner: boxed(Zero),
+            scores: vec![2.0 * z80; 18],
+            by_step: vec![vec![2.0 * z80; 2]; 9],
+            n: 36,
+            prior: CAL_SHORT_PRIOR,
+        };
+        let est = (1.0 + CAL_ESTIMATION_MONTHS / 36.0).sqrt();
+        let pooled = 2f64.powf(1.0 / 3.0);
+        // Step 0: window of 10 scores of 2 -> weight 10 / 40 toward raw 2, the rest pooled.
+        let want = est * (0.25 * 2f64.ln() + 0.75 * pooled.ln()).exp();
+        let got = cal.factor(l80, 0);
+        assert!((got - want).abs() < 1e-12, "{got} {want}");
+        // 95 % needs rank 19 of 18: no quantile, so the prior (1) times the estimation and
+        // tail terms.
+        let got = cal.factor(l95, 0);
+        assert!((got - est * CAL_INFLATE_TAIL).abs() < 1e-12, "{got}");
+    }
+
+    #[test]
     fn step_factors_shrink_toward_the_pooled_factor() {
         // 12 steps x 6 origins; steps 0-5 score 1, steps 6-11 score 2 (in z80 units).
         let z80 = z_of(Level::new(80.0).unwrap());
