@@ -22,6 +22,8 @@ for line in sys.stdin:
         "rmse": num("RMSE"),
         "cov80": num("cov80"),
         "cov95": num("cov95"),
+        "wql": num("WQL"),
+        "msis95": num("MSIS95"),
         "series_per_s": None if kv["method"] == "zero" else num("series/s"),
     }
     print(json.dumps(out))

@@ -19,8 +19,8 @@ def main():
         rs = [r for r in rows if r["dataset"] == ds]
         ours = next((r for r in rs if r["tool"] == "planner" and r["model"] == "auto"), None)
         print(f"\n### {ds}\n")
-        print("| tool | model | series | series/s | sMAPE | MASE | RMSE | cov80 | cov95 | speed ratio (ours/theirs) | sMAPE ratio | MASE ratio | RMSE ratio |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| tool | model | series | series/s | sMAPE | MASE | RMSE | cov80 | cov95 | WQL | MSIS95 | speed ratio (ours/theirs) | sMAPE ratio | MASE ratio | RMSE ratio |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in rs:
             def ratio(k, inv=False):
                 if ours is None or r is ours or r.get(k) in (None, 0) or ours.get(k) is None:
@@ -30,6 +30,7 @@ def main():
                 f"| {r['tool']} | {r['model']} | {r['series']} | {fmt(r.get('series_per_s'), '.0f')} | "
                 f"{fmt(r.get('smape'), '.3f')} | {fmt(r.get('mase'), '.4f')} | {fmt(r.get('rmse'), '.4f')} | "
                 f"{fmt(r.get('cov80'), '.1f')} | {fmt(r.get('cov95'), '.1f')} | "
+                f"{fmt(r.get('wql'), '.4f')} | {fmt(r.get('msis95'), '.3f')} | "
                 f"{ratio('series_per_s')} | {ratio('smape')} | {ratio('mase')} | {ratio('rmse')} |"
             )
 

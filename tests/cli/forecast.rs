@@ -174,7 +174,8 @@ fn out_is_written_atomically_and_never_over_an_input() {
     let lines: Vec<&str> = bt.lines().collect();
     assert!(
         lines[0].starts_with(
-            "sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,coverage_95"
+            "sku,model,n,mae,rmse,mape,smape,mase,wape,bias,coverage_80,winkler_80,msis_80,\
+             coverage_95,winkler_95,msis_95,wql,benchmark_mae,value_added"
         ),
         "{}",
         lines[0]
@@ -188,4 +189,98 @@ fn out_is_written_atomically_and_never_over_an_input() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+#[test]
+fn quantiles_are_written_as_q_columns() {
+    let dir = small_folder();
+    let o = run(
+        dir.path(),
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--quantiles",
+            "0.9, 0.1,0.5,0.975",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (header, rows) = parse(&stdout(&o));
+    // The default ranges stay; the quantiles come ascending, before `model`.
+    assert_eq!(
+        header,
+        [
+            "sku", "month", "forecast", "lo_80", "hi_80", "lo_95", "hi_95", "q_10", "q_50", "q_90",
+            "q_97.5", "model"
+        ]
+    );
+    let num = |r: &[String], i: usize| r[i].parse::<f64>().unwrap();
+    for r in &rows {
+        // q_10 / q_90 are the 80 % bounds, q_50 the point forecast; q_97.5 the upper
+        // bound of 95 % (a level forecast for it, not written: 95 is a default level).
+        assert_eq!(r[7], r[3], "{r:?}");
+        assert_eq!(r[8], r[2], "{r:?}");
+        assert_eq!(r[9], r[4], "{r:?}");
+        assert_eq!(r[10], r[6], "{r:?}");
+        for i in 7..10 {
+            assert!(num(r, i) <= num(r, i + 1), "{r:?}");
+        }
+    }
+    // A quantile of a level not shown: q_25 reads a 50 % range that is not written.
+    let o = run(
+        dir.path(),
+        &[
+            "forecast",
+            "--history",
+            "demand.csv",
+            "--level",
+            "90",
+            "--quantiles",
+            "0.25,0.75",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (header, rows) = parse(&stdout(&o));
+    assert_eq!(
+        header,
+        ["sku", "month", "forecast", "lo_90", "hi_90", "q_25", "q_75", "model"]
+    );
+    for r in &rows {
+        assert!(num(r, 3) <= num(r, 5) && num(r, 5) <= num(r, 2), "{r:?}");
+        assert!(num(r, 2) <= num(r, 6) && num(r, 6) <= num(r, 4), "{r:?}");
+    }
+}
+
+#[test]
+fn bad_quantiles_are_usage_errors_naming_the_value() {
+    let dir = small_folder();
+    for (arg, msg) in [
+        (
+            "0.1,1.5",
+            "error: invalid value '0.1,1.5' for '--quantiles <P,P,...>': 1.5 is not a quantile: \
+             expected a probability above 0 and below 1\n",
+        ),
+        (
+            "0",
+            "error: invalid value '0' for '--quantiles <P,P,...>': 0 is not a quantile: \
+             expected a probability above 0 and below 1\n",
+        ),
+        (
+            "0.1,0.5,0.10",
+            "error: invalid value '0.1,0.5,0.10' for '--quantiles <P,P,...>': 0.10 is given twice\n",
+        ),
+        (
+            "0.1,x",
+            "error: invalid value '0.1,x' for '--quantiles <P,P,...>': \"x\" is not a number \
+             (expected a probability above 0 and below 1)\n",
+        ),
+    ] {
+        let o = run(
+            dir.path(),
+            &["forecast", "--history", "demand.csv", "--quantiles", arg],
+        );
+        assert_eq!(o.status.code(), Some(2), "{arg}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with(msg), "{arg}: {err}");
+    }
 }

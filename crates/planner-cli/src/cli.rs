@@ -79,6 +79,10 @@ pub struct ForecastArgs {
     /// or planner.toml's method).
     #[arg(long, value_name = "M", value_parser = parse_method)]
     pub method: Option<String>,
+    /// Quantiles to write as q_P columns, comma separated probabilities strictly between 0 and
+    /// 1, for example 0.1,0.5,0.9 (q_10, q_50, q_90); read from the same calibrated ranges.
+    #[arg(long, value_name = "P,P,...", value_parser = parse_quantiles)]
+    pub quantiles: Option<QuantileList>,
     /// Planner events (sku, month, kind, value) applied on top of the forecast.
     #[arg(long, value_name = "FILE")]
     pub events: Option<PathBuf>,
@@ -284,6 +288,32 @@ fn parse_level(s: &str) -> Result<f64, String> {
             "{s} is not a level: expected a percent above 0 and below 100"
         ))
     }
+}
+
+/// The probabilities of `--quantiles`, ascending, without duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantileList(pub Vec<planner_core::forecast::Quantile>);
+
+/// `--quantiles 0.1,0.5,0.9`: each a probability strictly between 0 and 1, none twice, so
+/// that a bad value is a usage error naming it.
+fn parse_quantiles(s: &str) -> Result<QuantileList, String> {
+    use planner_core::forecast::Quantile;
+    let mut out: Vec<Quantile> = Vec::new();
+    for part in s.split(',') {
+        let t = part.trim();
+        let p: f64 = t.parse().map_err(|_| {
+            format!("{t:?} is not a number (expected a probability above 0 and below 1)")
+        })?;
+        let q = Quantile::new(p).map_err(|_| {
+            format!("{t} is not a quantile: expected a probability above 0 and below 1")
+        })?;
+        if out.iter().any(|o| o.label() == q.label()) {
+            return Err(format!("{t} is given twice"));
+        }
+        out.push(q);
+    }
+    out.sort_by(|a, b| a.probability().total_cmp(&b.probability()));
+    Ok(QuantileList(out))
 }
 
 /// A forecast method's name, checked here so that a typo is a usage error.

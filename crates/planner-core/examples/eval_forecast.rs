@@ -5,6 +5,10 @@
 //! cargo run --release -p planner-core --example eval_forecast -- TRAIN.csv TEST.csv [METHOD] [SEASON]
 //! ```
 //! `METHOD` is any `--method` name (default `auto`) or `zero` (a constant-zero benchmark).
+//! WQL is the weighted quantile loss over the median and the 80 / 95 % bounds, pooled over the
+//! data set (`sum of 2 * pinball losses / sum |actual|`, averaged over the 5 quantiles); MSIS95
+//! the M4 competition's scaled interval score at 95 %, averaged over series. A second line
+//! gives the coverage by forecast step.
 //! Fitting runs on one thread and is timed in CPU seconds, so series per second is per core. M3 monthly can be exported
 //! with `benches/peers/export_m3.py`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -13,6 +17,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use planner_core::forecast::{accuracy, forecast_series, Forecast, Interval, Level, Method};
+
+/// Forecast steps (1-based, inclusive) of the per-step coverage line.
+const BUCKETS: [(usize, usize); 5] = [(1, 3), (4, 6), (7, 12), (13, 18), (19, 36)];
 
 type Series = BTreeMap<String, Vec<(String, f64)>>;
 
@@ -89,6 +96,10 @@ fn main() -> Result<(), String> {
     let (mut smape, mut mase, mut rmse, mut bias) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut cov80, mut cov95, mut pairs) = (0.0, 0.0, 0usize);
+    // Pooled weighted quantile loss (numerator and sum of |actual|) and per-series MSIS 95.
+    let (mut wql_num, mut wql_den, mut msis) = (0.0, 0.0, Vec::new());
+    // Coverage by forecast step, pooled over series: [hits80, hits95, pairs] per bucket.
+    let mut by_step = [[0.0f64; 3]; BUCKETS.len()];
     let mut models: BTreeMap<String, usize> = BTreeMap::new();
     let mut elapsed = 0.0;
     let mut count = 0usize;
@@ -132,13 +143,34 @@ fn main() -> Result<(), String> {
         }
         rmse.push(acc.rmse);
         bias.push(acc.bias);
+        for (i, &a) in actual.iter().enumerate() {
+            let b = BUCKETS
+                .iter()
+                .position(|&(lo, hi)| i + 1 >= lo && i < hi)
+                .unwrap_or(0);
+            let inside = |j: usize| {
+                let iv = &fc.intervals[j];
+                f64::from(u8::from(a >= iv.lo[i] && a <= iv.hi[i]))
+            };
+            by_step[b][0] += inside(0);
+            by_step[b][1] += inside(1);
+            by_step[b][2] += 1.0;
+        }
+        let sa: f64 = actual.iter().map(|a| a.abs()).sum();
+        if let Some(w) = acc.wql {
+            wql_num += w * sa;
+            wql_den += sa;
+        }
+        if let Some(m) = acc.msis[1].1 {
+            msis.push(m);
+        }
         cov80 += acc.coverage[0].1 * h as f64;
         cov95 += acc.coverage[1].1 * h as f64;
         pairs += h;
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     println!(
-        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% series/s={:.0}",
+        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% WQL={:.4} MSIS95={:.3} series/s={:.0}",
         mean(&smape),
         mean(&mase),
         mase.len(),
@@ -146,8 +178,23 @@ fn main() -> Result<(), String> {
         mean(&bias),
         100.0 * cov80 / pairs.max(1) as f64,
         100.0 * cov95 / pairs.max(1) as f64,
+        wql_num / wql_den.max(1e-300),
+        mean(&msis),
         count as f64 / elapsed.max(1e-9)
     );
+    let steps: Vec<String> = BUCKETS
+        .iter()
+        .zip(&by_step)
+        .filter(|(_, c)| c[2] > 0.0)
+        .map(|(&(lo, hi), c)| {
+            format!(
+                "h{lo}-{hi}={:.1}/{:.1}",
+                100.0 * c[0] / c[2],
+                100.0 * c[1] / c[2]
+            )
+        })
+        .collect();
+    println!("coverage by step (80/95 %): {}", steps.join(" "));
     let mut top: Vec<_> = models.into_iter().collect();
     top.sort_by_key(|b| std::cmp::Reverse(b.1));
     let list: Vec<String> = top

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use planner_core::forecast::{backtest, Level, Method};
+use planner_core::forecast::{backtest, levels_for, Level, Method};
 use planner_core::{forecast_all, Settings};
 use rayon::prelude::*;
 
@@ -57,6 +57,18 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     apply_flags(&mut settings, args)?;
+    // The ranges shown; the quantiles may need more levels, forecast but not written.
+    let shown_levels = settings.levels.clone();
+    let quantiles = args
+        .quantiles
+        .as_ref()
+        .map(|q| q.0.clone())
+        .unwrap_or_default();
+    for l in levels_for(&quantiles) {
+        if !settings.levels.contains(&l) {
+            settings.levels.push(l);
+        }
+    }
     // `--start` forecasts as of an earlier month on purpose (later history is left out, and the
     // run says how much); a start pinned in planner.toml must come after the history.
     if let Err(e) = settings.check_start(&history) {
@@ -83,7 +95,7 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     let bar = ctx.progress(history.len(), "forecasting");
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
-    let table = tables::forecast(&run.plan);
+    let table = tables::forecast_with_quantiles(&run.plan, &shown_levels, &quantiles);
     super::emit(&guard, args.out.as_deref(), &table)?;
     if let Some(out) = &args.out {
         ctx.say(format!(
@@ -95,6 +107,8 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
         ));
     }
     if args.backtest {
+        // The backtest scores the ranges shown (its WQL reads their bounds and the median).
+        settings.levels = shown_levels;
         let (header, rows) = backtest_table(&history, &settings, args.origins)?;
         match &args.out {
             Some(out) => {
@@ -168,7 +182,9 @@ fn backtest_table(
     for l in &levels {
         header.push(format!("coverage_{}", l.label()));
         header.push(format!("winkler_{}", l.label()));
+        header.push(format!("msis_{}", l.label()));
     }
+    header.push("wql".into());
     header.push("benchmark_mae".into());
     header.push("value_added".into());
     let results: Vec<_> = history
@@ -214,9 +230,12 @@ fn backtest_table(
         for l in &levels {
             let c = a.coverage.iter().find(|(x, _)| x == l).map(|(_, v)| *v);
             let w = a.winkler.iter().find(|(x, _)| x == l).map(|(_, v)| *v);
+            let m = a.msis.iter().find(|(x, _)| x == l).and_then(|(_, v)| *v);
             row.push(opt_num(c, 3));
             row.push(opt_num(w, 2));
+            row.push(opt_num(m, 3));
         }
+        row.push(opt_num(a.wql, 4));
         row.push(num(b.benchmark.mae, 3));
         row.push(opt_num(b.value_added, 3));
         rows.push(row);

@@ -143,23 +143,41 @@ fn header(names: &[&str]) -> Vec<String> {
 
 /// `forecast.csv`: `sku, month, forecast, lo_L, hi_L..., model`.
 pub fn forecast(plan: &DemandPlan) -> Table {
+    forecast_with_quantiles(plan, &plan.levels, &[])
+}
+
+/// `forecast.csv` with the ranges of `levels` only and a `q_P` column per quantile
+/// (`planner forecast --quantiles`), before `model`. `plan` must have been forecast with
+/// every level the quantiles need (`planner_core::forecast::levels_for`).
+pub fn forecast_with_quantiles(
+    plan: &DemandPlan,
+    levels: &[planner_core::forecast::Level],
+    quantiles: &[planner_core::forecast::Quantile],
+) -> Table {
     let mut h = header(&["sku", "month", "forecast"]);
-    for l in &plan.levels {
+    for l in levels {
         h.push(format!("lo_{}", l.label()));
         h.push(format!("hi_{}", l.label()));
+    }
+    for q in quantiles {
+        h.push(format!("q_{}", q.label()));
     }
     h.push("model".into());
     let mut rows = Vec::with_capacity(plan.skus.len() * plan.horizon);
     for s in &plan.skus {
+        let qs: Vec<Option<Vec<f64>>> = quantiles.iter().map(|&q| s.forecast.quantile(q)).collect();
         for (t, month) in plan.months().enumerate() {
             let mut r = vec![
                 Cell::text(&s.sku),
                 Cell::month(month),
                 Cell::count(s.forecast.point[t], 2),
             ];
-            for l in &plan.levels {
+            for l in levels {
                 r.push(Cell::count(s.lo(*l, t), 2));
                 r.push(Cell::count(s.hi(*l, t), 2));
+            }
+            for q in &qs {
+                r.push(Cell::count(q.as_ref().and_then(|v| v.get(t).copied()), 2));
             }
             r.push(Cell::text(&s.model));
             rows.push(r);

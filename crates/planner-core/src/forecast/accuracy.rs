@@ -35,6 +35,15 @@ pub struct Accuracy {
     pub winkler: Vec<(Level, f64)>,
     /// Mean pinball loss per level, averaged over its two quantiles.
     pub pinball: Vec<(Level, f64)>,
+    /// Mean scaled interval score per level (MSIS, the M4 competition's interval measure):
+    /// the mean Winkler score over the in-sample MAE of the seasonal naive method (the MASE
+    /// scale); `None` when that scale is 0.
+    pub msis: Vec<(Level, Option<f64>)>,
+    /// Weighted quantile loss over the quantiles the forecast states (the median = the point
+    /// forecast, and each level's `(1 - L) / 2` and `(1 + L) / 2` quantiles = its bounds):
+    /// `mean over quantiles q of 2 sum_t pinball_q(a_t, f_t) / sum_t |a_t|`; `None` when the
+    /// actuals sum to 0.
+    pub wql: Option<f64>,
 }
 
 /// The in-sample scale of MASE.
@@ -96,6 +105,29 @@ fn score(actual: &[f64], fc: &Forecast, scale: Option<f64>) -> Accuracy {
             (1.0 - tau) * (q - a)
         }
     };
+    let pinball_sum =
+        |tau: f64, qs: &[f64]| -> f64 { (0..n).map(|i| pin(qs[i], tau, actual[i])).sum::<f64>() };
+    let mut wql_terms = vec![pinball_sum(0.5, &fc.point)];
+    for iv in &fc.intervals {
+        let a = (1.0 - iv.level.fraction()) / 2.0;
+        wql_terms.push(pinball_sum(a, &iv.lo));
+        wql_terms.push(pinball_sum(1.0 - a, &iv.hi));
+    }
+    let wql = (sa > 0.0)
+        .then(|| wql_terms.iter().map(|l| 2.0 * l / sa).sum::<f64>() / wql_terms.len() as f64);
+    let winkler = per_level(&|_, a, lo, hi, al| {
+        let mut w = hi - lo;
+        if a < lo {
+            w += 2.0 / al * (lo - a);
+        } else if a > hi {
+            w += 2.0 / al * (a - hi);
+        }
+        w
+    });
+    let msis = winkler
+        .iter()
+        .map(|&(l, w)| (l, scale.map(|s| w / s)))
+        .collect();
     Accuracy {
         n,
         mae,
@@ -106,18 +138,12 @@ fn score(actual: &[f64], fc: &Forecast, scale: Option<f64>) -> Accuracy {
         wape: (sa > 0.0).then_some(sae / sa),
         bias: sbias / nf,
         coverage: per_level(&|_, a, lo, hi, _| f64::from(u8::from(a >= lo && a <= hi))),
-        winkler: per_level(&|_, a, lo, hi, al| {
-            let mut w = hi - lo;
-            if a < lo {
-                w += 2.0 / al * (lo - a);
-            } else if a > hi {
-                w += 2.0 / al * (a - hi);
-            }
-            w
-        }),
+        winkler,
         pinball: per_level(&|_, a, lo, hi, al| {
             (pin(lo, al / 2.0, a) + pin(hi, 1.0 - al / 2.0, a)) / 2.0
         }),
+        msis,
+        wql,
     }
 }
 
@@ -284,10 +310,19 @@ mod tests {
         close(a.coverage[0].1, 0.5);
         // Winkler: 4, and 2 + 2/0.2 * 2 = 22 -> 13.
         close(a.winkler[0].1, 13.0);
+        // MSIS: Winkler over the naive scale 1.5.
+        close(a.msis[0].1.unwrap(), 13.0 / 1.5);
+        // WQL over the median (the point) and the 10 % / 90 % quantiles (the 80 % bounds);
+        // actuals sum to 26. Median: pinball 0.5 * 1 + 0.5 * 3 = 2. q10 = (8, 11): both
+        // below the actuals, 0.1 * 3 + 0.1 * 4 = 0.7. q90 = (12, 13): 12 > 11 costs
+        // 0.1 * 1, 13 < 15 costs 0.9 * 2 -> 1.9. WQL = (2 * 2 + 2 * 0.7 + 2 * 1.9) / 26 / 3.
+        close(a.wql.unwrap(), (4.0 + 1.4 + 3.8) / 26.0 / 3.0);
         let z = accuracy(&[0.0], &fc, &[3.0, 3.0], 12);
         assert_eq!(z.mape, None);
         assert_eq!(z.mase, None);
         assert_eq!(z.wape, None);
+        assert_eq!(z.wql, None);
+        assert_eq!(z.msis[0].1, None);
     }
 
     #[test]

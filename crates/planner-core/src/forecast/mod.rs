@@ -22,6 +22,7 @@
 mod accuracy;
 mod croston;
 mod ets;
+mod quantile;
 mod select;
 mod simple;
 mod theta;
@@ -30,6 +31,7 @@ mod util;
 pub use accuracy::{accuracy, backtest, Accuracy, Backtest, OriginResult};
 pub use croston::{FittedIntermittent, Intermittent, IntermittentKind};
 pub use ets::{ErrorType, Ets, EtsParams, EtsSpec, FittedEts, SeasonType, TrendType};
+pub use quantile::{cumulative_quantiles, levels_for, Quantile};
 pub use select::{classify, fit_method, forecast_series, DemandPattern, Method, SeriesForecast};
 pub use simple::{FittedSimple, MovingAverage, Naive, SeasonalNaive};
 pub use theta::{FittedTheta, Theta};
@@ -148,6 +150,9 @@ pub enum ForecastError {
     /// A confidence level outside (0, 100).
     #[error("level {0} is not a percentage strictly between 0 and 100")]
     InvalidLevel(f64),
+    /// A quantile probability outside (0, 1).
+    #[error("quantile {0} is not a probability strictly between 0 and 1")]
+    InvalidQuantile(f64),
     /// A history value that is negative, infinite or NaN.
     #[error("history value {value} at position {index} is not a non-negative number")]
     InvalidValue {
