@@ -346,3 +346,54 @@ fn the_column_patterns_match_levels_and_scenarios() {
         ["a".to_string(), "b_L".to_string()].into()
     );
 }
+
+/// The anchors of a Markdown file's headings, as GitHub makes them: lower case, spaces to `-`,
+/// punctuation but `-` and `_` dropped.
+fn anchors(markdown: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code || !line.starts_with('#') {
+            continue;
+        }
+        let title = line.trim_start_matches('#').trim();
+        out.insert(
+            title
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect(),
+        );
+    }
+    out
+}
+
+#[test]
+fn the_links_of_files_md_lead_to_headings() {
+    let doc = repo_markdown("docs/files.md");
+    let own = anchors(&doc);
+    let scenarios = anchors(&repo_markdown("docs/scenarios.md"));
+    let mut links = 0;
+    for (i, part) in doc.split("](").enumerate().skip(1) {
+        let target = part.split(')').next().unwrap_or("");
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let known = match file {
+            "" => &own,
+            "scenarios.md" => &scenarios,
+            _ => continue,
+        };
+        links += 1;
+        assert!(
+            anchor.is_empty() || known.contains(anchor),
+            "docs/files.md link {i}: ({target}) leads to no heading"
+        );
+    }
+    assert!(links >= 40, "the reference links its entries: {links}");
+    assert!(
+        own.contains("forecastcsv") && own.contains("the-monthly-cycle-archive-fences-changescsv")
+    );
+}
