@@ -5,6 +5,7 @@ mod arithmetic;
 mod capacity;
 mod cm_pack;
 mod cycle;
+mod docs;
 mod excel_input;
 mod files;
 mod forecast;
@@ -46,6 +47,56 @@ fn stderr(o: &Output) -> String {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A Markdown file of the repository (`README.md`, `docs/files.md`).
+fn repo_markdown(path: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A `planner ...` command shown in a code block of a Markdown file.
+#[derive(Debug)]
+struct DocCommand {
+    /// The command as written, its trailing comment dropped (`planner plan --data demo`).
+    command: String,
+    /// The trailing comment after ` #`, trimmed (empty without one).
+    comment: String,
+}
+
+/// The commands of `markdown`'s code blocks whose info string is one of `fences` (`"sh"`,
+/// `"text"`; `""` for a bare fence): their lines that start with `planner ` (or `$ planner `),
+/// in order.
+fn doc_commands(markdown: &str, fences: &[&str]) -> Vec<DocCommand> {
+    let mut out = Vec::new();
+    // The info string of the open code block, if any.
+    let mut open: Option<&str> = None;
+    for line in markdown.lines() {
+        let t = line.trim();
+        if let Some(info) = t.strip_prefix("```") {
+            open = match open {
+                None => Some(info.trim()),
+                Some(_) => None,
+            };
+            continue;
+        }
+        let Some(info) = open else { continue };
+        if !fences.contains(&info) {
+            continue;
+        }
+        let t = t.strip_prefix("$ ").unwrap_or(t);
+        let (command, comment) = t.split_once(" #").unwrap_or((t, ""));
+        let command = command.trim();
+        if command.starts_with("planner ") {
+            out.push(DocCommand {
+                command: command.to_string(),
+                comment: comment.trim().to_string(),
+            });
+        }
+    }
+    out
 }
 
 /// The repository's demo folder.

@@ -7,26 +7,10 @@ use super::{planner, stderr};
 
 /// The commands of every ```sh block of README.md that start with `planner`, comments dropped.
 fn readme_commands() -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
-            .expect("README.md");
-    let mut out = Vec::new();
-    let mut in_sh = false;
-    for line in readme.lines() {
-        let t = line.trim();
-        if t.starts_with("```") {
-            in_sh = !in_sh && t == "```sh";
-            continue;
-        }
-        if !in_sh {
-            continue;
-        }
-        let command = t.split(" #").next().unwrap_or(t).trim();
-        if command.starts_with("planner ") {
-            out.push(command.to_string());
-        }
-    }
-    out
+    super::doc_commands(&super::repo_markdown("README.md"), &["sh"])
+        .into_iter()
+        .map(|c| c.command)
+        .collect()
 }
 
 /// A working copy of the repository's data/ folder, where the tour's relative paths resolve.
