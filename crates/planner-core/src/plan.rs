@@ -30,22 +30,11 @@ impl SkuPlan {
         self.sigmas().get(t).copied()
     }
 
-    /// [`SkuPlan::sigma`] of every month (all 0 for a fixed plan), the level's `z` looked up
-    /// once.
+    /// [`SkuPlan::sigma`] of every month (all 0 for a fixed plan): [`Forecast::sigmas`].
+    ///
+    /// [`Forecast::sigmas`]: crate::forecast::Forecast::sigmas
     pub fn sigmas(&self) -> Vec<f64> {
-        let n = self.forecast.point.len();
-        let Some(widest) = self
-            .forecast
-            .intervals
-            .iter()
-            .max_by(|a, b| a.level.percent().total_cmp(&b.level.percent()))
-        else {
-            return vec![0.0; n];
-        };
-        let z = z_two_sided(widest.level);
-        (0..n)
-            .map(|t| ((widest.hi[t] - widest.lo[t]) / (2.0 * z)).max(0.0))
-            .collect()
+        self.forecast.sigmas()
     }
 
     /// The upper bound at `level` of month `t`, when the plan has that level.
