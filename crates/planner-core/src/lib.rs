@@ -5,6 +5,7 @@ pub mod demand;
 mod error;
 pub mod events;
 pub mod family;
+mod field;
 pub mod forecast;
 mod forecast_all;
 pub mod materials;
@@ -19,7 +20,8 @@ pub mod stock;
 pub mod time;
 pub mod uncertainty;
 
-pub use error::{Error, FieldError};
+pub use error::Error;
+pub use field::FieldError;
 pub use forecast_all::{forecast_all, ForecastRun};
 pub use plan::{DemandPlan, SkuPlan};
 pub use settings::Settings;

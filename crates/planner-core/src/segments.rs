@@ -50,7 +50,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::demand::{DemandHistory, Product};
-use crate::error::FieldError;
+use crate::field::FieldError;
 use crate::forecast::DemandPattern;
 use crate::pricing::PricingPlan;
 use crate::DemandPlan;
@@ -122,7 +122,7 @@ impl SegmentSettings {
                 ),
             ));
         }
-        crate::error::positive("segments.x_cv", self.x_cv)?;
+        crate::field::positive("segments.x_cv", self.x_cv)?;
         if !(self.y_cv.is_finite() && self.y_cv >= self.x_cv) {
             return Err(FieldError::new(
                 "segments.y_cv",

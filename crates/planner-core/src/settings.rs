@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::capacity::CapacitySettings;
 use crate::demand::DemandHistory;
-use crate::error::FieldError;
+use crate::field::FieldError;
 use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
-use crate::review::TS_ALARM;
+use crate::review::ReviewSettings;
+pub use crate::review::{ReviewThresholds, TimeFence};
 use crate::segments::SegmentSettings;
 use crate::time::Month;
 use crate::uncertainty::UncertaintySettings;
@@ -174,37 +175,6 @@ impl Settings {
     }
 }
 
-/// A time fence: within months `months[0]..=months[1]` of the horizon (1 = the first planned
-/// month), the forecast may change by at most `max_change` (0.10 = 10 %) from one month's plan to
-/// the next.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeFence {
-    /// First and last month of the fence, counted from 1.
-    pub months: [u32; 2],
-    /// Largest allowed relative change (0 = frozen).
-    pub max_change: f64,
-}
-
-impl TimeFence {
-    fn check(&self) -> Result<(), FieldError> {
-        let [a, b] = self.months;
-        if a == 0 || b < a {
-            return Err(FieldError::new(
-                "fences.months",
-                format!("[{a}, {b}] is not a range of months counted from 1"),
-            ));
-        }
-        if !(self.max_change.is_finite() && self.max_change >= 0.0) {
-            return Err(FieldError::new(
-                "fences.max_change",
-                format!("{} is not a non-negative share", self.max_change),
-            ));
-        }
-        Ok(())
-    }
-}
-
 /// Forecast settings (`[forecast]` in planner.toml).
 ///
 /// | Name | Default | Range |
@@ -241,42 +211,18 @@ impl ForecastSettings {
                 format!("{} is not between 1 and 24", self.season),
             ));
         }
-        crate::error::non_negative("forecast.launch_cv", self.launch_cv)?;
+        crate::field::non_negative("forecast.launch_cv", self.launch_cv)?;
         Ok(())
     }
 }
 
-/// Thresholds of the monthly forecast review (`[review]` in planner.toml).
-///
-/// | Name | Default | Range |
-/// |---|---|---|
-/// | `tracking_signal_alarm` | 4 ([`TS_ALARM`]) | above 0: a tracking signal (cumulative error over MAD) alarms when its absolute value is above this |
-/// | `fence_tolerance` | 0.01 | 0 or more units a change may exceed its time fence by before it counts as a violation (the rounding of `forecast.csv` to 2 decimals) |
-///
-/// The review's seasonal-naive benchmark uses [`ForecastSettings::season`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReviewThresholds {
-    /// A tracking signal alarms when its absolute value is above this (4 to 6 in the
-    /// textbooks; lower alarms sooner, on smaller runs of one-sided errors).
-    pub tracking_signal_alarm: f64,
-    /// Units a change may exceed its time fence by before it counts as a violation.
-    pub fence_tolerance: f64,
-}
-
-impl Default for ReviewThresholds {
-    fn default() -> Self {
+impl From<&Settings> for ReviewSettings {
+    /// `season` from `[forecast]`, `alarm` and `tolerance` from `[review]`.
+    fn from(s: &Settings) -> Self {
         Self {
-            tracking_signal_alarm: TS_ALARM,
-            fence_tolerance: 0.01,
+            season: s.forecast.season,
+            alarm: s.review.tracking_signal_alarm,
+            tolerance: s.review.fence_tolerance,
         }
-    }
-}
-
-impl ReviewThresholds {
-    fn check(&self) -> Result<(), FieldError> {
-        crate::error::positive("review.tracking_signal_alarm", self.tracking_signal_alarm)?;
-        crate::error::non_negative("review.fence_tolerance", self.fence_tolerance)?;
-        Ok(())
     }
 }

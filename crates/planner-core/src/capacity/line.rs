@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, positive, FieldError};
+use crate::field::{key, non_negative, positive, FieldError};
 
 /// Overall equipment effectiveness, a share in (0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]

@@ -69,7 +69,7 @@ pub use takt::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{non_negative, FieldError};
+use crate::field::{non_negative, FieldError};
 
 /// Settings of the capacity plan and the build-plan linear program (`[capacity]` in planner.toml).
 ///

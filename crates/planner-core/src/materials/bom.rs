@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, positive, FieldError};
+use crate::field::{key, positive, FieldError};
 
 /// One row of `bom.csv`: `qty_per` units of `material` go into one unit of `parent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

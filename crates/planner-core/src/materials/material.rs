@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, positive, FieldError};
+use crate::field::{key, non_negative, positive, FieldError};
 use crate::time::Month;
 
 /// A material (bought, or a sub-assembly made by the contract manufacturer).

@@ -56,7 +56,7 @@ pub use tiers::{Basis, PriceTier, Scheme, Tier, TierSchedule};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{non_negative, FieldError};
+use crate::field::{non_negative, FieldError};
 use crate::time::Month;
 
 /// Pricing settings (`[pricing]` in planner.toml).

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::PricingError;
-use crate::error::{key, non_negative, positive, FieldError};
+use crate::field::{key, non_negative, positive, FieldError};
 use crate::plan::DemandPlan;
 use crate::time::Month;
 

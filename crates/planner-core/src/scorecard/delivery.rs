@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, FieldError};
+use crate::field::{key, non_negative, FieldError};
 use crate::time::Date;
 
 /// One row of `deliveries.csv`: a quantity of a sku shipped (or still to ship) against a

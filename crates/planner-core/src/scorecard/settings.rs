@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{non_negative, FieldError};
+use crate::field::{non_negative, FieldError};
 use crate::time::Date;
 
 /// What good looks like, as agreed between the brand and the contract manufacturer

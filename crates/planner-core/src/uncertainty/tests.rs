@@ -1,5 +1,6 @@
 use super::*;
 use crate::demand::SkuHistory;
+use crate::plan::{DemandPlan, SkuPlan};
 use crate::scenario::PathRng;
 use crate::time::Month;
 
