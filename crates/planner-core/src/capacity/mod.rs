@@ -131,7 +131,7 @@ impl CapacitySettings {
 #[non_exhaustive]
 pub enum CapacityError {
     /// A routing names a line that `lines.csv` does not have.
-    #[error("sku {sku}: routing names line {line:?}, which is not in lines.csv")]
+    #[error("sku {sku}: routing names line {line:?}, which is not one of the lines")]
     UnknownLine {
         /// The sku.
         sku: String,

@@ -897,7 +897,7 @@ mod tests {
         assert!(matches!(e, CapacityError::UnknownLine { .. }));
         assert_eq!(
             e.to_string(),
-            "sku A: routing names line \"L7\", which is not in lines.csv"
+            "sku A: routing names line \"L7\", which is not one of the lines"
         );
     }
 

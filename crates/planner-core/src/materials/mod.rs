@@ -129,16 +129,19 @@ impl MaterialsSettings {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MaterialsError {
-    /// The BOM names a material that `materials.csv` does not list.
-    #[error("bom.csv names material {material:?} (in {parent}), which is not in materials.csv")]
+    /// A BOM line names a material that is not among the materials.
+    #[error(
+        "the bill of materials names material {material:?} (in {parent}), which is not one of \
+         the materials"
+    )]
     UnknownMaterial {
         /// The material.
         material: String,
         /// The item that uses it.
         parent: String,
     },
-    /// `materials.csv` lists the same material twice.
-    #[error("materials.csv lists material {0:?} more than once")]
+    /// Two materials have the same key.
+    #[error("material {0:?} is listed more than once")]
     DuplicateMaterial(String),
     /// The service level is not in [0.5, 1).
     #[error("service_level {0} is not between 0.5 and 1 (1 excluded)")]

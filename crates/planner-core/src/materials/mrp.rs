@@ -784,7 +784,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "bom.csv names material \"X\" (in M), which is not in materials.csv"
+            "the bill of materials names material \"X\" (in M), which is not one of the materials"
         );
         let e = plan(
             &bom(&[("A", "M", 1.0)]),

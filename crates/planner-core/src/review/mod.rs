@@ -183,7 +183,7 @@ impl ReviewThresholds {
 #[non_exhaustive]
 pub enum ReviewError {
     /// No earlier plan was given.
-    #[error("no earlier forecast to review: give last month's forecast.csv")]
+    #[error("no earlier forecast to review: give last month's forecast")]
     NoPrevious,
     /// Two earlier plans have the same vintage (first month).
     #[error("two earlier forecasts both start in {0}: give each month's forecast once")]

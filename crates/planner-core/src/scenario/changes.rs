@@ -398,7 +398,8 @@ impl<'a> Known<'a> {
                 } else {
                     Err(err(
                         format!("{what}.sku {s:?}"),
-                        "not in the folder (demand.csv, products.csv or price_tiers.csv)".into(),
+                        "not a sku of the input (its demand history, products or price tiers)"
+                            .into(),
                     ))
                 }
             }
@@ -406,7 +407,7 @@ impl<'a> Known<'a> {
                 if !self.families.contains(f) {
                     return Err(err(
                         format!("{what}.family {f:?}"),
-                        "not a family of products.csv".into(),
+                        "not a family of the products".into(),
                     ));
                 }
                 Ok(Some(
@@ -561,7 +562,10 @@ impl Scenario {
                 match input.lines.iter().position(|l| l.line == c.line) {
                     Some(i) => vec![i],
                     None => {
-                        return Err(err(format!("line {:?}", c.line), "not in lines.csv".into()))
+                        return Err(err(
+                            format!("line {:?}", c.line),
+                            "not one of the lines".into(),
+                        ))
                     }
                 }
             };
@@ -609,7 +613,7 @@ impl Scenario {
                     None => {
                         return Err(err(
                             format!("material {:?}", c.material),
-                            "not in materials.csv".into(),
+                            "not one of the materials".into(),
                         ))
                     }
                 }
@@ -658,7 +662,7 @@ impl Scenario {
                 if !input.tiers.iter().any(|t| set.contains(&t.sku)) {
                     return Err(err(
                         format!("price.sku {sku:?}"),
-                        "has no price tiers in price_tiers.csv".into(),
+                        "has no price tiers".into(),
                     ));
                 }
             }
@@ -735,13 +739,13 @@ impl Scenario {
             } else if known_indices.is_empty() {
                 return Err(err(
                     name,
-                    "not in indices.csv (the folder has no index)".into(),
+                    "not one of the indices (the input has no index)".into(),
                 ));
             } else {
                 let list: Vec<&str> = known_indices.iter().map(String::as_str).collect();
                 return Err(err(
                     name,
-                    format!("not in indices.csv (its indices: {})", list.join(", ")),
+                    format!("not one of the indices (its indices: {})", list.join(", ")),
                 ));
             };
             for n in &names {

@@ -205,7 +205,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
         operators_per_shift: None,
         downtime: vec![],
     });
-    assert_eq!(err(s), r#"scenario "s1": line "L9": not in lines.csv"#);
+    assert_eq!(err(s), r#"scenario "s1": line "L9": not one of the lines"#);
     let mut s = Scenario::named("s2");
     s.demand.push(DemandChange {
         sku: Some("ZZZ".into()),
@@ -216,7 +216,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     });
     assert_eq!(
         err(s),
-        r#"scenario "s2": demand.sku "ZZZ": not in the folder (demand.csv, products.csv or price_tiers.csv)"#
+        r#"scenario "s2": demand.sku "ZZZ": not a sku of the input (its demand history, products or price tiers)"#
     );
     let mut s = Scenario::named("s3");
     s.demand.push(DemandChange {
@@ -228,7 +228,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     });
     assert_eq!(
         err(s),
-        r#"scenario "s3": demand.family "cups": not a family of products.csv"#
+        r#"scenario "s3": demand.family "cups": not a family of the products"#
     );
     let mut s = Scenario::named("s4");
     s.line.push(LineChange {
@@ -254,7 +254,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     });
     assert_eq!(
         err(s),
-        r#"scenario "s5": material "STEEL": not in materials.csv"#
+        r#"scenario "s5": material "STEEL": not one of the materials"#
     );
     let mut s = Scenario::named("s6");
     s.service_level = Some(1.2);
@@ -751,7 +751,7 @@ fn a_bad_index_move_names_the_scenario_and_the_key() {
     };
     assert_eq!(
         err(index_move("resn", Some(12.0), None)),
-        r#"scenario "s": index "resn": not in indices.csv (its indices: resin, steel)"#
+        r#"scenario "s": index "resn": not one of the indices (its indices: resin, steel)"#
     );
     assert_eq!(
         err(index_move("resin", Some(12.0), Some(1.12))),
@@ -791,7 +791,7 @@ fn a_bad_index_move_names_the_scenario_and_the_key() {
     .to_string();
     assert_eq!(
         e,
-        r#"scenario "s": index "resin": not in indices.csv (the folder has no index)"#
+        r#"scenario "s": index "resin": not one of the indices (the input has no index)"#
     );
     // `name` is accepted for the key, as the issue wrote it.
     let f: ScenarioFile = serde_json::from_str(
