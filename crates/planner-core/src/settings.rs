@@ -20,7 +20,7 @@ use crate::uncertainty::UncertaintySettings;
 /// | `start` | the month after the last history month | a `YYYY-MM` month |
 /// | `horizon` | 12 | 1 to 36 months |
 /// | `levels` | `[80, 95]` | percentages strictly between 0 and 100 |
-/// | `service_level` | 0.95 | (0.5, 1) |
+/// | `service_level` | 0.95 | 0.5 to 1, 1 excluded ([`crate::materials::check_service_level`]) |
 /// | `service_measure` | `cycle` | `cycle` or `fill_rate` |
 /// | `po_notice_days` | 30 | 0 or more days |
 /// | `fences` | none | time fences, see [`TimeFence`] |
@@ -31,7 +31,7 @@ use crate::uncertainty::UncertaintySettings;
 /// | `uncertainty` | estimated, see [`UncertaintySettings`] | correlations |
 /// | `segments` | see [`SegmentSettings`] | ABC/XYZ thresholds |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct Settings {
     /// First planned month.
     pub start: Option<Month>,
@@ -62,6 +62,8 @@ pub struct Settings {
     /// ABC/XYZ segmentation thresholds ([`crate::segments`]).
     pub segments: SegmentSettings,
 }
+
+crate::field::checked_serde!(Settings, check);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -101,12 +103,7 @@ impl Settings {
         if self.levels.is_empty() {
             return Err(FieldError::new("levels", "needs at least one level"));
         }
-        if !(self.service_level > 0.5 && self.service_level < 1.0) {
-            return Err(FieldError::new(
-                "service_level",
-                format!("{} is not strictly between 0.5 and 1", self.service_level),
-            ));
-        }
+        crate::materials::check_service_level(self.service_level)?;
         for fence in &self.fences {
             fence.check()?;
         }
@@ -183,7 +180,7 @@ impl Settings {
 /// | `season` | 12 | months in a seasonal cycle, 1 (none) to 24 |
 /// | `launch_cv` | 0.35 | coefficient of variation of a `launch` event's units, 0 or more |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ForecastSettings {
     /// The forecasting method.
     pub method: Method,
@@ -192,6 +189,8 @@ pub struct ForecastSettings {
     /// Uncertainty of launch volumes: their standard deviation as a share of the units planned.
     pub launch_cv: f64,
 }
+
+crate::field::checked_serde!(ForecastSettings, check);
 
 impl Default for ForecastSettings {
     fn default() -> Self {

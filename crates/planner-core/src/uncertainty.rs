@@ -114,7 +114,7 @@ impl Default for Dependence {
 
 /// `[uncertainty]` of the settings: each correlation given here replaces its estimate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct UncertaintySettings {
     /// Correlation of a sku's errors in consecutive months, -1 to 1.
     #[serde(default)]
@@ -126,6 +126,8 @@ pub struct UncertaintySettings {
     #[serde(default)]
     pub portfolio_correlation: Option<f64>,
 }
+
+crate::field::checked_serde!(UncertaintySettings, check);
 
 impl UncertaintySettings {
     /// Checks the ranges.

@@ -15,12 +15,17 @@
 //! ```
 //! use planner_core::capacity::{build_plan, plan, recommend, Calendar, CalendarEntry};
 //! use planner_core::capacity::CapacitySettings;
-//! use planner_core::capacity::{Line, RecommendationKind, RoutingStep};
+//! use planner_core::capacity::{Line, LineSpec, RecommendationKind, RoutingStep};
 //! use planner_core::forecast::Forecast;
 //! use planner_core::{DemandPlan, SkuPlan};
 //!
 //! // 2 shifts of 8 h, Monday to Friday; a holiday on Monday 2027-02-08.
-//! let lines = [Line::new("L1", 2.0, 8.0, 5.0, 0.8, Some(4.0))?];
+//! let lines = [Line::new("L1", LineSpec {
+//!     shifts_per_day: 2.0,
+//!     oee: 0.8,
+//!     operators_per_shift: Some(4.0),
+//!     ..LineSpec::default()
+//! })?];
 //! let calendar = Calendar::new(vec![CalendarEntry::new("*", "2027-02-08".parse()?, 0.0, None)?]);
 //! let routings = [
 //!     RoutingStep::new("A", "L1", "frame", 40.0, None)?,
@@ -61,7 +66,7 @@ mod testing;
 pub use balance::{balance, LineBalance};
 pub use build::{build_plan, BuildCosts, BuildPlan, BuildRow, LineMonth, Unmet};
 pub use calendar::{Calendar, CalendarEntry};
-pub use line::{Line, Oee, RoutingStep};
+pub use line::{Line, LineSpec, Oee, RoutingStep};
 pub use recommend::{recommend, Recommendation, RecommendationKind, IDLE_BELOW, RISK_FROM};
 pub use takt::{
     plan, working_time, CapacityPlan, CapacityRow, SlowStation, UpperFigures, WorkingTime,
@@ -80,7 +85,7 @@ use crate::field::{non_negative, FieldError};
 /// | `holding_cost_per_unit_month` | 0.25 | cost of holding one pre-built unit for a month, 0 or more |
 /// | `shortfall_cost_per_unit` | 50.0 | cost of one unit of demand not met, 0 or more |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct CapacitySettings {
     /// Overtime hours allowed per month, as a share of that month's available hours.
     pub max_overtime_share: f64,
@@ -91,6 +96,8 @@ pub struct CapacitySettings {
     /// Cost of one unit of demand not met.
     pub shortfall_cost_per_unit: f64,
 }
+
+crate::field::checked_serde!(CapacitySettings, check);
 
 impl Default for CapacitySettings {
     fn default() -> Self {

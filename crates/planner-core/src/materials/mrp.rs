@@ -392,7 +392,7 @@ pub fn plan(
     settings: &MaterialsSettings,
 ) -> Result<MaterialPlan, MaterialsError> {
     let sl = settings.service_level;
-    if !(0.5..1.0).contains(&sl) {
+    if super::check_service_level(sl).is_err() {
         return Err(MaterialsError::ServiceLevel(sl));
     }
     let index = Index::new(bom, materials, demand)?;

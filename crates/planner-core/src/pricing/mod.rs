@@ -67,7 +67,7 @@ use crate::time::Month;
 /// | `order_cost` | 150.0 | cost of placing one order, 0 or more |
 /// | `review` | see [`ReviewPolicy`] | index-linked price reviews (`[pricing.review]`) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct PricingSettings {
     /// Yearly holding cost as a share of the value held.
     pub holding_rate: f64,
@@ -76,6 +76,8 @@ pub struct PricingSettings {
     /// How index-linked prices are reviewed.
     pub review: ReviewPolicy,
 }
+
+crate::field::checked_serde!(PricingSettings, check);
 
 impl Default for PricingSettings {
     fn default() -> Self {

@@ -79,7 +79,7 @@ impl IndexPoint {
 /// | `fixed_months` | 12 | months from the start month during which prices stay fixed, 0 or more |
 /// | `pass_through` | 1.0 | share of an index's change passed into the component, 0 to 1 |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ReviewPolicy {
     /// Months between reviews after the fixed period.
     pub every_months: u32,
@@ -89,6 +89,8 @@ pub struct ReviewPolicy {
     /// Share of the index's change passed through (1.0 = all of it).
     pub pass_through: f64,
 }
+
+crate::field::checked_serde!(ReviewPolicy, check);
 
 impl Default for ReviewPolicy {
     fn default() -> Self {

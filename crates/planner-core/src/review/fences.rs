@@ -8,20 +8,22 @@
 use serde::{Deserialize, Serialize};
 
 use super::diff::Change;
-use crate::field::FieldError;
+use crate::field::{checked_serde, FieldError};
 use crate::time::Month;
 
 /// A time fence: within months `months[0]..=months[1]` of the horizon (1 = the first planned
 /// month), the forecast may change by at most `max_change` (0.10 = 10 %) from one month's plan to
 /// the next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct TimeFence {
     /// First and last month of the fence, counted from 1.
     pub months: [u32; 2],
     /// Largest allowed relative change (0 = frozen).
     pub max_change: f64,
 }
+
+checked_serde!(TimeFence, check);
 
 impl TimeFence {
     pub(crate) fn check(&self) -> Result<(), FieldError> {

@@ -152,7 +152,7 @@ impl ReviewSettings {
 /// The review's seasonal-naive benchmark uses `[forecast] season`
 /// ([`ForecastSettings::season`](crate::settings::ForecastSettings::season)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ReviewThresholds {
     /// A tracking signal alarms when its absolute value is above this (4 to 6 in the
     /// textbooks; lower alarms sooner, on smaller runs of one-sided errors).
@@ -160,6 +160,8 @@ pub struct ReviewThresholds {
     /// Units a change may exceed its time fence by before it counts as a violation.
     pub fence_tolerance: f64,
 }
+
+crate::field::checked_serde!(ReviewThresholds, check);
 
 impl Default for ReviewThresholds {
     fn default() -> Self {

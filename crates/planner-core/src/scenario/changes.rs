@@ -61,7 +61,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::PlanInput;
-use crate::capacity::{Calendar, CalendarEntry, Line};
+use crate::capacity::{Calendar, CalendarEntry, Line, LineSpec};
 use crate::materials::Material;
 use crate::pricing::IndexPoint;
 use crate::time::{Date, Month};
@@ -85,7 +85,7 @@ pub struct Scenario {
     /// What the scenario stands for (free text).
     #[serde(default)]
     pub description: Option<String>,
-    /// Service level of the derived safety stock, in (0.5, 1).
+    /// Service level of the derived safety stock, 0.5 to 1 (1 excluded).
     #[serde(default)]
     pub service_level: Option<f64>,
     /// The brand's urgent-order notice in days.
@@ -573,11 +573,13 @@ impl Scenario {
                 let l = &input.lines[i];
                 let new = Line::new(
                     &l.line,
-                    c.shifts_per_day.unwrap_or(l.shifts_per_day),
-                    c.hours_per_shift.unwrap_or(l.hours_per_shift),
-                    c.days_per_week.unwrap_or(f64::from(l.days_per_week)),
-                    c.oee.unwrap_or(l.oee.get()),
-                    c.operators_per_shift.or(l.operators_per_shift),
+                    LineSpec {
+                        shifts_per_day: c.shifts_per_day.unwrap_or(l.shifts_per_day),
+                        hours_per_shift: c.hours_per_shift.unwrap_or(l.hours_per_shift),
+                        days_per_week: c.days_per_week.unwrap_or(f64::from(l.days_per_week)),
+                        oee: c.oee.unwrap_or(l.oee.get()),
+                        operators_per_shift: c.operators_per_shift.or(l.operators_per_shift),
+                    },
                 )
                 .map_err(|e| err(format!("line.{}", e.field), e.reason))?;
                 for range in &c.downtime {

@@ -149,8 +149,10 @@ pub struct Plan {
 /// Runs the whole plan. `progress` is called once per sku forecast.
 ///
 /// # Errors
-/// The first error of any part, naming what failed.
+/// [`Error::Field`] when the input's settings are out of range ([`Settings::check`]); else the
+/// first error of any part, naming what failed.
 pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan, Error> {
+    input.settings.check()?;
     let forecast = forecast_part(input, progress)?;
     let production = production_part(input, &forecast.plan);
     let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);

@@ -86,7 +86,7 @@ pub const NORMAL_FROM: f64 = 3.0;
 /// [`crate::uncertainty::Dependence`], so that the paths and the analytic totals rest on one
 /// model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct MonteCarloSettings {
     /// Demand paths sampled.
     pub paths: usize,
@@ -102,6 +102,8 @@ pub struct MonteCarloSettings {
     #[serde(default)]
     pub family_correlation: f64,
 }
+
+crate::field::checked_serde!(MonteCarloSettings, check);
 
 impl Default for MonteCarloSettings {
     fn default() -> Self {

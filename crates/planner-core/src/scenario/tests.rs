@@ -3,7 +3,7 @@
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::*;
-use crate::capacity::{Line, RoutingStep};
+use crate::capacity::{Line, LineSpec, RoutingStep};
 use crate::demand::{DemandHistory, Product};
 use crate::forecast::{Forecast, Interval, Level};
 use crate::materials::{Bom, BomLine, Material};
@@ -51,7 +51,17 @@ fn one_line_input(sku: SkuPlan, cycle_seconds: f64, horizon: usize) -> PlanInput
     let m = |s: &str| s.parse().unwrap();
     let history = DemandHistory::from_records([(sku.sku.clone(), m("2026-12"), 1.0)]).unwrap();
     let mut input = PlanInput::new(history);
-    input.lines = vec![Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
+    input.lines = vec![Line::new(
+        "L1",
+        LineSpec {
+            shifts_per_day: 1.0,
+            hours_per_shift: 8.0,
+            days_per_week: 5.0,
+            oee: 1.0,
+            operators_per_shift: None,
+        },
+    )
+    .unwrap()];
     input.routings =
         vec![RoutingStep::new(&sku.sku, "L1", "assemble", cycle_seconds, None).unwrap()];
     input.demand = Some(DemandPlan {
@@ -260,7 +270,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     s.service_level = Some(1.2);
     assert_eq!(
         err(s),
-        r#"scenario "s6": service_level: 1.2 is not strictly between 0.5 and 1"#
+        r#"scenario "s6": service_level: 1.2 is not from 0.5 to 1 (1 excluded)"#
     );
     let file = ScenarioFile {
         scenarios: vec![Scenario::named("base")],
