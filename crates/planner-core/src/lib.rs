@@ -24,4 +24,15 @@ pub use error::Error;
 pub use field::FieldError;
 pub use forecast_all::{forecast_all, ForecastRun};
 pub use plan::{DemandPlan, SkuPlan};
+pub use scenario::{plan_with, Observer, Plan, PlanInput, Stage};
 pub use settings::Settings;
+
+/// The whole plan from one input: every sku's forecast, then production, capacity, materials,
+/// pricing and segments, as `planner plan` makes it ([`plan_with`] to hear its progress and
+/// each stage's time; [`scenario`] re-runs it with changes).
+///
+/// # Errors
+/// [`Error::Field`] when the settings are out of range, else the first error of any part.
+pub fn plan(input: &PlanInput) -> Result<Plan, Error> {
+    plan_with(input, &())
+}

@@ -831,3 +831,53 @@ fn public_types_are_send_and_sync() {
     check::<RiskReport>();
     check::<Comparison>();
 }
+
+#[test]
+fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_settings() {
+    use std::sync::Mutex;
+    #[derive(Default)]
+    struct Log {
+        skus: Mutex<usize>,
+        stages: Mutex<Vec<Stage>>,
+    }
+    impl Observer for Log {
+        fn skus_done(&self, n: usize) {
+            *self.skus.lock().unwrap() += n;
+        }
+        fn stage_done(&self, stage: Stage, _: std::time::Duration) {
+            self.stages.lock().unwrap().push(stage);
+        }
+    }
+    let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
+    let records: Vec<_> = (0..24)
+        .flat_map(|i| {
+            [
+                ("A", m("2025-01").plus(i), 100.0),
+                ("B", m("2025-01").plus(i), 50.0),
+            ]
+        })
+        .collect();
+    let input = PlanInput::new(DemandHistory::from_records(records).unwrap());
+    let log = Log::default();
+    let observed = plan_with(&input, &log).unwrap();
+    assert_eq!(*log.skus.lock().unwrap(), 2);
+    use Stage::*;
+    assert_eq!(
+        *log.stages.lock().unwrap(),
+        [Forecast, Production, Capacity, Materials, Pricing, Segments]
+    );
+    // The same plan as without an observer, through the crate's entry point.
+    let plain = crate::plan(&input).unwrap();
+    assert_eq!(
+        serde_json::to_string(&plain).unwrap(),
+        serde_json::to_string(&observed).unwrap()
+    );
+    // Settings out of range: an error before any forecast.
+    let mut bad = input.clone();
+    bad.settings.horizon = 0;
+    let log = Log::default();
+    let e = plan_with(&bad, &log).unwrap_err();
+    assert_eq!(e.to_string(), "0 is not between 1 and 36");
+    assert!(matches!(e, Error::Field(ref f) if f.field == "horizon"));
+    assert_eq!(*log.skus.lock().unwrap(), 0);
+}
