@@ -12,6 +12,7 @@ pub mod materials;
 pub mod plan;
 pub mod pricing;
 pub mod review;
+mod rng;
 pub mod scenario;
 pub mod scorecard;
 pub mod segments;

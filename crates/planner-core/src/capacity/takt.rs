@@ -521,7 +521,7 @@ mod tests {
     #[test]
     fn the_line_bound_holds_its_level_on_a_simulated_process() {
         use crate::demand::Product;
-        use crate::scenario::PathRng;
+        use crate::rng::PathRng;
         use crate::uncertainty::Dependence;
         let l90 = Level::new(90.0).unwrap();
         let skus: Vec<(String, f64, f64, f64)> = (0..12)

@@ -1,7 +1,7 @@
 use super::*;
 use crate::demand::SkuHistory;
 use crate::plan::{DemandPlan, SkuPlan};
-use crate::scenario::PathRng;
+use crate::rng::PathRng;
 use crate::time::Month;
 
 fn products(pairs: &[(&str, &str)]) -> Vec<Product> {
