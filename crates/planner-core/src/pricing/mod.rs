@@ -54,6 +54,8 @@ pub use review::{
 };
 pub use tiers::{Basis, PriceTier, Scheme, Tier, TierSchedule};
 
+pub(crate) use review::index_value_at;
+
 use serde::{Deserialize, Serialize};
 
 use crate::field::{non_negative, FieldError};

@@ -63,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use super::PlanInput;
 use crate::capacity::{Calendar, CalendarEntry, Line, LineSpec};
 use crate::materials::Material;
+use crate::pricing::index_value_at;
 use crate::pricing::IndexPoint;
 use crate::time::{Date, Month};
 use crate::DemandPlan;
@@ -223,21 +224,6 @@ pub struct IndexChange {
     pub multiplier: Option<f64>,
 }
 
-/// The value of `index` in force at `month`: that of its latest month at or before `month` (the
-/// last one given for that month), as the price projection reads a series.
-fn index_value_at(points: &[IndexPoint], index: &str, month: Month) -> Option<f64> {
-    let mut best: Option<(Month, f64)> = None;
-    for p in points
-        .iter()
-        .filter(|p| p.index == index && p.month <= month)
-    {
-        if best.is_none_or(|(m, _)| p.month >= m) {
-            best = Some((p.month, p.value));
-        }
-    }
-    best.map(|(_, v)| v)
-}
-
 /// Multiplies the values of `index` from `from` to `to` (inclusive; `None` = every later month)
 /// by `k`, first giving the two ends a value of their own where they only carried an earlier
 /// one, so that the move covers exactly the range.
@@ -280,25 +266,9 @@ pub struct DayRange {
 impl DayRange {
     /// The days of the range, in order.
     pub fn days(self) -> impl Iterator<Item = Date> {
-        let n = days_between(self.from, self.to);
+        let n = self.from.days_until(self.to);
         (0..=n).map(move |k| self.from.plus_days(k))
     }
-}
-
-/// Days from `a` to `b` (`b` not before `a`).
-fn days_between(a: Date, b: Date) -> i64 {
-    // Dates are whole days: step by months first to keep this cheap on long ranges.
-    let mut n = 0;
-    let mut d = a;
-    while d.plus_days(32) <= b {
-        d = d.plus_days(32);
-        n += 32;
-    }
-    while d < b {
-        d = d.plus_days(1);
-        n += 1;
-    }
-    n
 }
 
 impl TryFrom<String> for DayRange {
