@@ -50,7 +50,7 @@ pub fn series(n: usize, len: usize, seed: u64) -> Vec<Vec<f64>> {
         .collect()
 }
 
-use planner_core::capacity::{Line, RoutingStep};
+use planner_core::capacity::{Line, LineSpec, RoutingStep};
 use planner_core::forecast::{Forecast, Interval, Level};
 use planner_core::materials::{Bom, BomLine, Material};
 use planner_core::time::Month;
@@ -99,7 +99,19 @@ pub fn demand_plan(skus: usize, months: usize, seed: u64) -> DemandPlan {
 pub fn lines_and_routings(lines: usize, skus: usize, seed: u64) -> (Vec<Line>, Vec<RoutingStep>) {
     let mut rng = SplitMix::new(seed);
     let ls: Vec<Line> = (0..lines)
-        .map(|i| Line::new(&format!("L{i:03}"), 3.0, 8.0, 6.0, 0.8, Some(10.0)).unwrap())
+        .map(|i| {
+            Line::new(
+                &format!("L{i:03}"),
+                LineSpec {
+                    shifts_per_day: 3.0,
+                    hours_per_shift: 8.0,
+                    days_per_week: 6.0,
+                    oee: 0.8,
+                    operators_per_shift: Some(10.0),
+                },
+            )
+            .unwrap()
+        })
         .collect();
     let mut routings = Vec::with_capacity(skus * 4);
     for s in 0..skus {

@@ -245,11 +245,11 @@ fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
         ),
         (
             "[[scenario]]\nname = \"night\"\n[[scenario.line]]\nline = \"L9\"\n",
-            "error: s.toml:4: scenario \"night\": line \"L9\": not in lines.csv\n",
+            "error: s.toml:4: scenario \"night\": line \"L9\": not one of the lines\n",
         ),
         (
             "[[scenario]]\nname = \"promo\"\n[[scenario.demand]]\nfamily = \"cups\"\nmultiplier = 2\n",
-            "error: s.toml:4: scenario \"promo\": demand.family \"cups\": not a family of products.csv\n",
+            "error: s.toml:4: scenario \"promo\": demand.family \"cups\": not a family of the products\n",
         ),
         (
             "[[scenario]]\nname = \"chips\"\n[[scenario.material]]\nmaterial = \"MCU-STM32G0\"\nlead_time_days = 10.5\n",
@@ -376,7 +376,7 @@ fn a_misspelt_index_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
-        "error: s.toml:4: scenario \"resin-up\": index \"resn\": not in indices.csv (its indices: resin)\n"
+        "error: s.toml:4: scenario \"resin-up\": index \"resn\": not one of the indices (its indices: resin)\n"
     );
     assert!(!dir.path().join("out").exists());
 }

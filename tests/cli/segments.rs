@@ -299,7 +299,7 @@ fn bad_family_and_range_events_name_their_line() {
     for (events, says) in [
         (
             "sku,month,kind,value\nB1,2027-01,add,5\nfamily:cups,2027-02,multiplier,1.2\n",
-            "error: events.csv:3: column sku: \"cups\" is not a family of products.csv (its families: bottles, housings)\n",
+            "error: events.csv:3: column sku: \"cups\" is not a family of the products (their families: bottles, housings)\n",
         ),
         (
             "sku,month,kind,value\nfamily:bottles,2027-01..2027-03,add,5\nB2,2027-03,add,1\n",
@@ -360,6 +360,6 @@ fn forecast_with_the_folder_expands_family_events_too() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
-        "error: events.csv:2: column sku: \"housings\" is not a family: products.csv is missing or empty\n"
+        "error: events.csv:2: column sku: \"housings\" is not a family: there are no products\n"
     );
 }

@@ -4,7 +4,7 @@
 //! Run with `cargo run -p planner-core --example small_plan`.
 #![allow(clippy::print_stdout)] // an example prints its results
 
-use planner_core::capacity::{Calendar, CalendarEntry, Line, RoutingStep};
+use planner_core::capacity::{Calendar, CalendarEntry, Line, LineSpec, RoutingStep};
 use planner_core::demand::DemandHistory;
 use planner_core::events::{Event, EventKind};
 use planner_core::materials::{Bom, BomLine, Material};
@@ -24,7 +24,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut input = PlanInput::new(DemandHistory::from_records(records)?);
 
-    input.lines = vec![Line::new("L1", 2.0, 8.0, 5.0, 0.8, Some(6.0))?];
+    input.lines = vec![Line::new(
+        "L1",
+        LineSpec {
+            shifts_per_day: 2.0,
+            hours_per_shift: 8.0,
+            days_per_week: 5.0,
+            oee: 0.8,
+            operators_per_shift: Some(6.0),
+        },
+    )?];
     input.routings = vec![
         RoutingStep::new("BTL-500", "L1", "weld", 28.0, None)?,
         RoutingStep::new("BTL-500", "L1", "pack", 15.0, None)?,

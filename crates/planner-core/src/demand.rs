@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, FieldError};
+use crate::field::{key, non_negative, FieldError};
 use crate::time::Month;
 
 /// One sku's monthly demand, consecutive months from `start`, oldest first.

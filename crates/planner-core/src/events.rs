@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::demand::Product;
-use crate::error::{key, non_negative, FieldError};
+use crate::field::{key, non_negative, FieldError};
 use crate::time::Month;
 
 /// What an event does to the statistical forecast of its sku and month.
@@ -165,10 +165,10 @@ pub fn expand_family(
         return Err(FieldError::new(
             "sku",
             if products.is_empty() {
-                format!("{family:?} is not a family: products.csv is missing or empty")
+                format!("{family:?} is not a family: there are no products")
             } else {
                 format!(
-                    "{family:?} is not a family of products.csv (its families: {}{})",
+                    "{family:?} is not a family of the products (their families: {}{})",
                     shown.join(", "),
                     if known.len() > shown.len() {
                         ", ..."
@@ -191,7 +191,8 @@ pub fn expand_family(
         return Err(FieldError::new(
             "sku",
             format!(
-                "family {family:?} has {} sku{} in products.csv, none with history in demand.csv                  or a launch: the event would change nothing",
+                "family {family:?} has {} sku{}, none with history or a launch: the event would \
+                 change nothing",
                 members.len(),
                 if members.len() == 1 { "" } else { "s" }
             ),
@@ -237,7 +238,7 @@ mod tests {
             expand_family(&bad, &products, &|_| true)
                 .unwrap_err()
                 .to_string(),
-            "\"cups\" is not a family of products.csv (its families: bottles, lids)"
+            "\"cups\" is not a family of the products (their families: bottles, lids)"
         );
         let one = Event::new("A1", m("2027-01"), EventKind::Add, 1.0, None).unwrap();
         assert_eq!(expand_family(&one, &[], &|_| true).unwrap(), vec![one]);

@@ -1018,8 +1018,22 @@ mod tests {
         let history = DemandHistory::from_records([("A", m("2026-12"), 1.0)]).unwrap();
         let mut input = PlanInput::new(history);
         input.lines = vec![
-            Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
-            Line::new("L2", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
+            Line::new(
+                "L1",
+                crate::capacity::LineSpec {
+                    oee: 1.0,
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+            Line::new(
+                "L2",
+                crate::capacity::LineSpec {
+                    oee: 1.0,
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
         ];
         input.routings = vec![
             RoutingStep::new("A", "L1", "assemble", 36.0, None).unwrap(),

@@ -5,7 +5,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::forecast::{Forecast, Level};
 use crate::time::Month;
-use crate::uncertainty::Dependence;
+use crate::uncertainty::{Dependence, Total, TotalBuilder};
 
 /// One sku's planned demand over the horizon: a forecast with ranges, or a fixed plan (no
 /// intervals).
@@ -102,6 +102,103 @@ impl DemandPlan {
     /// True when the plan carries ranges (it came from a forecast).
     pub fn has_intervals(&self) -> bool {
         !self.levels.is_empty()
+    }
+}
+
+impl<'a> TotalBuilder<'a> {
+    /// Adds a sku of a plan with weight `w` on each month of `months` (`w(t) = w` there).
+    pub fn add_sku(&mut self, sku: &'a SkuPlan, w: f64, months: std::ops::Range<usize>) {
+        self.add_sku_with(sku, &sku.sigmas(), w, months);
+    }
+
+    /// [`TotalBuilder::add_sku`] with the sku's [`SkuPlan::sigmas`] computed once by the caller.
+    pub fn add_sku_with(
+        &mut self,
+        sku: &'a SkuPlan,
+        sigmas: &[f64],
+        w: f64,
+        months: std::ops::Range<usize>,
+    ) {
+        let mut a = vec![0.0; months.end.min(self.horizon())];
+        let mut mean = 0.0;
+        let start = months.start.min(a.len());
+        for (t, x) in a.iter_mut().enumerate().skip(start) {
+            *x = w * sigmas.get(t).copied().unwrap_or(0.0);
+            mean += w * sku.forecast.point.get(t).copied().unwrap_or(0.0).max(0.0);
+        }
+        self.add(&sku.sku, &a, mean);
+    }
+}
+
+impl DemandPlan {
+    /// The distribution of the plan's total volume over `months` for the skus that `weight`
+    /// gives a weight (units of a family, hours of a line, a material's units through the BOM),
+    /// under the plan's [`DemandPlan::dependence`].
+    pub fn total_of(
+        &self,
+        months: std::ops::Range<usize>,
+        weight: impl Fn(&SkuPlan) -> Option<f64>,
+    ) -> Total {
+        let mut t = self.dependence.total(self.horizon);
+        for s in &self.skus {
+            if let Some(w) = weight(s) {
+                t.add_sku(s, w, months.clone());
+            }
+        }
+        t.finish()
+    }
+}
+
+/// A family's (or the whole plan's) volume over the horizon with its ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyTotal {
+    /// The family (`(all)` for the whole plan).
+    pub family: String,
+    /// Skus in it.
+    pub skus: usize,
+    /// The total at the point forecasts.
+    pub volume: f64,
+    /// The central range at each level of the plan: `(level, lo, hi)`, quantiles of the total.
+    pub ranges: Vec<(Level, f64, f64)>,
+}
+
+impl DemandPlan {
+    /// Each family's volume over the whole horizon, then the plan's (`(all)`), each range a
+    /// quantile of the total under [`DemandPlan::dependence`]. Families in name order; a sku
+    /// with no family is its own.
+    pub fn family_totals(&self) -> Vec<FamilyTotal> {
+        // One pass: each sku's sigmas once, into its family's total and the plan's.
+        let mut families: std::collections::BTreeMap<&str, (TotalBuilder<'_>, usize)> =
+            std::collections::BTreeMap::new();
+        let mut all = self.dependence.total(self.horizon);
+        for s in &self.skus {
+            let sigmas = s.sigmas();
+            let f = families
+                .entry(self.dependence.family_of(&s.sku))
+                .or_insert_with(|| (self.dependence.total(self.horizon), 0));
+            f.0.add_sku_with(s, &sigmas, 1.0, 0..self.horizon);
+            f.1 += 1;
+            all.add_sku_with(s, &sigmas, 1.0, 0..self.horizon);
+        }
+        let one = |name: &str, total: Total, skus: usize| FamilyTotal {
+            family: name.to_string(),
+            skus,
+            volume: total.mean,
+            ranges: self
+                .levels
+                .iter()
+                .map(|&l| {
+                    let (lo, hi) = total.bounds(l);
+                    (l, lo, hi)
+                })
+                .collect(),
+        };
+        let mut out: Vec<FamilyTotal> = families
+            .into_iter()
+            .map(|(name, (t, n))| one(name, t.finish(), n))
+            .collect();
+        out.push(one("(all)", all.finish(), self.skus.len()));
+        out
     }
 }
 

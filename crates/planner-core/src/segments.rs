@@ -50,7 +50,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::demand::{DemandHistory, Product};
-use crate::error::FieldError;
+use crate::field::FieldError;
 use crate::forecast::DemandPattern;
 use crate::pricing::PricingPlan;
 use crate::DemandPlan;
@@ -69,7 +69,7 @@ use crate::DemandPlan;
 ///
 /// [`a_share`]: SegmentSettings::a_share
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct SegmentSettings {
     /// The cumulative value share the `A` skus make up.
     pub a_share: f64,
@@ -86,6 +86,8 @@ pub struct SegmentSettings {
     /// A sku with fewer months of history gets no XYZ class.
     pub cv_min_months: usize,
 }
+
+crate::field::checked_serde!(SegmentSettings, check);
 
 impl Default for SegmentSettings {
     fn default() -> Self {
@@ -122,7 +124,7 @@ impl SegmentSettings {
                 ),
             ));
         }
-        crate::error::positive("segments.x_cv", self.x_cv)?;
+        crate::field::positive("segments.x_cv", self.x_cv)?;
         if !(self.y_cv.is_finite() && self.y_cv >= self.x_cv) {
             return Err(FieldError::new(
                 "segments.y_cv",

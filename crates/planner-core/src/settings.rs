@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::capacity::CapacitySettings;
 use crate::demand::DemandHistory;
-use crate::error::FieldError;
+use crate::field::FieldError;
 use crate::forecast::{Level, Method};
 use crate::pricing::PricingSettings;
-use crate::review::TS_ALARM;
+use crate::review::ReviewSettings;
+pub use crate::review::{ReviewThresholds, TimeFence};
 use crate::segments::SegmentSettings;
 use crate::time::Month;
 use crate::uncertainty::UncertaintySettings;
@@ -19,7 +20,7 @@ use crate::uncertainty::UncertaintySettings;
 /// | `start` | the month after the last history month | a `YYYY-MM` month |
 /// | `horizon` | 12 | 1 to 36 months |
 /// | `levels` | `[80, 95]` | percentages strictly between 0 and 100 |
-/// | `service_level` | 0.95 | (0.5, 1) |
+/// | `service_level` | 0.95 | 0.5 to 1, 1 excluded ([`crate::materials::check_service_level`]) |
 /// | `service_measure` | `cycle` | `cycle` or `fill_rate` |
 /// | `po_notice_days` | 30 | 0 or more days |
 /// | `fences` | none | time fences, see [`TimeFence`] |
@@ -30,7 +31,7 @@ use crate::uncertainty::UncertaintySettings;
 /// | `uncertainty` | estimated, see [`UncertaintySettings`] | correlations |
 /// | `segments` | see [`SegmentSettings`] | ABC/XYZ thresholds |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct Settings {
     /// First planned month.
     pub start: Option<Month>,
@@ -61,6 +62,8 @@ pub struct Settings {
     /// ABC/XYZ segmentation thresholds ([`crate::segments`]).
     pub segments: SegmentSettings,
 }
+
+crate::field::checked_serde!(Settings, check);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -100,12 +103,7 @@ impl Settings {
         if self.levels.is_empty() {
             return Err(FieldError::new("levels", "needs at least one level"));
         }
-        if !(self.service_level > 0.5 && self.service_level < 1.0) {
-            return Err(FieldError::new(
-                "service_level",
-                format!("{} is not strictly between 0.5 and 1", self.service_level),
-            ));
-        }
+        crate::materials::check_service_level(self.service_level)?;
         for fence in &self.fences {
             fence.check()?;
         }
@@ -174,37 +172,6 @@ impl Settings {
     }
 }
 
-/// A time fence: within months `months[0]..=months[1]` of the horizon (1 = the first planned
-/// month), the forecast may change by at most `max_change` (0.10 = 10 %) from one month's plan to
-/// the next.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeFence {
-    /// First and last month of the fence, counted from 1.
-    pub months: [u32; 2],
-    /// Largest allowed relative change (0 = frozen).
-    pub max_change: f64,
-}
-
-impl TimeFence {
-    fn check(&self) -> Result<(), FieldError> {
-        let [a, b] = self.months;
-        if a == 0 || b < a {
-            return Err(FieldError::new(
-                "fences.months",
-                format!("[{a}, {b}] is not a range of months counted from 1"),
-            ));
-        }
-        if !(self.max_change.is_finite() && self.max_change >= 0.0) {
-            return Err(FieldError::new(
-                "fences.max_change",
-                format!("{} is not a non-negative share", self.max_change),
-            ));
-        }
-        Ok(())
-    }
-}
-
 /// Forecast settings (`[forecast]` in planner.toml).
 ///
 /// | Name | Default | Range |
@@ -213,7 +180,7 @@ impl TimeFence {
 /// | `season` | 12 | months in a seasonal cycle, 1 (none) to 24 |
 /// | `launch_cv` | 0.35 | coefficient of variation of a `launch` event's units, 0 or more |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ForecastSettings {
     /// The forecasting method.
     pub method: Method,
@@ -222,6 +189,8 @@ pub struct ForecastSettings {
     /// Uncertainty of launch volumes: their standard deviation as a share of the units planned.
     pub launch_cv: f64,
 }
+
+crate::field::checked_serde!(ForecastSettings, check);
 
 impl Default for ForecastSettings {
     fn default() -> Self {
@@ -241,42 +210,18 @@ impl ForecastSettings {
                 format!("{} is not between 1 and 24", self.season),
             ));
         }
-        crate::error::non_negative("forecast.launch_cv", self.launch_cv)?;
+        crate::field::non_negative("forecast.launch_cv", self.launch_cv)?;
         Ok(())
     }
 }
 
-/// Thresholds of the monthly forecast review (`[review]` in planner.toml).
-///
-/// | Name | Default | Range |
-/// |---|---|---|
-/// | `tracking_signal_alarm` | 4 ([`TS_ALARM`]) | above 0: a tracking signal (cumulative error over MAD) alarms when its absolute value is above this |
-/// | `fence_tolerance` | 0.01 | 0 or more units a change may exceed its time fence by before it counts as a violation (the rounding of `forecast.csv` to 2 decimals) |
-///
-/// The review's seasonal-naive benchmark uses [`ForecastSettings::season`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReviewThresholds {
-    /// A tracking signal alarms when its absolute value is above this (4 to 6 in the
-    /// textbooks; lower alarms sooner, on smaller runs of one-sided errors).
-    pub tracking_signal_alarm: f64,
-    /// Units a change may exceed its time fence by before it counts as a violation.
-    pub fence_tolerance: f64,
-}
-
-impl Default for ReviewThresholds {
-    fn default() -> Self {
+impl From<&Settings> for ReviewSettings {
+    /// `season` from `[forecast]`, `alarm` and `tolerance` from `[review]`.
+    fn from(s: &Settings) -> Self {
         Self {
-            tracking_signal_alarm: TS_ALARM,
-            fence_tolerance: 0.01,
+            season: s.forecast.season,
+            alarm: s.review.tracking_signal_alarm,
+            tolerance: s.review.fence_tolerance,
         }
-    }
-}
-
-impl ReviewThresholds {
-    fn check(&self) -> Result<(), FieldError> {
-        crate::error::positive("review.tracking_signal_alarm", self.tracking_signal_alarm)?;
-        crate::error::non_negative("review.fence_tolerance", self.fence_tolerance)?;
-        Ok(())
     }
 }

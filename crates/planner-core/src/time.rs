@@ -216,6 +216,12 @@ impl Date {
             days: self.days + n,
         }
     }
+
+    /// Days from `self` to `later`, negative when `later` is earlier: the one day difference of
+    /// the crate (`a.plus_days(a.days_until(b)) == b`).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days - self.days
+    }
 }
 
 impl fmt::Display for Date {

@@ -1,7 +1,7 @@
 //! How forecast errors move together, and every total read from that one model.
 //!
 //! Each sku's forecast says how uncertain each month is on its own (its ranges; the standard
-//! deviation `σ(i, t)` is read from the widest one, [`SkuPlan::sigma`]). A total of many skus
+//! deviation `σ(i, t)` is read from the widest one, [`SkuPlan::sigma`](crate::plan::SkuPlan::sigma)). A total of many skus
 //! and months (a line's load, a family's volume, a material's demand over its lead time, a year's
 //! spend) also depends on how those errors move together. The model used everywhere:
 //!
@@ -43,9 +43,8 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::demand::{DemandHistory, Product};
-use crate::error::FieldError;
+use crate::field::FieldError;
 use crate::forecast::Level;
-use crate::plan::{DemandPlan, SkuPlan};
 
 /// Where a correlation of the model comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,7 +114,7 @@ impl Default for Dependence {
 
 /// `[uncertainty]` of the settings: each correlation given here replaces its estimate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct UncertaintySettings {
     /// Correlation of a sku's errors in consecutive months, -1 to 1.
     #[serde(default)]
@@ -127,6 +126,8 @@ pub struct UncertaintySettings {
     #[serde(default)]
     pub portfolio_correlation: Option<f64>,
 }
+
+crate::field::checked_serde!(UncertaintySettings, check);
 
 impl UncertaintySettings {
     /// Checks the ranges.
@@ -328,6 +329,11 @@ pub struct TotalBuilder<'a> {
 }
 
 impl<'a> TotalBuilder<'a> {
+    /// Months of the total.
+    pub(crate) fn horizon(&self) -> usize {
+        self.horizon
+    }
+
     /// Adds one sku's part of the total: `weighted_sd[t] = w(t) σ(t)` for each month of the
     /// window (months outside it 0; at most `horizon` values) and its `mean` (`Σ w(t) f(t)`).
     /// Each sku is added once.
@@ -344,29 +350,6 @@ impl<'a> TotalBuilder<'a> {
             fam[t] += x;
             self.all[t] += x;
         }
-    }
-
-    /// Adds a sku of a plan with weight `w` on each month of `months` (`w(t) = w` there).
-    pub fn add_sku(&mut self, sku: &'a SkuPlan, w: f64, months: std::ops::Range<usize>) {
-        self.add_sku_with(sku, &sku.sigmas(), w, months);
-    }
-
-    /// [`TotalBuilder::add_sku`] with the sku's [`SkuPlan::sigmas`] computed once by the caller.
-    pub fn add_sku_with(
-        &mut self,
-        sku: &'a SkuPlan,
-        sigmas: &[f64],
-        w: f64,
-        months: std::ops::Range<usize>,
-    ) {
-        let mut a = vec![0.0; months.end.min(self.horizon)];
-        let mut mean = 0.0;
-        let start = months.start.min(a.len());
-        for (t, x) in a.iter_mut().enumerate().skip(start) {
-            *x = w * sigmas.get(t).copied().unwrap_or(0.0);
-            mean += w * sku.forecast.point.get(t).copied().unwrap_or(0.0).max(0.0);
-        }
-        self.add(&sku.sku, &a, mean);
     }
 
     /// The total's distribution.
@@ -658,78 +641,6 @@ fn one_and_two_step_errors(y: &[f64], season: usize) -> Option<(Vec<f64>, Vec<f6
         level = new_level;
     }
     (!e1.is_empty()).then_some((e1, e2))
-}
-
-impl DemandPlan {
-    /// The distribution of the plan's total volume over `months` for the skus that `weight`
-    /// gives a weight (units of a family, hours of a line, a material's units through the BOM),
-    /// under the plan's [`DemandPlan::dependence`].
-    pub fn total_of(
-        &self,
-        months: std::ops::Range<usize>,
-        weight: impl Fn(&SkuPlan) -> Option<f64>,
-    ) -> Total {
-        let mut t = self.dependence.total(self.horizon);
-        for s in &self.skus {
-            if let Some(w) = weight(s) {
-                t.add_sku(s, w, months.clone());
-            }
-        }
-        t.finish()
-    }
-}
-
-/// A family's (or the whole plan's) volume over the horizon with its ranges.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FamilyTotal {
-    /// The family (`(all)` for the whole plan).
-    pub family: String,
-    /// Skus in it.
-    pub skus: usize,
-    /// The total at the point forecasts.
-    pub volume: f64,
-    /// The central range at each level of the plan: `(level, lo, hi)`, quantiles of the total.
-    pub ranges: Vec<(Level, f64, f64)>,
-}
-
-impl DemandPlan {
-    /// Each family's volume over the whole horizon, then the plan's (`(all)`), each range a
-    /// quantile of the total under [`DemandPlan::dependence`]. Families in name order; a sku
-    /// with no family is its own.
-    pub fn family_totals(&self) -> Vec<FamilyTotal> {
-        // One pass: each sku's sigmas once, into its family's total and the plan's.
-        let mut families: std::collections::BTreeMap<&str, (TotalBuilder<'_>, usize)> =
-            std::collections::BTreeMap::new();
-        let mut all = self.dependence.total(self.horizon);
-        for s in &self.skus {
-            let sigmas = s.sigmas();
-            let f = families
-                .entry(self.dependence.family_of(&s.sku))
-                .or_insert_with(|| (self.dependence.total(self.horizon), 0));
-            f.0.add_sku_with(s, &sigmas, 1.0, 0..self.horizon);
-            f.1 += 1;
-            all.add_sku_with(s, &sigmas, 1.0, 0..self.horizon);
-        }
-        let one = |name: &str, total: Total, skus: usize| FamilyTotal {
-            family: name.to_string(),
-            skus,
-            volume: total.mean,
-            ranges: self
-                .levels
-                .iter()
-                .map(|&l| {
-                    let (lo, hi) = total.bounds(l);
-                    (l, lo, hi)
-                })
-                .collect(),
-        };
-        let mut out: Vec<FamilyTotal> = families
-            .into_iter()
-            .map(|(name, (t, n))| one(name, t.finish(), n))
-            .collect();
-        out.push(one("(all)", all.finish(), self.skus.len()));
-        out
-    }
 }
 
 #[cfg(test)]

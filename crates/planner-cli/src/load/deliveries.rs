@@ -118,6 +118,10 @@ pub fn settings(path: &Path) -> Result<ScorecardSettings, LoadError> {
         .map_err(|e| LoadError::file(&name, format!("cannot read: {e}")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let settings: ScorecardSettings = toml::from_str(text).map_err(|e| {
+        // A value the core's checks rejected: at the line of its key.
+        if let Some((line, message)) = super::plan_file::checked_key(text, e.message()) {
+            return LoadError::at(&name, Some(line), message);
+        }
         let line = e.span().map(|s| super::line_of(text, s.start));
         LoadError::at(&name, line, e.message().trim())
     })?;

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use planner_core::capacity::{CalendarEntry, Line, RoutingStep};
+use planner_core::capacity::{CalendarEntry, Line, LineSpec, RoutingStep};
 use planner_core::demand::{DemandHistory, Product};
 use planner_core::events::{Event, EventKind};
 use planner_core::materials::{BomLine, Material};
@@ -116,11 +116,13 @@ pub fn lines(path: &Path, problems: &mut Problems) -> Vec<(usize, Line)> {
         |r| {
             Line::new(
                 &r.code("line")?,
-                r.number("shifts_per_day")?,
-                r.number("hours_per_shift")?,
-                r.number("days_per_week")?,
-                r.number("oee")?,
-                r.opt_number("operators_per_shift")?,
+                LineSpec {
+                    shifts_per_day: r.number("shifts_per_day")?,
+                    hours_per_shift: r.number("hours_per_shift")?,
+                    days_per_week: r.number("days_per_week")?,
+                    oee: r.number("oee")?,
+                    operators_per_shift: r.opt_number("operators_per_shift")?,
+                },
             )
             .map_err(|e| r.field_error(e))
         },

@@ -25,6 +25,11 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
     let settings: Settings = match toml::from_str(text) {
         Ok(s) => s,
         Err(e) => {
+            // A value the core's checks rejected reads `key: reason`: at the key's line.
+            if let Some((line, message)) = checked_key(text, e.message()) {
+                problems.error(LoadError::at(name, Some(line), message));
+                return None;
+            }
             let line = e.span().map(|s| super::line_of(text, s.start));
             let message = parse_message(text, line, e.message());
             problems.error(LoadError::at(name, line, message));
@@ -37,6 +42,21 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
         return None;
     }
     Some(settings)
+}
+
+/// A message of the core's checks run as a settings file is read (`horizon: 40 is not between
+/// 1 and 36`, see `planner_core::FieldError`): the line that sets its key, and the message.
+pub(super) fn checked_key(text: &str, message: &str) -> Option<(usize, String)> {
+    let message = message.trim();
+    let (key, _) = message.split_once(": ")?;
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
+        return None;
+    }
+    Some((key_line(text, key)?, message.to_string()))
 }
 
 /// The line of planner.toml at `path` that sets `field`, when it can be read and found.

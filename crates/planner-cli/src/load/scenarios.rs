@@ -156,11 +156,11 @@ mod tests {
         let e = ChangeError {
             scenario: "a".into(),
             key: "line \"L9\"".into(),
-            reason: "not in lines.csv".into(),
+            reason: "not one of the lines".into(),
         };
         assert_eq!(
             s.error(&e).to_string(),
-            "s.toml:4: scenario \"a\": line \"L9\": not in lines.csv"
+            "s.toml:4: scenario \"a\": line \"L9\": not one of the lines"
         );
         let e = ChangeError {
             scenario: "a".into(),

@@ -149,12 +149,12 @@ struct LinePart {
 ///
 /// # Examples
 /// ```
-/// use planner_core::capacity::{build_plan, Calendar, CapacitySettings, Line, RoutingStep};
+/// use planner_core::capacity::{build_plan, Calendar, CapacitySettings, Line, LineSpec, RoutingStep};
 /// use planner_core::forecast::Forecast;
 /// use planner_core::{DemandPlan, SkuPlan};
 ///
 /// // 1 shift of 8 h, Monday to Friday: February 2027 160 h, March 184 h. One unit takes 1 h.
-/// let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None)?];
+/// let lines = [Line::new("L1", LineSpec { oee: 1.0, ..LineSpec::default() })?];
 /// let routings = [RoutingStep::new("A", "L1", "assemble", 3600.0, None)?];
 /// let demand = DemandPlan {
 ///     start: "2027-02".parse()?,
@@ -391,6 +391,7 @@ fn plan_line(
 mod tests {
     use super::super::testing::{assert_close, fixed, step};
     use super::*;
+    use crate::capacity::LineSpec;
     use proptest::prelude::*;
 
     /// Tolerance on solver output, in units or hours.
@@ -413,7 +414,17 @@ mod tests {
         // hours run out: 148 - 8 - 20 - 35.2 - 36.8 - 32 = 16 units unmet in April.
         // Builds: 352, 404.8, 387.2; stock 52, 96.8, 0.
         // Costs: holding 0.25 * (52 + 96.8) = 37.2; overtime 52 h * 60 = 3120; shortfall 800.
-        let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
+        let lines = [Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 1.0,
+                hours_per_shift: 8.0,
+                days_per_week: 5.0,
+                oee: 1.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap()];
         let demand = fixed("2027-02", &[("A", &[300.0, 360.0, 500.0])]);
         let settings = CapacitySettings {
             max_overtime_share: 0.1,
@@ -453,8 +464,28 @@ mod tests {
     #[test]
     fn enough_capacity_builds_to_demand_and_idle_lines_get_rows() {
         let lines = [
-            Line::new("L1", 2.0, 8.0, 5.0, 0.8, None).unwrap(),
-            Line::new("L2", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
+            Line::new(
+                "L1",
+                LineSpec {
+                    shifts_per_day: 2.0,
+                    hours_per_shift: 8.0,
+                    days_per_week: 5.0,
+                    oee: 0.8,
+                    operators_per_shift: None,
+                },
+            )
+            .unwrap(),
+            Line::new(
+                "L2",
+                LineSpec {
+                    shifts_per_day: 1.0,
+                    hours_per_shift: 8.0,
+                    days_per_week: 5.0,
+                    oee: 1.0,
+                    operators_per_shift: None,
+                },
+            )
+            .unwrap(),
         ];
         let demand = fixed(
             "2027-02",
@@ -489,7 +520,17 @@ mod tests {
 
     #[test]
     fn bad_settings_are_an_error() {
-        let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
+        let lines = [Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 1.0,
+                hours_per_shift: 8.0,
+                days_per_week: 5.0,
+                oee: 1.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap()];
         let demand = fixed("2027-02", &[("A", &[1.0])]);
         let settings = CapacitySettings {
             holding_cost_per_unit_month: -1.0,
@@ -515,7 +556,17 @@ mod tests {
         c: (f64, f64),
         d: &[(f64, f64)],
     ) -> (Vec<Line>, Vec<RoutingStep>, DemandPlan, CapacitySettings) {
-        let lines = vec![Line::new("L", 1.0, hours, 7.0, 1.0, None).unwrap()];
+        let lines = vec![Line::new(
+            "L",
+            LineSpec {
+                shifts_per_day: 1.0,
+                hours_per_shift: hours,
+                days_per_week: 7.0,
+                oee: 1.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap()];
         let routings = vec![step("A", "L", "s", c.0), step("B", "L", "s", c.1)];
         let a: Vec<f64> = d.iter().map(|x| x.0).collect();
         let b: Vec<f64> = d.iter().map(|x| x.1).collect();

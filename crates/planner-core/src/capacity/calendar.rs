@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, FieldError};
+use crate::field::{key, non_negative, FieldError};
 use crate::time::Date;
 
 /// One row of `calendar.csv`: that day's total hours on a line, or on every line.

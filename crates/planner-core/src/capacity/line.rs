@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, positive, FieldError};
+use crate::field::{checked_serde, key, non_negative, positive, FieldError};
 
 /// Overall equipment effectiveness, a share in (0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -41,8 +41,10 @@ impl From<Oee> for f64 {
     }
 }
 
-/// An assembly line of the contract manufacturer (`lines.csv`).
+/// An assembly line of the contract manufacturer (`lines.csv`), built by [`Line::new`] from a
+/// [`LineSpec`]; deserializing one runs the same checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Line {
     /// The line's name.
     pub line: String,
@@ -58,20 +60,60 @@ pub struct Line {
     pub operators_per_shift: Option<f64>,
 }
 
+checked_serde!(Line => checked);
+
+/// What a line works: the numbers of a `lines.csv` row, by name.
+///
+/// ```
+/// use planner_core::capacity::{Line, LineSpec};
+///
+/// let spec = LineSpec { shifts_per_day: 2.0, hours_per_shift: 8.0, ..LineSpec::default() };
+/// let line = Line::new("L1", spec)?;
+/// assert_eq!(line.hours_per_day(), 16.0);
+/// assert!(Line::new("L1", LineSpec { oee: 1.3, ..spec }).is_err());
+/// # Ok::<(), planner_core::FieldError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineSpec {
+    /// Shifts per working day, 0 or more.
+    pub shifts_per_day: f64,
+    /// Hours per shift, 0 or more; shifts times hours at most 24.
+    pub hours_per_shift: f64,
+    /// Working days per week counted from Monday, a whole number from 1 to 7.
+    pub days_per_week: f64,
+    /// Overall equipment effectiveness, in (0, 1].
+    pub oee: f64,
+    /// Operators staffed per shift, when known; 0 or more.
+    pub operators_per_shift: Option<f64>,
+}
+
+impl Default for LineSpec {
+    /// One shift of 8 hours, Monday to Friday, OEE 0.85, operators not known.
+    fn default() -> Self {
+        Self {
+            shifts_per_day: 1.0,
+            hours_per_shift: 8.0,
+            days_per_week: 5.0,
+            oee: 0.85,
+            operators_per_shift: None,
+        }
+    }
+}
+
 impl Line {
-    /// A line.
+    /// A line named `line` working as `spec` says.
     ///
     /// # Errors
     /// [`FieldError`] naming the column: a blank name, shifts or hours that are negative or not
     /// numbers, `hours_per_shift` above 24, `days_per_week` outside 1 to 7, an OEE outside (0, 1].
-    pub fn new(
-        line: &str,
-        shifts_per_day: f64,
-        hours_per_shift: f64,
-        days_per_week: f64,
-        oee: f64,
-        operators_per_shift: Option<f64>,
-    ) -> Result<Self, FieldError> {
+    pub fn new(line: &str, spec: LineSpec) -> Result<Self, FieldError> {
+        let LineSpec {
+            shifts_per_day,
+            hours_per_shift,
+            days_per_week,
+            oee,
+            operators_per_shift,
+        } = spec;
         let line = key("line", line)?;
         let shifts_per_day = non_negative("shifts_per_day", shifts_per_day)?;
         let hours_per_shift = non_negative("hours_per_shift", hours_per_shift)?;
@@ -98,6 +140,22 @@ impl Line {
             oee: Oee::new(oee)?,
             operators_per_shift,
         })
+    }
+
+    /// The line's spec: what [`Line::new`] was given.
+    pub fn spec(&self) -> LineSpec {
+        LineSpec {
+            shifts_per_day: self.shifts_per_day,
+            hours_per_shift: self.hours_per_shift,
+            days_per_week: f64::from(self.days_per_week),
+            oee: self.oee.get(),
+            operators_per_shift: self.operators_per_shift,
+        }
+    }
+
+    /// The line through [`Line::new`]'s checks (for a deserialized one).
+    fn checked(self) -> Result<Self, FieldError> {
+        Self::new(&self.line, self.spec())
     }
 
     /// Hours of a normal working day: `shifts_per_day * hours_per_shift`.
@@ -151,12 +209,52 @@ mod tests {
 
     #[test]
     fn lines_reject_what_a_spreadsheet_gets_wrong() {
-        assert!(Line::new("L1", 2.0, 8.0, 5.0, 0.8, None).is_ok());
-        let e = Line::new("L1", 2.0, 8.0, 5.0, 80.0, None).unwrap_err();
+        assert!(Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 2.0,
+                hours_per_shift: 8.0,
+                days_per_week: 5.0,
+                oee: 0.8,
+                operators_per_shift: None
+            }
+        )
+        .is_ok());
+        let e = Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 2.0,
+                hours_per_shift: 8.0,
+                days_per_week: 5.0,
+                oee: 80.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap_err();
         assert_eq!((e.field, e.reason.as_str()), ("oee", "80 is not in (0, 1]"));
-        let e = Line::new("L1", 2.0, 8.0, 8.0, 0.8, None).unwrap_err();
+        let e = Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 2.0,
+                hours_per_shift: 8.0,
+                days_per_week: 8.0,
+                oee: 0.8,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.field, "days_per_week");
-        let e = Line::new("L1", 3.0, 9.0, 5.0, 0.8, None).unwrap_err();
+        let e = Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 3.0,
+                hours_per_shift: 9.0,
+                days_per_week: 5.0,
+                oee: 0.8,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.field, "hours_per_shift");
         let e = RoutingStep::new("A", "L1", "weld", 0.0, None).unwrap_err();
         assert_eq!(e.field, "cycle_seconds");

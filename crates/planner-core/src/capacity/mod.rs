@@ -15,12 +15,17 @@
 //! ```
 //! use planner_core::capacity::{build_plan, plan, recommend, Calendar, CalendarEntry};
 //! use planner_core::capacity::CapacitySettings;
-//! use planner_core::capacity::{Line, RecommendationKind, RoutingStep};
+//! use planner_core::capacity::{Line, LineSpec, RecommendationKind, RoutingStep};
 //! use planner_core::forecast::Forecast;
 //! use planner_core::{DemandPlan, SkuPlan};
 //!
 //! // 2 shifts of 8 h, Monday to Friday; a holiday on Monday 2027-02-08.
-//! let lines = [Line::new("L1", 2.0, 8.0, 5.0, 0.8, Some(4.0))?];
+//! let lines = [Line::new("L1", LineSpec {
+//!     shifts_per_day: 2.0,
+//!     oee: 0.8,
+//!     operators_per_shift: Some(4.0),
+//!     ..LineSpec::default()
+//! })?];
 //! let calendar = Calendar::new(vec![CalendarEntry::new("*", "2027-02-08".parse()?, 0.0, None)?]);
 //! let routings = [
 //!     RoutingStep::new("A", "L1", "frame", 40.0, None)?,
@@ -61,7 +66,7 @@ mod testing;
 pub use balance::{balance, LineBalance};
 pub use build::{build_plan, BuildCosts, BuildPlan, BuildRow, LineMonth, Unmet};
 pub use calendar::{Calendar, CalendarEntry};
-pub use line::{Line, Oee, RoutingStep};
+pub use line::{Line, LineSpec, Oee, RoutingStep};
 pub use recommend::{
     recommend, Peak, Recommendation, RecommendationKind, UnitsAtRisk, IDLE_BELOW, RISK_FROM,
 };
@@ -71,7 +76,7 @@ pub use takt::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{non_negative, FieldError};
+use crate::field::{non_negative, FieldError};
 
 /// Settings of the capacity plan and the build-plan linear program (`[capacity]` in planner.toml).
 ///
@@ -82,7 +87,7 @@ use crate::error::{non_negative, FieldError};
 /// | `holding_cost_per_unit_month` | 0.25 | cost of holding one pre-built unit for a month, 0 or more |
 /// | `shortfall_cost_per_unit` | 50.0 | cost of one unit of demand not met, 0 or more |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct CapacitySettings {
     /// Overtime hours allowed per month, as a share of that month's available hours.
     pub max_overtime_share: f64,
@@ -93,6 +98,8 @@ pub struct CapacitySettings {
     /// Cost of one unit of demand not met.
     pub shortfall_cost_per_unit: f64,
 }
+
+crate::field::checked_serde!(CapacitySettings, check);
 
 impl Default for CapacitySettings {
     fn default() -> Self {
@@ -133,7 +140,7 @@ impl CapacitySettings {
 #[non_exhaustive]
 pub enum CapacityError {
     /// A routing names a line that `lines.csv` does not have.
-    #[error("sku {sku}: routing names line {line:?}, which is not in lines.csv")]
+    #[error("sku {sku}: routing names line {line:?}, which is not one of the lines")]
     UnknownLine {
         /// The sku.
         sku: String,

@@ -262,11 +262,11 @@ struct Sums {
 ///
 /// # Examples
 /// ```
-/// use planner_core::capacity::{plan, Calendar, Line, RoutingStep};
+/// use planner_core::capacity::{plan, Calendar, Line, LineSpec, RoutingStep};
 /// use planner_core::forecast::Forecast;
 /// use planner_core::{DemandPlan, SkuPlan};
 ///
-/// let lines = [Line::new("L1", 1.0, 8.0, 5.0, 1.0, None)?];
+/// let lines = [Line::new("L1", LineSpec { oee: 1.0, ..LineSpec::default() })?];
 /// let routings = [RoutingStep::new("A", "L1", "assemble", 36.0, None)?];
 /// let demand = DemandPlan {
 ///     start: "2027-02".parse()?,
@@ -462,6 +462,7 @@ mod tests {
     use super::super::testing::{assert_close, fixed, step};
     use super::super::{CalendarEntry, RoutingStep};
     use super::*;
+    use crate::capacity::LineSpec;
     use crate::forecast::{Forecast, Interval};
     use crate::time::Date;
     use proptest::prelude::*;
@@ -520,7 +521,7 @@ mod tests {
     #[test]
     fn the_line_bound_holds_its_level_on_a_simulated_process() {
         use crate::demand::Product;
-        use crate::scenario::PathRng;
+        use crate::rng::PathRng;
         use crate::uncertainty::Dependence;
         let l90 = Level::new(90.0).unwrap();
         let skus: Vec<(String, f64, f64, f64)> = (0..12)
@@ -539,7 +540,17 @@ mod tests {
             .collect();
         // One 3.6-hour shift, March 2027: 23 weekdays, 82.8 hours, close to the demand's hours
         // so that the chance of overload is far from 0 and 1.
-        let lines = vec![Line::new("L1", 1.0, 3.6, 5.0, 0.8, None).unwrap()];
+        let lines = vec![Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 1.0,
+                hours_per_shift: 3.6,
+                days_per_week: 5.0,
+                oee: 0.8,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap()];
         let products: Vec<Product> = skus
             .iter()
             .enumerate()
@@ -611,8 +622,28 @@ mod tests {
 
     fn two_lines() -> Vec<Line> {
         vec![
-            Line::new("L1", 2.0, 8.0, 5.0, 0.8, Some(6.0)).unwrap(),
-            Line::new("L2", 1.0, 8.0, 5.0, 1.0, None).unwrap(),
+            Line::new(
+                "L1",
+                LineSpec {
+                    shifts_per_day: 2.0,
+                    hours_per_shift: 8.0,
+                    days_per_week: 5.0,
+                    oee: 0.8,
+                    operators_per_shift: Some(6.0),
+                },
+            )
+            .unwrap(),
+            Line::new(
+                "L2",
+                LineSpec {
+                    shifts_per_day: 1.0,
+                    hours_per_shift: 8.0,
+                    days_per_week: 5.0,
+                    oee: 1.0,
+                    operators_per_shift: None,
+                },
+            )
+            .unwrap(),
         ]
     }
 
@@ -702,7 +733,17 @@ mod tests {
         // L: 1 shift of 8 h, Monday to Friday, OEE 0.8; February 2027: 20 days, 160 h.
         // A: "press" 120 s with 2 operators, "pack" 60 s with 1: labour 2 * 120 + 60 = 300 s.
         // B: one station of 200 s, no demand: neither its labour nor its station counts.
-        let lines = [Line::new("L", 1.0, 8.0, 5.0, 0.8, None).unwrap()];
+        let lines = [Line::new(
+            "L",
+            LineSpec {
+                shifts_per_day: 1.0,
+                hours_per_shift: 8.0,
+                days_per_week: 5.0,
+                oee: 0.8,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap()];
         let routings = [
             RoutingStep::new("A", "L", "press", 120.0, Some(2.0)).unwrap(),
             RoutingStep::new("A", "L", "pack", 60.0, None).unwrap(),
@@ -789,8 +830,28 @@ mod tests {
 
     #[test]
     fn six_and_seven_day_lines() {
-        let six = Line::new("S", 3.0, 8.0, 6.0, 1.0, None).unwrap();
-        let seven = Line::new("S", 3.0, 8.0, 7.0, 1.0, None).unwrap();
+        let six = Line::new(
+            "S",
+            LineSpec {
+                shifts_per_day: 3.0,
+                hours_per_shift: 8.0,
+                days_per_week: 6.0,
+                oee: 1.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap();
+        let seven = Line::new(
+            "S",
+            LineSpec {
+                shifts_per_day: 3.0,
+                hours_per_shift: 8.0,
+                days_per_week: 7.0,
+                oee: 1.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap();
         let nov: Month = "2026-11".parse().unwrap();
         let cal = Calendar::default();
         assert_eq!(working_time(&six, &cal, nov).working_days, 25);
@@ -800,7 +861,17 @@ mod tests {
     #[test]
     fn no_hours_means_no_utilization_and_a_shut_month_has_no_takt_operators() {
         // A whole month shut: demand but no hours.
-        let lines = [Line::new("L1", 1.0, 8.0, 7.0, 1.0, None).unwrap()];
+        let lines = [Line::new(
+            "L1",
+            LineSpec {
+                shifts_per_day: 1.0,
+                hours_per_shift: 8.0,
+                days_per_week: 7.0,
+                oee: 1.0,
+                operators_per_shift: None,
+            },
+        )
+        .unwrap()];
         let cal = Calendar::new(
             "2027-02"
                 .parse::<Month>()
@@ -897,7 +968,7 @@ mod tests {
         assert!(matches!(e, CapacityError::UnknownLine { .. }));
         assert_eq!(
             e.to_string(),
-            "sku A: routing names line \"L7\", which is not in lines.csv"
+            "sku A: routing names line \"L7\", which is not one of the lines"
         );
     }
 
@@ -920,7 +991,8 @@ mod tests {
             k in 0.1f64..10.0,
             oee in 0.3f64..1.0,
         ) {
-            let lines = [Line::new("L", 2.0, 8.0, 5.0, oee, None).unwrap()];
+            let spec = LineSpec { shifts_per_day: 2.0, oee, ..LineSpec::default() };
+            let lines = [Line::new("L", spec).unwrap()];
             let routings = [step("A", "L", "s", ca), step("B", "L", "s", cb), step("B", "L", "t", ca)];
             let base = fixed("2027-03", &[("A", &[qa]), ("B", &[qb])]);
             let scaled = fixed("2027-03", &[("A", &[k * qa]), ("B", &[k * qb])]);

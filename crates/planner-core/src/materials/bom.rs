@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, positive, FieldError};
+use crate::field::{key, positive, FieldError};
 
 /// One row of `bom.csv`: `qty_per` units of `material` go into one unit of `parent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ impl BomLine {
 #[non_exhaustive]
 pub enum BomError {
     /// The BOM loops back on itself; the path starts and ends with the same item.
-    #[error("bom.csv has a cycle: {}", .path.join(" -> "))]
+    #[error("the bill of materials has a cycle: {}", .path.join(" -> "))]
     Cycle {
         /// The items forming the cycle, first item repeated at the end.
         path: Vec<String>,
@@ -245,7 +245,10 @@ mod tests {
             line("A", "X", 1.0),
         ])
         .unwrap_err();
-        assert_eq!(err.to_string(), "bom.csv has a cycle: A -> B -> C -> A");
+        assert_eq!(
+            err.to_string(),
+            "the bill of materials has a cycle: A -> B -> C -> A"
+        );
     }
 
     #[test]

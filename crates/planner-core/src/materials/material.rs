@@ -2,11 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, positive, FieldError};
+use crate::field::{checked_serde, key, non_negative, positive, FieldError};
 use crate::time::Month;
 
-/// A material (bought, or a sub-assembly made by the contract manufacturer).
+/// A material (bought, or a sub-assembly made by the contract manufacturer); deserializing
+/// one runs [`Material::new`]'s checks and those of the fields set after it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Material {
     /// The material's code.
     pub material: String,
@@ -45,7 +47,34 @@ pub struct Receipt {
     pub quantity: f64,
 }
 
+checked_serde!(Material => checked);
+
 impl Material {
+    /// The material through [`Material::new`]'s checks, the fields set after it non-negative
+    /// (for a deserialized one).
+    fn checked(self) -> Result<Self, FieldError> {
+        let mut m = Self::new(
+            &self.material,
+            f64::from(self.lead_time_days),
+            self.moq,
+            self.order_multiple,
+            self.unit_cost,
+            self.on_hand,
+        )?;
+        m.on_order = non_negative("on_order", self.on_order)?;
+        m.on_order_month = self.on_order_month;
+        m.safety_stock = self
+            .safety_stock
+            .map(|s| non_negative("safety_stock", s))
+            .transpose()?;
+        m.lead_time_sd_days = non_negative("lead_time_sd_days", self.lead_time_sd_days)?;
+        for r in &self.receipts {
+            non_negative("quantity", r.quantity)?;
+        }
+        m.receipts = self.receipts;
+        Ok(m)
+    }
+
     /// A material with no open order and no fixed safety stock; set those fields after.
     ///
     /// # Errors

@@ -125,23 +125,43 @@ impl MaterialsSettings {
     }
 }
 
+/// The one rule for a service level (`service_level` in planner.toml and in a scenario, the
+/// materials plan's [`MaterialsSettings::service_level`]): from 0.5 (a safety factor of 0: no
+/// safety stock) up to 1 excluded (a certain service needs an infinite safety stock).
+///
+/// # Errors
+/// A [`FieldError`](crate::FieldError) on `service_level` quoting the value.
+pub fn check_service_level(value: f64) -> Result<f64, crate::FieldError> {
+    if (0.5..1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(crate::FieldError::new(
+            "service_level",
+            format!("{value} is not from 0.5 to 1 (1 excluded)"),
+        ))
+    }
+}
+
 /// Errors of material planning.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MaterialsError {
-    /// The BOM names a material that `materials.csv` does not list.
-    #[error("bom.csv names material {material:?} (in {parent}), which is not in materials.csv")]
+    /// A BOM line names a material that is not among the materials.
+    #[error(
+        "the bill of materials names material {material:?} (in {parent}), which is not one of \
+         the materials"
+    )]
     UnknownMaterial {
         /// The material.
         material: String,
         /// The item that uses it.
         parent: String,
     },
-    /// `materials.csv` lists the same material twice.
-    #[error("materials.csv lists material {0:?} more than once")]
+    /// Two materials have the same key.
+    #[error("material {0:?} is listed more than once")]
     DuplicateMaterial(String),
-    /// The service level is not in [0.5, 1).
-    #[error("service_level {0} is not between 0.5 and 1 (1 excluded)")]
+    /// The service level is not in [0.5, 1) ([`check_service_level`]).
+    #[error("service_level {0} is not from 0.5 to 1 (1 excluded)")]
     ServiceLevel(f64),
     /// A sku's forecast (point or a bound) has fewer values than the plan's horizon.
     #[error("the demand plan of sku {sku:?} has {got} months, the horizon is {need}")]

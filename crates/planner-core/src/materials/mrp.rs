@@ -392,7 +392,7 @@ pub fn plan(
     settings: &MaterialsSettings,
 ) -> Result<MaterialPlan, MaterialsError> {
     let sl = settings.service_level;
-    if !(0.5..1.0).contains(&sl) {
+    if super::check_service_level(sl).is_err() {
         return Err(MaterialsError::ServiceLevel(sl));
     }
     let index = Index::new(bom, materials, demand)?;
@@ -784,7 +784,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "bom.csv names material \"X\" (in M), which is not in materials.csv"
+            "the bill of materials names material \"X\" (in M), which is not one of the materials"
         );
         let e = plan(
             &bom(&[("A", "M", 1.0)]),

@@ -182,21 +182,16 @@ proptest! {
     }
 }
 
-/// A deterministic pseudo-random generator (xorshift), so the synthetic case is reproducible.
-struct Rng(u64);
+/// A deterministic random stream ([`PathRng`](crate::rng::PathRng)), so the synthetic case is
+/// reproducible.
+struct Rng(crate::rng::PathRng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.0.next_u64() % n as u64) as usize
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.uniform()
     }
 }
 
@@ -205,7 +200,7 @@ impl Rng {
 /// level-2 sub-assembly 3 parts. A tenth of the materials are level-1 sub-assemblies, a tenth
 /// level-2, the rest parts.
 pub(crate) fn synthetic(skus: usize, n: usize, horizon: usize) -> (Bom, Vec<Material>, DemandPlan) {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(crate::rng::PathRng::new(0x9E37_79B9_7F4A_7C15, 0));
     let (n1, n2) = (n / 10, n / 10);
     let n_parts = n - n1 - n2;
     let sa1 = |i: usize| format!("SA1-{i:06}");

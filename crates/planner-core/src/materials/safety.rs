@@ -321,7 +321,7 @@ mod tests {
     /// and with months correlated at 0.6 (AR(1) errors, stated in the plan's model).
     #[test]
     fn the_safety_stock_delivers_its_cycle_service_on_a_simulated_process() {
-        use crate::scenario::PathRng;
+        use crate::rng::PathRng;
         let bom = bom(&[("X", "Q", 1.0)]);
         let q = material("Q", 60.0, 0.0, 1.0, 1.0, 0.0);
         for rho in [0.0, 0.6] {

@@ -54,9 +54,11 @@ pub use review::{
 };
 pub use tiers::{Basis, PriceTier, Scheme, Tier, TierSchedule};
 
+pub(crate) use review::index_value_at;
+
 use serde::{Deserialize, Serialize};
 
-use crate::error::{non_negative, FieldError};
+use crate::field::{non_negative, FieldError};
 use crate::time::Month;
 
 /// Pricing settings (`[pricing]` in planner.toml).
@@ -67,7 +69,7 @@ use crate::time::Month;
 /// | `order_cost` | 150.0 | cost of placing one order, 0 or more |
 /// | `review` | see [`ReviewPolicy`] | index-linked price reviews (`[pricing.review]`) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct PricingSettings {
     /// Yearly holding cost as a share of the value held.
     pub holding_rate: f64,
@@ -76,6 +78,8 @@ pub struct PricingSettings {
     /// How index-linked prices are reviewed.
     pub review: ReviewPolicy,
 }
+
+crate::field::checked_serde!(PricingSettings, check);
 
 impl Default for PricingSettings {
     fn default() -> Self {

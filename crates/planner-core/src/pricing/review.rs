@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::PricingError;
-use crate::error::{key, non_negative, positive, FieldError};
+use crate::field::{key, non_negative, positive, FieldError};
 use crate::plan::DemandPlan;
 use crate::time::Month;
 
@@ -79,7 +79,7 @@ impl IndexPoint {
 /// | `fixed_months` | 12 | months from the start month during which prices stay fixed, 0 or more |
 /// | `pass_through` | 1.0 | share of an index's change passed into the component, 0 to 1 |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ReviewPolicy {
     /// Months between reviews after the fixed period.
     pub every_months: u32,
@@ -89,6 +89,8 @@ pub struct ReviewPolicy {
     /// Share of the index's change passed through (1.0 = all of it).
     pub pass_through: f64,
 }
+
+crate::field::checked_serde!(ReviewPolicy, check);
 
 impl Default for ReviewPolicy {
     fn default() -> Self {
@@ -381,17 +383,35 @@ fn index_series(indices: &[IndexPoint]) -> Result<BTreeMap<&str, Series>, Pricin
             .push((p.month, p.value));
     }
     for s in series.values_mut() {
-        s.sort_by_key(|(m, _)| *m);
-        let mut dedup: Vec<(Month, f64)> = Vec::with_capacity(s.len());
-        for &(m, v) in s.iter() {
-            match dedup.last_mut() {
-                Some(last) if last.0 == m => last.1 = v,
-                _ => dedup.push((m, v)),
-            }
-        }
-        *s = dedup;
+        sort_series(s);
     }
     Ok(series)
+}
+
+/// Sorts an index's values by month, a month given twice keeping its last value.
+fn sort_series(s: &mut Series) {
+    s.sort_by_key(|(m, _)| *m); // stable: values of one month stay in the order given
+    let mut dedup: Vec<(Month, f64)> = Vec::with_capacity(s.len());
+    for &(m, v) in s.iter() {
+        match dedup.last_mut() {
+            Some(last) if last.0 == m => last.1 = v,
+            _ => dedup.push((m, v)),
+        }
+    }
+    *s = dedup;
+}
+
+/// The value of `index` in force at `month` among `points`, by the one rule of the crate
+/// ([`index_series`] then [`value_at`]): the value of its latest month at or before `month`, a
+/// month given twice counting its last value; `None` before its first value.
+pub(crate) fn index_value_at(points: &[IndexPoint], index: &str, month: Month) -> Option<f64> {
+    let mut s: Series = points
+        .iter()
+        .filter(|p| p.index == index)
+        .map(|p| (p.month, p.value))
+        .collect();
+    sort_series(&mut s);
+    value_at(&s, month)
 }
 
 /// The index `c` follows, its series and its value at `base` (the last value at or before it);
@@ -561,8 +581,9 @@ impl IndexLink {
     }
 }
 
-/// The value of a sorted index series at `month`: the value of that month or the last one before
-/// it (months after the last value hold it). `None` before the first value.
+/// The value of a sorted index series in force at `month`: the value of that month or the last
+/// one before it (months after the last value hold it). `None` before the first value. The one
+/// rule of "an index value in force at a month"; [`index_value_at`] reads raw points by it.
 fn value_at(series: &[(Month, f64)], month: Month) -> Option<f64> {
     let n = series.partition_point(|(m, _)| *m <= month);
     n.checked_sub(1).map(|i| series[i].1)
@@ -670,6 +691,29 @@ mod tests {
 
     fn m(s: &str) -> Month {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_value_in_force_is_the_latest_at_or_before_the_month_and_a_repeat_counts_last() {
+        let points = [
+            point("resin", "2026-03", 110.0),
+            point("steel", "2026-02", 7.0),
+            point("resin", "2026-01", 100.0),
+            point("resin", "2026-03", 120.0), // given again: this one counts
+        ];
+        let at = |month: &str| index_value_at(&points, "resin", m(month));
+        assert_eq!(at("2025-12"), None);
+        assert_eq!(at("2026-01"), Some(100.0));
+        assert_eq!(at("2026-02"), Some(100.0));
+        assert_eq!(at("2026-03"), Some(120.0));
+        assert_eq!(at("2027-06"), Some(120.0));
+        assert_eq!(index_value_at(&points, "steel", m("2026-05")), Some(7.0));
+        assert_eq!(index_value_at(&points, "copper", m("2026-05")), None);
+        // The projection reads the same series the same way.
+        let series = index_series(&points).unwrap();
+        for month in ["2025-12", "2026-01", "2026-02", "2026-03", "2027-06"] {
+            assert_eq!(value_at(&series["resin"], m(month)), at(month), "{month}");
+        }
     }
 
     fn comp(sku: &str, component: &str, amount: f64, index: Option<&str>) -> CostComponent {

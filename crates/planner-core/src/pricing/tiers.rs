@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, FieldError};
+use crate::field::{checked_serde, key, non_negative, FieldError};
 
 use super::PricingError;
 
@@ -74,8 +74,9 @@ impl FromStr for Scheme {
     }
 }
 
-/// One price break.
+/// One price break; deserializing one runs [`PriceTier::new`]'s checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct PriceTier {
     /// The sku.
     pub sku: String,
@@ -91,7 +92,23 @@ pub struct PriceTier {
     pub currency: Option<String>,
 }
 
+checked_serde!(PriceTier => checked);
+
 impl PriceTier {
+    /// The tier through [`PriceTier::new`]'s checks, its scheme kept (for a deserialized one).
+    fn checked(self) -> Result<Self, FieldError> {
+        let scheme = self.scheme;
+        let mut t = Self::new(
+            &self.sku,
+            self.min_qty,
+            self.unit_price,
+            self.basis,
+            self.currency,
+        )?;
+        t.scheme = scheme;
+        Ok(t)
+    }
+
     /// A price break.
     ///
     /// # Errors

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::accuracy::Scope;
 use super::fences::fence_limit;
+use super::TimeFence;
 use super::{ratio, Families};
 use crate::plan::{DemandPlan, SkuPlan};
-use crate::settings::TimeFence;
 use crate::time::Month;
 
 /// Whether a sku is in both plans.

@@ -8,14 +8,47 @@
 use serde::{Deserialize, Serialize};
 
 use super::diff::Change;
-use crate::settings::TimeFence;
+use crate::field::{checked_serde, FieldError};
 use crate::time::Month;
+
+/// A time fence: within months `months[0]..=months[1]` of the horizon (1 = the first planned
+/// month), the forecast may change by at most `max_change` (0.10 = 10 %) from one month's plan to
+/// the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+pub struct TimeFence {
+    /// First and last month of the fence, counted from 1.
+    pub months: [u32; 2],
+    /// Largest allowed relative change (0 = frozen).
+    pub max_change: f64,
+}
+
+checked_serde!(TimeFence, check);
+
+impl TimeFence {
+    pub(crate) fn check(&self) -> Result<(), FieldError> {
+        let [a, b] = self.months;
+        if a == 0 || b < a {
+            return Err(FieldError::new(
+                "fences.months",
+                format!("[{a}, {b}] is not a range of months counted from 1"),
+            ));
+        }
+        if !(self.max_change.is_finite() && self.max_change >= 0.0) {
+            return Err(FieldError::new(
+                "fences.max_change",
+                format!("{} is not a non-negative share", self.max_change),
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// The tightest limit of the fences covering `fence_month` (counted from 1); `None` = free.
 ///
 /// ```
 /// use planner_core::review::fence_limit;
-/// use planner_core::settings::TimeFence;
+/// use planner_core::review::TimeFence;
 /// let fences = [
 ///     TimeFence { months: [1, 1], max_change: 0.0 },
 ///     TimeFence { months: [2, 3], max_change: 0.10 },

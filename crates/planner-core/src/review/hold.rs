@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::fences::fence_limit;
+use super::TimeFence;
 use crate::plan::DemandPlan;
-use crate::settings::TimeFence;
 use crate::time::Month;
 
 /// A change to a published forecast that the contract manufacturer agreed to: it passes the

@@ -31,7 +31,7 @@
 //! use planner_core::demand::DemandHistory;
 //! use planner_core::forecast::Forecast;
 //! use planner_core::review::{compare, ReviewSettings};
-//! use planner_core::settings::TimeFence;
+//! use planner_core::review::TimeFence;
 //! use planner_core::{DemandPlan, SkuPlan};
 //!
 //! let m = |s: &str| s.parse().unwrap();
@@ -74,12 +74,11 @@ use serde::{Deserialize, Serialize};
 
 pub use accuracy::{AccuracyRow, Pair, PairBound, Scope};
 pub use diff::{Change, ChangeStatus, RollupChange};
-pub use fences::{fence_limit, FenceSummary, FenceTotal, Violation};
+pub use fences::{fence_limit, FenceSummary, FenceTotal, TimeFence, Violation};
 pub use hold::{hold_fences, AgreedChange, FenceHold, HoldKind};
 
 use crate::demand::{DemandHistory, Product};
 use crate::plan::DemandPlan;
-use crate::settings::{Settings, TimeFence};
 use crate::time::Month;
 
 /// The default tracking-signal alarm threshold: `|TS| > 4` (four mean absolute deviations of
@@ -97,7 +96,7 @@ pub const TS_ALARM: f64 = 4.0;
 /// | `tolerance` | 0.01 | units a fenced change may exceed its limit by (the rounding of `forecast.csv` to 2 decimals) |
 ///
 /// From planner.toml: `ReviewSettings::from(&settings)` takes `season` from `[forecast]`, `alarm`
-/// and `tolerance` from `[review]` ([`ReviewThresholds`](crate::settings::ReviewThresholds)).
+/// and `tolerance` from `[review]` ([`ReviewThresholds`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReviewSettings {
@@ -115,16 +114,6 @@ impl Default for ReviewSettings {
             season: 12,
             alarm: TS_ALARM,
             tolerance: 0.01,
-        }
-    }
-}
-
-impl From<&Settings> for ReviewSettings {
-    fn from(s: &Settings) -> Self {
-        Self {
-            season: s.forecast.season,
-            alarm: s.review.tracking_signal_alarm,
-            tolerance: s.review.fence_tolerance,
         }
     }
 }
@@ -153,12 +142,50 @@ impl ReviewSettings {
     }
 }
 
+/// Thresholds of the monthly forecast review (`[review]` in planner.toml).
+///
+/// | Name | Default | Range |
+/// |---|---|---|
+/// | `tracking_signal_alarm` | 4 ([`TS_ALARM`]) | above 0: a tracking signal (cumulative error over MAD) alarms when its absolute value is above this |
+/// | `fence_tolerance` | 0.01 | 0 or more units a change may exceed its time fence by before it counts as a violation (the rounding of `forecast.csv` to 2 decimals) |
+///
+/// The review's seasonal-naive benchmark uses `[forecast] season`
+/// ([`ForecastSettings::season`](crate::settings::ForecastSettings::season)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
+pub struct ReviewThresholds {
+    /// A tracking signal alarms when its absolute value is above this (4 to 6 in the
+    /// textbooks; lower alarms sooner, on smaller runs of one-sided errors).
+    pub tracking_signal_alarm: f64,
+    /// Units a change may exceed its time fence by before it counts as a violation.
+    pub fence_tolerance: f64,
+}
+
+crate::field::checked_serde!(ReviewThresholds, check);
+
+impl Default for ReviewThresholds {
+    fn default() -> Self {
+        Self {
+            tracking_signal_alarm: TS_ALARM,
+            fence_tolerance: 0.01,
+        }
+    }
+}
+
+impl ReviewThresholds {
+    pub(crate) fn check(&self) -> Result<(), crate::field::FieldError> {
+        crate::field::positive("review.tracking_signal_alarm", self.tracking_signal_alarm)?;
+        crate::field::non_negative("review.fence_tolerance", self.fence_tolerance)?;
+        Ok(())
+    }
+}
+
 /// Errors of the review.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReviewError {
     /// No earlier plan was given.
-    #[error("no earlier forecast to review: give last month's forecast.csv")]
+    #[error("no earlier forecast to review: give last month's forecast")]
     NoPrevious,
     /// Two earlier plans have the same vintage (first month).
     #[error("two earlier forecasts both start in {0}: give each month's forecast once")]

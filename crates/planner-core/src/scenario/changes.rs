@@ -61,8 +61,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::PlanInput;
-use crate::capacity::{Calendar, CalendarEntry, Line};
+use crate::capacity::{Calendar, CalendarEntry, Line, LineSpec};
 use crate::materials::Material;
+use crate::pricing::index_value_at;
 use crate::pricing::IndexPoint;
 use crate::time::{Date, Month};
 use crate::DemandPlan;
@@ -85,7 +86,7 @@ pub struct Scenario {
     /// What the scenario stands for (free text).
     #[serde(default)]
     pub description: Option<String>,
-    /// Service level of the derived safety stock, in (0.5, 1).
+    /// Service level of the derived safety stock, 0.5 to 1 (1 excluded).
     #[serde(default)]
     pub service_level: Option<f64>,
     /// The brand's urgent-order notice in days.
@@ -223,21 +224,6 @@ pub struct IndexChange {
     pub multiplier: Option<f64>,
 }
 
-/// The value of `index` in force at `month`: that of its latest month at or before `month` (the
-/// last one given for that month), as the price projection reads a series.
-fn index_value_at(points: &[IndexPoint], index: &str, month: Month) -> Option<f64> {
-    let mut best: Option<(Month, f64)> = None;
-    for p in points
-        .iter()
-        .filter(|p| p.index == index && p.month <= month)
-    {
-        if best.is_none_or(|(m, _)| p.month >= m) {
-            best = Some((p.month, p.value));
-        }
-    }
-    best.map(|(_, v)| v)
-}
-
 /// Multiplies the values of `index` from `from` to `to` (inclusive; `None` = every later month)
 /// by `k`, first giving the two ends a value of their own where they only carried an earlier
 /// one, so that the move covers exactly the range.
@@ -280,25 +266,9 @@ pub struct DayRange {
 impl DayRange {
     /// The days of the range, in order.
     pub fn days(self) -> impl Iterator<Item = Date> {
-        let n = days_between(self.from, self.to);
+        let n = self.from.days_until(self.to);
         (0..=n).map(move |k| self.from.plus_days(k))
     }
-}
-
-/// Days from `a` to `b` (`b` not before `a`).
-fn days_between(a: Date, b: Date) -> i64 {
-    // Dates are whole days: step by months first to keep this cheap on long ranges.
-    let mut n = 0;
-    let mut d = a;
-    while d.plus_days(32) <= b {
-        d = d.plus_days(32);
-        n += 32;
-    }
-    while d < b {
-        d = d.plus_days(1);
-        n += 1;
-    }
-    n
 }
 
 impl TryFrom<String> for DayRange {
@@ -398,7 +368,8 @@ impl<'a> Known<'a> {
                 } else {
                     Err(err(
                         format!("{what}.sku {s:?}"),
-                        "not in the folder (demand.csv, products.csv or price_tiers.csv)".into(),
+                        "not a sku of the input (its demand history, products or price tiers)"
+                            .into(),
                     ))
                 }
             }
@@ -406,7 +377,7 @@ impl<'a> Known<'a> {
                 if !self.families.contains(f) {
                     return Err(err(
                         format!("{what}.family {f:?}"),
-                        "not a family of products.csv".into(),
+                        "not a family of the products".into(),
                     ));
                 }
                 Ok(Some(
@@ -561,7 +532,10 @@ impl Scenario {
                 match input.lines.iter().position(|l| l.line == c.line) {
                     Some(i) => vec![i],
                     None => {
-                        return Err(err(format!("line {:?}", c.line), "not in lines.csv".into()))
+                        return Err(err(
+                            format!("line {:?}", c.line),
+                            "not one of the lines".into(),
+                        ))
                     }
                 }
             };
@@ -569,11 +543,13 @@ impl Scenario {
                 let l = &input.lines[i];
                 let new = Line::new(
                     &l.line,
-                    c.shifts_per_day.unwrap_or(l.shifts_per_day),
-                    c.hours_per_shift.unwrap_or(l.hours_per_shift),
-                    c.days_per_week.unwrap_or(f64::from(l.days_per_week)),
-                    c.oee.unwrap_or(l.oee.get()),
-                    c.operators_per_shift.or(l.operators_per_shift),
+                    LineSpec {
+                        shifts_per_day: c.shifts_per_day.unwrap_or(l.shifts_per_day),
+                        hours_per_shift: c.hours_per_shift.unwrap_or(l.hours_per_shift),
+                        days_per_week: c.days_per_week.unwrap_or(f64::from(l.days_per_week)),
+                        oee: c.oee.unwrap_or(l.oee.get()),
+                        operators_per_shift: c.operators_per_shift.or(l.operators_per_shift),
+                    },
                 )
                 .map_err(|e| err(format!("line.{}", e.field), e.reason))?;
                 for range in &c.downtime {
@@ -609,7 +585,7 @@ impl Scenario {
                     None => {
                         return Err(err(
                             format!("material {:?}", c.material),
-                            "not in materials.csv".into(),
+                            "not one of the materials".into(),
                         ))
                     }
                 }
@@ -658,7 +634,7 @@ impl Scenario {
                 if !input.tiers.iter().any(|t| set.contains(&t.sku)) {
                     return Err(err(
                         format!("price.sku {sku:?}"),
-                        "has no price tiers in price_tiers.csv".into(),
+                        "has no price tiers".into(),
                     ));
                 }
             }
@@ -735,13 +711,13 @@ impl Scenario {
             } else if known_indices.is_empty() {
                 return Err(err(
                     name,
-                    "not in indices.csv (the folder has no index)".into(),
+                    "not one of the indices (the input has no index)".into(),
                 ));
             } else {
                 let list: Vec<&str> = known_indices.iter().map(String::as_str).collect();
                 return Err(err(
                     name,
-                    format!("not in indices.csv (its indices: {})", list.join(", ")),
+                    format!("not one of the indices (its indices: {})", list.join(", ")),
                 ));
             };
             for n in &names {

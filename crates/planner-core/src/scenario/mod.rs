@@ -146,18 +146,86 @@ pub struct Plan {
     pub segments: Segmentation,
 }
 
-/// Runs the whole plan. `progress` is called once per sku forecast.
+/// Runs the whole plan. `progress` is called once per sku forecast with the skus just done
+/// (`&|_| {}` for none); [`plan_with`] takes an [`Observer`] that also hears each stage's time.
 ///
 /// # Errors
-/// The first error of any part, naming what failed.
+/// [`Error::Field`] when the input's settings are out of range ([`Settings::check`]); else the
+/// first error of any part, naming what failed.
 pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan, Error> {
-    let forecast = forecast_part(input, progress)?;
+    struct Skus<'a>(&'a (dyn Fn(usize) + Sync));
+    impl Observer for Skus<'_> {
+        fn skus_done(&self, n: usize) {
+            (self.0)(n)
+        }
+    }
+    plan_with(input, &Skus(progress))
+}
+
+/// A stage of the whole plan, in the order [`plan_with`] runs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stage {
+    /// Every sku's forecast ([`forecast_part`]).
+    Forecast,
+    /// The production plan from stock and open orders ([`production_part`]).
+    Production,
+    /// Capacity, takt and the build plan ([`capacity_part`]).
+    Capacity,
+    /// MRP, safety stock and pre-buys ([`materials_part`]).
+    Materials,
+    /// Price tiers and the index-linked projection ([`pricing_part`]).
+    Pricing,
+    /// ABC/XYZ segments ([`segments_part`]).
+    Segments,
+}
+
+/// Hears how a plan progresses; every method has an empty default, so an observer implements
+/// only what it shows. Calls may come from several threads (forecasts run in parallel).
+pub trait Observer: Sync {
+    /// `n` more skus are forecast.
+    fn skus_done(&self, n: usize) {
+        let _ = n;
+    }
+    /// `stage` is done; it took `elapsed` (skipped stages, such as capacity without lines, are
+    /// reported too, with their near-zero time).
+    fn stage_done(&self, stage: Stage, elapsed: std::time::Duration) {
+        let _ = (stage, elapsed);
+    }
+}
+
+/// The observer that hears nothing: [`crate::plan()`] runs with it.
+impl Observer for () {}
+
+/// The whole plan from one input (re-exported as [`crate::plan()`] without an observer):
+/// forecast, production, capacity, materials, pricing and segments, telling `observer` of each
+/// sku forecast and each stage's time.
+///
+/// # Errors
+/// As [`run`].
+pub fn plan_with(input: &PlanInput, observer: &dyn Observer) -> Result<Plan, Error> {
+    input.settings.check()?;
+    let timed = |stage: Stage, t: std::time::Instant| observer.stage_done(stage, t.elapsed());
+    let t = std::time::Instant::now();
+    let forecast = forecast_part(input, &|n| observer.skus_done(n))?;
+    timed(Stage::Forecast, t);
+    let t = std::time::Instant::now();
     let production = production_part(input, &forecast.plan);
+    timed(Stage::Production, t);
     let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
+    let t = std::time::Instant::now();
     let capacity = capacity_part(input, build)?;
+    timed(Stage::Capacity, t);
+    let t = std::time::Instant::now();
     let materials = materials_part(input, build)?;
+    timed(Stage::Materials, t);
+    let t = std::time::Instant::now();
     let pricing = pricing_part(input, build)?;
+    timed(Stage::Pricing, t);
+    let t = std::time::Instant::now();
     let segments = segments_part(input, &forecast, pricing.as_ref());
+    timed(Stage::Segments, t);
     Ok(Plan {
         forecast,
         production,

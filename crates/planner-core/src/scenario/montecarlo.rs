@@ -29,9 +29,9 @@
 //! has no ranges: every path is the plan.
 //!
 //! # Reproducibility
-//! Path `i` draws from its own random stream (xoshiro256++, seeded by SplitMix64 from
-//! `(seed, i)`), skus in demand-plan order, months in order; paths are processed in fixed chunks
-//! of [`CHUNK`] and merged in path order. The same seed gives the same report bit for bit,
+//! Path `i` draws from its own random stream ([`PathRng`]: stream `i` of ChaCha8 keyed by
+//! `seed`), skus in demand-plan order, months in order; paths are processed in fixed chunks of
+//! [`CHUNK`] and merged in path order. The same seed gives the same report bit for bit,
 //! whatever the number of threads.
 //!
 //! # Through the plan (fast paths, no linear program and no full MRP per path)
@@ -63,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use super::{Plan, PlanInput};
 use crate::capacity::working_time;
 use crate::pricing::{Basis, TierSchedule};
+pub use crate::rng::PathRng;
 use crate::time::Month;
 use crate::{DemandPlan, Error, FieldError};
 
@@ -86,7 +87,7 @@ pub const NORMAL_FROM: f64 = 3.0;
 /// [`crate::uncertainty::Dependence`], so that the paths and the analytic totals rest on one
 /// model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct MonteCarloSettings {
     /// Demand paths sampled.
     pub paths: usize,
@@ -102,6 +103,8 @@ pub struct MonteCarloSettings {
     #[serde(default)]
     pub family_correlation: f64,
 }
+
+crate::field::checked_serde!(MonteCarloSettings, check);
 
 impl Default for MonteCarloSettings {
     fn default() -> Self {
@@ -236,73 +239,6 @@ pub struct RiskReport {
     pub tiers: Vec<TierRisk>,
     /// Total spend; `None` without tiers.
     pub spend: Option<SpendRisk>,
-}
-
-/// A seeded random stream: xoshiro256++ (Blackman and Vigna), seeded with SplitMix64.
-#[derive(Debug, Clone)]
-pub struct PathRng {
-    s: [u64; 4],
-    spare: Option<f64>,
-}
-
-fn splitmix64(x: &mut u64) -> u64 {
-    *x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *x;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-impl PathRng {
-    /// The stream of path `path` under `seed`.
-    pub fn new(seed: u64, path: u64) -> Self {
-        let mut x = seed;
-        let a = splitmix64(&mut x);
-        let mut x = a ^ path.wrapping_mul(0xD1B5_4A32_D192_ED03);
-        let s = [
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-        ];
-        Self { s, spare: None }
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let s = &mut self.s;
-        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
-    }
-
-    /// A uniform number in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// A standard normal number (Marsaglia's polar method).
-    pub fn normal(&mut self) -> f64 {
-        if let Some(z) = self.spare.take() {
-            return z;
-        }
-        loop {
-            let u = 2.0 * self.uniform() - 1.0;
-            let v = 2.0 * self.uniform() - 1.0;
-            let q = u * u + v * v;
-            if q > 0.0 && q < 1.0 {
-                let f = (-2.0 * q.ln() / q).sqrt();
-                self.spare = Some(v * f);
-                return u * f;
-            }
-        }
-    }
 }
 
 /// How a sku is priced on a path.

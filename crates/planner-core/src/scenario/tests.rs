@@ -3,7 +3,7 @@
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::*;
-use crate::capacity::{Line, RoutingStep};
+use crate::capacity::{Line, LineSpec, RoutingStep};
 use crate::demand::{DemandHistory, Product};
 use crate::forecast::{Forecast, Interval, Level};
 use crate::materials::{Bom, BomLine, Material};
@@ -51,7 +51,17 @@ fn one_line_input(sku: SkuPlan, cycle_seconds: f64, horizon: usize) -> PlanInput
     let m = |s: &str| s.parse().unwrap();
     let history = DemandHistory::from_records([(sku.sku.clone(), m("2026-12"), 1.0)]).unwrap();
     let mut input = PlanInput::new(history);
-    input.lines = vec![Line::new("L1", 1.0, 8.0, 5.0, 1.0, None).unwrap()];
+    input.lines = vec![Line::new(
+        "L1",
+        LineSpec {
+            shifts_per_day: 1.0,
+            hours_per_shift: 8.0,
+            days_per_week: 5.0,
+            oee: 1.0,
+            operators_per_shift: None,
+        },
+    )
+    .unwrap()];
     input.routings =
         vec![RoutingStep::new(&sku.sku, "L1", "assemble", cycle_seconds, None).unwrap()];
     input.demand = Some(DemandPlan {
@@ -205,7 +215,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
         operators_per_shift: None,
         downtime: vec![],
     });
-    assert_eq!(err(s), r#"scenario "s1": line "L9": not in lines.csv"#);
+    assert_eq!(err(s), r#"scenario "s1": line "L9": not one of the lines"#);
     let mut s = Scenario::named("s2");
     s.demand.push(DemandChange {
         sku: Some("ZZZ".into()),
@@ -216,7 +226,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     });
     assert_eq!(
         err(s),
-        r#"scenario "s2": demand.sku "ZZZ": not in the folder (demand.csv, products.csv or price_tiers.csv)"#
+        r#"scenario "s2": demand.sku "ZZZ": not a sku of the input (its demand history, products or price tiers)"#
     );
     let mut s = Scenario::named("s3");
     s.demand.push(DemandChange {
@@ -228,7 +238,7 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     });
     assert_eq!(
         err(s),
-        r#"scenario "s3": demand.family "cups": not a family of products.csv"#
+        r#"scenario "s3": demand.family "cups": not a family of the products"#
     );
     let mut s = Scenario::named("s4");
     s.line.push(LineChange {
@@ -254,13 +264,13 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
     });
     assert_eq!(
         err(s),
-        r#"scenario "s5": material "STEEL": not in materials.csv"#
+        r#"scenario "s5": material "STEEL": not one of the materials"#
     );
     let mut s = Scenario::named("s6");
     s.service_level = Some(1.2);
     assert_eq!(
         err(s),
-        r#"scenario "s6": service_level: 1.2 is not strictly between 0.5 and 1"#
+        r#"scenario "s6": service_level: 1.2 is not from 0.5 to 1 (1 excluded)"#
     );
     let file = ScenarioFile {
         scenarios: vec![Scenario::named("base")],
@@ -751,7 +761,7 @@ fn a_bad_index_move_names_the_scenario_and_the_key() {
     };
     assert_eq!(
         err(index_move("resn", Some(12.0), None)),
-        r#"scenario "s": index "resn": not in indices.csv (its indices: resin, steel)"#
+        r#"scenario "s": index "resn": not one of the indices (its indices: resin, steel)"#
     );
     assert_eq!(
         err(index_move("resin", Some(12.0), Some(1.12))),
@@ -791,7 +801,7 @@ fn a_bad_index_move_names_the_scenario_and_the_key() {
     .to_string();
     assert_eq!(
         e,
-        r#"scenario "s": index "resin": not in indices.csv (the folder has no index)"#
+        r#"scenario "s": index "resin": not one of the indices (the input has no index)"#
     );
     // `name` is accepted for the key, as the issue wrote it.
     let f: ScenarioFile = serde_json::from_str(
@@ -820,4 +830,54 @@ fn public_types_are_send_and_sync() {
     check::<ChangeError>();
     check::<RiskReport>();
     check::<Comparison>();
+}
+
+#[test]
+fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_settings() {
+    use std::sync::Mutex;
+    #[derive(Default)]
+    struct Log {
+        skus: Mutex<usize>,
+        stages: Mutex<Vec<Stage>>,
+    }
+    impl Observer for Log {
+        fn skus_done(&self, n: usize) {
+            *self.skus.lock().unwrap() += n;
+        }
+        fn stage_done(&self, stage: Stage, _: std::time::Duration) {
+            self.stages.lock().unwrap().push(stage);
+        }
+    }
+    let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
+    let records: Vec<_> = (0..24)
+        .flat_map(|i| {
+            [
+                ("A", m("2025-01").plus(i), 100.0),
+                ("B", m("2025-01").plus(i), 50.0),
+            ]
+        })
+        .collect();
+    let input = PlanInput::new(DemandHistory::from_records(records).unwrap());
+    let log = Log::default();
+    let observed = plan_with(&input, &log).unwrap();
+    assert_eq!(*log.skus.lock().unwrap(), 2);
+    use Stage::*;
+    assert_eq!(
+        *log.stages.lock().unwrap(),
+        [Forecast, Production, Capacity, Materials, Pricing, Segments]
+    );
+    // The same plan as without an observer, through the crate's entry point.
+    let plain = crate::plan(&input).unwrap();
+    assert_eq!(
+        serde_json::to_string(&plain).unwrap(),
+        serde_json::to_string(&observed).unwrap()
+    );
+    // Settings out of range: an error before any forecast.
+    let mut bad = input.clone();
+    bad.settings.horizon = 0;
+    let log = Log::default();
+    let e = plan_with(&bad, &log).unwrap_err();
+    assert_eq!(e.to_string(), "0 is not between 1 and 36");
+    assert!(matches!(e, Error::Field(ref f) if f.field == "horizon"));
+    assert_eq!(*log.skus.lock().unwrap(), 0);
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{key, non_negative, FieldError};
+use crate::field::{key, non_negative, FieldError};
 use crate::time::Date;
 
 /// One row of `deliveries.csv`: a quantity of a sku shipped (or still to ship) against a
@@ -173,23 +173,6 @@ pub struct PoLine {
     pub days_from_due: Option<i64>,
 }
 
-/// Days since 1970-01-01 (H. Hinnant's civil algorithm), for date differences.
-pub(crate) fn day_number(d: Date) -> i64 {
-    let (year, month, day) = d.ymd();
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Days from `a` to `b` (negative when `b` is earlier).
-pub(crate) fn days_between(a: Date, b: Date) -> i64 {
-    day_number(b) - day_number(a)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,12 +183,12 @@ mod tests {
 
     #[test]
     fn day_differences_cross_months_and_leap_days() {
-        assert_eq!(days_between(d("2024-02-28"), d("2024-03-01")), 2);
-        assert_eq!(days_between(d("2026-03-01"), d("2026-02-27")), -2);
-        assert_eq!(days_between(d("2025-12-31"), d("2026-01-01")), 1);
-        assert_eq!(day_number(d("1970-01-01")), 0);
+        assert_eq!(d("2024-02-28").days_until(d("2024-03-01")), 2);
+        assert_eq!(d("2026-03-01").days_until(d("2026-02-27")), -2);
+        assert_eq!(d("2025-12-31").days_until(d("2026-01-01")), 1);
+        assert_eq!(d("1970-01-01").days_until(d("2000-03-01")), 11_017);
         assert_eq!(
-            d("2026-10-05").plus_days(days_between(d("2026-10-05"), d("2027-01-09"))),
+            d("2026-10-05").plus_days(d("2026-10-05").days_until(d("2027-01-09"))),
             d("2027-01-09")
         );
     }

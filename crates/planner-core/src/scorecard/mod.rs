@@ -80,7 +80,6 @@ use crate::plan::DemandPlan;
 use crate::pricing::{Basis, IndexLink, PriceTier, PricingError, TierSchedule};
 use crate::time::{Date, Month};
 use crate::FieldError;
-use delivery::days_between;
 
 /// The family name of the total row of each month.
 pub const ALL: &str = "(all)";
@@ -438,10 +437,10 @@ fn po_lines(
                 rows.iter().filter_map(received).max()
             };
             let (status, days_from_due) = match completed {
-                Some(at) if at < due => (LineStatus::Early, Some(days_between(due, at))),
-                Some(at) if at <= deadline => (LineStatus::OnTime, Some(days_between(due, at))),
-                Some(at) => (LineStatus::Late, Some(days_between(due, at))),
-                None if as_of > deadline => (LineStatus::OpenLate, Some(days_between(due, as_of))),
+                Some(at) if at < due => (LineStatus::Early, Some(due.days_until(at))),
+                Some(at) if at <= deadline => (LineStatus::OnTime, Some(due.days_until(at))),
+                Some(at) => (LineStatus::Late, Some(due.days_until(at))),
+                None if as_of > deadline => (LineStatus::OpenLate, Some(due.days_until(as_of))),
                 None => (LineStatus::Open, None),
             };
             PoLine {

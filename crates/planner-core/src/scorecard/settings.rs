@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{non_negative, FieldError};
+use crate::field::{non_negative, FieldError};
 use crate::time::Date;
 
 /// What good looks like, as agreed between the brand and the contract manufacturer
@@ -51,7 +51,7 @@ impl Default for Targets {
 /// | `as_of` | the last day of the month of the latest delivered date | `"YYYY-MM-DD"`: deliveries after it are treated as open |
 /// | `targets` | see [`Targets`] | |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ScorecardSettings {
     /// Grace window in days after the due date.
     pub grace_days: u32,
@@ -62,6 +62,8 @@ pub struct ScorecardSettings {
     /// The targets.
     pub targets: Targets,
 }
+
+crate::field::checked_serde!(ScorecardSettings, check);
 
 impl Default for ScorecardSettings {
     fn default() -> Self {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::demand::SkuHistory;
-use crate::scenario::PathRng;
+use crate::plan::{DemandPlan, SkuPlan};
+use crate::rng::PathRng;
 use crate::time::Month;
 
 fn products(pairs: &[(&str, &str)]) -> Vec<Product> {
