@@ -40,6 +40,7 @@ fn read(
     name: &str,
     problems: &mut Problems,
 ) -> Result<Option<DemandHistory>, LoadError> {
+    super::table::check_fits(path, name)?;
     let file = std::fs::File::open(path)
         .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
     check_text(file, name)?;

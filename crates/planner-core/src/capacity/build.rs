@@ -193,7 +193,7 @@ pub fn build_plan(
     let parts: Vec<LinePart> = lines
         .par_iter()
         .zip(per_line.par_iter())
-        .map(|(line, skus)| plan_line(line, skus, calendar, &months, settings))
+        .map(|(line, skus)| plan_line(line, skus, calendar, &months, settings, true))
         .collect::<Result<_, _>>()?;
 
     let mut plan = BuildPlan {
@@ -240,13 +240,15 @@ fn clean(x: f64) -> f64 {
     }
 }
 
-/// Solves one line's program (see [`build_plan`]).
+/// Solves one line's program (see [`build_plan`]); `shortcut`: a line whose demand fits is
+/// planned without the solver (always, but for the test that compares the two).
 fn plan_line(
     line: &Line,
     skus: &[(&SkuPlan, f64)],
     calendar: &Calendar,
     months: &[Month],
     settings: &CapacitySettings,
+    shortcut: bool,
 ) -> Result<LinePart, CapacityError> {
     let horizon = months.len();
     let available: Vec<f64> = months
@@ -265,7 +267,22 @@ fn plan_line(
     let mut build = vec![vec![0.0; horizon]; skus.len()];
     let mut stock = vec![vec![0.0; horizon]; skus.len()];
     let mut short = vec![vec![0.0; horizon]; skus.len()];
-    if !active.is_empty() {
+    // A line whose demand fits its regular hours in every month builds its demand: that plan
+    // costs nothing, and every other plan holds stock, works overtime or loses demand, which all
+    // cost more (holding and overtime carry a tie-break, a lost unit costs more than nothing), so
+    // it is the program's only optimum and the solver is not needed (most lines of a large
+    // portfolio; the solver's time grows faster than the line's skus).
+    let fits = shortcut
+        && settings.shortfall_cost_per_unit > 0.0
+        && (0..horizon).all(|t| {
+            let used: f64 = active.iter().map(|&i| skus[i].1 * demand[i][t]).sum();
+            used <= available[t]
+        });
+    if fits {
+        for &i in &active {
+            build[i].clone_from(&demand[i]);
+        }
+    } else if !active.is_empty() {
         let mut vars = ProblemVariables::new();
         let sku_vars: Vec<SkuVars> = active
             .iter()
@@ -586,6 +603,36 @@ mod tests {
                 .unwrap();
             let unmet: f64 = plan.unmet.iter().map(|u| u.quantity).sum();
             prop_assert!(unmet <= 1e-5, "unmet {unmet}: {:?}", plan.unmet);
+        }
+
+        #[test]
+        fn a_line_that_fits_is_planned_as_the_solver_plans_it(
+            hours in 1.0f64..24.0,
+            ca in 10.0f64..300.0,
+            cb in 10.0f64..300.0,
+            d in proptest::collection::vec((0.0f64..300.0, 0.0f64..300.0), 1..8),
+        ) {
+            // At most 600 units of at most 300 s a month: 50 h, within 1 h a day for 28 days
+            // only when `hours` is large enough; the case is kept only when every month fits.
+            let (lines, routings, demand, settings) = property_case(hours, 0.1, (ca, cb), &d);
+            let months: Vec<Month> = demand.months().collect();
+            let h = |c: f64| c / 3600.0;
+            let skus = [(&demand.skus[0], h(ca)), (&demand.skus[1], h(cb))];
+            let fits = months.iter().enumerate().all(|(t, &m)| {
+                let a = working_time(&lines[0], &Calendar::default(), m).available_hours;
+                d[t].0 * h(ca) + d[t].1 * h(cb) <= a
+            });
+            prop_assume!(fits);
+            let cal = Calendar::default();
+            let quick = plan_line(&lines[0], &skus, &cal, &months, &settings, true).unwrap();
+            let solved = plan_line(&lines[0], &skus, &cal, &months, &settings, false).unwrap();
+            for (q, s) in quick.rows.iter().zip(&solved.rows) {
+                prop_assert!((q.build - q.demand).abs() < 1e-12 && q.prebuild_inventory == 0.0);
+                prop_assert!((q.build - s.build).abs() < TOL, "{q:?} {s:?}");
+                prop_assert!((q.prebuild_inventory - s.prebuild_inventory).abs() < TOL);
+                prop_assert!((q.shortfall - s.shortfall).abs() < TOL);
+            }
+            prop_assert!((quick.costs.total - solved.costs.total).abs() < TOL);
         }
     }
 }
