@@ -442,6 +442,8 @@ fn plan_line(
 /// last sku first), so a unit built in month `m` for month `t` is stock at the end of months
 /// `m..t`. Builds, stock and shortfalls of the skus add up to the merged ones (what no demand
 /// is left to take, a solver's rounding, stays as stock of the last sku).
+// Months index the builds, the shortfalls and every sku's demand together.
+#[allow(clippy::needless_range_loop)]
 fn split(demand: &[&[f64]], b: &[f64], s: &[f64]) -> Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let horizon = b.len();
     let mut out: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = demand
@@ -468,7 +470,7 @@ fn split(demand: &[&[f64]], b: &[f64], s: &[f64]) -> Vec<(Vec<f64>, Vec<f64>, Ve
         for k in (0..demand.len()).rev() {
             let mut need = served[k][t];
             while need > 0.0 {
-                while made <= 0.0 && m + 1 <= t {
+                while made <= 0.0 && m < t {
                     m += 1;
                     made = b[m];
                 }
