@@ -25,3 +25,62 @@ fn the_demo_folder_validates_cleanly() {
          routings.csv, scorecard.toml): 32 skus, 3 lines, 47 materials, 8 events\n"
     );
 }
+
+#[test]
+fn plan_timings_name_every_stage_with_its_cpu_time_and_no_bar_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = planner()
+        .env("PLANNER_TIMINGS", "1")
+        .args(["plan", "--data"])
+        .arg(demo())
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    // Quiet and stderr a pipe: nothing but the timings (no progress bar, no summary).
+    let stages: Vec<&str> = err
+        .lines()
+        .map(|l| {
+            let rest = l
+                .strip_prefix("timing: ")
+                .unwrap_or_else(|| panic!("{l:?}"));
+            assert!(l.contains(" s  (total ") && l.contains("  cpu "), "{l:?}");
+            rest.split_whitespace().next().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "load",
+            "forecast",
+            "capacity",
+            "materials",
+            "pricing",
+            "tables",
+            "review",
+            "csv",
+            "json",
+            "xlsx+charts",
+            "cm_pack",
+            "report"
+        ]
+    );
+    // The CPU seconds are the process's: never negative, and their sum at most the wall time
+    // times the cores (with a clock tick of slack per stage).
+    let field = |l: &str, after: &str| -> f64 {
+        let at = l.find(after).unwrap() + after.len();
+        l[at..].split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let cpu: Vec<f64> = err.lines().map(|l| field(l, "  cpu ")).collect();
+    let total = field(err.lines().last().unwrap(), "(total ");
+    assert!(cpu.iter().all(|&c| c >= 0.0), "{err}");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    assert!(
+        cpu.iter().sum::<f64>() <= total * cores + 0.02 * cpu.len() as f64,
+        "{err}"
+    );
+}

@@ -41,6 +41,24 @@ impl Context {
         bar
     }
 
+    /// One bar over the `len` stages of a long command, on a terminal only and not quiet (as
+    /// [`Context::progress`]): the stage under way by name, the stages done and the time so far,
+    /// ticking on its own while a stage runs. [`Stages::next`] moves it on.
+    pub fn stages(&self, len: usize, first: &str) -> Stages {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return Stages(ProgressBar::hidden());
+        }
+        let bar = ProgressBar::new(len as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg:<24} [{bar:20}] {pos}/{len} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(first.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Stages(bar)
+    }
+
     /// Prints a terminal summary line (to stderr, so stdout stays a clean CSV).
     #[allow(clippy::print_stderr)]
     pub fn say(&self, line: impl AsRef<str>) {
@@ -50,23 +68,59 @@ impl Context {
     }
 }
 
+/// The bar of [`Context::stages`]; cleared when dropped.
+#[derive(Debug)]
+pub struct Stages(ProgressBar);
+
+impl Stages {
+    /// Ends a stage and names the next.
+    pub fn next(&self, what: &str) {
+        self.0.inc(1);
+        self.0.set_message(what.to_string());
+    }
+}
+
+impl Drop for Stages {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// Stage timings on stderr when the environment sets `PLANNER_TIMINGS` (for benchmarks): each
-/// [`Stopwatch::lap`] prints the stage's name and the seconds since the previous lap.
+/// [`Stopwatch::lap`] prints the stage's name, the seconds since the previous lap and, on Linux,
+/// the CPU seconds the process spent in it (every thread; steadier than the wall time on a
+/// shared machine).
 #[derive(Debug)]
 pub struct Stopwatch {
     on: bool,
     start: std::time::Instant,
     last: std::time::Instant,
+    last_cpu: Option<f64>,
+}
+
+/// The CPU seconds (user and system, every thread) the process has used, from
+/// `/proc/self/stat`; `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces):
+    // utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ').skip(11);
+    let utime: f64 = fields.next()?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 impl Stopwatch {
     /// Starts timing; silent unless `PLANNER_TIMINGS` is set.
     pub fn start() -> Self {
         let now = std::time::Instant::now();
+        let on = std::env::var_os("PLANNER_TIMINGS").is_some();
         Self {
-            on: std::env::var_os("PLANNER_TIMINGS").is_some(),
+            on,
             start: now,
             last: now,
+            last_cpu: if on { cpu_seconds() } else { None },
         }
     }
 
@@ -75,11 +129,17 @@ impl Stopwatch {
     pub fn lap(&mut self, stage: &str) {
         let now = std::time::Instant::now();
         if self.on {
+            let cpu = cpu_seconds();
+            let used = match (cpu, self.last_cpu) {
+                (Some(now), Some(before)) => format!("  cpu {:.2} s", now - before),
+                _ => String::new(),
+            };
             eprintln!(
-                "timing: {stage:<12} {:>7.3} s  (total {:.3} s)",
+                "timing: {stage:<12} {:>7.3} s  (total {:.3} s){used}",
                 (now - self.last).as_secs_f64(),
                 (now - self.start).as_secs_f64()
             );
+            self.last_cpu = cpu;
         }
         self.last = now;
     }

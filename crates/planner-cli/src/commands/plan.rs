@@ -63,6 +63,7 @@ fn source(data: Option<&PathBuf>, ctx: &Context) -> anyhow::Result<Source> {
 pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut clock = Stopwatch::start();
     let source = source(args.data.as_ref(), ctx)?;
+    let reading = ctx.stages(1, "reading the folder");
     let dir = &source.dir;
     let folder = load::folder_or_first_error(dir)?;
     let mut guard = Guard::new(&folder.inputs);
@@ -91,6 +92,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let overrides = load::overrides::file(args.overrides.as_deref(), dir, &mut guard)?;
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
+    drop(reading);
     let input = &folder.input;
     let bar = ctx.progress(input.history.len(), "forecasting");
     let mut forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
@@ -133,15 +135,19 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         _ => Vec::new(),
     };
     clock.lap("forecast");
+    let stages = ctx.stages(9, "capacity");
     super::warn_late_orders(&folder, forecast.plan.start);
     let production = scenario::production_part(input, &forecast.plan);
     let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
     let capacity = scenario::capacity_part(input, build)?;
     clock.lap("capacity");
+    stages.next("materials");
     let materials = scenario::materials_part(input, build)?;
     clock.lap("materials");
+    stages.next("pricing");
     let pricing = scenario::pricing_part(input, build)?;
     clock.lap("pricing");
+    stages.next("tables");
     let segments = scenario::segments_part(input, &forecast, pricing.as_ref());
     let plan = scenario::Plan {
         forecast,
@@ -198,6 +204,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             tables::pricing(p, &plan.forecast.plan.levels),
         ));
     }
+    clock.lap("tables");
+    stages.next("review and scorecard");
     // The monthly review against last month's forecast, and the scorecard when the folder has
     // deliveries: their CSV files next to the plan's, their sheets after the plan's.
     let review = if previous.is_empty() {
@@ -218,7 +226,10 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         .as_ref()
         .map(|d| d.score(&folder, baseline, None))
         .transpose()?;
+    // The delivery rows (2 million at 100,000 skus) are not needed past the scorecard.
+    drop(deliveries);
     clock.lap("review");
+    stages.next("writing the CSV files");
 
     let mut written: Vec<String> = Vec::new();
     if held_against.is_some() && !args.no_fences {
@@ -242,12 +253,20 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         written.push(name.to_string());
     }
     clock.lap("csv");
+    stages.next("writing plan.json");
     guard.write(&out.join("plan.json"), |w| {
-        serde_json::to_writer_pretty(w, &plan)?;
+        // Indented for a reader up to PRETTY_JSON_SKUS skus; compact (60 % of the size) for
+        // the programs that read a larger one.
+        if plan.forecast.plan.skus.len() <= PRETTY_JSON_SKUS {
+            serde_json::to_writer_pretty(w, &plan)?;
+        } else {
+            serde_json::to_writer(w, &plan)?;
+        }
         Ok(())
     })?;
     written.push("plan.json".into());
     clock.lap("json");
+    stages.next("workbook and charts");
 
     // One ranked list of findings: the terminal, the report and the workbook's first sheet.
     let held = held_against.is_some() && !args.no_fences;
@@ -257,37 +276,58 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         ..planner_core::findings::Sources::of_plan(&plan)
     });
     // The workbook and the charts are independent: draw while the workbook is written.
-    // The list, then what the amounts and ranges mean: the money and the uncertainty model.
+    let fc = &plan.forecast.plan;
+    let override_sheets = write::overrides::tables(fc, base.as_ref().unwrap_or(fc));
+    let mut sheets: Vec<(&str, &Table)> = Vec::new();
+    sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
+    sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));
+    sheets.extend(review_tables.iter().map(|(n, t)| (*n, t)));
+    // Every delivery line is in scorecard_lines.csv; the workbook keeps the scorecard.
+    sheets.extend(
+        card_tables
+            .iter()
+            .filter(|(n, _)| *n != "scorecard_lines")
+            .map(|(n, t)| (*n, t)),
+    );
+    // A table too long to read in a sheet is in its CSV file only, and the attention sheet
+    // says so.
+    let (sheets, csv_only): (Vec<_>, Vec<_>) = sheets
+        .into_iter()
+        .partition(|(_, t)| t.rows.len() <= SHEET_ROWS);
+    // The list, then what the amounts and ranges mean: the money, the uncertainty model, and
+    // the tables left out of the workbook.
     let mut attention = findings::table(&findings);
-    for (kind, text) in [
+    let notes = [
         ("money", tables::money_note(plan.pricing.as_ref())),
         (
             "uncertainty model",
             plan.forecast.plan.dependence.describe(),
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(csv_only.iter().map(|(name, t)| {
+        (
+            "workbook",
+            format!(
+                "{name}: {} rows, more than a sheet of this workbook holds ({}): in {name}.csv \
+                 only",
+                crate::write::num(t.rows.len() as f64, 0),
+                crate::write::num(SHEET_ROWS as f64, 0)
+            ),
+        )
+    }));
+    for (kind, text) in notes {
         let mut row = vec![Cell::Empty; attention.header.len()];
         row[1] = Cell::text("note");
         row[2] = Cell::text(kind);
         row[3] = Cell::Text(text);
         attention.rows.push(row);
     }
-    let fc = &plan.forecast.plan;
-    let override_sheets = write::overrides::tables(fc, base.as_ref().unwrap_or(fc));
     let (xlsx, charts) = rayon::join(
         || {
-            let mut sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
-            sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
-            sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));
-            sheets.extend(review_tables.iter().map(|(n, t)| (*n, t)));
-            // Every delivery line is in scorecard_lines.csv; the workbook keeps the scorecard.
-            sheets.extend(
-                card_tables
-                    .iter()
-                    .filter(|(n, _)| *n != "scorecard_lines")
-                    .map(|(n, t)| (*n, t)),
-            );
-            xlsx::write(&guard, &out.join("plan.xlsx"), &sheets)
+            let mut all_sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
+            all_sheets.extend(sheets);
+            xlsx::write(&guard, &out.join("plan.xlsx"), &all_sheets)
         },
         || {
             charts::charts(
@@ -325,6 +365,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     )?;
     written.push("cm_pack.xlsx".into());
     clock.lap("cm_pack");
+    stages.next("report");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
     let order = [
         "recommendations.csv",
@@ -415,6 +456,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     report::write_html(&guard, &out.join("report.html"), &page)?;
     written.push("report.html".into());
     clock.lap("report");
+    drop(stages);
     written.push(format!(
         "charts/ ({} files)",
         chart_files + 2 * card_charts.len()
@@ -455,6 +497,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         fc.start
     ));
     ctx.say(format!("  wrote {}", written.join(", ")));
+    if !csv_only.is_empty() {
+        let names: Vec<&str> = csv_only.iter().map(|(n, _)| *n).collect();
+        ctx.say(format!(
+            "  workbook: {} left out of plan.xlsx, over {SHEET_ROWS} rows each: in their CSV files only",
+            names.join(", ")
+        ));
+    }
     if let Some(at) = &published {
         ctx.say(format!(
             "  published {} as shared with the CM: {} (forecast.csv, statistical.csv and the settings used)",
@@ -592,3 +641,10 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Sec
         ],
     }
 }
+
+/// The most skus for which plan.json is indented; a larger plan's is compact JSON.
+pub const PRETTY_JSON_SKUS: usize = 20_000;
+
+/// The most rows a table of `planner plan` has to be a sheet of plan.xlsx: longer tables (the
+/// sku-month tables of a portfolio of 25,000 skus or more) are in their CSV files only.
+pub const SHEET_ROWS: usize = 250_000;

@@ -79,6 +79,7 @@ fn read(
     name: &str,
     problems: &mut Problems,
 ) -> Result<Option<DemandHistory>, LoadError> {
+    super::table::check_fits(path, name)?;
     if super::workbook::is_workbook(path) {
         return read_workbook(path, name, problems);
     }

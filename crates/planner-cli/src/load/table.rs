@@ -36,6 +36,45 @@ pub fn present(path: &Path, name: &str) -> Result<bool, LoadError> {
     }
 }
 
+/// How many times its size reading a CSV file may take in memory at most (measured: 2.3 times
+/// for a 200 MB single-line demand.csv, 3.4 times for products.csv; see docs/scale.md).
+pub const MEMORY_PER_BYTE: u64 = 4;
+
+/// The memory the system can still give, in bytes (`MemAvailable` of `/proc/meminfo`); `None`
+/// where that is not known.
+fn memory_available() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// An error naming the file when reading it would take more memory than the system has free
+/// ([`MEMORY_PER_BYTE`] times its size), instead of an abort part way through.
+pub fn check_fits(path: &Path, name: &str) -> Result<(), LoadError> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    check_fits_in(meta.len(), memory_available(), name)
+}
+
+fn check_fits_in(size: u64, available: Option<u64>, name: &str) -> Result<(), LoadError> {
+    let gb = |b: u64| format!("{:.1} GB", b as f64 / 1e9);
+    match available {
+        Some(free) if size.saturating_mul(MEMORY_PER_BYTE) > free => Err(LoadError::file(
+            name,
+            format!(
+                "is {}: reading it takes up to {MEMORY_PER_BYTE} times that in memory and this \
+                 machine has {} free; split the portfolio (docs/scale.md) or plan on a larger \
+                 machine",
+                gb(size),
+                gb(free)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// How much of a file is read at a time when checking its encoding.
 const CHUNK: usize = 1 << 20;
 
@@ -239,6 +278,7 @@ impl Table {
         optional: &[&str],
         problems: &mut Problems,
     ) -> Result<Table, LoadError> {
+        check_fits(path, name)?;
         if is_workbook(path) {
             return Self::read_sheet(path, name, None, required, optional, problems);
         }
@@ -467,4 +507,20 @@ pub fn check_code(v: &str) -> Result<(), String> {
 pub fn parse_number(s: &str) -> Option<f64> {
     let v: f64 = s.trim().parse().ok()?;
     v.is_finite().then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_would_not_fit_is_an_error_naming_it() {
+        // 3 GB at 4 bytes of memory a byte is 12 GB: more than 8 GB free, within 16 GB.
+        let e = check_fits_in(3_000_000_000, Some(8_000_000_000), "demand.csv").unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("demand.csv: is 3.0 GB"), "{text}");
+        assert!(text.contains("8.0 GB free"), "{text}");
+        assert!(check_fits_in(3_000_000_000, Some(16_000_000_000), "demand.csv").is_ok());
+        assert!(check_fits_in(u64::MAX, None, "demand.csv").is_ok());
+    }
 }

@@ -205,7 +205,7 @@ pub fn build_plan(
     let parts: Vec<LinePart> = lines
         .par_iter()
         .zip(per_line.par_iter())
-        .map(|(line, skus)| plan_line(line, skus, calendar, &months, settings))
+        .map(|(line, skus)| plan_line(line, skus, calendar, &months, settings, true))
         .collect::<Result<_, _>>()?;
 
     let mut plan = BuildPlan {
@@ -252,13 +252,15 @@ fn clean(x: f64) -> f64 {
     }
 }
 
-/// Solves one line's program (see [`build_plan`]).
+/// Solves one line's program (see [`build_plan`]); `shortcut`: a line whose demand fits is
+/// planned without the solver (always, but for the test that compares the two).
 fn plan_line(
     line: &Line,
     skus: &[(&SkuPlan, f64)],
     calendar: &Calendar,
     months: &[Month],
     settings: &CapacitySettings,
+    shortcut: bool,
 ) -> Result<LinePart, CapacityError> {
     let horizon = months.len();
     let available: Vec<f64> = months
@@ -277,14 +279,51 @@ fn plan_line(
     let mut build = vec![vec![0.0; horizon]; skus.len()];
     let mut stock = vec![vec![0.0; horizon]; skus.len()];
     let mut short = vec![vec![0.0; horizon]; skus.len()];
-    if !active.is_empty() {
-        let mut vars = ProblemVariables::new();
-        let sku_vars: Vec<SkuVars> = active
+    // A line whose demand fits its regular hours in every month builds its demand: that plan
+    // costs nothing, and every other plan holds stock, works overtime or loses demand, which all
+    // cost more (holding and overtime carry a tie-break, a lost unit costs more than nothing), so
+    // it is the program's only optimum and the solver is not needed (most lines of a large
+    // portfolio; the solver's time grows faster than the line's skus).
+    let fits = shortcut
+        && settings.shortfall_cost_per_unit > 0.0
+        && (0..horizon).all(|t| {
+            let used: f64 = active.iter().map(|&i| skus[i].1 * demand[i][t]).sum();
+            used <= available[t]
+        });
+    if fits {
+        for &i in &active {
+            build[i].clone_from(&demand[i]);
+        }
+    } else if !active.is_empty() {
+        // Skus with the same hours per unit are one set of variables: the program sees only
+        // their hours and their summed demand, and every cost is per unit, so the merged
+        // program has the same optimum, split back over its skus by [`split`]. The program then
+        // grows with the line's distinct cycle times, not with its skus.
+        let mut groups: Vec<(f64, Vec<usize>)> = Vec::new();
+        let mut at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+        for &i in &active {
+            let h = skus[i].1;
+            let g = *at.entry(h.to_bits()).or_insert_with(|| {
+                groups.push((h, Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+        }
+        let group_demand: Vec<Vec<f64>> = groups
             .iter()
-            .map(|&i| SkuVars {
+            .map(|(_, members)| {
+                (0..horizon)
+                    .map(|t| members.iter().map(|&i| demand[i][t]).sum())
+                    .collect()
+            })
+            .collect();
+        let mut vars = ProblemVariables::new();
+        let sku_vars: Vec<SkuVars> = group_demand
+            .iter()
+            .map(|d| SkuVars {
                 build: vars.add_vector(variable().min(0.0), horizon),
                 stock: vars.add_vector(variable().min(0.0), horizon),
-                short: demand[i]
+                short: d
                     .iter()
                     .map(|&d| vars.add(variable().min(0.0).max(d)))
                     .collect(),
@@ -295,7 +334,7 @@ fn plan_line(
             .map(|&a| vars.add(variable().min(0.0).max(settings.max_overtime_share * a)))
             .collect();
 
-        let mut objective = Expression::with_capacity(active.len() * 2 * horizon + horizon);
+        let mut objective = Expression::with_capacity(groups.len() * 2 * horizon + horizon);
         for v in &sku_vars {
             for t in 0..horizon {
                 objective.add_mul(settings.holding_cost_per_unit_month + TIE_BREAK, v.stock[t]);
@@ -306,8 +345,8 @@ fn plan_line(
             objective.add_mul(settings.overtime_cost_per_hour + TIE_BREAK, o);
         }
         let mut model = vars.minimise(objective).using(microlp);
-        for (v, &i) in sku_vars.iter().zip(&active) {
-            for (t, &d) in demand[i].iter().enumerate() {
+        for (v, d) in sku_vars.iter().zip(&group_demand) {
+            for (t, &d) in d.iter().enumerate() {
                 // I_t - I_t-1 - B_t - S_t = -d_t
                 let mut balance = Expression::with_capacity(4);
                 balance.add_mul(1.0, v.stock[t]);
@@ -321,9 +360,9 @@ fn plan_line(
         }
         for t in 0..horizon {
             // sum h_i B_it - O_t <= A_t
-            let mut hours = Expression::with_capacity(active.len() + 1);
-            for (v, &i) in sku_vars.iter().zip(&active) {
-                hours.add_mul(skus[i].1, v.build[t]);
+            let mut hours = Expression::with_capacity(groups.len() + 1);
+            for (v, (h, _)) in sku_vars.iter().zip(&groups) {
+                hours.add_mul(*h, v.build[t]);
             }
             hours.add_mul(-1.0, overtime[t]);
             model.add_constraint(hours.leq(available[t]));
@@ -331,11 +370,33 @@ fn plan_line(
         let solution = model
             .solve()
             .map_err(|e| CapacityError::Solver(format!("line {}: {e}", line.line)))?;
-        for (v, &i) in sku_vars.iter().zip(&active) {
-            for t in 0..horizon {
-                build[i][t] = clean(solution.value(v.build[t])).max(0.0);
-                stock[i][t] = clean(solution.value(v.stock[t])).max(0.0);
-                short[i][t] = clean(solution.value(v.short[t])).clamp(0.0, demand[i][t]);
+        for ((v, (_, members)), d) in sku_vars.iter().zip(&groups).zip(&group_demand) {
+            let b: Vec<f64> = v
+                .build
+                .iter()
+                .map(|&x| clean(solution.value(x)).max(0.0))
+                .collect();
+            let st: Vec<f64> = v
+                .stock
+                .iter()
+                .map(|&x| clean(solution.value(x)).max(0.0))
+                .collect();
+            let sh: Vec<f64> = (0..horizon)
+                .map(|t| clean(solution.value(v.short[t])).clamp(0.0, d[t]))
+                .collect();
+            if let [i] = members[..] {
+                build[i] = b;
+                stock[i] = st;
+                short[i] = sh;
+            } else {
+                let member_demand: Vec<&[f64]> =
+                    members.iter().map(|&i| demand[i].as_slice()).collect();
+                let parts = split(&member_demand, &b, &sh);
+                for (&i, (b, st, sh)) in members.iter().zip(parts) {
+                    build[i] = b;
+                    stock[i] = st;
+                    short[i] = sh;
+                }
             }
         }
     }
@@ -385,6 +446,82 @@ fn plan_line(
         line_months,
         costs,
     })
+}
+
+/// Splits a merged set of skus' build plan (builds `b`, shortfalls `s` by month) back over
+/// its skus (`demand`, in order): each month's shortfall falls on the first skus in turn, and
+/// the builds are matched to the demand they serve first in, first out (month by month, the
+/// last sku first), so a unit built in month `m` for month `t` is stock at the end of months
+/// `m..t`. Builds, stock and shortfalls of the skus add up to the merged ones (what no demand
+/// is left to take, a solver's rounding, stays as stock of the last sku).
+// Months index the builds, the shortfalls and every sku's demand together.
+#[allow(clippy::needless_range_loop)]
+fn split(demand: &[&[f64]], b: &[f64], s: &[f64]) -> Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    let horizon = b.len();
+    let mut out: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = demand
+        .iter()
+        .map(|_| (vec![0.0; horizon], vec![0.0; horizon], vec![0.0; horizon]))
+        .collect();
+    // Shortfalls, first skus first; what is served is the rest.
+    let mut served: Vec<Vec<f64>> = demand.iter().map(|d| d.to_vec()).collect();
+    for t in 0..horizon {
+        let mut left = s[t];
+        for (k, d) in demand.iter().enumerate() {
+            let take = left.min(d[t]);
+            if take > 0.0 {
+                out[k].2[t] = take;
+                served[k][t] = d[t] - take;
+                left -= take;
+            }
+        }
+    }
+    // Builds matched to served demand in order of (month served, sku).
+    let mut m = 0;
+    let mut made = b.first().copied().unwrap_or(0.0);
+    for t in 0..horizon {
+        for k in (0..demand.len()).rev() {
+            let mut need = served[k][t];
+            while need > 0.0 {
+                while made <= 0.0 && m < t {
+                    m += 1;
+                    made = b[m];
+                }
+                if made <= 0.0 {
+                    // Not built by month t: the solver's rounding; built in month t.
+                    out[k].0[t] += need;
+                    break;
+                }
+                let x = need.min(made);
+                out[k].0[m] += x;
+                for month in m..t {
+                    out[k].1[month] += x;
+                }
+                made -= x;
+                need -= x;
+            }
+        }
+    }
+    // Built and not taken: stock of the last sku to the end.
+    let last = demand.len() - 1;
+    loop {
+        if made > 0.0 {
+            out[last].0[m] += made;
+            for month in m..horizon {
+                out[last].1[month] += made;
+            }
+        }
+        if m + 1 >= horizon {
+            break;
+        }
+        m += 1;
+        made = b[m];
+    }
+    for (bk, st, _) in &mut out {
+        for x in bk.iter_mut().chain(st.iter_mut()) {
+            *x = clean(*x);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -649,6 +786,70 @@ mod tests {
                 .unwrap();
             let unmet: f64 = plan.unmet.iter().map(|u| u.quantity).sum();
             prop_assert!(unmet <= 1e-5, "unmet {unmet}: {:?}", plan.unmet);
+        }
+
+        #[test]
+        fn a_line_that_fits_is_planned_as_the_solver_plans_it(
+            hours in 1.0f64..24.0,
+            ca in 10.0f64..300.0,
+            cb in 10.0f64..300.0,
+            d in proptest::collection::vec((0.0f64..300.0, 0.0f64..300.0), 1..8),
+        ) {
+            // At most 600 units of at most 300 s a month: 50 h, within 1 h a day for 28 days
+            // only when `hours` is large enough; the case is kept only when every month fits.
+            let (lines, _, demand, settings) = property_case(hours, 0.1, (ca, cb), &d);
+            let months: Vec<Month> = demand.months().collect();
+            let h = |c: f64| c / 3600.0;
+            let skus = [(&demand.skus[0], h(ca)), (&demand.skus[1], h(cb))];
+            let fits = months.iter().enumerate().all(|(t, &m)| {
+                let a = working_time(&lines[0], &Calendar::default(), m).available_hours;
+                d[t].0 * h(ca) + d[t].1 * h(cb) <= a
+            });
+            prop_assume!(fits);
+            let cal = Calendar::default();
+            let quick = plan_line(&lines[0], &skus, &cal, &months, &settings, true).unwrap();
+            let solved = plan_line(&lines[0], &skus, &cal, &months, &settings, false).unwrap();
+            for (q, s) in quick.rows.iter().zip(&solved.rows) {
+                prop_assert!((q.build - q.demand).abs() < 1e-12 && q.prebuild_inventory == 0.0);
+                prop_assert!((q.build - s.build).abs() < TOL, "{q:?} {s:?}");
+                prop_assert!((q.prebuild_inventory - s.prebuild_inventory).abs() < TOL);
+                prop_assert!((q.shortfall - s.shortfall).abs() < TOL);
+            }
+            prop_assert!((quick.costs.total - solved.costs.total).abs() < TOL);
+        }
+
+        #[test]
+        fn skus_with_the_same_cycle_time_are_planned_as_one(
+            hours in 1.0f64..24.0,
+            share in 0.0f64..0.5,
+            c in 10.0f64..300.0,
+            d in proptest::collection::vec((0.0f64..8000.0, 0.0f64..8000.0), 1..8),
+        ) {
+            // A and B take the same time: the plan of both costs what the plan of one sku with
+            // their summed demand costs, and each sku's rows balance on their own.
+            let (lines, routings, demand, settings) = property_case(hours, share, (c, c), &d);
+            let both = build_plan(&lines, &routings, &Calendar::default(), &demand, &settings)
+                .unwrap();
+            let sum: Vec<f64> = d.iter().map(|x| x.0 + x.1).collect();
+            let one = fixed("2027-01", &[("A", &sum)]);
+            let merged = build_plan(&lines, &routings[..1], &Calendar::default(), &one, &settings)
+                .unwrap();
+            let scale = merged.costs.total.abs().max(1.0);
+            prop_assert!((both.costs.total - merged.costs.total).abs() <= 1e-6 * scale,
+                "{:?} {:?}", both.costs, merged.costs);
+            for sku in ["A", "B"] {
+                let mut stock = 0.0;
+                for r in both.rows.iter().filter(|r| r.sku == sku) {
+                    prop_assert!(r.build >= 0.0 && r.prebuild_inventory >= 0.0);
+                    prop_assert!(r.shortfall >= 0.0 && r.shortfall <= r.demand + 1e-9);
+                    stock += r.build - (r.demand - r.shortfall);
+                    prop_assert!((stock - r.prebuild_inventory).abs() <= 1e-6 * (1.0 + stock.abs()),
+                        "{sku} {}: {stock} vs {}", r.month, r.prebuild_inventory);
+                }
+            }
+            for (m, lm) in both.line_months.iter().zip(&merged.line_months) {
+                prop_assert!((m.overtime_hours - lm.overtime_hours).abs() <= 1e-6 * (1.0 + lm.overtime_hours));
+            }
         }
     }
 }

@@ -199,9 +199,12 @@ pub fn recommend(
     settings: &CapacitySettings,
 ) -> Vec<Recommendation> {
     let mut out = Vec::new();
+    let index = BuiltIndex::of(build);
+    let by_line: std::collections::HashMap<&str, &Line> =
+        lines.iter().rev().map(|l| (l.line.as_str(), l)).collect();
     for row in &plan.rows {
-        if let Some(line) = lines.iter().find(|l| l.line == row.line) {
-            let built = Built::of(build, row);
+        if let Some(line) = by_line.get(row.line.as_str()) {
+            let built = index.built(build, row);
             recommend_row(row, &built, line, settings, &mut out);
         }
     }
@@ -222,33 +225,53 @@ struct Built {
     drawn: f64,
 }
 
-impl Built {
-    fn of(build: &BuildPlan, row: &CapacityRow) -> Self {
-        let Some(lm) = build
-            .line_months
-            .iter()
-            .find(|m| m.line == row.line && m.month == row.month)
-        else {
-            return Self::default();
-        };
-        let before = row.month.plus(-1);
-        let (mut short, mut stock_before, mut stock_now) = (0.0, 0.0, 0.0);
-        for r in build.rows.iter().filter(|r| r.line == row.line) {
-            if r.month == row.month {
-                short += r.shortfall;
-                stock_now += r.prebuild_inventory;
-            } else if r.month == before {
-                stock_before += r.prebuild_inventory;
-            }
+/// The build plan summed by line and month in one pass over its rows (so that the
+/// recommendations cost one pass, not one per line-month).
+struct BuiltIndex<'a> {
+    /// The first line-month of each (line, month), as an index into `line_months`.
+    line_month: std::collections::HashMap<(&'a str, Month), usize>,
+    /// Shortfall and pre-built stock summed over each (line, month)'s rows, in row order.
+    sums: std::collections::HashMap<(&'a str, Month), (f64, f64)>,
+}
+
+impl<'a> BuiltIndex<'a> {
+    fn of(build: &'a BuildPlan) -> Self {
+        let mut line_month = std::collections::HashMap::new();
+        for (i, m) in build.line_months.iter().enumerate() {
+            line_month.entry((m.line.as_str(), m.month)).or_insert(i);
         }
-        Self {
+        let mut sums = std::collections::HashMap::<_, (f64, f64)>::new();
+        for r in &build.rows {
+            let s = sums.entry((r.line.as_str(), r.month)).or_default();
+            s.0 += r.shortfall;
+            s.1 += r.prebuild_inventory;
+        }
+        Self { line_month, sums }
+    }
+
+    fn built(&self, build: &BuildPlan, row: &CapacityRow) -> Built {
+        let Some(&lm) = self.line_month.get(&(row.line.as_str(), row.month)) else {
+            return Built::default();
+        };
+        let lm = &build.line_months[lm];
+        let at = |m: Month| {
+            self.sums
+                .get(&(row.line.as_str(), m))
+                .copied()
+                .unwrap_or_default()
+        };
+        let (short, stock_now) = at(row.month);
+        let (_, stock_before) = at(row.month.plus(-1));
+        Built {
             known: true,
             short,
             overtime: lm.overtime_hours,
             drawn: (stock_before - stock_now).max(0.0),
         }
     }
+}
 
+impl Built {
     /// True when the build plan meets the month's demand.
     fn covers(&self) -> bool {
         self.known && self.short < 0.5

@@ -395,6 +395,22 @@ impl Acc {
     }
 }
 
+/// A sku's family in `families` (`products.csv`), else the sku itself.
+fn family_name<'a>(families: &HashMap<&'a str, &'a str>, sku: &'a str) -> &'a str {
+    families.get(sku).copied().unwrap_or(sku)
+}
+
+/// Adds to the totals of `family` and of [`ALL`] in `month`.
+fn add<'a>(
+    acc: &mut BTreeMap<(Month, &'a str), Acc>,
+    month: Month,
+    family: &'a str,
+    f: &dyn Fn(&mut Acc),
+) {
+    f(acc.entry((month, family)).or_default());
+    f(acc.entry((month, ALL)).or_default());
+}
+
 /// The last day of a month.
 fn month_end(m: Month) -> Date {
     m.next().first_day().plus_days(-1)
@@ -566,11 +582,9 @@ pub fn score_index_linked(
     let history_last = history.last_month();
     let in_window = |m: Month| m >= first && m <= last;
 
-    let mut acc: BTreeMap<(Month, String), Acc> = BTreeMap::new();
-    let mut add = |month: Month, family: &str, f: &dyn Fn(&mut Acc)| {
-        f(acc.entry((month, family.to_string())).or_default());
-        f(acc.entry((month, ALL.to_string())).or_default());
-    };
+    // Keyed by borrowed names (a family of products.csv, a sku, ALL): no allocation per row.
+    let mut acc: BTreeMap<(Month, &str), Acc> = BTreeMap::new();
+    let family_in = |sku| family_name(&families, sku);
 
     // Delivery: PO lines in the month they were due.
     let all_lines = po_lines(deliveries, &family_of, as_of, settings.grace_days);
@@ -581,7 +595,7 @@ pub fn score_index_linked(
         .filter(|l| in_window(l.due.month()))
         .collect();
     for l in &lines {
-        add(l.due.month(), &l.family, &|a| a.add_line(l));
+        add(&mut acc, l.due.month(), &l.family, &|a| a.add_line(l));
     }
 
     // Quality and price: units in the month they were received.
@@ -604,8 +618,8 @@ pub fn score_index_linked(
         if !in_window(month) {
             continue;
         }
-        let family = family_of(&d.sku);
-        add(month, &family, &|a| {
+        let family = family_in(&d.sku);
+        add(&mut acc, month, family, &|a| {
             a.received += d.quantity;
             a.rejected += d.rejected;
             a.reworked += d.reworked;
@@ -633,7 +647,7 @@ pub fn score_index_linked(
         };
         let quoted = schedule.unit_price(volume) * link.factor(&d.sku, month);
         priced = true;
-        add(month, &family, &|a| {
+        add(&mut acc, month, family, &|a| {
             a.priced_units += d.quantity;
             a.paid += d.quantity * paid;
             a.quoted += d.quantity * quoted;
@@ -644,7 +658,7 @@ pub fn score_index_linked(
     let mut forecast_scored = false;
     if let (Some(plan), Some(last_actual)) = (previous, history.last_month()) {
         for sku in &plan.skus {
-            let family = family_of(&sku.sku);
+            let family = family_in(&sku.sku);
             for (t, month) in plan.months().enumerate() {
                 if !in_window(month) || month > last_actual {
                     continue;
@@ -659,7 +673,7 @@ pub fn score_index_linked(
                     })
                     .unwrap_or(0.0);
                 forecast_scored = true;
-                add(month, &family, &|acc| {
+                add(&mut acc, month, family, &|acc| {
                     acc.forecast = Some(acc.forecast.unwrap_or(0.0) + f);
                     acc.actual += a;
                     acc.abs_error += (f - a).abs();
@@ -677,23 +691,19 @@ pub fn score_index_linked(
     let mut rows = Vec::new();
     let mut misses = Vec::new();
     for &month in &months {
-        let mut keys: Vec<&String> = acc
-            .range((month, String::new())..)
+        let mut keys: Vec<&str> = acc
+            .range((month, "")..)
             .take_while(|((m, _), _)| *m == month)
-            .map(|((_, f), _)| f)
-            .filter(|f| f.as_str() != ALL)
+            .map(|((_, f), _)| *f)
+            .filter(|f| *f != ALL)
             .collect();
-        keys.sort();
+        keys.sort_unstable();
         let empty = Acc::default();
         let mut month_rows: Vec<ScorecardRow> = keys
             .into_iter()
-            .map(|f| acc[&(month, f.clone())].row(month, f))
+            .map(|f| acc[&(month, f)].row(month, f))
             .collect();
-        month_rows.push(
-            acc.get(&(month, ALL.to_string()))
-                .unwrap_or(&empty)
-                .row(month, ALL),
-        );
+        month_rows.push(acc.get(&(month, ALL)).unwrap_or(&empty).row(month, ALL));
         for row in &mut month_rows {
             for metric in Metric::ALL {
                 if let Some(miss) = judge(row, metric, &targets) {
