@@ -284,3 +284,43 @@ fn bad_quantiles_are_usage_errors_naming_the_value() {
         assert!(err.starts_with(msg), "{arg}: {err}");
     }
 }
+
+#[test]
+fn method_arima_fits_a_seasonal_arima_per_sku() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut demand = String::from("sku,month,quantity\n");
+    for i in 0..60 {
+        let (y, m) = (2021 + i / 12, i % 12 + 1);
+        let peak = if (6..=8).contains(&m) { 80 } else { 0 };
+        demand.push_str(&format!(
+            "BTL-1,{y}-{m:02},{}\n",
+            300 + 2 * i + peak + (i * 7) % 11
+        ));
+    }
+    std::fs::write(dir.path().join("demand.csv"), demand).unwrap();
+    let o = run(
+        dir.path(),
+        &["forecast", "--history", "demand.csv", "--method", "arima"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (header, rows) = parse(&stdout(&o));
+    assert_eq!(header[7], "model");
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows[0][1], "2026-01");
+    let point: Vec<f64> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
+    for r in &rows {
+        // The model name has commas, so the CSV quotes it.
+        let model = r[7..].join(",");
+        assert!(
+            model.starts_with("\"ARIMA(") && model.contains(")[12]"),
+            "{r:?}"
+        );
+        let v: Vec<f64> = r[2..7].iter().map(|c| c.parse().unwrap()).collect();
+        assert!(
+            0.0 <= v[3] && v[3] <= v[1] && v[1] <= v[0] && v[0] <= v[2] && v[2] <= v[4],
+            "{r:?}"
+        );
+    }
+    // The summer peak is forecast again: July above May.
+    assert!(point[6] > point[4] + 40.0, "{point:?}");
+}

@@ -7,7 +7,7 @@
 //! choosing per series), [`classify`] (Syntetos–Boylan demand patterns), [`accuracy`] and
 //! [`backtest`] (rolling-origin evaluation against seasonal naive). Each method is also a
 //! [`Forecaster`] settings struct: [`Naive`], [`SeasonalNaive`], [`MovingAverage`], [`Ets`],
-//! [`Theta`], [`Intermittent`].
+//! [`Theta`], [`Arima`], [`Intermittent`].
 //!
 //! ```
 //! use planner_core::forecast::{forecast_series, Level, Method};
@@ -20,6 +20,7 @@
 //! ```
 
 mod accuracy;
+mod arima;
 mod croston;
 mod ets;
 mod quantile;
@@ -29,6 +30,7 @@ mod theta;
 mod util;
 
 pub use accuracy::{accuracy, backtest, Accuracy, Backtest, OriginResult};
+pub use arima::{Arima, ArimaOrder, FittedArima};
 pub use croston::{FittedIntermittent, Intermittent, IntermittentKind};
 pub use ets::{ErrorType, Ets, EtsParams, EtsSpec, FittedEts, SeasonType, TrendType};
 pub use quantile::{cumulative_quantiles, levels_for, Quantile};
