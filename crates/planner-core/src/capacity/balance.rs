@@ -210,23 +210,12 @@ pub(crate) fn balance_of(lines: &[Line], r: &Route<'_>) -> LineBalance {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::step;
+    use super::super::testing::{line, step};
     use super::*;
-    use crate::capacity::LineSpec;
 
     #[test]
     fn balance_of_two_skus_by_hand() {
-        let lines = [Line::new(
-            "L1",
-            LineSpec {
-                shifts_per_day: 2.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 0.8,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L1", 2.0, 0.8)];
         let routings = [
             step("A", "L1", "frame", 40.0),
             step("A", "L1", "wire", 60.0),
@@ -255,17 +244,7 @@ mod tests {
 
     #[test]
     fn a_tie_names_the_first_station() {
-        let lines = [Line::new(
-            "L1",
-            LineSpec {
-                shifts_per_day: 1.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 1.0,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L1", 1.0, 1.0)];
         let routings = [step("A", "L1", "s1", 30.0), step("A", "L1", "s2", 30.0)];
         let b = balance(&lines, &routings).unwrap();
         assert_eq!(b[0].bottleneck_station, "s1");
@@ -275,30 +254,7 @@ mod tests {
 
     #[test]
     fn unknown_lines_and_two_lines_are_errors() {
-        let lines = [
-            Line::new(
-                "L1",
-                LineSpec {
-                    shifts_per_day: 1.0,
-                    hours_per_shift: 8.0,
-                    days_per_week: 5.0,
-                    oee: 1.0,
-                    operators_per_shift: None,
-                },
-            )
-            .unwrap(),
-            Line::new(
-                "L2",
-                LineSpec {
-                    shifts_per_day: 1.0,
-                    hours_per_shift: 8.0,
-                    days_per_week: 5.0,
-                    oee: 1.0,
-                    operators_per_shift: None,
-                },
-            )
-            .unwrap(),
-        ];
+        let lines = [line("L1", 1.0, 1.0), line("L2", 1.0, 1.0)];
         let e = balance(&lines, &[step("A", "L9", "s", 1.0)]).unwrap_err();
         assert_eq!(
             e,

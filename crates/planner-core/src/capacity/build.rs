@@ -526,7 +526,7 @@ fn split(demand: &[&[f64]], b: &[f64], s: &[f64]) -> Vec<(Vec<f64>, Vec<f64>, Ve
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{assert_close, fixed, step};
+    use super::super::testing::{assert_close, fixed, line, step};
     use super::*;
     use crate::capacity::LineSpec;
     use proptest::prelude::*;
@@ -551,17 +551,7 @@ mod tests {
         // hours run out: 148 - 8 - 20 - 35.2 - 36.8 - 32 = 16 units unmet in April.
         // Builds: 352, 404.8, 387.2; stock 52, 96.8, 0.
         // Costs: holding 0.25 * (52 + 96.8) = 37.2; overtime 52 h * 60 = 3120; shortfall 800.
-        let lines = [Line::new(
-            "L1",
-            LineSpec {
-                shifts_per_day: 1.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 1.0,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L1", 1.0, 1.0)];
         let demand = fixed("2027-02", &[("A", &[300.0, 360.0, 500.0])]);
         let settings = CapacitySettings {
             max_overtime_share: 0.1,
@@ -600,30 +590,7 @@ mod tests {
 
     #[test]
     fn enough_capacity_builds_to_demand_and_idle_lines_get_rows() {
-        let lines = [
-            Line::new(
-                "L1",
-                LineSpec {
-                    shifts_per_day: 2.0,
-                    hours_per_shift: 8.0,
-                    days_per_week: 5.0,
-                    oee: 0.8,
-                    operators_per_shift: None,
-                },
-            )
-            .unwrap(),
-            Line::new(
-                "L2",
-                LineSpec {
-                    shifts_per_day: 1.0,
-                    hours_per_shift: 8.0,
-                    days_per_week: 5.0,
-                    oee: 1.0,
-                    operators_per_shift: None,
-                },
-            )
-            .unwrap(),
-        ];
+        let lines = [line("L1", 2.0, 0.8), line("L2", 1.0, 1.0)];
         let demand = fixed(
             "2027-02",
             &[
@@ -657,17 +624,7 @@ mod tests {
 
     #[test]
     fn bad_settings_are_an_error() {
-        let lines = [Line::new(
-            "L1",
-            LineSpec {
-                shifts_per_day: 1.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 1.0,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L1", 1.0, 1.0)];
         let demand = fixed("2027-02", &[("A", &[1.0])]);
         let settings = CapacitySettings {
             holding_cost_per_unit_month: -1.0,

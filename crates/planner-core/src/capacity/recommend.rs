@@ -446,6 +446,7 @@ fn recommend_row(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::line;
     use super::super::{build_plan, plan, Calendar, RoutingStep};
     use super::*;
     use crate::capacity::LineSpec;
@@ -559,17 +560,7 @@ mod tests {
         // beyond the 15 % overtime limit (27.6 h), which alone would call for a second shift.
         // The build plan builds 112 units (56 h) ahead in February's 60 spare hours at 0.25 a
         // unit-month, cheaper than overtime at 60 an hour (30 a unit): March is covered.
-        let lines = [Line::new(
-            "L1",
-            LineSpec {
-                shifts_per_day: 1.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 1.0,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L1", 1.0, 1.0)];
         let routings = [
             RoutingStep::new("A", "L1", "s1", 1800.0, None).unwrap(),
             RoutingStep::new("A", "L1", "s2", 1800.0, None).unwrap(),
@@ -619,17 +610,7 @@ mod tests {
 
     #[test]
     fn the_headline_reads_like_a_planner_says_it() {
-        let lines = [Line::new(
-            "L2",
-            LineSpec {
-                shifts_per_day: 1.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 1.0,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L2", 1.0, 1.0)];
         let routings = [RoutingStep::new("A", "L2", "s", 3600.0, None).unwrap()];
         let l80 = Level::new(80.0).unwrap();
         let z = z_two_sided(l80);

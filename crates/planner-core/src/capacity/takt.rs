@@ -459,7 +459,7 @@ fn row(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{assert_close, fixed, step};
+    use super::super::testing::{assert_close, fixed, line, step};
     use super::super::{CalendarEntry, RoutingStep};
     use super::*;
     use crate::capacity::LineSpec;
@@ -633,17 +633,7 @@ mod tests {
                 },
             )
             .unwrap(),
-            Line::new(
-                "L2",
-                LineSpec {
-                    shifts_per_day: 1.0,
-                    hours_per_shift: 8.0,
-                    days_per_week: 5.0,
-                    oee: 1.0,
-                    operators_per_shift: None,
-                },
-            )
-            .unwrap(),
+            line("L2", 1.0, 1.0),
         ]
     }
 
@@ -733,17 +723,7 @@ mod tests {
         // L: 1 shift of 8 h, Monday to Friday, OEE 0.8; February 2027: 20 days, 160 h.
         // A: "press" 120 s with 2 operators, "pack" 60 s with 1: labour 2 * 120 + 60 = 300 s.
         // B: one station of 200 s, no demand: neither its labour nor its station counts.
-        let lines = [Line::new(
-            "L",
-            LineSpec {
-                shifts_per_day: 1.0,
-                hours_per_shift: 8.0,
-                days_per_week: 5.0,
-                oee: 0.8,
-                operators_per_shift: None,
-            },
-        )
-        .unwrap()];
+        let lines = [line("L", 1.0, 0.8)];
         let routings = [
             RoutingStep::new("A", "L", "press", 120.0, Some(2.0)).unwrap(),
             RoutingStep::new("A", "L", "pack", 60.0, None).unwrap(),

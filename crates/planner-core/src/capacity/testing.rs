@@ -1,6 +1,6 @@
 //! Test helpers of the capacity tests: routing steps, fixed demand plans and a tolerance check.
 
-use super::RoutingStep;
+use super::{Line, LineSpec, RoutingStep};
 use crate::forecast::Forecast;
 use crate::plan::{DemandPlan, SkuPlan};
 
@@ -11,6 +11,21 @@ pub(crate) fn assert_close(got: f64, want: f64, tol: f64) {
         (got - want).abs() <= tol * want.abs().max(1.0),
         "got {got}, want {want}"
     );
+}
+
+/// A line of `shifts` shifts of 8 hours, Monday to Friday, at `oee`, operators not known.
+pub(crate) fn line(code: &str, shifts: f64, oee: f64) -> Line {
+    Line::new(
+        code,
+        LineSpec {
+            shifts_per_day: shifts,
+            hours_per_shift: 8.0,
+            days_per_week: 5.0,
+            oee,
+            operators_per_shift: None,
+        },
+    )
+    .unwrap()
 }
 
 /// A routing step of `c` seconds.
