@@ -21,7 +21,8 @@ fn stocked_folder() -> tempfile::TempDir {
          BTL-1,200,2026-01,,MO-1\n\
          STEEL,1000,,2025-12-15,PO-1\n\
          STEEL,500,2026-01,,PO-2\n\
-         RESIN,100,2025-11,,PO-3\n",
+         RESIN,100,2025-11,,PO-3\n\
+         RESIN,100,2026-03,,PO-4\n",
     );
     dir
 }
@@ -58,6 +59,14 @@ fn capacity_builds_the_demand_net_of_stock_and_open_orders() {
     assert!(
         stderr(&o)
             .contains("open_orders.csv: 1 order due before 2025-12 counted as arriving in 2025-12"),
+        "{}",
+        stderr(&o)
+    );
+    // One beyond the plan's last month (2026-01) is outside the horizon, and said.
+    assert!(
+        stderr(&o).contains(
+            "open_orders.csv: 1 order due after 2026-01, the plan's last month, not counted"
+        ),
         "{}",
         stderr(&o)
     );

@@ -190,24 +190,32 @@ pub fn production_plan(
     ctx: &Context,
 ) -> anyhow::Result<DemandPlan> {
     let plan = demand_plan(folder, demand, ctx)?;
-    warn_late_orders(folder, plan.start);
+    warn_orders_outside(folder, &plan);
     Ok(planner_core::scenario::production_part(&folder.input, &plan).map_or(plan, |p| p.plan))
 }
 
-/// Says how many open orders are due before the first planned month: they are counted as
-/// arriving in it (late, not lost).
-pub fn warn_late_orders(folder: &Folder, start: planner_core::time::Month) {
-    let late = folder
-        .input
-        .open_orders
-        .iter()
-        .filter(|o| o.due < start)
-        .count();
+/// Says how many open orders fall outside the plan's months: those due before its first month
+/// are counted as arriving in it (late, not lost); those due after its last are outside the
+/// horizon and not counted.
+pub fn warn_orders_outside(folder: &Folder, plan: &DemandPlan) {
+    let start = plan.start;
+    let last = start.plus(plan.horizon as i32 - 1);
+    let orders = &folder.input.open_orders;
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let late = orders.iter().filter(|o| o.due < start).count();
     if late > 0 {
         eprintln!(
             "warning: open_orders.csv: {late} order{} due before {start} counted as arriving in \
              {start}: late, not lost (change the due month where it will come later)",
-            if late == 1 { "" } else { "s" },
+            s(late),
+        );
+    }
+    let beyond = orders.iter().filter(|o| o.due > last).count();
+    if beyond > 0 {
+        eprintln!(
+            "warning: open_orders.csv: {beyond} order{} due after {last}, the plan's last month, \
+             not counted: they arrive beyond the horizon",
+            s(beyond),
         );
     }
 }

@@ -136,7 +136,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     };
     clock.lap("forecast");
     let stages = ctx.stages(9, "capacity");
-    super::warn_late_orders(&folder, forecast.plan.start);
+    super::warn_orders_outside(&folder, &forecast.plan);
     let production = scenario::production_part(input, &forecast.plan);
     let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
     let capacity = scenario::capacity_part(input, build)?;
