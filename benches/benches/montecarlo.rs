@@ -42,8 +42,10 @@ fn setup(skus: usize) -> (PlanInput, Plan) {
             patterns: Default::default(),
             ignored_events: Vec::new(),
             before_events: Vec::new(),
+            overrides: None,
         },
         segments: Default::default(),
+        fence_holds: None,
     };
     (input, plan)
 }

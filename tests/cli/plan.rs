@@ -56,10 +56,14 @@ fn plan_timings_name_every_stage_with_its_cpu_time_and_no_bar_off_a_terminal() {
         stages,
         [
             "load",
+            // The core's stages, as its observer tells them (planner_core::Stage).
             "forecast",
+            "fences",
+            "production",
             "capacity",
             "materials",
             "pricing",
+            "segments",
             "tables",
             "review",
             "csv",

@@ -201,6 +201,110 @@ pub fn expand_family(
     Ok(out)
 }
 
+/// A number a planner typed for a sku and month (an edited cell of a plan workbook's overrides
+/// sheet): that month's final forecast, after its other events
+/// ([`crate::scenario::PlanInput::overrides`], [`with_overrides`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct Override {
+    /// The sku.
+    pub sku: String,
+    /// The month.
+    pub month: Month,
+    /// The final forecast of the month, in units.
+    pub quantity: f64,
+    /// Where it comes from (free text: the workbook and the number typed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+crate::field::checked_serde!(Override => checked);
+
+impl Override {
+    /// An override.
+    ///
+    /// # Errors
+    /// [`FieldError`] for a blank sku or a negative or non-finite quantity.
+    pub fn new(
+        sku: &str,
+        month: Month,
+        quantity: f64,
+        note: Option<String>,
+    ) -> Result<Self, FieldError> {
+        Ok(Self {
+            sku: key("sku", sku)?,
+            month,
+            quantity: non_negative("quantity", quantity)?,
+            note,
+        })
+    }
+
+    /// The override through [`Override::new`]'s checks (for a deserialized one).
+    fn checked(self) -> Result<Self, FieldError> {
+        Self::new(&self.sku, self.month, self.quantity, self.note)
+    }
+}
+
+/// `existing` with `overrides` as `override` events, set so that each overridden month's final
+/// forecast is the number typed: a `multiplier` or `add` event of `existing` in the same sku and
+/// month applies after an override, so the event's value is the number before them. An
+/// `override` of `existing` in an overridden cell gives way (an override over a range of months
+/// is split into one event per month, so that only the overridden month gives way); their count
+/// is returned with the events.
+pub fn with_overrides(existing: &[Event], overrides: &[Override]) -> (Vec<Event>, usize) {
+    let edited: std::collections::HashSet<(&str, Month)> = overrides
+        .iter()
+        .map(|o| (o.sku.as_str(), o.month))
+        .collect();
+    let overridden = |e: &Event, m: Month| edited.contains(&(e.sku.as_str(), m));
+    let mut replaced = 0;
+    let mut out = Vec::with_capacity(existing.len() + overrides.len());
+    for e in existing {
+        let split =
+            e.kind == EventKind::Override && e.to.is_some() && e.months().any(|m| overridden(e, m));
+        if split {
+            for m in e.months() {
+                if overridden(e, m) {
+                    replaced += 1;
+                } else {
+                    out.push(Event {
+                        month: m,
+                        to: None,
+                        ..e.clone()
+                    });
+                }
+            }
+        } else if e.kind == EventKind::Override && overridden(e, e.month) {
+            replaced += 1;
+        } else {
+            out.push(e.clone());
+        }
+    }
+    for o in overrides {
+        let same = |k: EventKind| {
+            existing.iter().filter(move |e| {
+                e.kind == k && e.sku == o.sku && e.month <= o.month && o.month <= e.last()
+            })
+        };
+        let factor: f64 = same(EventKind::Multiplier).map(|e| e.value).product();
+        let added: f64 = same(EventKind::Add).map(|e| e.value).sum();
+        let value = if factor > 0.0 {
+            ((o.quantity - added) / factor).max(0.0)
+        } else {
+            o.quantity
+        };
+        out.push(Event {
+            sku: o.sku.clone(),
+            month: o.month,
+            kind: EventKind::Override,
+            value,
+            note: o.note.clone(),
+            to: None,
+        });
+    }
+    (out, replaced)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +362,54 @@ mod tests {
             "Discontinue".parse::<EventKind>().unwrap(),
             EventKind::Discontinue
         );
+    }
+
+    #[test]
+    fn an_override_is_the_final_number_after_its_months_events() {
+        let ev = |sku: &str, month: &str, kind, value| {
+            Event::new(sku, m(month), kind, value, None).unwrap()
+        };
+        let overrides = vec![
+            Override::new("A", m("2026-02"), 140.0, Some("edited.xlsx: 140".into())).unwrap(),
+            Override::new("B", m("2026-03"), 7.0, None).unwrap(),
+            Override::new("C", m("2026-02"), 5.0, None).unwrap(),
+        ];
+        let existing = vec![
+            ev("A", "2026-02", EventKind::Multiplier, 1.3),
+            ev("A", "2026-02", EventKind::Add, 10.0),
+            ev("A", "2026-02", EventKind::Override, 99.0),
+            ev("A", "2026-03", EventKind::Override, 50.0),
+            ev("C", "2026-01", EventKind::Override, 3.0)
+                .through(m("2026-03"))
+                .unwrap(),
+        ];
+        let (events, replaced) = with_overrides(&existing, &overrides);
+        // A's override of the overridden cell gives way, and C's range loses its middle month.
+        assert_eq!(replaced, 2);
+        let overrides_of = |sku: &str| -> Vec<(Month, f64)> {
+            events
+                .iter()
+                .filter(|e| e.sku == sku && e.kind == EventKind::Override)
+                .map(|e| (e.month, e.value))
+                .collect()
+        };
+        // (140 - 10) / 1.3 = 100: then x1.3 = 130, + 10 = 140, the number typed.
+        let a = overrides_of("A");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0], (m("2026-03"), 50.0));
+        assert_eq!(a[1].0, m("2026-02"));
+        assert!((a[1].1 - 100.0).abs() < 1e-9, "{}", a[1].1);
+        assert_eq!(overrides_of("B"), vec![(m("2026-03"), 7.0)]);
+        assert_eq!(
+            overrides_of("C"),
+            vec![
+                (m("2026-01"), 3.0),
+                (m("2026-03"), 3.0),
+                (m("2026-02"), 5.0)
+            ]
+        );
+        assert_eq!(events.len(), 2 + 2 + 1 + 3);
+        assert!(Override::new("A", m("2026-02"), -1.0, None).is_err());
+        assert!(Override::new(" ", m("2026-02"), 1.0, None).is_err());
     }
 }

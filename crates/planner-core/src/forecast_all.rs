@@ -29,6 +29,21 @@ pub struct ForecastRun {
     /// launch without history: zero); [`ForecastRun::statistical`] puts the plan together.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before_events: Vec<SkuPlan>,
+    /// What the input's overrides did, when it has any ([`crate::scenario::PlanInput::overrides`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<Overridden>,
+}
+
+/// What a plan's overrides did ([`crate::scenario::PlanInput::overrides`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overridden {
+    /// The cells overridden.
+    pub cells: usize,
+    /// The `override` events of the input in those cells, which gave way to them.
+    pub replaced: usize,
+    /// The plan as it is without the overrides (with every other event, and its time fences
+    /// held): what a next round of overrides is told from.
+    pub without: DemandPlan,
 }
 
 impl ForecastRun {
@@ -77,6 +92,32 @@ pub fn forecast_all(
     settings: &Settings,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ForecastRun, Error> {
+    Ok(statistical(history, settings, progress)?.with_events(events, settings.forecast.launch_cv))
+}
+
+/// The models' forecast of every sku, before any event: what [`forecast_all`] layers the events
+/// on ([`Statistical::with_events`]). Made once, it gives several plans that differ only in their
+/// events (the plan with a workbook's overrides and the plan without them) without forecasting
+/// again.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Statistical {
+    start: Month,
+    horizon: usize,
+    levels: Vec<Level>,
+    /// Model name and forecast per sku.
+    by_sku: BTreeMap<String, (String, Forecast)>,
+    patterns: BTreeMap<String, DemandPattern>,
+}
+
+/// Forecasts every sku of `history` as [`forecast_all`] does, without events.
+///
+/// # Errors
+/// As [`forecast_all`].
+pub(crate) fn statistical(
+    history: &DemandHistory,
+    settings: &Settings,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Statistical, Error> {
     let levels = settings.sorted_levels();
     let horizon = settings.horizon as usize;
     let fs = &settings.forecast;
@@ -103,7 +144,7 @@ pub fn forecast_all(
                 // No history before the start month: zero baseline, events may launch it.
                 (
                     s.sku.clone(),
-                    "None (no history)".to_string(),
+                    NO_HISTORY.to_string(),
                     None,
                     zero_forecast(horizon, &levels),
                 )
@@ -135,56 +176,84 @@ pub fn forecast_all(
         }
         by_sku.insert(sku, (model, forecast));
     }
+    Ok(Statistical {
+        start,
+        horizon,
+        levels,
+        by_sku,
+        patterns,
+    })
+}
 
-    // Events, grouped by sku.
-    let mut ignored = Vec::new();
-    let mut per_sku: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
-    for e in events {
-        let (t0, t1) = (start.months_until(e.month), start.months_until(e.last()));
-        let to_end = matches!(e.kind, EventKind::Launch | EventKind::Discontinue);
-        let in_horizon = t0 < horizon as i32 && (to_end || t1 >= 0);
-        if !in_horizon || (!by_sku.contains_key(&e.sku) && e.kind != EventKind::Launch) {
-            ignored.push(e.clone());
-            continue;
-        }
-        per_sku.entry(&e.sku).or_default().push(e);
-    }
-    let mut before_events = Vec::new();
-    for (sku, evs) in per_sku {
-        let entry = by_sku.entry(sku.to_string()).or_insert_with(|| {
-            (
-                "None (no history)".to_string(),
-                zero_forecast(horizon, &levels),
-            )
-        });
-        before_events.push(SkuPlan {
-            sku: sku.to_string(),
-            model: entry.0.clone(),
-            forecast: entry.1.clone(),
-        });
-        apply_events(entry, &evs, start, horizon, fs.launch_cv);
-    }
+/// True when `e` falls within the `horizon` months from `start` (a `launch` or `discontinue` from
+/// its month on, a month or range of the others anywhere inside it).
+pub(crate) fn in_horizon(e: &Event, start: Month, horizon: usize) -> bool {
+    let (t0, t1) = (start.months_until(e.month), start.months_until(e.last()));
+    let to_end = matches!(e.kind, EventKind::Launch | EventKind::Discontinue);
+    t0 < horizon as i32 && (to_end || t1 >= 0)
+}
 
-    let skus = by_sku
-        .into_iter()
-        .map(|(sku, (model, forecast))| SkuPlan {
-            sku,
-            model,
-            forecast,
-        })
-        .collect();
-    Ok(ForecastRun {
-        plan: DemandPlan {
+/// The model name of a sku planned without history.
+const NO_HISTORY: &str = "None (no history)";
+
+impl Statistical {
+    /// The plan: these forecasts with `events` applied in the order [`forecast_all`] gives
+    /// (`launch_cv`: the relative uncertainty of a launch's units).
+    pub(crate) fn with_events(self, events: &[Event], launch_cv: f64) -> ForecastRun {
+        let Statistical {
             start,
             horizon,
             levels,
-            skus,
-            dependence: Default::default(),
-        },
-        patterns,
-        ignored_events: ignored,
-        before_events,
-    })
+            mut by_sku,
+            patterns,
+        } = self;
+        // Events, grouped by sku.
+        let mut ignored = Vec::new();
+        let mut per_sku: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+        for e in events {
+            if !in_horizon(e, start, horizon)
+                || (!by_sku.contains_key(&e.sku) && e.kind != EventKind::Launch)
+            {
+                ignored.push(e.clone());
+                continue;
+            }
+            per_sku.entry(&e.sku).or_default().push(e);
+        }
+        let mut before_events = Vec::new();
+        for (sku, evs) in per_sku {
+            let entry = by_sku
+                .entry(sku.to_string())
+                .or_insert_with(|| (NO_HISTORY.to_string(), zero_forecast(horizon, &levels)));
+            before_events.push(SkuPlan {
+                sku: sku.to_string(),
+                model: entry.0.clone(),
+                forecast: entry.1.clone(),
+            });
+            apply_events(entry, &evs, start, horizon, launch_cv);
+        }
+
+        let skus = by_sku
+            .into_iter()
+            .map(|(sku, (model, forecast))| SkuPlan {
+                sku,
+                model,
+                forecast,
+            })
+            .collect();
+        ForecastRun {
+            plan: DemandPlan {
+                start,
+                horizon,
+                levels,
+                skus,
+                dependence: Default::default(),
+            },
+            patterns,
+            ignored_events: ignored,
+            before_events,
+            overrides: None,
+        }
+    }
 }
 
 fn zero_forecast(horizon: usize, levels: &[Level]) -> Forecast {

@@ -24,7 +24,7 @@ pub mod uncertainty;
 
 pub use error::Error;
 pub use field::FieldError;
-pub use forecast_all::{forecast_all, ForecastRun};
+pub use forecast_all::{forecast_all, ForecastRun, Overridden};
 pub use plan::{DemandPlan, SkuPlan};
 pub use scenario::{plan_with, Observer, Plan, PlanInput, Stage};
 pub use settings::Settings;

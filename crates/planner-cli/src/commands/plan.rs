@@ -65,7 +65,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let source = source(args.data.as_ref(), ctx)?;
     let reading = ctx.stages(1, "reading the folder");
     let dir = &source.dir;
-    let folder = load::folder_or_first_error(dir)?;
+    let mut folder = load::folder_or_first_error(dir)?;
     let mut guard = Guard::new(&folder.inputs);
     if args.publish && source._demo.is_some() {
         anyhow::bail!(
@@ -85,78 +85,47 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     } else {
         &args.previous
     };
-    let previous = super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
+    let mut previous =
+        super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
     let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
-    let overrides = load::overrides::file(args.overrides.as_deref(), dir, &mut guard)?;
+    let overrides_file = load::overrides::file(args.overrides.as_deref(), dir, &mut guard)?;
+    // The months and skus the plan will hold: the overrides workbook and the agreed changes are
+    // checked against them before anything is forecast.
+    let grid = folder.input.grid()?;
+    let overrides = load::overrides::read_for(overrides_file.as_ref(), &grid)?;
+    folder.input.overrides = overrides.as_ref().map(|o| o.to_core()).unwrap_or_default();
+    // The CM's time fences, held against the last published month unless --no-fences.
+    let held_against = vintages.last();
+    if held_against.is_some() && !args.no_fences {
+        let agreed = match load::table_file(dir, "changes.csv")? {
+            Some(changes) => {
+                guard.protect(&changes);
+                let skus: std::collections::HashSet<&str> =
+                    grid.skus.iter().map(String::as_str).collect();
+                let fenced = folder.input.settings.fenced_months(grid.start);
+                load::changes_file(&changes, &skus, &fenced)?
+            }
+            None => Vec::new(),
+        };
+        // Lent to the plan's input, given back to the review below.
+        let plan = previous.pop().expect("an archived vintage was read");
+        folder.input.published = Some(scenario::Published { plan, agreed });
+    }
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");
     drop(reading);
+    let shown = Shown::new(ctx, clock, folder.input.history.len());
+    let plan = planner_core::plan_with(&folder.input, &shown);
+    let (mut clock, stages) = shown.finish();
+    let plan = plan?;
+    if let Some(p) = folder.input.published.take() {
+        previous.push(p.plan);
+    }
     let input = &folder.input;
-    let bar = ctx.progress(input.history.len(), "forecasting");
-    let mut forecast = scenario::forecast_part(input, &|n| bar.inc(n as u64))?;
-    bar.finish_and_clear();
-    // Overrides handed back in a plan.xlsx: forecast again with them as override events; the
-    // plan without them is what the workbook's edits are told from.
-    let (overridden, with_overrides) =
-        load::overrides::apply(overrides.as_ref(), input, &forecast)?;
-    let input = with_overrides.as_ref().unwrap_or(input);
-    let mut base = match &with_overrides {
-        Some(i) => {
-            Some(std::mem::replace(&mut forecast, scenario::forecast_part(i, &|_| {})?).plan)
-        }
-        None => None,
-    };
-    // The CM's time fences, held against the last published month unless --no-fences.
-    let held_against = vintages.last().zip(previous.last());
-    let holds = match held_against {
-        Some((_, last)) if !args.no_fences => {
-            let fc = &forecast.plan;
-            let fenced = input.settings.fenced_months(fc.start);
-            let agreed = if let Some(changes) = load::table_file(dir, "changes.csv")? {
-                guard.protect(&changes);
-                let skus: std::collections::HashSet<&str> =
-                    fc.skus.iter().map(|s| s.sku.as_str()).collect();
-                load::changes_file(&changes, &skus, &fenced)?
-            } else {
-                Vec::new()
-            };
-            if let Some(b) = base.as_mut() {
-                planner_core::review::hold_fences(b, last, &input.settings.fences, &agreed);
-            }
-            planner_core::review::hold_fences(
-                &mut forecast.plan,
-                last,
-                &input.settings.fences,
-                &agreed,
-            )
-        }
-        _ => Vec::new(),
-    };
-    clock.lap("forecast");
-    let stages = ctx.stages(9, "capacity");
-    super::warn_orders_outside(&folder, &forecast.plan);
-    let production = scenario::production_part(input, &forecast.plan);
-    let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
-    let capacity = scenario::capacity_part(input, build)?;
-    clock.lap("capacity");
-    stages.next("materials");
-    let materials = scenario::materials_part(input, build)?;
-    clock.lap("materials");
-    stages.next("pricing");
-    let pricing = scenario::pricing_part(input, build)?;
-    clock.lap("pricing");
-    stages.next("tables");
-    let segments = scenario::segments_part(input, &forecast, pricing.as_ref());
-    let plan = scenario::Plan {
-        forecast,
-        production,
-        capacity,
-        materials,
-        pricing,
-        segments,
-    };
+    super::warn_orders_outside(&folder, &plan.forecast.plan);
+    let holds: &[planner_core::review::FenceHold] = plan.fence_holds.as_deref().unwrap_or_default();
     let picked = args
         .charts
         .as_deref()
@@ -233,7 +202,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
 
     let mut written: Vec<String> = Vec::new();
     if held_against.is_some() && !args.no_fences {
-        guard.table(&out.join("fence_holds.csv"), &tables::fence_holds(&holds))?;
+        guard.table(&out.join("fence_holds.csv"), &tables::fence_holds(holds))?;
         written.push("fence_holds.csv".into());
     }
     for (stem, table) in &review_tables {
@@ -272,12 +241,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let held = held_against.is_some() && !args.no_fences;
     let findings = planner_core::findings::find(&planner_core::findings::Sources {
         review: review.as_ref(),
-        holds: &holds,
+        holds,
         ..planner_core::findings::Sources::of_plan(&plan)
     });
     // The workbook and the charts are independent: draw while the workbook is written.
     let fc = &plan.forecast.plan;
-    let override_sheets = write::overrides::tables(fc, base.as_ref().unwrap_or(fc));
+    let base = plan.forecast.overrides.as_ref().map_or(fc, |o| &o.without);
+    let override_sheets = write::overrides::tables(fc, base);
     let mut sheets: Vec<(&str, &Table)> = Vec::new();
     sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
     sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));
@@ -347,9 +317,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     clock.lap("xlsx+charts");
     // What the brand sends its CM: the forecast as shared, nothing internal.
     let published = match (held_against, previous.last()) {
-        (Some((v, p)), _) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
+        (Some(v), Some(p)) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
         (None, Some(p)) => Some((format!("{} (--previous)", p.start), p)),
-        (None, None) => None,
+        (_, None) => None,
     };
     cm_pack::write(
         &guard,
@@ -394,7 +364,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     extra.push(segments_section(&plan, &matrix));
     if !charts.families.is_empty() {
         let mut blocks = vec![report::Block::Note(format!(
-            "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges              of that total under the uncertainty model (families.csv has the whole horizon's).",
+            "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges \
+             of that total under the uncertainty model (families.csv has the whole horizon's).",
             charts.family_note()
         ))];
         blocks.extend(
@@ -409,8 +380,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             blocks,
         });
     }
-    let holds_table = tables::fence_holds(&holds);
-    if let (Some((v, _)), false) = (held_against, args.no_fences) {
+    let holds_table = tables::fence_holds(holds);
+    if let (Some(v), false) = (held_against, args.no_fences) {
         let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
         extra.push(report::Section {
             id: "fences".into(),
@@ -449,7 +420,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         &report::Decisions {
             findings: &findings,
             review: review.as_ref(),
-            holds: held.then_some(holds.as_slice()),
+            holds: held.then_some(holds),
         },
         extra,
     );
@@ -471,7 +442,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 inputs.push(at);
             }
         }
-        inputs.extend(overrides.clone()); // the overrides workbook used, as it was handed back
+        inputs.extend(overrides_file.clone()); // the overrides workbook used, as it was handed back
         let forecast_table = &all[0].1;
         let statistical = tables::forecast(&plan.forecast.statistical());
         let at = crate::archive::publish(
@@ -511,7 +482,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             at.display()
         ));
     }
-    if let Some((v, _)) = held_against {
+    if let Some(v) = held_against {
         if args.no_fences {
             ctx.say(format!(
                 "  fences: not held (--no-fences): the plan as forecast, against the {} publication",
@@ -543,8 +514,8 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 .unwrap_or_default()
         ));
     }
-    if let Some(o) = &overridden {
-        ctx.say(format!("  {}", o.summary));
+    if let Some(o) = &overrides {
+        ctx.say(format!("  {}", o.summary(plan.forecast.overrides.as_ref())));
     }
     ctx.say(format!("  uncertainty: {}", fc.dependence.describe()));
     for e in &plan.forecast.ignored_events {
@@ -597,6 +568,75 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How `planner plan` shows the core's progress ([`planner_core::Observer`]): the forecast's bar
+/// over the skus, then one bar over the later stages (the core's, then the writing), and each
+/// stage's time for `PLANNER_TIMINGS`.
+struct Shown<'a> {
+    ctx: &'a Context,
+    skus: indicatif::ProgressBar,
+    stages: std::sync::Mutex<Option<super::Stages>>,
+    clock: std::sync::Mutex<Stopwatch>,
+}
+
+/// The stages of `planner plan` after the forecast, for the stage bar: the core's, then its own.
+const STAGES_AFTER_FORECAST: usize = 12;
+
+impl<'a> Shown<'a> {
+    fn new(ctx: &'a Context, clock: Stopwatch, skus: usize) -> Self {
+        Self {
+            ctx,
+            skus: ctx.progress(skus, "forecasting"),
+            stages: std::sync::Mutex::new(None),
+            clock: std::sync::Mutex::new(clock),
+        }
+    }
+
+    /// The stopwatch and the stage bar, to go on with the writing.
+    fn finish(self) -> (Stopwatch, super::Stages) {
+        self.skus.finish_and_clear();
+        let clock = self.clock.into_inner().unwrap_or_else(|e| e.into_inner());
+        let stages = self.stages.into_inner().unwrap_or_else(|e| e.into_inner());
+        let stages = stages.unwrap_or_else(|| self.ctx.stages(STAGES_AFTER_FORECAST, "tables"));
+        (clock, stages)
+    }
+}
+
+impl planner_core::Observer for Shown<'_> {
+    fn skus_done(&self, n: usize) {
+        self.skus.inc(n as u64);
+    }
+
+    fn stage_done(&self, stage: planner_core::Stage, _elapsed: std::time::Duration) {
+        use planner_core::Stage;
+        self.clock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .lap(&stage.to_string());
+        const ORDER: [Stage; 7] = [
+            Stage::Forecast,
+            Stage::Fences,
+            Stage::Production,
+            Stage::Capacity,
+            Stage::Materials,
+            Stage::Pricing,
+            Stage::Segments,
+        ];
+        let next = ORDER
+            .iter()
+            .position(|s| *s == stage)
+            .and_then(|i| ORDER.get(i + 1))
+            .map_or_else(|| "tables".to_string(), ToString::to_string);
+        let mut stages = self.stages.lock().unwrap_or_else(|e| e.into_inner());
+        match stages.as_ref() {
+            Some(bar) => bar.next(&next),
+            None => {
+                self.skus.finish_and_clear();
+                *stages = Some(self.ctx.stages(STAGES_AFTER_FORECAST, &next));
+            }
+        }
+    }
+}
+
 /// One sentence on the ABC/XYZ segmentation, saying how the skus were valued.
 fn segments_note(s: &planner_core::segments::Segmentation) -> String {
     use planner_core::segments::ValueClass;
@@ -630,7 +670,10 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Sec
         title: "ABC/XYZ segments".into(),
         blocks: vec![
             report::Block::Note(format!(
-                "{}. XYZ: the coefficient of variation of the last {} months of history (at                  least {}): X up to {}, Y up to {}, Z above, and intermittent demand is Z.                  `planner plan --charts AX` charts a class; every sku's classes are in                  segments.csv.",
+                "{}. XYZ: the coefficient of variation of the last {} months of history (at \
+                 least {}): X up to {}, Y up to {}, Z above, and intermittent demand is Z. \
+                 `planner plan --charts AX` charts a class; every sku's classes are in \
+                 segments.csv.",
                 segments_note(s),
                 st.cv_months,
                 st.cv_min_months,

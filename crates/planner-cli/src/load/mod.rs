@@ -328,6 +328,9 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
             events: events.into_iter().map(|(_, v)| v).collect(),
             inventory: inventory.into_iter().map(|(_, v)| v).collect(),
             open_orders: open_orders.into_iter().map(|(_, v)| v).collect(),
+            // Set by `planner plan` from its overrides workbook and the archive.
+            overrides: Vec::new(),
+            published: None,
             settings,
             demand: None,
         },

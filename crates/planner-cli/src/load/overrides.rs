@@ -10,11 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use planner_core::events::{Event, EventKind};
-use planner_core::scenario::PlanInput;
+use planner_core::events::Override;
+use planner_core::scenario::Grid;
 use planner_core::time::Month;
-use planner_core::DemandPlan;
-use planner_core::ForecastRun;
 
 use super::error::{quote, LoadError};
 use super::table::{normalize_header, parse_number};
@@ -269,56 +267,21 @@ pub fn file(
     Ok(path)
 }
 
-/// What a run did with its overrides workbook.
-#[derive(Debug)]
-pub struct Applied {
-    /// The line of the run's summary that says it.
-    pub summary: String,
-}
-
-/// Reads the overrides workbook at `path` (when there is one) against `forecast`, the plan
-/// without it: what the run says about it, and `input` with its override events when a cell
-/// was edited (the plan is then forecast again from it).
+/// Reads the overrides workbook at `path` (when there is one) and checks it was made for a plan
+/// of `grid`'s months and skus: its edited cells, for [`planner_core::scenario::PlanInput::overrides`].
 ///
 /// # Errors
 /// Those of [`read`] and [`Overrides::check`].
-pub fn apply(
-    path: Option<&PathBuf>,
-    input: &PlanInput,
-    forecast: &ForecastRun,
-) -> anyhow::Result<(Option<Applied>, Option<PlanInput>)> {
+pub fn read_for(path: Option<&PathBuf>, grid: &Grid) -> anyhow::Result<Option<Overrides>> {
     let Some(path) = path else {
-        return Ok((None, None));
+        return Ok(None);
     };
     let o = read(path)?;
-    o.check(&forecast.plan)?;
-    let n = o.edited.len();
-    let mut summary = format!(
-        "overrides: {}: {} cells read, {n} changed from the plan it was made for{}",
-        o.file,
-        o.cells,
-        match n {
-            0 => ": nothing overridden".to_string(),
-            1 => ": 1 override event".to_string(),
-            n => format!(": {n} override events"),
-        }
-    );
-    if n == 0 {
-        return Ok((Some(Applied { summary }), None));
-    }
-    let (events, replaced) = o.events(&input.events);
-    if replaced > 0 {
-        summary.push_str(&format!(
-            " ({replaced} override{} of events.csv in those cells gave way)",
-            if replaced == 1 { "" } else { "s" }
-        ));
-    }
-    let mut with = input.clone();
-    with.events = events;
-    Ok((Some(Applied { summary }), Some(with)))
+    o.check(grid)?;
+    Ok(Some(o))
 }
 
-/// The first few of `items`, and how many more.
+/// The first few of `items`, and how many more./// The first few of `items`, and how many more.
 fn some(items: &[&str]) -> String {
     const SHOWN: usize = 5;
     let mut s = items
@@ -339,7 +302,7 @@ impl Overrides {
     ///
     /// # Errors
     /// Saying what differs.
-    pub fn check(&self, plan: &DemandPlan) -> Result<(), LoadError> {
+    pub fn check(&self, plan: &Grid) -> Result<(), LoadError> {
         let refuse = |why: String| {
             LoadError::file(
                 &self.file,
@@ -360,7 +323,7 @@ impl Overrides {
                 plan.horizon
             )));
         }
-        let ours: BTreeSet<&str> = plan.skus.iter().map(|s| s.sku.as_str()).collect();
+        let ours: BTreeSet<&str> = plan.skus.iter().map(String::as_str).collect();
         let theirs: BTreeSet<&str> = self.skus.iter().map(String::as_str).collect();
         if ours != theirs {
             let gone: Vec<&str> = theirs.difference(&ours).copied().collect();
@@ -377,126 +340,40 @@ impl Overrides {
         Ok(())
     }
 
-    /// The override events of the edited cells, set so that each month's final forecast is the
-    /// number typed: a `multiplier` or `add` event of events.csv in the same sku and month
-    /// applies after an override, so the override is the number before them. Returns the events
-    /// with `existing`'s: an `override` of events.csv in an edited cell gives way (their count is
-    /// returned too).
-    pub fn events(&self, existing: &[Event]) -> (Vec<Event>, usize) {
-        let edited: HashMap<(&str, Month), f64> = self
-            .edited
+    /// The edited cells as the core takes them: each the final forecast of its sku and month.
+    pub fn to_core(&self) -> Vec<Override> {
+        self.edited
             .iter()
-            .map(|(s, m, v)| ((s.as_str(), *m), *v))
-            .collect();
-        let mut replaced = 0;
-        // An override over a range of months with an edited cell inside: one event per month,
-        // so that only the edited month gives way.
-        let singles: Vec<Event> = existing
-            .iter()
-            .flat_map(|e| {
-                let split = e.kind == EventKind::Override
-                    && e.to.is_some()
-                    && e.months()
-                        .any(|m| edited.contains_key(&(e.sku.as_str(), m)));
-                let months: Vec<Month> = if split {
-                    e.months().collect()
-                } else {
-                    vec![e.month]
-                };
-                months.into_iter().map(move |m| {
-                    if split {
-                        Event {
-                            month: m,
-                            to: None,
-                            ..e.clone()
-                        }
-                    } else {
-                        e.clone()
-                    }
-                })
-            })
-            .collect();
-        let mut out: Vec<Event> = singles
-            .iter()
-            .filter(|e| {
-                let gives_way = e.kind == EventKind::Override
-                    && edited.contains_key(&(e.sku.as_str(), e.month));
-                replaced += usize::from(gives_way);
-                !gives_way
-            })
-            .cloned()
-            .collect();
-        for (sku, month, typed) in &self.edited {
-            let same = |k: EventKind| {
-                existing.iter().filter(move |e| {
-                    e.kind == k && e.sku == *sku && e.month <= *month && *month <= e.last()
-                })
-            };
-            let factor: f64 = same(EventKind::Multiplier).map(|e| e.value).product();
-            let added: f64 = same(EventKind::Add).map(|e| e.value).sum();
-            let value = if factor > 0.0 {
-                ((typed - added) / factor).max(0.0)
-            } else {
-                *typed
-            };
-            out.push(Event {
+            .map(|(sku, month, typed)| Override {
                 sku: sku.clone(),
                 month: *month,
-                kind: EventKind::Override,
-                value,
+                quantity: *typed,
                 note: Some(format!("{}: {typed}", self.file)),
-                to: None,
-            });
+            })
+            .collect()
+    }
+
+    /// The run summary's line: the cells read and what they did (`applied`: the plan's
+    /// [`planner_core::ForecastRun::overrides`], `None` when nothing was edited).
+    pub fn summary(&self, applied: Option<&planner_core::Overridden>) -> String {
+        let n = self.edited.len();
+        let mut summary = format!(
+            "overrides: {}: {} cells read, {n} changed from the plan it was made for{}",
+            self.file,
+            self.cells,
+            match n {
+                0 => ": nothing overridden".to_string(),
+                1 => ": 1 override event".to_string(),
+                n => format!(": {n} override events"),
+            }
+        );
+        let replaced = applied.map_or(0, |a| a.replaced);
+        if replaced > 0 {
+            summary.push_str(&format!(
+                " ({replaced} override{} of events.csv in those cells gave way)",
+                if replaced == 1 { "" } else { "s" }
+            ));
         }
-        (out, replaced)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn month(s: &str) -> Month {
-        s.parse().unwrap()
-    }
-
-    fn event(sku: &str, m: &str, kind: EventKind, value: f64) -> Event {
-        Event::new(sku, month(m), kind, value, None).unwrap()
-    }
-
-    #[test]
-    fn an_edited_cell_is_the_final_number_after_its_months_events() {
-        let o = Overrides {
-            file: "edited.xlsx".into(),
-            start: month("2026-01"),
-            months: (0..3).map(|t| month("2026-01").plus(t)).collect(),
-            skus: vec!["A".into(), "B".into()],
-            edited: vec![
-                ("A".into(), month("2026-02"), 140.0),
-                ("B".into(), month("2026-03"), 7.0),
-            ],
-            cells: 6,
-        };
-        let existing = vec![
-            event("A", "2026-02", EventKind::Multiplier, 1.3),
-            event("A", "2026-02", EventKind::Add, 10.0),
-            event("A", "2026-02", EventKind::Override, 99.0),
-            event("A", "2026-03", EventKind::Override, 50.0),
-        ];
-        let (events, replaced) = o.events(&existing);
-        // The events.csv override of the edited cell gives way; the other one stays.
-        assert_eq!(replaced, 1);
-        assert_eq!(events.len(), 5);
-        assert!(events
-            .iter()
-            .any(|e| e.kind == EventKind::Override && e.value == 50.0));
-        // (140 - 10) / 1.3 = 100: then x1.3 = 130, + 10 = 140, the number typed.
-        let a = events
-            .iter()
-            .find(|e| e.sku == "A" && e.kind == EventKind::Override && e.month == month("2026-02"))
-            .unwrap();
-        assert!((a.value - 100.0).abs() < 1e-9, "{}", a.value);
-        let b = events.iter().find(|e| e.sku == "B").unwrap();
-        assert_eq!((b.kind, b.value), (EventKind::Override, 7.0));
+        summary
     }
 }

@@ -36,13 +36,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::capacity::{self, BuildPlan, Calendar, CapacityPlan, Line, Recommendation, RoutingStep};
 use crate::demand::{DemandHistory, Product};
-use crate::events::Event;
-use crate::forecast_all::{forecast_all, ForecastRun};
+use crate::events::{Event, Override};
+use crate::forecast_all::{ForecastRun, Overridden};
 use crate::materials::{self, Bom, Material, MaterialPlan, MaterialsSettings, Receipt};
 use crate::pricing::{self, CostComponent, IndexPoint, PriceTier, PricingPlan};
+use crate::review::{AgreedChange, FenceHold};
 use crate::segments::Segmentation;
 use crate::settings::Settings;
 use crate::stock::{self, OnHand, OpenOrder, Production};
+use crate::time::Month;
 use crate::uncertainty;
 use crate::{DemandPlan, Error};
 
@@ -85,10 +87,52 @@ pub struct PlanInput {
     /// inventory; those of a material are its scheduled receipts ([`Material::receipts`]).
     #[serde(default)]
     pub open_orders: Vec<OpenOrder>,
+    /// Numbers a planner typed over the forecast (a plan workbook's overrides sheet): each is
+    /// its sku and month's final forecast, applied as an `override` event after the others
+    /// ([`crate::events::with_overrides`]); the plan without them is kept beside
+    /// ([`ForecastRun::overrides`]). Each must be a sku and month of the plan ([`PlanInput::grid`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+    /// The forecast last published to the contract manufacturer: the time fences of
+    /// `settings.fences` hold the plan to it ([`fences_part`]). `None`: nothing is held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Published>,
     /// Settings.
     pub settings: Settings,
     /// A fixed demand plan to use instead of forecasting the history.
     pub demand: Option<DemandPlan>,
+}
+
+/// The forecast last shared with the contract manufacturer, which the time fences hold the new
+/// plan to ([`PlanInput::published`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    /// The forecast as published (its first month may be before the new plan's).
+    pub plan: DemandPlan,
+    /// The changes inside the fences the contract manufacturer agreed to (`changes.csv`): they
+    /// pass the fences.
+    #[serde(default)]
+    pub agreed: Vec<AgreedChange>,
+}
+
+/// The months and skus a plan of an input holds, known before anything is forecast: what an
+/// overrides workbook or agreed changes are checked against ([`PlanInput::grid`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grid {
+    /// The first planned month.
+    pub start: Month,
+    /// The planned months.
+    pub horizon: usize,
+    /// The planned skus, in order: every sku of the history and every sku a `launch` event
+    /// starts within the horizon (or the skus of a fixed demand plan).
+    pub skus: std::collections::BTreeSet<String>,
+}
+
+impl Grid {
+    /// The planned months, in order.
+    pub fn months(&self) -> impl Iterator<Item = Month> + '_ {
+        (0..self.horizon as i32).map(|t| self.start.plus(t))
+    }
 }
 
 impl PlanInput {
@@ -108,9 +152,81 @@ impl PlanInput {
             events: Vec::new(),
             inventory: Vec::new(),
             open_orders: Vec::new(),
+            overrides: Vec::new(),
+            published: None,
             settings: Settings::default(),
             demand: None,
         }
+    }
+
+    /// The months and skus the plan of this input holds ([`plan_with`] plans exactly these).
+    ///
+    /// # Errors
+    /// [`Error::Field`] on `start` when there is neither history nor a start month.
+    pub fn grid(&self) -> Result<Grid, Error> {
+        if let Some(d) = &self.demand {
+            return Ok(Grid {
+                start: d.start,
+                horizon: d.horizon,
+                skus: d.skus.iter().map(|s| s.sku.clone()).collect(),
+            });
+        }
+        let start = self.settings.first_month(&self.history).ok_or_else(|| {
+            crate::FieldError::new(
+                "start",
+                "no demand history and no start month: nothing to plan from",
+            )
+        })?;
+        let horizon = self.settings.horizon as usize;
+        let mut skus: std::collections::BTreeSet<String> = self
+            .history
+            .series()
+            .iter()
+            .map(|s| s.sku.clone())
+            .collect();
+        skus.extend(
+            self.events
+                .iter()
+                .filter(|e| {
+                    e.kind == crate::events::EventKind::Launch
+                        && e.family().is_none()
+                        && crate::forecast_all::in_horizon(e, start, horizon)
+                })
+                .map(|e| e.sku.clone()),
+        );
+        Ok(Grid {
+            start,
+            horizon,
+            skus,
+        })
+    }
+
+    /// Checks that every override is a sku and month of `grid`.
+    fn check_overrides(&self, grid: &Grid) -> Result<(), Error> {
+        for o in &self.overrides {
+            let month = grid.start.months_until(o.month);
+            if !grid.skus.contains(&o.sku) {
+                return Err(crate::FieldError::new(
+                    "sku",
+                    format!(
+                        "the override of {:?} in {}: the sku is not planned",
+                        o.sku, o.month
+                    ),
+                )
+                .into());
+            }
+            if !(0..grid.horizon as i32).contains(&month) {
+                return Err(crate::FieldError::new(
+                    "month",
+                    format!(
+                        "the override of {:?} in {}: the month is outside the plan ({} months from {})",
+                        o.sku, o.month, grid.horizon, grid.start
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
     }
 }
 
@@ -144,6 +260,10 @@ pub struct Plan {
     /// The ABC/XYZ segmentation of the skus ([`segments_part`]).
     #[serde(default)]
     pub segments: Segmentation,
+    /// The sku-months the time fences moved toward [`PlanInput::published`] ([`fences_part`]);
+    /// `None` when nothing was published to hold to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fence_holds: Option<Vec<FenceHold>>,
 }
 
 /// Runs the whole plan. `progress` is called once per sku forecast with the skus just done
@@ -169,6 +289,8 @@ pub fn run(input: &PlanInput, progress: &(dyn Fn(usize) + Sync)) -> Result<Plan,
 pub enum Stage {
     /// Every sku's forecast ([`forecast_part`]).
     Forecast,
+    /// The time fences held to the published forecast ([`fences_part`]).
+    Fences,
     /// The production plan from stock and open orders ([`production_part`]).
     Production,
     /// Capacity, takt and the build plan ([`capacity_part`]).
@@ -179,6 +301,20 @@ pub enum Stage {
     Pricing,
     /// ABC/XYZ segments ([`segments_part`]).
     Segments,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Forecast => "forecast",
+            Stage::Fences => "fences",
+            Stage::Production => "production",
+            Stage::Capacity => "capacity",
+            Stage::Materials => "materials",
+            Stage::Pricing => "pricing",
+            Stage::Segments => "segments",
+        })
+    }
 }
 
 /// Hears how a plan progresses; every method has an empty default, so an observer implements
@@ -208,8 +344,11 @@ pub fn plan_with(input: &PlanInput, observer: &dyn Observer) -> Result<Plan, Err
     input.settings.check()?;
     let timed = |stage: Stage, t: std::time::Instant| observer.stage_done(stage, t.elapsed());
     let t = std::time::Instant::now();
-    let forecast = forecast_part(input, &|n| observer.skus_done(n))?;
+    let mut forecast = forecast_part(input, &|n| observer.skus_done(n))?;
     timed(Stage::Forecast, t);
+    let t = std::time::Instant::now();
+    let fence_holds = fences_part(input, &mut forecast);
+    timed(Stage::Fences, t);
     let t = std::time::Instant::now();
     let production = production_part(input, &forecast.plan);
     timed(Stage::Production, t);
@@ -233,7 +372,25 @@ pub fn plan_with(input: &PlanInput, observer: &dyn Observer) -> Result<Plan, Err
         materials,
         pricing,
         segments,
+        fence_holds,
     })
+}
+
+/// Holds `forecast` (and the plan without its overrides) to [`PlanInput::published`] under the
+/// time fences of `settings.fences` ([`crate::review::hold_fences`]): the sku-months moved, or
+/// `None` without a publication.
+pub fn fences_part(input: &PlanInput, forecast: &mut ForecastRun) -> Option<Vec<FenceHold>> {
+    let published = input.published.as_ref()?;
+    let fences = &input.settings.fences;
+    if let Some(o) = forecast.overrides.as_mut() {
+        crate::review::hold_fences(&mut o.without, &published.plan, fences, &published.agreed);
+    }
+    Some(crate::review::hold_fences(
+        &mut forecast.plan,
+        &published.plan,
+        fences,
+        &published.agreed,
+    ))
 }
 
 /// The ABC/XYZ segmentation of `forecast`'s skus ([`crate::segments::segment`]): valued at
@@ -265,6 +422,13 @@ pub fn forecast_part(
 ) -> Result<ForecastRun, Error> {
     let mut run = match &input.demand {
         Some(d) => {
+            if !input.overrides.is_empty() {
+                return Err(crate::FieldError::new(
+                    "overrides",
+                    "override a forecast: a fixed demand plan is used as given",
+                )
+                .into());
+            }
             let mut plan = d.clone();
             // A given plan keeps the dependence it carries (the assumed model when it was read
             // from a file), with the input's families when it names none, and the settings'
@@ -278,28 +442,31 @@ pub fn forecast_part(
                 patterns: Default::default(),
                 ignored_events: Vec::new(),
                 before_events: Vec::new(),
+                overrides: None,
             }
         }
         None => {
-            // `family:NAME` events, one per planned sku of the family (the loader has usually
-            // done this already, naming the line of a bad one).
-            let events = if input.events.iter().any(|e| e.family().is_some()) {
-                let launched: std::collections::HashSet<&str> = input
-                    .events
-                    .iter()
-                    .filter(|e| e.kind == crate::events::EventKind::Launch)
-                    .map(|e| e.sku.as_str())
-                    .collect();
-                let planned = |s: &str| input.history.get(s).is_some() || launched.contains(s);
-                let mut out = Vec::new();
-                for e in &input.events {
-                    out.extend(crate::events::expand_family(e, &input.products, &planned)?);
-                }
-                std::borrow::Cow::Owned(out)
+            if !input.overrides.is_empty() {
+                input.check_overrides(&input.grid()?)?;
+            }
+            let events = family_events(input)?;
+            let statistical =
+                crate::forecast_all::statistical(&input.history, &input.settings, progress)?;
+            let launch_cv = input.settings.forecast.launch_cv;
+            if input.overrides.is_empty() {
+                statistical.with_events(&events, launch_cv)
             } else {
-                std::borrow::Cow::Borrowed(&input.events)
-            };
-            forecast_all(&input.history, &events, &input.settings, progress)?
+                // Both plans from one forecast: with the overrides, and without them.
+                let (with, replaced) = crate::events::with_overrides(&events, &input.overrides);
+                let without = statistical.clone().with_events(&events, launch_cv).plan;
+                let mut run = statistical.with_events(&with, launch_cv);
+                run.overrides = Some(Overridden {
+                    cells: input.overrides.len(),
+                    replaced,
+                    without,
+                });
+                run
+            }
         }
     };
     if input.demand.is_none() {
@@ -309,8 +476,31 @@ pub fn forecast_part(
             input.settings.forecast.season,
             &input.settings.uncertainty,
         );
+        if let Some(o) = run.overrides.as_mut() {
+            o.without.dependence = run.plan.dependence.clone();
+        }
     }
     Ok(run)
+}
+
+/// The input's events with each `family:NAME` event made one per planned sku of the family
+/// (the loader has usually done this already, naming the line of a bad one).
+fn family_events(input: &PlanInput) -> Result<std::borrow::Cow<'_, [Event]>, Error> {
+    if !input.events.iter().any(|e| e.family().is_some()) {
+        return Ok(std::borrow::Cow::Borrowed(&input.events));
+    }
+    let launched: std::collections::HashSet<&str> = input
+        .events
+        .iter()
+        .filter(|e| e.kind == crate::events::EventKind::Launch)
+        .map(|e| e.sku.as_str())
+        .collect();
+    let planned = |s: &str| input.history.get(s).is_some() || launched.contains(s);
+    let mut out = Vec::new();
+    for e in &input.events {
+        out.extend(crate::events::expand_family(e, &input.products, &planned)?);
+    }
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 /// The production plan: `demand` netted of [`PlanInput::inventory`] and the open production

@@ -864,7 +864,7 @@ fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_
     use Stage::*;
     assert_eq!(
         *log.stages.lock().unwrap(),
-        [Forecast, Production, Capacity, Materials, Pricing, Segments]
+        [Forecast, Fences, Production, Capacity, Materials, Pricing, Segments]
     );
     // The same plan as without an observer, through the crate's entry point.
     let plain = crate::plan(&input).unwrap();
@@ -880,4 +880,138 @@ fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_
     assert_eq!(e.to_string(), "0 is not between 1 and 36");
     assert!(matches!(e, Error::Field(ref f) if f.field == "horizon"));
     assert_eq!(*log.skus.lock().unwrap(), 0);
+}
+
+#[test]
+fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
+    use crate::events::{EventKind, Override};
+    use crate::review::{AgreedChange, HoldKind, TimeFence};
+    let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
+    let records: Vec<_> = (0..24)
+        .flat_map(|i| {
+            [
+                ("A", m("2025-01").plus(i), 100.0),
+                ("B", m("2025-01").plus(i), 50.0),
+            ]
+        })
+        .collect();
+    let mut input = PlanInput::new(DemandHistory::from_records(records).unwrap());
+    input.settings.horizon = 4;
+    input.settings.forecast.method = crate::forecast::Method::Naive;
+    input.settings.fences = vec![
+        TimeFence {
+            months: [1, 1],
+            max_change: 0.0,
+        },
+        TimeFence {
+            months: [2, 2],
+            max_change: 0.1,
+        },
+    ];
+    let ev = |sku: &str, month: &str, kind, value| {
+        crate::events::Event::new(sku, m(month), kind, value, None).unwrap()
+    };
+    input.events = vec![
+        ev("A", "2027-03", EventKind::Multiplier, 1.2),
+        ev("NEW", "2027-02", EventKind::Launch, 40.0),
+        // Launched after the horizon: not planned.
+        ev("LATE", "2030-01", EventKind::Launch, 5.0),
+    ];
+    // The grid is known before any forecast, and is what the plan holds.
+    let grid = input.grid().unwrap();
+    assert_eq!((grid.start, grid.horizon), (m("2027-01"), 4));
+    assert_eq!(
+        grid.skus.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["A", "B", "NEW"]
+    );
+    input.overrides = vec![
+        Override::new("A", m("2027-03"), 150.0, None).unwrap(),
+        Override::new("B", m("2027-04"), 60.0, None).unwrap(),
+    ];
+    // Published last month (from 2026-12): A 90 and B 55 a month.
+    let published = |sku: &str, q: f64| crate::plan::SkuPlan {
+        sku: sku.into(),
+        model: "Naive".into(),
+        forecast: crate::forecast::Forecast {
+            point: vec![q; 5],
+            intervals: vec![],
+        },
+    };
+    input.published = Some(Published {
+        plan: DemandPlan {
+            start: m("2026-12"),
+            horizon: 5,
+            levels: vec![],
+            skus: vec![published("A", 90.0), published("B", 55.0)],
+            dependence: Default::default(),
+        },
+        agreed: vec![AgreedChange {
+            sku: "A".into(),
+            month: m("2027-02"),
+            quantity: 120.0,
+            note: None,
+        }],
+    });
+    let plan = crate::plan(&input).unwrap();
+    let fc = &plan.forecast.plan;
+    let skus: Vec<&str> = fc.skus.iter().map(|s| s.sku.as_str()).collect();
+    assert_eq!(skus, ["A", "B", "NEW"]);
+    let point = |p: &DemandPlan, sku: &str| p.get(sku).unwrap().forecast.point.clone();
+    // A: frozen to 90, the agreed 120, the override's 150 after the x1.2, the model's 100.
+    assert_eq!(point(fc, "A"), [90.0, 120.0, 150.0, 100.0]);
+    // B: frozen to 55; month 2's 50 is within 10 % of 55; the override's 60.
+    assert_eq!(point(fc, "B"), [55.0, 50.0, 50.0, 60.0]);
+    assert_eq!(point(fc, "NEW"), [0.0, 40.0, 40.0, 40.0]);
+    // Without the overrides: the events' 120, fences held the same way.
+    let o = plan.forecast.overrides.as_ref().unwrap();
+    assert_eq!((o.cells, o.replaced), (2, 0));
+    assert_eq!(point(&o.without, "A"), [90.0, 120.0, 120.0, 100.0]);
+    assert_eq!(point(&o.without, "B"), [55.0, 50.0, 50.0, 50.0]);
+    assert_eq!(o.without.dependence, fc.dependence);
+    // The statistical forecast is the models' alone.
+    assert_eq!(point(&plan.forecast.statistical(), "A"), [100.0; 4]);
+    let holds = plan.fence_holds.as_ref().unwrap();
+    let kinds: Vec<(&str, crate::time::Month, HoldKind, f64)> = holds
+        .iter()
+        .map(|h| (h.sku.as_str(), h.month, h.kind, h.moved))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("A", m("2027-01"), HoldKind::Frozen, -10.0),
+            ("A", m("2027-02"), HoldKind::Agreed, 20.0),
+            ("B", m("2027-01"), HoldKind::Frozen, 5.0),
+        ]
+    );
+    // Nothing published: nothing held.
+    let mut free = input.clone();
+    free.published = None;
+    let plan = crate::plan(&free).unwrap();
+    assert!(plan.fence_holds.is_none());
+    assert_eq!(
+        point(&plan.forecast.plan, "A"),
+        [100.0, 100.0, 150.0, 100.0]
+    );
+    // An override of a sku or month the plan does not hold is an error naming it.
+    let mut bad = free.clone();
+    bad.overrides = vec![Override::new("LATE", m("2027-02"), 1.0, None).unwrap()];
+    assert_eq!(
+        crate::plan(&bad).unwrap_err().to_string(),
+        "the override of \"LATE\" in 2027-02: the sku is not planned"
+    );
+    bad.overrides = vec![Override::new("A", m("2027-05"), 1.0, None).unwrap()];
+    assert_eq!(
+        crate::plan(&bad).unwrap_err().to_string(),
+        "the override of \"A\" in 2027-05: the month is outside the plan (4 months from 2027-01)"
+    );
+    // A fixed demand plan is used as given: overrides are refused.
+    let mut fixed = free.clone();
+    fixed.demand = Some(plan.forecast.plan.clone());
+    fixed.overrides = vec![Override::new("A", m("2027-02"), 1.0, None).unwrap()];
+    assert!(crate::plan(&fixed).is_err());
+    // Read from JSON, an override is held to its constructor's checks.
+    let e = serde_json::from_str::<Override>(r#"{"sku":"A","month":"2027-01","quantity":-1}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("quantity: -1 is not"), "{e}");
 }
