@@ -15,7 +15,7 @@ fn capacity_figures(c: &mut Criterion) {
         g.bench_with_input(
             BenchmarkId::new("plan", format!("{lines}_lines_{skus}_skus")),
             &(),
-            |b, _| b.iter(|| capacity::plan(&ls, &routings, &cal, &demand).unwrap()),
+            |b, _| b.iter(|| capacity::line_months(&ls, &routings, &cal, &demand).unwrap()),
         );
     }
     let demand = planner_benches::demand_plan(2_000, 12, 9);
@@ -38,7 +38,9 @@ fn mrp(c: &mut Criterion) {
         g.bench_with_input(
             BenchmarkId::new("plan", format!("{skus}_skus_{mats}_materials")),
             &(),
-            |b, _| b.iter(|| materials::plan(&bom, &materials, &demand, &settings).unwrap()),
+            |b, _| {
+                b.iter(|| materials::requirements(&bom, &materials, &demand, &settings).unwrap())
+            },
         );
     }
     g.finish();

@@ -143,8 +143,8 @@ pub fn family_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demand_plan::z_two_sided;
     use crate::forecast::Level;
-    use crate::plan::z_two_sided;
     use crate::uncertainty::Dependence;
 
     #[test]

@@ -6,9 +6,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::demand::DemandHistory;
+use crate::demand_plan::{z_two_sided, DemandPlan, SkuPlan};
 use crate::events::{Event, EventKind};
 use crate::forecast::{forecast_series, DemandPattern, Forecast, Interval, Level};
-use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
 use crate::settings::Settings;
 use crate::time::Month;
 use crate::Error;

@@ -2,6 +2,7 @@
 
 pub mod capacity;
 pub mod demand;
+pub mod demand_plan;
 mod error;
 pub mod events;
 pub mod family;
@@ -10,7 +11,6 @@ pub mod findings;
 pub mod forecast;
 mod forecast_all;
 pub mod materials;
-pub mod plan;
 pub mod pricing;
 pub mod review;
 mod rng;
@@ -22,10 +22,10 @@ pub mod stock;
 pub mod time;
 pub mod uncertainty;
 
+pub use demand_plan::{DemandPlan, SkuPlan};
 pub use error::Error;
 pub use field::FieldError;
 pub use forecast_all::{forecast_all, ForecastRun, Overridden};
-pub use plan::{DemandPlan, SkuPlan};
 pub use scenario::{plan_with, Observer, Plan, PlanInput, Stage};
 pub use settings::Settings;
 

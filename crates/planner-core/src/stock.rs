@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::DemandPlan;
+use crate::demand_plan::DemandPlan;
 use crate::time::Month;
 
 /// Finished goods of one sku on hand at the start of the first planned month.
@@ -196,8 +196,8 @@ pub fn net(demand: &DemandPlan, on_hand: &[OnHand], orders: &[OpenOrder]) -> Pro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demand_plan::SkuPlan;
     use crate::forecast::{Forecast, Interval, Level};
-    use crate::plan::SkuPlan;
     use crate::uncertainty::Dependence;
 
     fn m(s: &str) -> Month {

@@ -1,7 +1,7 @@
 //! How forecast errors move together, and every total read from that one model.
 //!
 //! Each sku's forecast says how uncertain each month is on its own (its ranges; the standard
-//! deviation `σ(i, t)` is read from the widest one, [`SkuPlan::sigma`](crate::plan::SkuPlan::sigma)). A total of many skus
+//! deviation `σ(i, t)` is read from the widest one, [`SkuPlan::sigma`](crate::demand_plan::SkuPlan::sigma)). A total of many skus
 //! and months (a line's load, a family's volume, a material's demand over its lead time, a year's
 //! spend) also depends on how those errors move together. The model used everywhere:
 //!

@@ -44,7 +44,7 @@ impl LineBalance {
     /// this sku: `ceil(total_work_seconds / takt_seconds)`; `None` for a takt that is not above 0.
     ///
     /// # Formula
-    /// The contract's operators-needed formula for one sku; see [`super::plan`].
+    /// The contract's operators-needed formula for one sku; see [`super::line_months`].
     pub fn stations_for_takt(&self, takt_seconds: f64) -> Option<u32> {
         (takt_seconds > 0.0).then(|| ceil_count(self.total_work_seconds / takt_seconds))
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::balance::resolve;
 use super::takt::{point_at, working_time};
 use super::{Calendar, CapacityError, CapacitySettings, Line, RoutingStep};
-use crate::plan::{DemandPlan, SkuPlan};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
 /// Cost added per unit held per month and per overtime hour, on top of the settings' costs, so
@@ -142,7 +142,7 @@ struct LinePart {
 /// capacity binds a month's build may be fractional.
 ///
 /// # Errors
-/// [`CapacityError::UnknownLine`] and [`CapacityError::TwoLines`] as in [`super::plan`];
+/// [`CapacityError::UnknownLine`] and [`CapacityError::TwoLines`] as in [`super::line_months`];
 /// [`CapacityError::InvalidSettings`] for a negative or not-a-number setting;
 /// [`CapacityError::Solver`] if the solver fails (it should not: the program is always
 /// feasible and bounded).

@@ -3,7 +3,7 @@
 //! Inputs: [`Line`] (`lines.csv`), [`RoutingStep`] (`routings.csv`), [`Calendar`]
 //! (`calendar.csv`) and a [`DemandPlan`](crate::DemandPlan). Entry points:
 //!
-//! - [`plan`]: `capacity.csv` as [`CapacityPlan`]: one [`CapacityRow`] per line and month with
+//! - [`line_months`]: `capacity.csv` as [`CapacityPlan`]: one [`CapacityRow`] per line and month with
 //!   working days, available and required hours, utilization, takt, operators needed, the same
 //!   at each level's upper bound ([`UpperFigures`]) and the chance of overload; plus each sku's
 //!   [`LineBalance`];
@@ -13,7 +13,7 @@
 //!   capacity) read off a [`CapacityPlan`].
 //!
 //! ```
-//! use planner_core::capacity::{build_plan, plan, recommend, Calendar, CalendarEntry};
+//! use planner_core::capacity::{build_plan, line_months, recommend, Calendar, CalendarEntry};
 //! use planner_core::capacity::CapacitySettings;
 //! use planner_core::capacity::{Line, LineSpec, RecommendationKind, RoutingStep};
 //! use planner_core::forecast::Forecast;
@@ -42,7 +42,7 @@
 //!     }],
 //!     dependence: planner_core::uncertainty::Dependence::independent(),
 //! };
-//! let capacity = plan(&lines, &routings, &calendar, &demand)?;
+//! let capacity = line_months(&lines, &routings, &calendar, &demand)?;
 //! let row = &capacity.rows[0];
 //! // 19 working days * 16 h = 304 h; 16000 * 60 s / 3600 / 0.8 = 333.3 h: 110 % loaded.
 //! assert_eq!((row.working_days, row.available_hours), (19, 304.0));
@@ -71,7 +71,7 @@ pub use recommend::{
     recommend, Peak, Recommendation, RecommendationKind, UnitsAtRisk, IDLE_BELOW, RISK_FROM,
 };
 pub use takt::{
-    plan, working_time, CapacityPlan, CapacityRow, SlowStation, UpperFigures, WorkingTime,
+    line_months, working_time, CapacityPlan, CapacityRow, SlowStation, UpperFigures, WorkingTime,
 };
 
 use serde::{Deserialize, Serialize};

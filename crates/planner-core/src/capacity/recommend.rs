@@ -447,11 +447,11 @@ fn recommend_row(
 #[cfg(test)]
 mod tests {
     use super::super::testing::line;
-    use super::super::{build_plan, plan, Calendar, RoutingStep};
+    use super::super::{build_plan, line_months, Calendar, RoutingStep};
     use super::*;
     use crate::capacity::LineSpec;
+    use crate::demand_plan::{z_two_sided, DemandPlan, SkuPlan};
     use crate::forecast::{Forecast, Interval, Level};
-    use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
 
     /// L1: 1 shift of 8 h, Monday to Friday, 2 operators; February 2027 = 160 h.
     /// Sku A: one station of 3600 s (1 h per unit, OEE 1).
@@ -493,7 +493,7 @@ mod tests {
             }],
             dependence: crate::uncertainty::Dependence::independent(),
         };
-        let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
+        let p = line_months(&lines, &routings, &Calendar::default(), &demand).unwrap();
         let s = CapacitySettings::default();
         let b = build_plan(&lines, &routings, &Calendar::default(), &demand, &s).unwrap();
         recommend(&p, &b, &lines, &s)
@@ -581,7 +581,7 @@ mod tests {
         };
         let s = CapacitySettings::default();
         let cal = Calendar::default();
-        let p = plan(&lines, &routings, &cal, &demand).unwrap();
+        let p = line_months(&lines, &routings, &cal, &demand).unwrap();
         let b = build_plan(&lines, &routings, &cal, &demand, &s).unwrap();
         assert!((b.rows[0].prebuild_inventory - 112.0).abs() < 1e-6);
         let r = recommend(&p, &b, &lines, &s);
@@ -632,7 +632,7 @@ mod tests {
             }],
             dependence: crate::uncertainty::Dependence::independent(),
         };
-        let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
+        let p = line_months(&lines, &routings, &Calendar::default(), &demand).unwrap();
         // 137.6 / 160 = 86 %; (137.6 + 32.0) / 160 = 106 %; P(Z > 22.4 / 25 = 0.896) = 19 %.
         assert_eq!(
             p.rows[0].headline(),

@@ -7,8 +7,8 @@ use statrs::function::erf::erfc;
 
 use super::balance::{balance_of, ceil_count, resolve, LineBalance};
 use super::{Calendar, CapacityError, Line, RoutingStep};
+use crate::demand_plan::{z_two_sided, DemandPlan, SkuPlan};
 use crate::forecast::Level;
-use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
 use crate::time::Month;
 use crate::uncertainty::MonthSpread;
 
@@ -262,7 +262,7 @@ struct Sums {
 ///
 /// # Examples
 /// ```
-/// use planner_core::capacity::{plan, Calendar, Line, LineSpec, RoutingStep};
+/// use planner_core::capacity::{line_months, Calendar, Line, LineSpec, RoutingStep};
 /// use planner_core::forecast::Forecast;
 /// use planner_core::{DemandPlan, SkuPlan};
 ///
@@ -279,7 +279,7 @@ struct Sums {
 ///     }],
 ///     dependence: planner_core::uncertainty::Dependence::independent(),
 /// };
-/// let capacity = plan(&lines, &routings, &Calendar::default(), &demand)?;
+/// let capacity = line_months(&lines, &routings, &Calendar::default(), &demand)?;
 /// let row = &capacity.rows[0];
 /// // February 2027: 20 weekdays of 8 hours = 160 hours; 8000 * 36 s = 80 hours.
 /// assert_eq!((row.working_days, row.available_hours), (20, 160.0));
@@ -288,7 +288,7 @@ struct Sums {
 /// assert_eq!(row.takt_seconds, Some(72.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn plan(
+pub fn line_months(
     lines: &[Line],
     routings: &[RoutingStep],
     calendar: &Calendar,
@@ -383,7 +383,7 @@ pub fn plan(
     })
 }
 
-/// One line-month row from its sums (the formulas of [`plan`]).
+/// One line-month row from its sums (the formulas of [`line_months`]).
 #[allow(clippy::too_many_arguments)]
 fn row(
     line: &Line,
@@ -579,7 +579,7 @@ mod tests {
             demand.dependence = Dependence::fixed(0.0, cf, cp)
                 .unwrap()
                 .with_families(&products);
-            let p = plan(&lines, &routings, &Calendar::default(), &demand).unwrap();
+            let p = line_months(&lines, &routings, &Calendar::default(), &demand).unwrap();
             let r = &p.rows[0];
             let bound = r
                 .upper
@@ -672,7 +672,7 @@ mod tests {
             "2026-11",
             &[("A", &[6000.0]), ("B", &[4000.0]), ("Z", &[5.0])],
         );
-        let p = plan(&two_lines(), &routings, &cal, &demand).unwrap();
+        let p = line_months(&two_lines(), &routings, &cal, &demand).unwrap();
         assert_eq!(p.rows.len(), 2);
         assert_eq!(p.unrouted, vec!["Z".to_string()]);
         let r = &p.rows[0];
@@ -732,7 +732,7 @@ mod tests {
         let cal = Calendar::default();
         let run = |q: f64| {
             let demand = fixed("2027-02", &[("A", &[q]), ("B", &[0.0])]);
-            plan(&lines, &routings, &cal, &demand)
+            line_months(&lines, &routings, &cal, &demand)
                 .unwrap()
                 .rows
                 .remove(0)
@@ -861,7 +861,7 @@ mod tests {
                 .collect(),
         );
         let demand = fixed("2027-02", &[("A", &[10.0])]);
-        let p = plan(&lines, &[step("A", "L1", "s", 60.0)], &cal, &demand).unwrap();
+        let p = line_months(&lines, &[step("A", "L1", "s", 60.0)], &cal, &demand).unwrap();
         let r = &p.rows[0];
         assert_eq!((r.working_days, r.available_hours), (0, 0.0));
         assert_eq!(r.utilization, None);
@@ -878,7 +878,7 @@ mod tests {
         // P(overload) = P(Z > (160 - 143.33) / 16.667 = 1.0) = 0.1587.
         let lines = two_lines();
         let demand = uncertain("2027-02", &[("A", 8600.0, 1000.0)]);
-        let p = plan(
+        let p = line_months(
             &lines,
             &[step("A", "L2", "s", 60.0)],
             &Calendar::default(),
@@ -911,7 +911,7 @@ mod tests {
         // (not 700), 8.333 h.
         let demand = uncertain("2027-02", &[("A", 4000.0, 300.0), ("B", 5000.0, 400.0)]);
         let routings = [step("A", "L2", "s", 60.0), step("B", "L2", "s", 60.0)];
-        let p = plan(&two_lines(), &routings, &Calendar::default(), &demand).unwrap();
+        let p = line_months(&two_lines(), &routings, &Calendar::default(), &demand).unwrap();
         let r = &p.rows[1];
         let z95 = z_two_sided(Level::new(95.0).unwrap());
         close(r.upper[1].demand_units, 9000.0 + z95 * 500.0);
@@ -924,7 +924,7 @@ mod tests {
     fn even_odds_when_expected_hours_equal_available() {
         // 160 h available on L2; 9600 units of 60 s = 160 h.
         let demand = uncertain("2027-02", &[("A", 9600.0, 500.0)]);
-        let p = plan(
+        let p = line_months(
             &two_lines(),
             &[step("A", "L2", "s", 60.0)],
             &Calendar::default(),
@@ -938,7 +938,7 @@ mod tests {
     #[test]
     fn errors_name_the_sku_and_line() {
         let demand = fixed("2027-02", &[("A", &[1.0])]);
-        let e = plan(
+        let e = line_months(
             &two_lines(),
             &[step("A", "L7", "s", 1.0)],
             &Calendar::default(),
@@ -977,8 +977,8 @@ mod tests {
             let base = fixed("2027-03", &[("A", &[qa]), ("B", &[qb])]);
             let scaled = fixed("2027-03", &[("A", &[k * qa]), ("B", &[k * qb])]);
             let cal = Calendar::default();
-            let r1 = plan(&lines, &routings, &cal, &base).unwrap().rows.remove(0);
-            let r2 = plan(&lines, &routings, &cal, &scaled).unwrap().rows.remove(0);
+            let r1 = line_months(&lines, &routings, &cal, &base).unwrap().rows.remove(0);
+            let r2 = line_months(&lines, &routings, &cal, &scaled).unwrap().rows.remove(0);
             let tol = 1e-9 * r2.required_hours.max(1.0);
             prop_assert!((r2.required_hours - k * r1.required_hours).abs() <= tol);
             let (u1, u2) = (r1.utilization.unwrap(), r2.utilization.unwrap());
@@ -995,8 +995,8 @@ mod tests {
             let lines = two_lines();
             let routings = [step("A", "L2", "s", 60.0)];
             let cal = Calendar::default();
-            let lo = plan(&lines, &routings, &cal, &uncertain("2027-02", &[("A", q, sd)])).unwrap();
-            let hi = plan(&lines, &routings, &cal, &uncertain("2027-02", &[("A", q + extra, sd)]))
+            let lo = line_months(&lines, &routings, &cal, &uncertain("2027-02", &[("A", q, sd)])).unwrap();
+            let hi = line_months(&lines, &routings, &cal, &uncertain("2027-02", &[("A", q + extra, sd)]))
                 .unwrap();
             let (p1, p2) = (lo.rows[1].p_over_capacity.unwrap(), hi.rows[1].p_over_capacity.unwrap());
             prop_assert!((0.0..=1.0).contains(&p1));

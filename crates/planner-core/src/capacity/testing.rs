@@ -1,8 +1,8 @@
 //! Test helpers of the capacity tests: routing steps, fixed demand plans and a tolerance check.
 
 use super::{Line, LineSpec, RoutingStep};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::forecast::Forecast;
-use crate::plan::{DemandPlan, SkuPlan};
 
 /// `got` is `want` within `tol`, relative to `want` when that is larger than 1.
 #[track_caller]

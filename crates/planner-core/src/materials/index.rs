@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::{Bom, Material, MaterialsError};
-use crate::plan::{z_two_sided, DemandPlan, SkuPlan};
+use crate::demand_plan::{z_two_sided, DemandPlan, SkuPlan};
 
 /// Compressed rows: the neighbours of item `i` are `edges[offsets[i]..offsets[i + 1]]`.
 #[derive(Debug, Default)]

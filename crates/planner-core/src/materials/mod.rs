@@ -1,7 +1,7 @@
 //! Materials: BOM explosion, the MRP record, safety stock and the pre-buy plan.
 //!
 //! Main types: [`Bom`] (multi-level, cycle-checked, with low-level codes), [`Material`] (the
-//! purchasing facts of `materials.csv`), and [`plan`], which turns a [`DemandPlan`] into a
+//! purchasing facts of `materials.csv`), and [`requirements`], which turns a [`DemandPlan`] into a
 //! [`MaterialPlan`]: the MRP record of `material_plan.csv` ([`MrpRow`]), the past-due releases
 //! ([`PastDue`]) and the pre-buy plan of `prebuy.csv` ([`PrebuyRow`]).
 //!
@@ -24,7 +24,7 @@
 //!     }],
 //!     dependence: planner_core::uncertainty::Dependence::independent(),
 //! };
-//! let plan = materials::plan(&bom, &[cap], &demand, &MaterialsSettings::default())?;
+//! let plan = materials::requirements(&bom, &[cap], &demand, &MaterialsSettings::default())?;
 //! let receipts: Vec<f64> = plan.rows.iter().map(|r| r.planned_receipt).collect();
 //! // On hand 250 lasts one month (50 left), then 150 and 200 are short: bags of 100.
 //! assert_eq!(receipts, [0.0, 200.0, 200.0]);
@@ -49,14 +49,14 @@ mod testing;
 
 pub use bom::{Bom, BomError, BomLine};
 pub use material::{Material, Receipt};
-pub use mrp::{plan, MaterialPlan, MaterialsSummary, MrpRow, PastDue, PastDueKind};
+pub use mrp::{requirements, MaterialPlan, MaterialsSummary, MrpRow, PastDue, PastDueKind};
 pub use prebuy::PrebuyRow;
 pub(crate) use safety::safety_window;
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(doc)]
-use crate::plan::DemandPlan;
+use crate::demand_plan::DemandPlan;
 
 /// Settings of material planning (the `planner.toml` keys of the same names).
 ///

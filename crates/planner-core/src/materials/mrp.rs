@@ -7,7 +7,7 @@ use super::index::Index;
 use super::prebuy::{prebuy, PrebuyRow};
 use super::safety::exposure;
 use super::{Bom, Material, MaterialsError, MaterialsSettings};
-use crate::plan::DemandPlan;
+use crate::demand_plan::DemandPlan;
 use crate::time::{Date, Month};
 
 /// Relative tolerance for floating-point noise: `0.035 * 1000` is 35, not `35.000000000000004`.
@@ -94,7 +94,7 @@ pub struct PastDue {
     pub value: f64,
 }
 
-/// The result of [`plan`]: the MRP record, the expedites and the pre-buy plan.
+/// The result of [`requirements`]: the MRP record, the expedites and the pre-buy plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MaterialPlan {
     /// The first planned month.
@@ -385,7 +385,7 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
 /// - [`MaterialsError::DuplicateMaterial`] when `materials` names a material twice;
 /// - [`MaterialsError::UnknownMaterial`] when a BOM component is not in `materials`;
 /// - [`MaterialsError::ShortForecast`] when a sku has fewer values than `demand.horizon`.
-pub fn plan(
+pub fn requirements(
     bom: &Bom,
     materials: &[Material],
     demand: &DemandPlan,
@@ -497,7 +497,7 @@ mod tests {
     }
 
     fn run(bom: &Bom, materials: &[Material], demand: &DemandPlan) -> MaterialPlan {
-        plan(bom, materials, demand, &MaterialsSettings::default()).unwrap()
+        requirements(bom, materials, demand, &MaterialsSettings::default()).unwrap()
     }
 
     /// M: lead time 30 d (offset 1), MOQ 120, multiple 50, on hand 100, 80 on order for
@@ -768,7 +768,7 @@ mod tests {
         let demand = fixed(&[("A", &[1.0])]);
         let m = material("M", 10.0, 0.0, 1.0, 1.0, 0.0);
         let s = MaterialsSettings::default();
-        let e = plan(
+        let e = requirements(
             &bom(&[("A", "M", 1.0), ("M", "X", 1.0)]),
             std::slice::from_ref(&m),
             &demand,
@@ -786,7 +786,7 @@ mod tests {
             e.to_string(),
             "the bill of materials names material \"X\" (in M), which is not one of the materials"
         );
-        let e = plan(
+        let e = requirements(
             &bom(&[("A", "M", 1.0)]),
             &[m.clone(), m.clone()],
             &demand,
@@ -794,7 +794,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, MaterialsError::DuplicateMaterial("M".into()));
-        let e = plan(
+        let e = requirements(
             &bom(&[("A", "M", 1.0)]),
             std::slice::from_ref(&m),
             &demand,
@@ -804,7 +804,7 @@ mod tests {
         assert_eq!(e, MaterialsError::ServiceLevel(1.0));
         let mut short = demand.clone();
         short.horizon = 2;
-        let e = plan(&bom(&[("A", "M", 1.0)]), &[m], &short, &s).unwrap_err();
+        let e = requirements(&bom(&[("A", "M", 1.0)]), &[m], &short, &s).unwrap_err();
         assert_eq!(
             e,
             MaterialsError::ShortForecast {

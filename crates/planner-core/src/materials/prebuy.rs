@@ -145,7 +145,7 @@ pub(crate) fn prebuy(
 #[cfg(test)]
 mod tests {
     use crate::materials::testing::*;
-    use crate::materials::{plan, MaterialsSettings};
+    use crate::materials::{requirements, MaterialsSettings};
 
     /// Sku K takes 1 LONG (120 d lead time: window ceil((120 - 30) / 30) = 3 months), 0.5 MID
     /// (60 d: 1 month) and 1 SHORT (20 d: within the notice, no row). K's 95 % range is point
@@ -167,7 +167,7 @@ mod tests {
         let mid = material("MID", 60.0, 0.0, 1.0, 1.0, 500.0);
         let short = material("SHORT", 20.0, 0.0, 1.0, 1.0, 0.0);
         let demand = banded(&[("K", &[100.0, 110.0, 120.0, 130.0], 19.6)]);
-        let p = plan(
+        let p = requirements(
             &bom,
             &[short, mid, long],
             &demand,
@@ -205,7 +205,7 @@ mod tests {
         // 210 + 1.96 x sqrt(2) x 10 = 237.72 is rounded up to 238 units.
         let s = MaterialsSettings::default().po_notice_days(60);
         let bom = crate::materials::testing::bom(&[("K", "LONG", 1.0)]);
-        let p = plan(
+        let p = requirements(
             &bom,
             &[material("LONG", 120.0, 0.0, 1.0, 1.0, 0.0)],
             &demand,

@@ -4,9 +4,9 @@
 use proptest::prelude::*;
 
 use super::testing::*;
-use super::{plan, Bom, BomLine, Material, MaterialPlan, MaterialsSettings};
+use super::{requirements, Bom, BomLine, Material, MaterialPlan, MaterialsSettings};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::forecast::{Forecast, Interval, Level};
-use crate::plan::{DemandPlan, SkuPlan};
 
 /// Slack for floating-point sums in the invariants.
 const SLACK: f64 = 1e-6;
@@ -150,7 +150,7 @@ proptest! {
     fn receipts_respect_lot_rules_and_stock_stays_above_safety_stock(
         (bom, materials, demand) in case()
     ) {
-        let p = plan(&bom, &materials, &demand, &MaterialsSettings::default()).unwrap();
+        let p = requirements(&bom, &materials, &demand, &MaterialsSettings::default()).unwrap();
         check_invariants(&p, &materials)?;
     }
 
@@ -173,8 +173,8 @@ proptest! {
             }
         }
         let s = MaterialsSettings::default();
-        let a = plan(&bom, &free, &demand, &s).unwrap();
-        let b = plan(&bom, &free, &wide, &s).unwrap();
+        let a = requirements(&bom, &free, &demand, &s).unwrap();
+        let b = requirements(&bom, &free, &wide, &s).unwrap();
         for m in &free {
             let (x, y) = (a.material(&m.material)[0].safety_stock, b.material(&m.material)[0].safety_stock);
             prop_assert!(y >= x * (1.0 - SLACK), "{}: {x} -> {y}", m.material);
@@ -308,7 +308,7 @@ fn the_result_does_not_depend_on_the_number_of_threads() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| plan(&bom, &materials, &demand, &s).unwrap())
+            .install(|| requirements(&bom, &materials, &demand, &s).unwrap())
     };
     let one = run(1);
     let four = run(4);
@@ -330,7 +330,7 @@ fn timing_at_benchmark_size() {
     let mut best = std::time::Duration::MAX;
     for _ in 0..3 {
         let t = std::time::Instant::now();
-        let p = plan(&bom, &materials, &demand, &s).unwrap();
+        let p = requirements(&bom, &materials, &demand, &s).unwrap();
         best = best.min(t.elapsed());
         assert_eq!(p.rows.len(), 50_000 * 12);
     }

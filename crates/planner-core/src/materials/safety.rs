@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use super::index::Index;
 use super::{Material, MaterialsSettings, ServiceMeasure};
+use crate::demand_plan::DemandPlan;
 use crate::forecast::Level;
-use crate::plan::DemandPlan;
 use crate::uncertainty::Total;
 
 /// Per-material sums over each material's own window, in `materials.csv` order.
@@ -205,12 +205,12 @@ pub(crate) fn exposure(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demand_plan::DemandPlan;
     use crate::materials::testing::*;
-    use crate::materials::{plan, Bom, MaterialsSettings};
-    use crate::plan::DemandPlan;
+    use crate::materials::{requirements, Bom, MaterialsSettings};
 
     fn ss(bom: &Bom, m: &Material, demand: &DemandPlan) -> f64 {
-        let p = plan(
+        let p = requirements(
             bom,
             std::slice::from_ref(m),
             demand,
@@ -274,7 +274,7 @@ mod tests {
             service_measure: ServiceMeasure::FillRate,
             ..MaterialsSettings::default()
         };
-        let p = plan(&bom, std::slice::from_ref(&q), &demand, &fill).unwrap();
+        let p = requirements(&bom, std::slice::from_ref(&q), &demand, &fill).unwrap();
         let got = p.rows[0].safety_stock;
         let sd = 1200f64.sqrt();
         let k = got / sd;
@@ -305,7 +305,7 @@ mod tests {
             ("Y", &[100.0, 100.0], 4.0),
             ("Z", &[100.0, 100.0], 1.0),
         ]);
-        let p = plan(&bom, &[q, sa], &demand, &MaterialsSettings::default()).unwrap();
+        let p = requirements(&bom, &[q, sa], &demand, &MaterialsSettings::default()).unwrap();
         let q_ss = p.material("Q")[0].safety_stock;
         // 1 month: 3^2 + 4^2 + (6 x 1)^2 = 61.
         assert_close(q_ss, z_one_sided(0.95) * 61f64.sqrt(), 1e-9);

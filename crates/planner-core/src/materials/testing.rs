@@ -1,8 +1,8 @@
 //! Test helpers: demand plans, materials and a tolerance check.
 
 use super::{Bom, BomLine, Material};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::forecast::{Forecast, Interval, Level};
-use crate::plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
 /// Tolerance of hand-worked figures (given to 1e-9 of a unit).
@@ -80,7 +80,7 @@ pub(crate) fn fixed(skus: &[(&str, &[f64])]) -> DemandPlan {
 /// A forecast starting 2026-11 with one 95 % range: `point ± z * sigma` (clamped at 0), z =
 /// 1.959964.
 pub(crate) fn ranged(skus: &[(&str, &[f64], f64)]) -> DemandPlan {
-    let z = crate::plan::z_two_sided(Level::new(95.0).unwrap());
+    let z = crate::demand_plan::z_two_sided(Level::new(95.0).unwrap());
     let widths: Vec<_> = skus
         .iter()
         .map(|(s, p, sigma)| (*s, *p, z * sigma))

@@ -9,8 +9,8 @@ use super::eoq::{order_size, OrderSizing};
 use super::review::ProjectedSpend;
 use super::tiers::{Basis, PriceTier, Scheme, TierSchedule};
 use super::{PricingError, PricingSettings};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::forecast::Level;
-use crate::plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
 /// Months in a pricing year.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::PricingError;
+use crate::demand_plan::DemandPlan;
 use crate::field::{key, non_negative, positive, FieldError};
-use crate::plan::DemandPlan;
 use crate::time::Month;
 
 /// One line of a sku's cost breakdown (`cost_breakdown.csv`): what the contract manufacturer's
@@ -311,7 +311,7 @@ pub fn projected_spend(
     components: &[CostComponent],
     demand: &DemandPlan,
 ) -> Vec<ProjectedSpend> {
-    let plans: std::collections::HashMap<&str, &crate::plan::SkuPlan> =
+    let plans: std::collections::HashMap<&str, &crate::demand_plan::SkuPlan> =
         demand.skus.iter().map(|s| (s.sku.as_str(), s)).collect();
     let factors: std::collections::HashMap<(&str, Month), f64> = prices
         .iter()
@@ -873,8 +873,8 @@ mod tests {
 
     #[test]
     fn spend_follows_the_projected_price() {
+        use crate::demand_plan::SkuPlan;
         use crate::forecast::Forecast;
-        use crate::plan::SkuPlan;
         let components = [comp("B", "steel", 20.0, Some("steel"))];
         let indices = [
             point("steel", "2026-01", 200.0),

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ratio, Families};
 use crate::demand::{DemandHistory, SkuHistory};
+use crate::demand_plan::DemandPlan;
 use crate::forecast::Level;
-use crate::plan::DemandPlan;
 use crate::time::Month;
 
 /// One level's bounds of a forecast month, and whether the actual fell inside.
@@ -206,7 +206,7 @@ pub(crate) fn pairs(
         if months.is_empty() {
             continue;
         }
-        let by_sku: BTreeMap<&str, &crate::plan::SkuPlan> =
+        let by_sku: BTreeMap<&str, &crate::demand_plan::SkuPlan> =
             plan.skus.iter().map(|s| (s.sku.as_str(), s)).collect();
         // The statistical forecast of a sku and month of this vintage (0 for a sku it lacks).
         let stat = |sku: &str, month: Month| {

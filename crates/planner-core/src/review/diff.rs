@@ -10,7 +10,7 @@ use super::accuracy::Scope;
 use super::fences::fence_limit;
 use super::TimeFence;
 use super::{ratio, Families};
-use crate::plan::{DemandPlan, SkuPlan};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
 /// Whether a sku is in both plans.

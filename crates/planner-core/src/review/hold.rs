@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fences::fence_limit;
 use super::TimeFence;
-use crate::plan::DemandPlan;
+use crate::demand_plan::DemandPlan;
 use crate::time::Month;
 
 /// A change to a published forecast that the contract manufacturer agreed to: it passes the

@@ -78,7 +78,7 @@ pub use fences::{fence_limit, FenceSummary, FenceTotal, TimeFence, Violation};
 pub use hold::{hold_fences, AgreedChange, FenceHold, HoldKind};
 
 use crate::demand::{DemandHistory, Product};
-use crate::plan::DemandPlan;
+use crate::demand_plan::DemandPlan;
 use crate::time::Month;
 
 /// The default tracking-signal alarm threshold: `|TS| > 4` (four mean absolute deviations of

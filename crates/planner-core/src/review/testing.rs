@@ -1,8 +1,8 @@
 //! Builders of small plans and histories for the review tests.
 
 use crate::demand::{DemandHistory, Product};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::forecast::{Forecast, Interval, Level};
-use crate::plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
 /// Tolerance of the hand-worked numbers.

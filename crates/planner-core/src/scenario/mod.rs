@@ -527,7 +527,7 @@ pub fn capacity_part(
     if input.lines.is_empty() || input.routings.is_empty() {
         return Ok(None);
     }
-    let plan = capacity::plan(&input.lines, &input.routings, &input.calendar, demand)?;
+    let plan = capacity::line_months(&input.lines, &input.routings, &input.calendar, demand)?;
     let build = capacity::build_plan(
         &input.lines,
         &input.routings,
@@ -563,7 +563,9 @@ pub fn materials_part(
         with_receipts = materials_with_orders(&input.materials, &input.open_orders);
         &with_receipts
     };
-    Ok(Some(materials::plan(&input.bom, list, demand, &settings)?))
+    Ok(Some(materials::requirements(
+        &input.bom, list, demand, &settings,
+    )?))
 }
 
 /// The materials with the open orders naming them added to their [`Material::receipts`].

@@ -5,9 +5,9 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use super::*;
 use crate::capacity::{Line, LineSpec, RoutingStep};
 use crate::demand::{DemandHistory, Product};
+use crate::demand_plan::z_two_sided;
 use crate::forecast::{Forecast, Interval, Level};
 use crate::materials::{Bom, BomLine, Material};
-use crate::plan::z_two_sided;
 use crate::pricing::{Basis, PriceTier};
 use crate::{DemandPlan, SkuPlan};
 
@@ -929,7 +929,7 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
         Override::new("B", m("2027-04"), 60.0, None).unwrap(),
     ];
     // Published last month (from 2026-12): A 90 and B 55 a month.
-    let published = |sku: &str, q: f64| crate::plan::SkuPlan {
+    let published = |sku: &str, q: f64| crate::demand_plan::SkuPlan {
         sku: sku.into(),
         model: "Naive".into(),
         forecast: crate::forecast::Forecast {

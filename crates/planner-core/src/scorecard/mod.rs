@@ -76,7 +76,7 @@ pub use delivery::{Delivery, LineStatus, PoLine};
 pub use settings::{ScorecardSettings, Targets};
 
 use crate::demand::{DemandHistory, Product};
-use crate::plan::DemandPlan;
+use crate::demand_plan::DemandPlan;
 use crate::pricing::{Basis, IndexLink, PriceTier, PricingError, TierSchedule};
 use crate::time::{Date, Month};
 use crate::FieldError;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::demand::SkuHistory;
-use crate::plan::{DemandPlan, SkuPlan};
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::rng::PathRng;
 use crate::time::Month;
 
@@ -272,7 +272,7 @@ fn too_little_history_keeps_the_assumed_model_and_says_so() {
 fn family_totals_are_quantiles_of_each_familys_total() {
     use crate::forecast::{Forecast, Interval};
     let l95 = Level::new(95.0).unwrap();
-    let z = crate::plan::z_two_sided(l95);
+    let z = crate::demand_plan::z_two_sided(l95);
     let sku = |s: &str| SkuPlan {
         sku: s.into(),
         model: "test".into(),
