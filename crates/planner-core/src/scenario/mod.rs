@@ -27,7 +27,7 @@ pub use changes::{
 pub use compare::{summarize, Comparison, ComparisonRow, Metric, AT_RISK};
 pub use montecarlo::{
     monte_carlo, percentile, MonteCarloSettings, OverloadRisk, PathRng, RiskReport, ShortageRisk,
-    SpendRisk, TierRisk, CHUNK, NORMAL_FROM,
+    SpendRisk, TierRisk, NORMAL_FROM,
 };
 
 use std::collections::HashMap;

@@ -31,7 +31,7 @@
 //! # Reproducibility
 //! Path `i` draws from its own random stream ([`PathRng`]: stream `i` of ChaCha8 keyed by
 //! `seed`), skus in demand-plan order, months in order; paths are processed in fixed chunks of
-//! [`CHUNK`] and merged in path order. The same seed gives the same report bit for bit,
+//! 32 and merged in path order. The same seed gives the same report bit for bit,
 //! whatever the number of threads.
 //!
 //! # Through the plan (fast paths, no linear program and no full MRP per path)
@@ -68,7 +68,7 @@ use crate::time::Month;
 use crate::{DemandPlan, Error, FieldError};
 
 /// Paths per chunk: the unit of parallel work and of the fixed-order merge.
-pub const CHUNK: usize = 32;
+pub(crate) const CHUNK: usize = 32;
 
 /// Standard deviations between zero and the point from which a month's demand is drawn normal
 /// rather than lognormal (see the module documentation).
