@@ -832,6 +832,20 @@ fn public_types_are_send_and_sync() {
     check::<Comparison>();
 }
 
+/// Two years (2025-01..2026-12) of sku A at 100 a month and sku B at 50.
+fn two_flat_skus() -> PlanInput {
+    let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
+    let records: Vec<_> = (0..24)
+        .flat_map(|i| {
+            [
+                ("A", m("2025-01").plus(i), 100.0),
+                ("B", m("2025-01").plus(i), 50.0),
+            ]
+        })
+        .collect();
+    PlanInput::new(DemandHistory::from_records(records).unwrap())
+}
+
 #[test]
 fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_settings() {
     use std::sync::Mutex;
@@ -848,16 +862,7 @@ fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_
             self.stages.lock().unwrap().push(stage);
         }
     }
-    let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
-    let records: Vec<_> = (0..24)
-        .flat_map(|i| {
-            [
-                ("A", m("2025-01").plus(i), 100.0),
-                ("B", m("2025-01").plus(i), 50.0),
-            ]
-        })
-        .collect();
-    let input = PlanInput::new(DemandHistory::from_records(records).unwrap());
+    let input = two_flat_skus();
     let log = Log::default();
     let observed = plan_with(&input, &log).unwrap();
     assert_eq!(*log.skus.lock().unwrap(), 2);
@@ -887,15 +892,7 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
     use crate::events::{EventKind, Override};
     use crate::review::{AgreedChange, HoldKind, TimeFence};
     let m = |s: &str| -> crate::time::Month { s.parse().unwrap() };
-    let records: Vec<_> = (0..24)
-        .flat_map(|i| {
-            [
-                ("A", m("2025-01").plus(i), 100.0),
-                ("B", m("2025-01").plus(i), 50.0),
-            ]
-        })
-        .collect();
-    let mut input = PlanInput::new(DemandHistory::from_records(records).unwrap());
+    let mut input = two_flat_skus();
     input.settings.horizon = 4;
     input.settings.forecast.method = crate::forecast::Method::Naive;
     input.settings.fences = vec![
