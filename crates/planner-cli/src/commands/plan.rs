@@ -578,8 +578,9 @@ struct Shown<'a> {
     clock: std::sync::Mutex<Stopwatch>,
 }
 
-/// The stages of `planner plan` after the forecast, for the stage bar: the core's, then its own.
-const STAGES_AFTER_FORECAST: usize = 12;
+/// The stages of `planner plan` after the forecast, for the stage bar: the core's, then its six
+/// (tables, review, CSV, JSON, workbook and charts, report).
+const STAGES_AFTER_FORECAST: usize = planner_core::Stage::ALL.len() - 1 + 6;
 
 impl<'a> Shown<'a> {
     fn new(ctx: &'a Context, clock: Stopwatch, skus: usize) -> Self {
@@ -612,19 +613,10 @@ impl planner_core::Observer for Shown<'_> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .lap(&stage.to_string());
-        const ORDER: [Stage; 7] = [
-            Stage::Forecast,
-            Stage::Fences,
-            Stage::Production,
-            Stage::Capacity,
-            Stage::Materials,
-            Stage::Pricing,
-            Stage::Segments,
-        ];
-        let next = ORDER
+        let next = Stage::ALL
             .iter()
             .position(|s| *s == stage)
-            .and_then(|i| ORDER.get(i + 1))
+            .and_then(|i| Stage::ALL.get(i + 1))
             .map_or_else(|| "tables".to_string(), ToString::to_string);
         let mut stages = self.stages.lock().unwrap_or_else(|e| e.into_inner());
         match stages.as_ref() {

@@ -303,6 +303,19 @@ pub enum Stage {
     Segments,
 }
 
+impl Stage {
+    /// Every stage, in the order [`plan_with`] runs them.
+    pub const ALL: [Stage; 7] = [
+        Stage::Forecast,
+        Stage::Fences,
+        Stage::Production,
+        Stage::Capacity,
+        Stage::Materials,
+        Stage::Pricing,
+        Stage::Segments,
+    ];
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

@@ -871,6 +871,7 @@ fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_
         *log.stages.lock().unwrap(),
         [Forecast, Fences, Production, Capacity, Materials, Pricing, Segments]
     );
+    assert_eq!(*log.stages.lock().unwrap(), Stage::ALL);
     // The same plan as without an observer, through the crate's entry point.
     let plain = crate::plan(&input).unwrap();
     assert_eq!(
