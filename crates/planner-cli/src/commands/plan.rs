@@ -8,10 +8,10 @@ use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::tables::{Cell, Table};
-use crate::write::{
-    self, charts, cm_pack, findings, report, review_tables, sections, tables, xlsx, Guard,
-};
+use crate::write::pages::{report, sections};
+use crate::write::tables::{self, review as review_tables, Cell, Table};
+use crate::write::workbooks::{cm_pack, xlsx};
+use crate::write::{charts, findings, Guard};
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
 struct Source {
@@ -277,7 +277,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     });
     // The workbook and the charts are independent: draw while the workbook is written.
     let fc = &plan.forecast.plan;
-    let override_sheets = write::overrides::tables(fc, base.as_ref().unwrap_or(fc));
+    let override_sheets = tables::overrides::tables(fc, base.as_ref().unwrap_or(fc));
     let mut sheets: Vec<(&str, &Table)> = Vec::new();
     sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
     sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));

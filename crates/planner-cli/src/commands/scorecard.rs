@@ -12,10 +12,12 @@ use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
 use crate::write::charts::Chart;
 use crate::write::outdir::OutputSet;
-use crate::write::report::{self, Page};
-use crate::write::scorecard_tables as tables;
+use crate::write::pages::report::{self, Page};
+use crate::write::pages::sections;
+use crate::write::tables::scorecard as tables;
 use crate::write::tables::Table;
-use crate::write::{sections, xlsx, Guard};
+use crate::write::workbooks::xlsx;
+use crate::write::Guard;
 
 /// The folder's scorecard inputs, read and protected: `None` without `deliveries.csv`.
 pub struct Inputs {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use planner_core::findings::{Condensed, Finding, FindingKind, Findings, Omitted, Severity};
 
-use super::report::{escape, thousands};
+use super::pages::report::{escape, thousands};
 use super::tables::{Cell, Table};
 use crate::commands::Context;
 

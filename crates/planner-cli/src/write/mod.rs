@@ -1,20 +1,12 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
 //! an input file; a folder of outputs as one set ([`outdir`]).
 
-pub mod cell;
 pub mod charts;
-pub mod cm_pack;
 pub mod findings;
 pub mod outdir;
-pub mod overrides;
-pub mod report;
-pub mod review_tables;
-pub mod scenario_chart;
-pub mod scenario_tables;
-pub mod scorecard_tables;
-pub mod sections;
+pub mod pages;
 pub mod tables;
-pub mod xlsx;
+pub mod workbooks;
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};

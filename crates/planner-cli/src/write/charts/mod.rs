@@ -442,6 +442,7 @@ fn box_key(style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
 mod capacity;
 mod exposure;
 mod fan;
+pub mod scenario;
 mod select;
 
 use capacity::{line_data, LineChart};

@@ -8,7 +8,7 @@
 use planner_core::forecast::Level;
 use planner_core::review::{AccuracyRow, Pair, Review};
 
-use super::tables::{Cell, Table};
+use super::{Cell, Table};
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()

@@ -2,10 +2,16 @@
 //! same rows, the sheets of the workbooks and the tables of the pages, each rendering the cells
 //! its own way.
 
+pub mod cell;
+pub mod overrides;
+pub mod review;
+pub mod scenario;
+pub mod scorecard;
+
 use planner_core::pricing::PricingPlan;
 use planner_core::DemandPlan;
 
-pub use super::cell::Cell;
+pub use cell::Cell;
 
 /// A table: a header and rows of typed cells, and the totals row the workbooks show under them.
 #[derive(Debug, Clone, Default)]

@@ -15,9 +15,9 @@ use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::cell::PercentCsv;
-use super::tables::{Cell, Table};
-use super::Guard;
+use crate::write::tables::cell::PercentCsv;
+use crate::write::tables::{Cell, Table};
+use crate::write::Guard;
 
 /// Rows an Excel sheet holds, header included.
 const MAX_ROWS: usize = 1_048_576;

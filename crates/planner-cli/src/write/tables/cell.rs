@@ -1,6 +1,6 @@
 //! Typed table cells: a cell knows what it holds before it is written, and CSV, the workbooks and
 //! the HTML pages each render it their own way ([`Cell::csv`], [`Cell::html`], and
-//! [`super::xlsx`]). A header name never decides a type.
+//! [`crate::write::workbooks::xlsx`]). A header name never decides a type.
 //!
 //! | cell | CSV | workbook | HTML |
 //! |---|---|---|---|
@@ -17,7 +17,7 @@
 
 use planner_core::time::{Date, Month};
 
-use super::num;
+use crate::write::num;
 
 /// How a percentage is spelled in CSV: the files keep the convention they were published with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum PercentCsv {
     Points,
 }
 
-/// One cell of a [`super::tables::Table`].
+/// One cell of a [`super::Table`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// Nothing: a value that does not apply or is unknown.

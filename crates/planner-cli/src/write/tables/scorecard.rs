@@ -9,9 +9,9 @@ use plotters::prelude::*;
 
 use planner_core::scorecard::{Metric, Scorecard, ALL};
 
-use super::charts::{chart, err, mesh_labels, palette, titled, Chart, Draw, FONT};
-use super::num;
-use super::tables::{Cell, Table};
+use super::{Cell, Table};
+use crate::write::charts::{chart, err, mesh_labels, palette, titled, Chart, Draw, FONT};
+use crate::write::num;
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()

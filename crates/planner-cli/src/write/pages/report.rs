@@ -4,7 +4,7 @@
 //! No network: the style sheet is inline and the charts are inline SVG. The plan's sections, each
 //! with an `id`: `headline` (the figures, with the review's WAPE and the fence breaks and holds),
 //! `decisions` (the ranked findings, as in the terminal summary and plan.xlsx's first sheet:
-//! [`super::findings`]), `charts`, then `fences`, `review` and `scorecard` when given
+//! [`crate::write::findings`]), `charts`, then `fences`, `review` and `scorecard` when given
 //! ([`super::sections`]), and last `tables` (each table collapsed behind its summary). The print
 //! stylesheet puts each section on a new page, drops the navigation and keeps the tables
 //! collapsed, so that the page prints as a few pages. Every piece of text from the inputs is
@@ -17,9 +17,9 @@ use planner_core::findings::Findings;
 use planner_core::review::{FenceHold, Review, Scope};
 use planner_core::scenario::Plan;
 
-use super::charts::{Chart, ChartSet};
-use super::tables::Table;
-use super::{num, Guard};
+use crate::write::charts::{Chart, ChartSet};
+use crate::write::tables::Table;
+use crate::write::{num, Guard};
 
 /// Rows of each table shown in the report.
 pub const TABLE_ROWS: usize = 25;
@@ -182,7 +182,7 @@ pub enum Block<'a> {
     Figure(&'a Chart, &'static str),
     /// The first [`TABLE_ROWS`] rows of a table, by its file name.
     Table(String, &'a Table),
-    /// The ranked findings ([`super::findings::html`]), and the sentence shown when there are
+    /// The ranked findings ([`crate::write::findings::html`]), and the sentence shown when there are
     /// none.
     Findings(&'a Findings, &'static str),
     /// Blocks behind a collapsible `<details>` with its one-line summary; printed collapsed
@@ -628,7 +628,7 @@ fn blocks_html(html: &mut String, blocks: &[Block], workbook: &str) {
 
 fn block_html(html: &mut String, block: &Block, workbook: &str) {
     match block {
-        Block::Findings(findings, empty) => super::findings::html(html, findings, empty),
+        Block::Findings(findings, empty) => crate::write::findings::html(html, findings, empty),
         Block::Details(summary, blocks) => {
             let _ = writeln!(html, "<details><summary>{}</summary>", escape(summary));
             blocks_html(html, blocks, workbook);
