@@ -10,7 +10,7 @@ use planner_core::DemandPlan;
 use super::Context;
 use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
-use crate::write::charts::Chart;
+use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
 use crate::write::pages::report::{self, Page};
 use crate::write::pages::sections;
@@ -114,7 +114,7 @@ pub fn write_all(
     for (stem, t) in &tables {
         guard.table(&out.join(format!("{stem}.csv")), t)?;
     }
-    let charts = tables::charts(card)?;
+    let charts = charts::scorecard::trend_charts(card)?;
     let dir = out.join("charts");
     for c in &charts {
         c.write(guard, &dir)?;

@@ -443,6 +443,7 @@ mod capacity;
 mod exposure;
 mod fan;
 pub mod scenario;
+pub mod scorecard;
 mod select;
 
 use capacity::{line_data, LineChart};

@@ -3,11 +3,7 @@
 
 use planner_core::scenario::{Comparison, RiskReport};
 
-use super::{Cell, Table};
-
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
+use super::{header, Cell, Table};
 
 /// A value of one of the comparison's metrics (the core's names, [`planner_core::scenario`]):
 /// utilizations and probabilities as percentages (a fraction with 4 decimals in CSV), units and

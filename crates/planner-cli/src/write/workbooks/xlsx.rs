@@ -371,35 +371,6 @@ mod tests {
     }
 
     #[test]
-    fn a_total_adds_one_kind_and_one_currency_only() {
-        let t = Table::new(
-            vec!["k".into(), "eur".into(), "mixed".into()],
-            vec![
-                vec![
-                    Cell::text("a"),
-                    Cell::money(1.0, 2, Some("EUR")),
-                    Cell::money(1.0, 2, Some("EUR")),
-                ],
-                vec![
-                    Cell::text("b"),
-                    Cell::money(2.5, 2, Some("EUR")),
-                    Cell::money(1.0, 2, Some("USD")),
-                ],
-                vec![
-                    Cell::text("c"),
-                    Cell::Empty,
-                    Cell::money(1.0, 2, Some("EUR")),
-                ],
-            ],
-        )
-        .with_total(&["eur", "mixed", "no such column"]);
-        let total = t.total.unwrap();
-        assert_eq!(total[0], "total");
-        assert_eq!(total[1], Cell::money(3.5, 2, Some("EUR")));
-        assert_eq!(total[2], Cell::Empty);
-    }
-
-    #[test]
     fn sheet_names_fit_excel() {
         let mut used = Vec::new();
         assert_eq!(sheet_name("a/b", &mut used), "a_b");
