@@ -8,7 +8,7 @@ use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::pages::{report, sections};
+use crate::write::pages::{self, report, sections};
 use crate::write::tables::{self, review as review_tables, Cell, Table};
 use crate::write::workbooks::{cm_pack, xlsx};
 use crate::write::{charts, findings, Guard};
@@ -393,7 +393,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let matrix = tables::segment_matrix(&plan.segments);
     extra.push(segments_section(&plan, &matrix));
     if !charts.families.is_empty() {
-        let mut blocks = vec![report::Block::Note(format!(
+        let mut blocks = vec![pages::Block::Note(format!(
             "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges              of that total under the uncertainty model (families.csv has the whole horizon's).",
             charts.family_note()
         ))];
@@ -401,9 +401,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             charts
                 .families
                 .iter()
-                .map(|c| report::Block::Figure(c, "charts")),
+                .map(|c| pages::Block::Figure(c, "charts")),
         );
-        extra.push(report::Section {
+        extra.push(pages::Section {
             id: "families".into(),
             title: "Families".into(),
             blocks,
@@ -412,11 +412,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let holds_table = tables::fence_holds(&holds);
     if let (Some((v, _)), false) = (held_against, args.no_fences) {
         let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
-        extra.push(report::Section {
+        extra.push(pages::Section {
             id: "fences".into(),
             title: "Time fences held".into(),
             blocks: vec![
-                report::Block::Note(format!(
+                pages::Block::Note(format!(
                     "{} sku-months held against the forecast published for {} (frozen months keep \
                      the published quantity, limited ones are clamped, changes.csv rows pass), \
                      {} units moved in all; fence_holds.csv lists every one with the forecast \
@@ -425,7 +425,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                     v.month,
                     crate::write::num(moved, 0)
                 )),
-                report::Block::collapsed_table("fence_holds.csv".into(), &holds_table),
+                pages::Block::collapsed_table("fence_holds.csv".into(), &holds_table),
             ],
         });
     }
@@ -453,7 +453,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         },
         extra,
     );
-    report::write_html(&guard, &out.join("report.html"), &page)?;
+    pages::write_html(&guard, &out.join("report.html"), &page)?;
     written.push("report.html".into());
     clock.lap("report");
     drop(stages);
@@ -622,14 +622,14 @@ fn segments_note(s: &planner_core::segments::Segmentation) -> String {
 }
 
 /// The report's `segments` section: the ABC×XYZ count matrix and how it was made.
-fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Section<'a> {
+fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> pages::Section<'a> {
     let s = &plan.segments;
     let st = &s.settings;
-    report::Section {
+    pages::Section {
         id: "segments".into(),
         title: "ABC/XYZ segments".into(),
         blocks: vec![
-            report::Block::Note(format!(
+            pages::Block::Note(format!(
                 "{}. XYZ: the coefficient of variation of the last {} months of history (at                  least {}): X up to {}, Y up to {}, Z above, and intermittent demand is Z.                  `planner plan --charts AX` charts a class; every sku's classes are in                  segments.csv.",
                 segments_note(s),
                 st.cv_months,
@@ -637,7 +637,7 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Sec
                 crate::write::num(st.x_cv, 2),
                 crate::write::num(st.y_cv, 2),
             )),
-            report::Block::Table("ABC×XYZ".into(), matrix),
+            pages::Block::Table("ABC×XYZ".into(), matrix),
         ],
     }
 }

@@ -22,8 +22,8 @@ use crate::cli::ReviewArgs;
 use crate::load;
 use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
-use crate::write::pages::report::{self, Page};
 use crate::write::pages::sections::{self, pct, signed};
+use crate::write::pages::{self, Page};
 use crate::write::workbooks::xlsx;
 use crate::write::{num, tables, Guard};
 
@@ -90,7 +90,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     if !charts.is_empty() {
         written.push(format!("{} charts in review_charts/", charts.len()));
     }
-    report::write_page(
+    pages::write_page(
         &guard,
         &out.join("review.html"),
         &Page {

@@ -24,8 +24,8 @@ use crate::cli::ScenarioArgs;
 use crate::load;
 use crate::write::charts::scenario::comparison_chart;
 use crate::write::outdir::OutputSet;
-use crate::write::pages::report::{self, Page};
 use crate::write::pages::sections;
+use crate::write::pages::{self, Page};
 use crate::write::tables::{self, scenario as scenario_tables, Table};
 use crate::write::workbooks::xlsx;
 use crate::write::{num, Guard};
@@ -156,7 +156,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
                 .map(|s| s.description.clone().unwrap_or_default()),
         )
         .collect();
-    report::write_page(
+    pages::write_page(
         &guard,
         &out.join("scenarios.html"),
         &Page {

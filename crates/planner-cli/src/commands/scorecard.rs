@@ -12,8 +12,8 @@ use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
 use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
-use crate::write::pages::report::{self, Page};
 use crate::write::pages::sections;
+use crate::write::pages::{self, Page};
 use crate::write::tables::scorecard as tables;
 use crate::write::tables::Table;
 use crate::write::workbooks::xlsx;
@@ -149,7 +149,7 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
     let sheets: Vec<(&str, &Table)> = tables.iter().map(|(s, t)| (*s, t)).collect();
     xlsx::write(&guard, &out.join("scorecard.xlsx"), &sheets)?;
     let section = sections::scorecard(&card, previous.is_some(), &tables, &charts, "charts");
-    report::write_page(
+    pages::write_page(
         &guard,
         &out.join("scorecard.html"),
         &Page {

@@ -6,11 +6,11 @@ use planner_core::review::{Review, Scope};
 use planner_core::scenario::Comparison;
 use planner_core::scorecard::{Metric, Miss, Scorecard, ALL};
 
-use super::report::{thousands, Attention, Block, Card, Section};
+use super::{Attention, Block, Card, Section};
 use crate::write::charts::Chart;
-use crate::write::num;
 use crate::write::tables::scorecard::{show, show_gap};
 use crate::write::tables::Table;
+use crate::write::{num, thousands};
 
 /// Items of each kind in a section's attention list.
 const ITEMS: usize = 10;
