@@ -7,10 +7,10 @@
 //! ([`super::sections`]), and last `tables` (each table collapsed behind its summary).
 
 use planner_core::findings::Findings;
-use planner_core::review::{FenceHold, Review, Scope};
+use planner_core::review::{FenceHold, Review};
 use planner_core::scenario::Plan;
 
-use super::{html, Block, Card, Page, Section, TABLE_ROWS};
+use super::{html, sections, Block, Card, Page, Section, TABLE_ROWS};
 use crate::write::charts::ChartSet;
 use crate::write::tables::Table;
 use crate::write::{num, thousands};
@@ -135,50 +135,10 @@ pub struct Decisions<'a> {
     pub holds: Option<&'a [FenceHold]>,
 }
 
-/// The headline cards of the review and the fences: the lag-1 WAPE (when reviewed), the fence
-/// breaks (when reviewed) and the holds (when held).
+/// The headline cards of the review and the fences: the review's own ([`sections::review_headline`]:
+/// the WAPE and the fence breaks) when reviewed, and the holds when held.
 fn decision_cards(d: &Decisions) -> Vec<Card> {
-    let mut out = Vec::new();
-    if let Some(r) = d.review {
-        let first = r
-            .accuracy
-            .iter()
-            .filter(|a| a.scope == Scope::Total)
-            .min_by_key(|a| a.lag);
-        if let Some(t) = first {
-            out.push(Card {
-                label: format!("WAPE, lag {}", t.lag),
-                value: super::sections::pct(t.wape),
-                detail: format!(
-                    "{} sku-months {} to {}; seasonal naive {}",
-                    thousands(t.n as f64),
-                    t.first,
-                    t.last,
-                    super::sections::pct(t.snaive_wape)
-                ),
-                class: match t.fva {
-                    Some(f) if f < 0.0 => "bad",
-                    Some(_) => "ok",
-                    None => "",
-                },
-            });
-        }
-        let ft = &r.fence_total;
-        out.push(Card {
-            label: "fence breaks".into(),
-            value: thousands(ft.violations as f64),
-            detail: if r.fences.is_empty() {
-                "no time fences in planner.toml".into()
-            } else {
-                format!(
-                    "{} skus, {} units beyond the fences",
-                    thousands(ft.skus as f64),
-                    thousands(ft.excess)
-                )
-            },
-            class: if ft.violations > 0 { "bad" } else { "ok" },
-        });
-    }
+    let mut out = d.review.map(sections::review_headline).unwrap_or_default();
     if let Some(h) = d.holds {
         let moved: f64 = h.iter().map(|x| x.moved.abs()).sum();
         out.push(Card {
