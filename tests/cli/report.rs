@@ -296,6 +296,20 @@ fn the_report_is_self_contained_and_has_every_section() {
     // The headline cards: the review's WAPE and the fence breaks.
     assert!(html.contains("<div class=\"label\">WAPE, lag 1</div>"));
     assert!(html.contains("<div class=\"label\">fence breaks</div>"));
+    // ... built once: the review section shows the same two cards, word for word.
+    let card = |section: &str, label: &str| {
+        let s = &html[html.find(&format!("<section id=\"{section}\">")).unwrap()..];
+        let s = &s[..s.find("</section>").unwrap()];
+        let at = s
+            .find(&format!(
+                "<div class=\"card\"><div class=\"label\">{label}</div>"
+            ))
+            .unwrap_or_else(|| panic!("{section}: no {label} card"));
+        s[at..at + s[at..].find("</div></div>").unwrap()].to_string()
+    };
+    for label in ["WAPE, lag 1", "fence breaks"] {
+        assert_eq!(card("headline", label), card("review", label));
+    }
     // The decisions: fence breaks, actuals outside their range, changes, pre-buys and overloads,
     // each with its value at stake, listed in the same words as the terminal summary.
     let decisions = &html[at[1]..at[2]];

@@ -115,7 +115,11 @@ fn review_after_a_month_of_actuals() {
         &["review_accuracy", "review_changes", "review_fence_summary"],
     );
     let page = std::fs::read_to_string(out.join("review.html")).unwrap();
-    assert!(page.contains("accuracy, lag 1"), "the accuracy card");
+    assert!(
+        page.contains("<div class=\"label\">WAPE, lag 1</div>"),
+        "the accuracy card"
+    );
+    assert!(page.contains("<div class=\"label\">fence breaks</div>"));
     // One inline fan chart per file in review_charts/.
     let charted = std::fs::read_dir(out.join("review_charts"))
         .unwrap()

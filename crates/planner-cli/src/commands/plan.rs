@@ -8,10 +8,10 @@ use super::{Context, Stopwatch};
 use crate::cli::PlanArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::tables::{Cell, Table};
-use crate::write::{
-    self, charts, cm_pack, findings, report, review_tables, sections, tables, xlsx, Guard,
-};
+use crate::write::pages::{self, report, sections};
+use crate::write::tables::{self, review as review_tables, Cell, Table};
+use crate::write::workbooks::{cm_pack, xlsx};
+use crate::write::{charts, findings, Guard};
 
 /// The folder `planner plan` plans without `--data`, and how the summary names it.
 struct Source {
@@ -247,7 +247,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     // The workbook and the charts are independent: draw while the workbook is written.
     let fc = &plan.forecast.plan;
     let base = plan.forecast.overrides.as_ref().map_or(fc, |o| &o.without);
-    let override_sheets = write::overrides::tables(fc, base);
+    let override_sheets = tables::overrides::tables(fc, base);
     let mut sheets: Vec<(&str, &Table)> = Vec::new();
     sheets.extend(all.iter().map(|(n, t)| (n.trim_end_matches(".csv"), t)));
     sheets.extend(override_sheets.iter().map(|(n, t)| (*n, t)));
@@ -363,7 +363,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let matrix = tables::segment_matrix(&plan.segments);
     extra.push(segments_section(&plan, &matrix));
     if !charts.families.is_empty() {
-        let mut blocks = vec![report::Block::Note(format!(
+        let mut blocks = vec![pages::Block::Note(format!(
             "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges \
              of that total under the uncertainty model (families.csv has the whole horizon's).",
             charts.family_note()
@@ -372,9 +372,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             charts
                 .families
                 .iter()
-                .map(|c| report::Block::Figure(c, "charts")),
+                .map(|c| pages::Block::Figure(c, "charts")),
         );
-        extra.push(report::Section {
+        extra.push(pages::Section {
             id: "families".into(),
             title: "Families".into(),
             blocks,
@@ -383,11 +383,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let holds_table = tables::fence_holds(holds);
     if let (Some(v), false) = (held_against, args.no_fences) {
         let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
-        extra.push(report::Section {
+        extra.push(pages::Section {
             id: "fences".into(),
             title: "Time fences held".into(),
             blocks: vec![
-                report::Block::Note(format!(
+                pages::Block::Note(format!(
                     "{} sku-months held against the forecast published for {} (frozen months keep \
                      the published quantity, limited ones are clamped, changes.csv rows pass), \
                      {} units moved in all; fence_holds.csv lists every one with the forecast \
@@ -396,7 +396,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                     v.month,
                     crate::write::num(moved, 0)
                 )),
-                report::Block::collapsed_table("fence_holds.csv".into(), &holds_table),
+                pages::Block::collapsed_table("fence_holds.csv".into(), &holds_table),
             ],
         });
     }
@@ -424,7 +424,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         },
         extra,
     );
-    report::write_html(&guard, &out.join("report.html"), &page)?;
+    pages::write_html(&guard, &out.join("report.html"), &page)?;
     written.push("report.html".into());
     clock.lap("report");
     drop(stages);
@@ -654,14 +654,14 @@ fn segments_note(s: &planner_core::segments::Segmentation) -> String {
 }
 
 /// The report's `segments` section: the ABC×XYZ count matrix and how it was made.
-fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Section<'a> {
+fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> pages::Section<'a> {
     let s = &plan.segments;
     let st = &s.settings;
-    report::Section {
+    pages::Section {
         id: "segments".into(),
         title: "ABC/XYZ segments".into(),
         blocks: vec![
-            report::Block::Note(format!(
+            pages::Block::Note(format!(
                 "{}. XYZ: the coefficient of variation of the last {} months of history (at \
                  least {}): X up to {}, Y up to {}, Z above, and intermittent demand is Z. \
                  `planner plan --charts AX` charts a class; every sku's classes are in \
@@ -672,7 +672,7 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> report::Sec
                 crate::write::num(st.x_cv, 2),
                 crate::write::num(st.y_cv, 2),
             )),
-            report::Block::Table("ABC×XYZ".into(), matrix),
+            pages::Block::Table("ABC×XYZ".into(), matrix),
         ],
     }
 }

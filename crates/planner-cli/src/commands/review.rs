@@ -22,9 +22,10 @@ use crate::cli::ReviewArgs;
 use crate::load;
 use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
-use crate::write::report::{self, Page};
-use crate::write::sections::{pct, signed};
-use crate::write::{num, review_tables, sections, tables, xlsx, Guard};
+use crate::write::pages::sections::{self, pct, signed};
+use crate::write::pages::{self, Page};
+use crate::write::workbooks::xlsx;
+use crate::write::{num, tables, Guard};
 
 /// Skus charted in the review: the largest changes, the fence violations and the alarms.
 const CHARTED: usize = 12;
@@ -68,7 +69,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
 
     let out = &args.out;
     let mut written: Vec<String> = Vec::new();
-    let tables = review_tables::all(&review);
+    let tables = tables::review::all(&review);
     for (stem, table) in &tables {
         guard.table(&out.join(format!("{stem}.csv")), table)?;
         written.push(format!("{stem}.csv"));
@@ -89,7 +90,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     if !charts.is_empty() {
         written.push(format!("{} charts in review_charts/", charts.len()));
     }
-    report::write_page(
+    pages::write_page(
         &guard,
         &out.join("review.html"),
         &Page {
@@ -244,7 +245,7 @@ fn value_added_chart(review: &Review) -> anyhow::Result<Option<Chart>> {
     if panels.is_empty() {
         return Ok(None);
     }
-    Ok(Some(crate::write::scenario_chart::share_panels(
+    Ok(Some(charts::scenario::share_panels(
         "value_added",
         "Forecast value added: seasonal naive, statistical, final (lower WAPE is better)",
         &["seasonal naive", "statistical", "final"],

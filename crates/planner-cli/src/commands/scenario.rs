@@ -22,10 +22,13 @@ use planner_core::scenario::{
 use super::Context;
 use crate::cli::ScenarioArgs;
 use crate::load;
+use crate::write::charts::scenario::comparison_chart;
 use crate::write::outdir::OutputSet;
-use crate::write::report::{self, Page};
-use crate::write::tables::{self, Table};
-use crate::write::{num, scenario_chart, scenario_tables, sections, xlsx, Guard};
+use crate::write::pages::sections;
+use crate::write::pages::{self, Page};
+use crate::write::tables::{self, scenario as scenario_tables, Table};
+use crate::write::workbooks::xlsx;
+use crate::write::{num, Guard};
 
 /// One plan of the run: its name, input, plan and risk.
 struct Run {
@@ -128,7 +131,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
             }
         }
     }
-    let chart = scenario_chart::comparison_chart(&comparison)?;
+    let chart = comparison_chart(&comparison)?;
     chart.write(&guard, out)?;
     let sheets: Vec<(String, &Table)> = tables
         .iter()
@@ -153,7 +156,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
                 .map(|s| s.description.clone().unwrap_or_default()),
         )
         .collect();
-    report::write_page(
+    pages::write_page(
         &guard,
         &out.join("scenarios.html"),
         &Page {

@@ -10,12 +10,14 @@ use planner_core::DemandPlan;
 use super::Context;
 use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
-use crate::write::charts::Chart;
+use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
-use crate::write::report::{self, Page};
-use crate::write::scorecard_tables as tables;
+use crate::write::pages::sections;
+use crate::write::pages::{self, Page};
+use crate::write::tables::scorecard as tables;
 use crate::write::tables::Table;
-use crate::write::{sections, xlsx, Guard};
+use crate::write::workbooks::xlsx;
+use crate::write::Guard;
 
 /// The folder's scorecard inputs, read and protected: `None` without `deliveries.csv`.
 pub struct Inputs {
@@ -112,7 +114,7 @@ pub fn write_all(
     for (stem, t) in &tables {
         guard.table(&out.join(format!("{stem}.csv")), t)?;
     }
-    let charts = tables::charts(card)?;
+    let charts = charts::scorecard::trend_charts(card)?;
     let dir = out.join("charts");
     for c in &charts {
         c.write(guard, &dir)?;
@@ -147,7 +149,7 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
     let sheets: Vec<(&str, &Table)> = tables.iter().map(|(s, t)| (*s, t)).collect();
     xlsx::write(&guard, &out.join("scorecard.xlsx"), &sheets)?;
     let section = sections::scorecard(&card, previous.is_some(), &tables, &charts, "charts");
-    report::write_page(
+    pages::write_page(
         &guard,
         &out.join("scorecard.html"),
         &Page {

@@ -222,7 +222,8 @@ fn demo_workbook(name: &str) -> Vec<u8> {
             .map(|r| r.iter().map(crate::write::tables::Cell::text).collect())
             .collect(),
     );
-    crate::write::xlsx::workbook(&[(name.trim_end_matches(".csv"), &table)]).expect("a workbook")
+    crate::write::workbooks::xlsx::workbook(&[(name.trim_end_matches(".csv"), &table)])
+        .expect("a workbook")
 }
 
 /// Feeds `bytes` as `name`'s workbook (`demand.xlsx` for `demand.csv`) to its loader, alone and

@@ -1,6 +1,6 @@
 //! Overrides handed back in a `plan.xlsx` (`planner plan --overrides FILE.xlsx`, or the
 //! folder's `overrides.xlsx`): its `overrides` sheet, edited by the planner, against its
-//! `overrides_base` sheet, as planner wrote them (see `write::overrides`).
+//! `overrides_base` sheet, as planner wrote them (see `write::tables::overrides`).
 //!
 //! A cell whose number differs from the one written becomes an `override` event of that sku and
 //! month (as an `override` row of events.csv); a cell left alone or blank changes nothing. A
@@ -17,7 +17,9 @@ use planner_core::time::Month;
 use super::error::{quote, LoadError};
 use super::table::{normalize_header, parse_number};
 use super::workbook::{self, Sheet};
-use crate::write::overrides::{fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET};
+use crate::write::tables::overrides::{
+    fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET,
+};
 
 /// The overrides of a workbook, and the plan it was made for.
 #[derive(Debug)]

@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use planner_core::findings::{Condensed, Finding, FindingKind, Findings, Omitted, Severity};
 
-use super::report::{escape, thousands};
+use super::pages::html::escape;
 use super::tables::{Cell, Table};
+use super::thousands;
 use crate::commands::Context;
 
 /// Findings of each kind shown, in the terminal, the report and the workbook alike.

@@ -1,20 +1,12 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
 //! an input file; a folder of outputs as one set ([`outdir`]).
 
-pub mod cell;
 pub mod charts;
-pub mod cm_pack;
 pub mod findings;
 pub mod outdir;
-pub mod overrides;
-pub mod report;
-pub mod review_tables;
-pub mod scenario_chart;
-pub mod scenario_tables;
-pub mod scorecard_tables;
-pub mod sections;
+pub mod pages;
 pub mod tables;
-pub mod xlsx;
+pub mod workbooks;
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -195,6 +187,38 @@ pub fn num(x: f64, decimals: usize) -> String {
     }
 }
 
+/// `x` with at most `decimals` decimals (trailing zeros dropped) and its whole part grouped by
+/// thousands: `12,345.6`.
+pub fn grouped(x: f64, decimals: usize) -> String {
+    let s = num(x, decimals);
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", s.as_str()),
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::from(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A whole number with thousands separators: `12,345` (the figures of the pages and the
+/// terminal).
+pub fn thousands(x: f64) -> String {
+    grouped(x, 0)
+}
+
 /// An optional number; empty when `None`.
 pub fn opt_num(x: Option<f64>, decimals: usize) -> String {
     x.map_or_else(String::new, |v| num(v, decimals))
@@ -213,6 +237,24 @@ mod tests {
         assert_eq!(num(-2.5, 0), "-3");
         assert_eq!(num(-0.0001, 2), "0");
         assert_eq!(opt_num(None, 2), "");
+    }
+
+    #[test]
+    fn thousands_group_the_whole_part_only() {
+        assert_eq!(grouped(0.0, 2), "0");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(grouped(1000.0, 0), "1,000");
+        assert_eq!(grouped(-12_345.678, 2), "-12,345.68");
+    }
+
+    #[test]
+    fn thousands_are_whole_and_separated() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1234.0), "1,234");
+        assert_eq!(thousands(-1_234_567.0), "-1,234,567");
+        assert_eq!(thousands(-0.4), "0");
+        assert_eq!(thousands(f64::NAN), "");
     }
 
     #[test]

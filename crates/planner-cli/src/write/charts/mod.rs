@@ -442,6 +442,8 @@ fn box_key(style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
 mod capacity;
 mod exposure;
 mod fan;
+pub mod scenario;
+pub mod scorecard;
 mod select;
 
 use capacity::{line_data, LineChart};

@@ -1,6 +1,6 @@
 //! Typed table cells: a cell knows what it holds before it is written, and CSV, the workbooks and
 //! the HTML pages each render it their own way ([`Cell::csv`], [`Cell::html`], and
-//! [`super::xlsx`]). A header name never decides a type.
+//! [`crate::write::workbooks::xlsx`]). A header name never decides a type.
 //!
 //! | cell | CSV | workbook | HTML |
 //! |---|---|---|---|
@@ -17,7 +17,7 @@
 
 use planner_core::time::{Date, Month};
 
-use super::num;
+use crate::write::{grouped, num};
 
 /// How a percentage is spelled in CSV: the files keep the convention they were published with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum PercentCsv {
     Points,
 }
 
-/// One cell of a [`super::tables::Table`].
+/// One cell of a [`super::Table`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// Nothing: a value that does not apply or is unknown.
@@ -221,32 +221,6 @@ impl Cell {
     }
 }
 
-/// `x` with at most `decimals` decimals (trailing zeros dropped) and its whole part grouped by
-/// thousands: `12,345.6`.
-pub fn grouped(x: f64, decimals: usize) -> String {
-    let s = num(x, decimals);
-    let (sign, rest) = match s.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", s.as_str()),
-    };
-    let (whole, frac) = match rest.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (rest, None),
-    };
-    let mut out = String::from(sign);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
-}
-
 impl From<String> for Cell {
     fn from(s: String) -> Self {
         Cell::Text(s)
@@ -312,13 +286,5 @@ mod tests {
         assert_eq!(Cell::points(0.8512, 2).html(), "85.1 %");
         assert!(Cell::ratio(0.5, 4).is_numeric());
         assert!(!Cell::text("10023").is_numeric());
-    }
-
-    #[test]
-    fn thousands_group_the_whole_part_only() {
-        assert_eq!(grouped(0.0, 2), "0");
-        assert_eq!(grouped(999.0, 0), "999");
-        assert_eq!(grouped(1000.0, 0), "1,000");
-        assert_eq!(grouped(-12_345.678, 2), "-12,345.68");
     }
 }

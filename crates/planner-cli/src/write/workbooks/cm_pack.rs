@@ -28,9 +28,9 @@ use planner_core::time::Month;
 use planner_core::DemandPlan;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use super::tables::Cell;
 use super::xlsx::{header_format, Formats};
-use super::{num, Guard};
+use crate::write::tables::Cell;
+use crate::write::{num, Guard};
 
 /// The sheets of the pack, in order.
 pub const SHEETS: [&str; 5] = ["cover", "forecast", "changes", "pre-buy", "capacity"];

@@ -9,7 +9,7 @@
 
 use planner_core::DemandPlan;
 
-use super::tables::{Cell, Table};
+use super::{Cell, Table};
 
 /// The sheet the planner edits.
 pub const SHEET: &str = "overrides";

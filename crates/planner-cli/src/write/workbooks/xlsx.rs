@@ -15,9 +15,9 @@ use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::cell::PercentCsv;
-use super::tables::{Cell, Table};
-use super::Guard;
+use crate::write::tables::cell::PercentCsv;
+use crate::write::tables::{Cell, Table};
+use crate::write::Guard;
 
 /// Rows an Excel sheet holds, header included.
 const MAX_ROWS: usize = 1_048_576;
@@ -368,35 +368,6 @@ mod tests {
         assert!(fmt(&mut f, Style::Percent).contains("0.0%"));
         assert_eq!(code("US$\""), Some("US".into()));
         assert_eq!(code("\"\""), None);
-    }
-
-    #[test]
-    fn a_total_adds_one_kind_and_one_currency_only() {
-        let t = Table::new(
-            vec!["k".into(), "eur".into(), "mixed".into()],
-            vec![
-                vec![
-                    Cell::text("a"),
-                    Cell::money(1.0, 2, Some("EUR")),
-                    Cell::money(1.0, 2, Some("EUR")),
-                ],
-                vec![
-                    Cell::text("b"),
-                    Cell::money(2.5, 2, Some("EUR")),
-                    Cell::money(1.0, 2, Some("USD")),
-                ],
-                vec![
-                    Cell::text("c"),
-                    Cell::Empty,
-                    Cell::money(1.0, 2, Some("EUR")),
-                ],
-            ],
-        )
-        .with_total(&["eur", "mixed", "no such column"]);
-        let total = t.total.unwrap();
-        assert_eq!(total[0], "total");
-        assert_eq!(total[1], Cell::money(3.5, 2, Some("EUR")));
-        assert_eq!(total[2], Cell::Empty);
     }
 
     #[test]

@@ -3,11 +3,7 @@
 
 use planner_core::scenario::{Comparison, RiskReport};
 
-use super::tables::{Cell, Table};
-
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
+use super::{header, Cell, Table};
 
 /// A value of one of the comparison's metrics (the core's names, [`planner_core::scenario`]):
 /// utilizations and probabilities as percentages (a fraction with 4 decimals in CSV), units and
@@ -15,7 +11,9 @@ fn header(names: &[&str]) -> Vec<String> {
 /// number `YYYYMM` and stays a code.
 fn metric_cell(metric: &str, v: Option<f64>, currency: Option<&str>) -> Cell {
     match metric {
-        "peak_month" => Cell::opt_text(v.filter(|v| v.is_finite()).map(|v| super::num(v, 0))),
+        "peak_month" => {
+            Cell::opt_text(v.filter(|v| v.is_finite()).map(|v| crate::write::num(v, 0)))
+        }
         "peak_utilization" | "p_overload_max" => Cell::ratio(v, 4),
         "demand_units" | "unmet_units" => Cell::count(v, 2),
         "past_due_releases" | "material_months_at_risk" => Cell::count(v, 2),
@@ -29,7 +27,7 @@ fn metric_cell(metric: &str, v: Option<f64>, currency: Option<&str>) -> Cell {
 /// `scenario_comparison.csv`: `metric, scope, base`, then for each scenario its value and
 /// `<scenario>_vs_base` (the change against the base).
 ///
-/// Money is in `currency`, the price tiers' ([`super::tables::currency`]).
+/// Money is in `currency`, the price tiers' ([`super::currency`]).
 pub fn comparison(c: &Comparison, currency: Option<&str>) -> Table {
     let mut h = header(&["metric", "scope"]);
     for (i, p) in c.plans.iter().enumerate() {

@@ -6,13 +6,10 @@
 //! are forecast minus actual (positive = over-forecast).
 
 use planner_core::forecast::Level;
-use planner_core::review::{AccuracyRow, Pair, Review};
+use planner_core::review::{AccuracyRow, FenceHold, FenceTotal, HoldKind, Pair, Review};
+use planner_core::time::Month;
 
-use super::tables::{Cell, Table};
-
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
+use super::{header, Cell, Table};
 
 /// A share in percent points with 2 decimals in CSV (`12.5`), a percentage in the workbook.
 fn pct(x: impl Into<Option<f64>>) -> Cell {
@@ -335,7 +332,7 @@ pub fn fence_summary(review: &Review) -> Table {
         "down",
         "excess",
     ]);
-    let total = |t: &planner_core::review::FenceTotal| {
+    let total = |t: &FenceTotal| {
         [
             Cell::size(t.violations),
             Cell::size(t.skus),
@@ -387,12 +384,7 @@ pub fn fence_summary(review: &Review) -> Table {
 /// `review_errors.csv`.
 pub fn waterfall(review: &Review) -> Table {
     use std::collections::BTreeMap;
-    type Key = (
-        u8,
-        String,
-        planner_core::time::Month,
-        planner_core::time::Month,
-    );
+    type Key = (u8, String, Month, Month);
     // (forecast, statistical (None when a pair lacks one), actual, lag)
     let mut cells: BTreeMap<Key, (f64, Option<f64>, f64, u32)> = BTreeMap::new();
     for p in &review.pairs {
@@ -438,6 +430,44 @@ pub fn waterfall(review: &Review) -> Table {
         ]),
         rows,
     )
+}
+
+/// `fence_holds.csv`: every sku-month the time fences held, with the units moved.
+pub fn fence_holds(holds: &[FenceHold]) -> Table {
+    let header = [
+        "sku",
+        "month",
+        "fence_month",
+        "max_change",
+        "published",
+        "unconstrained",
+        "held",
+        "moved",
+        "kind",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = holds
+        .iter()
+        .map(|h| {
+            vec![
+                Cell::text(&h.sku),
+                Cell::month(h.month),
+                Cell::int(h.fence_month),
+                Cell::ratio(h.max_change, 4),
+                Cell::count(h.published, 2),
+                Cell::count(h.unconstrained, 2),
+                Cell::count(h.held, 2),
+                Cell::count(h.moved, 2),
+                Cell::text(match h.kind {
+                    HoldKind::Frozen => "frozen",
+                    HoldKind::Clamped => "clamped",
+                    HoldKind::Agreed => "agreed",
+                }),
+            ]
+        })
+        .collect();
+    Table::new(header, rows)
 }
 
 /// Every table of the review pack, with its file stem (`review_accuracy` ...), in the order of the

@@ -2,7 +2,7 @@
 //! utilization, unmet units, overtime hours, past-due releases, pre-buy cash, spend and, when the
 //! plans have one, the index-linked projected spend), each with a bar per plan: the base first,
 //! in the report's accent colour, then the scenarios in the order written, every bar labelled
-//! with its value. Drawn with the plan charts' font and palette ([`super::charts`]).
+//! with its value. Drawn with the plan charts' font and palette ([`super`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -11,8 +11,8 @@ use plotters::style::FontStyle;
 
 use planner_core::scenario::Comparison;
 
-use super::charts::{chart, err, mesh_labels, palette, short, Chart, Draw, FONT};
-use super::num;
+use super::{chart, err, mesh_labels, palette, short, Chart, Draw, FONT};
+use crate::write::num;
 
 /// The file stem of the chart (`scenario_comparison.svg`, `.png`).
 pub const STEM: &str = "scenario_comparison";

@@ -2,15 +2,15 @@
 //! two to `report.html` (with `--previous`, and when the folder has `deliveries.csv`), and
 //! `planner review`, `planner scorecard` and `planner scenario` each write a page of their own.
 
-use planner_core::review::{Review, Scope};
+use planner_core::review::{AccuracyRow, Review, Scope};
 use planner_core::scenario::Comparison;
 use planner_core::scorecard::{Metric, Miss, Scorecard, ALL};
 
-use super::charts::Chart;
-use super::num;
-use super::report::{thousands, Attention, Block, Card, Section};
-use super::scorecard_tables::{show, show_gap};
-use super::tables::Table;
+use super::{Attention, Block, Card, Section};
+use crate::write::charts::Chart;
+use crate::write::tables::scorecard::{show, show_gap};
+use crate::write::tables::Table;
+use crate::write::{num, thousands};
 
 /// Items of each kind in a section's attention list.
 const ITEMS: usize = 10;
@@ -45,40 +45,78 @@ fn csv_tables<'a>(tables: &'a [(&'static str, Table)]) -> impl Iterator<Item = B
         .map(|(stem, t)| Block::collapsed_table(format!("{stem}.csv"), t))
 }
 
-/// The monthly review: accuracy of last month's forecast, the change, the time fences and the
-/// tracking-signal alarms; `figures` are fan charts with last month's forecast overlaid, written
-/// under `dir`. Without `with_list` the section leaves its list out (report.html ranks the same
-/// items among the plan's findings).
-pub fn review<'a>(
-    review: &Review,
-    tables: &'a [(&'static str, Table)],
-    figures: &'a [Chart],
-    dir: &'static str,
-    with_list: bool,
-) -> Section<'a> {
-    let mut cards = Vec::new();
-    let lag1 = review
+/// The accuracy row the review leads with: the total over every sku at the shortest lag.
+fn headline_accuracy(review: &Review) -> Option<&AccuracyRow> {
+    review
         .accuracy
         .iter()
         .filter(|r| r.scope == Scope::Total)
-        .min_by_key(|r| r.lag);
-    if let Some(t) = lag1 {
-        cards.push(Card {
-            label: format!("accuracy, lag {}", t.lag),
-            value: format!("WAPE {}", pct(t.wape)),
-            detail: format!(
-                "{} sku-months {} to {}; seasonal naive {}",
-                t.n,
-                t.first,
-                t.last,
-                pct(t.snaive_wape)
-            ),
-            class: match t.fva {
-                Some(f) if f < 0.0 => "bad",
-                Some(_) => "ok",
-                None => "",
-            },
-        });
+        .min_by_key(|r| r.lag)
+}
+
+/// The review's headline cards, on its own page and on the report's headline alike: the WAPE
+/// of the shortest lag (when there are actuals to judge it by) and the fence breaks.
+pub fn review_headline(review: &Review) -> Vec<Card> {
+    let mut cards: Vec<Card> = headline_accuracy(review)
+        .map(wape_card)
+        .into_iter()
+        .collect();
+    cards.push(fence_breaks_card(review));
+    cards
+}
+
+/// `WAPE, lag 1`: red when the forecast adds no value over the seasonal naive.
+fn wape_card(t: &AccuracyRow) -> Card {
+    Card {
+        label: format!("WAPE, lag {}", t.lag),
+        value: pct(t.wape),
+        detail: format!(
+            "{} sku-months {} to {}; seasonal naive {}",
+            thousands(t.n as f64),
+            t.first,
+            t.last,
+            pct(t.snaive_wape)
+        ),
+        class: fva_class(t.fva),
+    }
+}
+
+/// The changes beyond their time fence, and how many units beyond.
+fn fence_breaks_card(review: &Review) -> Card {
+    let ft = &review.fence_total;
+    Card {
+        label: "fence breaks".into(),
+        value: thousands(ft.violations as f64),
+        detail: if review.fences.is_empty() {
+            "no time fences in planner.toml".into()
+        } else {
+            format!(
+                "{} skus, {} units beyond the fences",
+                thousands(ft.skus as f64),
+                thousands(ft.excess)
+            )
+        },
+        class: if ft.violations > 0 { "bad" } else { "ok" },
+    }
+}
+
+/// Red when the forecast is worse than the seasonal naive, green when better, plain when
+/// there is no value added to judge.
+fn fva_class(fva: Option<f64>) -> &'static str {
+    match fva {
+        Some(f) if f < 0.0 => "bad",
+        Some(_) => "ok",
+        None => "",
+    }
+}
+
+/// The review page's cards: the headline's ([`review_headline`]) with, between the WAPE and
+/// the fence breaks, the bias, the share of actuals inside the narrowest range and the value
+/// added over the seasonal naive; last the tracking-signal alarms.
+fn review_cards(review: &Review) -> Vec<Card> {
+    let mut cards = Vec::new();
+    if let Some(t) = headline_accuracy(review) {
+        cards.push(wape_card(t));
         cards.push(Card {
             label: "bias (forecast - actual)".into(),
             value: signed(t.bias, 0),
@@ -109,29 +147,20 @@ pub fn review<'a>(
             },
         });
     }
-    let ft = &review.fence_total;
-    cards.push(Card {
-        label: "time fence violations".into(),
-        value: thousands(ft.violations as f64),
-        detail: if review.fences.is_empty() {
-            "no time fences in planner.toml".into()
-        } else {
-            format!(
-                "{} skus, {} units beyond the fences",
-                ft.skus,
-                thousands(ft.excess)
-            )
-        },
-        class: if ft.violations > 0 { "bad" } else { "ok" },
-    });
-    let alarms: Vec<_> = review.alarms().collect();
+    cards.push(fence_breaks_card(review));
+    let alarms = review.alarms().count();
     cards.push(Card {
         label: "tracking signal alarms".into(),
-        value: thousands(alarms.len() as f64),
+        value: thousands(alarms as f64),
         detail: "skus whose cumulative error is beyond the threshold times MAD".into(),
-        class: if alarms.is_empty() { "ok" } else { "warn" },
+        class: if alarms == 0 { "ok" } else { "warn" },
     });
+    cards
+}
 
+/// The review's attention list: the largest fence breaks (then how many more), the tracking
+/// signal alarms, the largest changes and the review's notes.
+fn review_items(review: &Review) -> Vec<Attention> {
     let mut items = Vec::new();
     let mut v: Vec<_> = review.violations.iter().collect();
     v.sort_by(|a, b| b.excess.total_cmp(&a.excess));
@@ -158,7 +187,7 @@ pub fn review<'a>(
             format!("and {} more in review_fences.csv", v.len() - ITEMS),
         ));
     }
-    for r in alarms.iter().take(ITEMS) {
+    for r in review.alarms().take(ITEMS) {
         items.push(attention(
             "alarm",
             "warn",
@@ -195,7 +224,20 @@ pub fn review<'a>(
     for n in &review.notes {
         items.push(attention("note", "note", n.clone()));
     }
+    items
+}
 
+/// The monthly review: accuracy of last month's forecast, the change, the time fences and the
+/// tracking-signal alarms; `figures` are fan charts with last month's forecast overlaid, written
+/// under `dir`. Without `with_list` the section leaves its list out (report.html ranks the same
+/// items among the plan's findings).
+pub fn review<'a>(
+    review: &Review,
+    tables: &'a [(&'static str, Table)],
+    figures: &'a [Chart],
+    dir: &'static str,
+    with_list: bool,
+) -> Section<'a> {
     let mut blocks = vec![
         Block::Note(format!(
             "This month's plan from {} against the forecast made for {}; actuals through {}.",
@@ -205,11 +247,11 @@ pub fn review<'a>(
                 .actuals_through
                 .map_or_else(|| "none".to_string(), |m| m.to_string())
         )),
-        Block::Cards(cards),
+        Block::Cards(review_cards(review)),
     ];
     if with_list {
         blocks.push(Block::Attention(
-            items,
+            review_items(review),
             "Nothing: every change within its fence and no tracking signal alarm.",
         ));
     } else {
