@@ -165,6 +165,25 @@ fn three_months_publish_roll_and_review_every_vintage() {
             "{l}"
         );
     }
+    // The statistical forecast is the models' own, before the fences: every frozen month of a
+    // sku without events shows the forecast the hold kept out (fence_holds.csv's unconstrained).
+    let statistical = std::fs::read_to_string(root.path().join("m2/statistical.csv")).unwrap();
+    let events = std::fs::read_to_string(f.join("events.csv")).unwrap();
+    let header: Vec<&str> = holds.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut checked = 0;
+    for l in &frozen {
+        let cells: Vec<&str> = l.split(',').collect();
+        let sku = cells[0];
+        if events.lines().any(|e| e.starts_with(&format!("{sku},"))) {
+            continue;
+        }
+        let model: f64 = point(&statistical, sku, "2026-10").parse().unwrap();
+        let unconstrained: f64 = cells[col("unconstrained")].parse().unwrap();
+        assert!((model - unconstrained).abs() < 0.01, "{l}: {model}");
+        checked += 1;
+    }
+    assert!(checked > 0, "a frozen sku without events: {holds}");
     // --no-fences shows the plan as forecast, and says so.
     let said = ok(
         root.path(),

@@ -94,6 +94,14 @@ impl DemandPlan {
             .map(|i| &self.skus[i])
     }
 
+    /// The plan of one sku, to change it (the skus sorted, as [`DemandPlan::get`]).
+    pub fn get_mut(&mut self, sku: &str) -> Option<&mut SkuPlan> {
+        self.skus
+            .binary_search_by(|s| s.sku.as_str().cmp(sku))
+            .ok()
+            .map(|i| &mut self.skus[i])
+    }
+
     /// Sorts the skus so that [`DemandPlan::get`] finds them.
     pub fn sort(&mut self) {
         self.skus.sort_by(|a, b| a.sku.cmp(&b.sku));

@@ -25,8 +25,9 @@ pub struct ForecastRun {
     pub patterns: BTreeMap<String, DemandPattern>,
     /// Events that did not apply (outside the horizon, or a sku with neither history nor launch).
     pub ignored_events: Vec<Event>,
-    /// The statistical forecast of each sku that events changed, as it was before them (a
-    /// launch without history: zero); [`ForecastRun::statistical`] puts the plan together.
+    /// The statistical forecast of each sku that events, overrides or time fences changed, as it
+    /// was before them (a launch without history: zero); [`ForecastRun::statistical`] puts the
+    /// plan together.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before_events: Vec<SkuPlan>,
     /// What the input's overrides did, when it has any ([`crate::scenario::PlanInput::overrides`]).
@@ -47,12 +48,12 @@ pub struct Overridden {
 }
 
 impl ForecastRun {
-    /// The statistical forecast: the plan before the planner's events and overrides (what the
-    /// models alone said), for the archive and the review's value added.
+    /// The statistical forecast: the plan before the planner's events, overrides and the time
+    /// fences (what the models alone said), for the archive and the review's value added.
     pub fn statistical(&self) -> DemandPlan {
         let mut plan = self.plan.clone();
         for b in &self.before_events {
-            if let Some(s) = plan.skus.iter_mut().find(|s| s.sku == b.sku) {
+            if let Some(s) = plan.get_mut(&b.sku) {
                 *s = b.clone();
             }
         }

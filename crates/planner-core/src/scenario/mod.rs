@@ -398,12 +398,34 @@ pub fn fences_part(input: &PlanInput, forecast: &mut ForecastRun) -> Option<Vec<
     if let Some(o) = forecast.overrides.as_mut() {
         crate::review::hold_fences(&mut o.without, &published.plan, fences, &published.agreed);
     }
-    Some(crate::review::hold_fences(
+    // The skus the fences may move that no event did: kept as they were, so that the
+    // statistical forecast stays the models' own ([`ForecastRun::statistical`]).
+    let before: std::collections::HashSet<&str> = forecast
+        .before_events
+        .iter()
+        .map(|b| b.sku.as_str())
+        .collect();
+    let unheld: Vec<crate::SkuPlan> = forecast
+        .plan
+        .skus
+        .iter()
+        .filter(|s| !before.contains(s.sku.as_str()) && published.plan.get(&s.sku).is_some())
+        .cloned()
+        .collect();
+    let holds = crate::review::hold_fences(
         &mut forecast.plan,
         &published.plan,
         fences,
         &published.agreed,
-    ))
+    );
+    let held: std::collections::HashSet<&str> = holds.iter().map(|h| h.sku.as_str()).collect();
+    let mut kept: Vec<crate::SkuPlan> = unheld
+        .into_iter()
+        .filter(|s| held.contains(s.sku.as_str()))
+        .collect();
+    forecast.before_events.append(&mut kept);
+    forecast.before_events.sort_by(|a, b| a.sku.cmp(&b.sku));
+    Some(holds)
 }
 
 /// The ABC/XYZ segmentation of `forecast`'s skus ([`crate::segments::segment`]): valued at

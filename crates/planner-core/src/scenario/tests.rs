@@ -966,8 +966,17 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
     assert_eq!(point(&o.without, "A"), [90.0, 120.0, 120.0, 100.0]);
     assert_eq!(point(&o.without, "B"), [55.0, 50.0, 50.0, 50.0]);
     assert_eq!(o.without.dependence, fc.dependence);
-    // The statistical forecast is the models' alone.
-    assert_eq!(point(&plan.forecast.statistical(), "A"), [100.0; 4]);
+    // The statistical forecast is the models' alone: before events, overrides and fences (B
+    // has no event, only fences held it).
+    let statistical = plan.forecast.statistical();
+    assert_eq!(point(&statistical, "A"), [100.0; 4]);
+    assert_eq!(point(&statistical, "B"), [50.0; 4]);
+    assert_eq!(point(&statistical, "NEW"), [0.0; 4]);
+    let mut held_only = input.clone();
+    held_only.overrides.clear();
+    let plan = crate::plan(&held_only).unwrap();
+    assert_eq!(point(&plan.forecast.plan, "B"), [55.0, 50.0, 50.0, 50.0]);
+    assert_eq!(point(&plan.forecast.statistical(), "B"), [50.0; 4]);
     let holds = plan.fence_holds.as_ref().unwrap();
     let kinds: Vec<(&str, crate::time::Month, HoldKind, f64)> = holds
         .iter()
