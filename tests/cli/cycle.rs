@@ -184,6 +184,52 @@ fn three_months_publish_roll_and_review_every_vintage() {
         checked += 1;
     }
     assert!(checked > 0, "a frozen sku without events: {holds}");
+    // `planner review` and `planner scenario` hold the same fences: the review's forecast.csv
+    // (next month's --previous) and the scenarios' base are the plan as shared.
+    let said = ok(root.path(), &["review", "--data", fs, "--out", "r2"]);
+    assert!(
+        said.contains("fences: ") && said.contains("held against the 2026-09 publication"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.path().join("r2/forecast.csv")).unwrap(),
+        current
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.path().join("r2/fence_holds.csv")).unwrap(),
+        holds
+    );
+    let scenarios = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/demo-scenarios.toml")
+        .canonicalize()
+        .unwrap();
+    let said = ok(
+        root.path(),
+        &[
+            "scenario",
+            "--data",
+            fs,
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--paths",
+            "0",
+            "--out",
+            "s2",
+        ],
+    );
+    assert!(
+        said.contains("held against the 2026-09 publication"),
+        "{said}"
+    );
+    let base = std::fs::read_to_string(root.path().join("s2/base/forecast.csv")).unwrap();
+    for l in &frozen {
+        let sku = l.split(',').next().unwrap();
+        assert_eq!(
+            point(&base, sku, "2026-10"),
+            point(&published, sku, "2026-10"),
+            "{l}"
+        );
+    }
     // --no-fences shows the plan as forecast, and says so.
     let said = ok(
         root.path(),

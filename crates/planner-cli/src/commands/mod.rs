@@ -14,6 +14,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use planner_core::time::Month;
 use planner_core::{DemandPlan, ForecastRun};
 
 use crate::load::{self, Folder};
@@ -143,6 +144,65 @@ impl Stopwatch {
         }
         self.last = now;
     }
+}
+
+/// The changes inside the fences the contract manufacturer agreed to (the folder's changes.csv),
+/// checked against the plan's skus and fenced months; none without the file.
+///
+/// # Errors
+/// A row of changes.csv for a sku or month outside the plan's fences, naming its line.
+pub fn agreed_changes(
+    folder: &Folder,
+    grid: &planner_core::scenario::Grid,
+    guard: &mut crate::write::Guard,
+) -> anyhow::Result<Vec<planner_core::review::AgreedChange>> {
+    let Some(changes) = load::table_file(&folder.dir, "changes.csv")? else {
+        return Ok(Vec::new());
+    };
+    guard.protect(&changes);
+    let skus: std::collections::HashSet<&str> = grid.skus.iter().map(String::as_str).collect();
+    let fenced = folder.input.settings.fenced_months(grid.start);
+    load::changes_file(&changes, &skus, &fenced)
+}
+
+/// The month last published in the folder's archive before the plan's first month, as the core
+/// holds the time fences to it ([`planner_core::scenario::Published`], with the agreed changes):
+/// what `planner review` and `planner scenario` hold their plan to, as `planner plan` does.
+/// `None` when nothing was published before.
+///
+/// # Errors
+/// An archive or a vintage that cannot be read, or a bad changes.csv.
+pub fn last_published(
+    folder: &Folder,
+    guard: &mut crate::write::Guard,
+) -> anyhow::Result<Option<(crate::archive::Vintage, planner_core::scenario::Published)>> {
+    let grid = folder.input.grid()?;
+    let Some(vintage) = crate::archive::before(&folder.dir, grid.start)?.pop() else {
+        return Ok(None);
+    };
+    let plan = review::read_previous(&[vintage.forecast()], guard, &folder.input.history)?
+        .pop()
+        .expect("one file read");
+    let agreed = agreed_changes(folder, &grid, guard)?;
+    Ok(Some((
+        vintage,
+        planner_core::scenario::Published { plan, agreed },
+    )))
+}
+
+/// The terminal's line on the time fences held against a publication.
+pub fn say_holds(holds: &[planner_core::review::FenceHold], month: Month, ctx: &Context) {
+    use planner_core::review::HoldKind;
+    let count = |k| holds.iter().filter(|h| h.kind == k).count();
+    let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
+    ctx.say(format!(
+        "  fences: {} sku-months held against the {month} publication ({} frozen, {} clamped, {} agreed changes), {} units moved (fence_holds.csv)",
+        holds.len(),
+        count(HoldKind::Frozen),
+        count(HoldKind::Clamped),
+        count(HoldKind::Agreed),
+        crate::write::num(moved, 0)
+    ));
 }
 
 /// Forecasts the folder's history with its events and settings.

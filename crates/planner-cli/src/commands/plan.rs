@@ -99,16 +99,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     // The CM's time fences, held against the last published month unless --no-fences.
     let held_against = vintages.last();
     if held_against.is_some() && !args.no_fences {
-        let agreed = match load::table_file(dir, "changes.csv")? {
-            Some(changes) => {
-                guard.protect(&changes);
-                let skus: std::collections::HashSet<&str> =
-                    grid.skus.iter().map(String::as_str).collect();
-                let fenced = folder.input.settings.fenced_months(grid.start);
-                load::changes_file(&changes, &skus, &fenced)?
-            }
-            None => Vec::new(),
-        };
+        let agreed = super::agreed_changes(&folder, &grid, &mut guard)?;
         // Lent to the plan's input, given back to the review below.
         let plan = previous.pop().expect("an archived vintage was read");
         folder.input.published = Some(scenario::Published { plan, agreed });
@@ -489,18 +480,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
                 v.month
             ));
         } else {
-            let count = |k| holds.iter().filter(|h| h.kind == k).count();
-            use planner_core::review::HoldKind;
-            let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
-            ctx.say(format!(
-                "  fences: {} sku-months held against the {} publication ({} frozen, {} clamped, {} agreed changes), {} units moved (fence_holds.csv)",
-                holds.len(),
-                v.month,
-                count(HoldKind::Frozen),
-                count(HoldKind::Clamped),
-                count(HoldKind::Agreed),
-                crate::write::num(moved, 0)
-            ));
+            super::say_holds(holds, v.month, ctx);
         }
     }
     if !archived.is_empty() {

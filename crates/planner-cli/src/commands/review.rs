@@ -32,7 +32,7 @@ const CHARTED: usize = 12;
 
 /// Runs `planner review`.
 pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
-    let folder = load::folder_or_first_error(&args.data)?;
+    let mut folder = load::folder_or_first_error(&args.data)?;
     let mut guard = Guard::new(&folder.inputs);
     // Without --previous: every month published in the archive before this one.
     let vintages = if args.previous.is_empty() {
@@ -62,13 +62,28 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     crate::archive::check_months(&vintages, &previous)?;
     let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     // A --previous file inside --out is refused here: the new set would replace it.
+    // Against the archive, the plan reviewed is the one `planner plan` shares: held to the last
+    // published month's time fences.
+    if let (Some(_), Some(last)) = (vintages.last(), previous.last()) {
+        let grid = folder.input.grid()?;
+        let agreed = super::agreed_changes(&folder, &grid, &mut guard)?;
+        folder.input.published = Some(planner_core::scenario::Published {
+            plan: last.clone(),
+            agreed,
+        });
+    }
     let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
+    let mut run = super::forecast_folder(&folder, ctx)?;
+    let holds = planner_core::scenario::fences_part(&folder.input, &mut run);
     let input = &folder.input;
-    let run = super::forecast_folder(&folder, ctx)?;
     let review = compare(input, &previous, &statistical, &run.plan)?;
 
     let out = &args.out;
     let mut written: Vec<String> = Vec::new();
+    if let Some(h) = &holds {
+        guard.table(&out.join("fence_holds.csv"), &tables::fence_holds(h))?;
+        written.push("fence_holds.csv".into());
+    }
     let tables = tables::review::all(&review);
     for (stem, table) in &tables {
         guard.table(&out.join(format!("{stem}.csv")), table)?;
@@ -114,6 +129,9 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     set.commit()?;
 
     summarize(&review, ctx);
+    if let (Some(h), Some(v)) = (&holds, vintages.last()) {
+        super::say_holds(h, v.month, ctx);
+    }
     ctx.say(format!(
         "  wrote to {}: {}",
         out.display(),

@@ -40,10 +40,15 @@ struct Run {
 
 /// Runs `planner scenario`.
 pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
-    let folder = load::folder_or_first_error(&args.data)?;
+    let mut folder = load::folder_or_first_error(&args.data)?;
     let scenarios = load::scenarios::read(&args.scenarios)?;
     let mut guard = Guard::new(&folder.inputs);
     guard.protect(&args.scenarios);
+    // The base is the plan `planner plan` shares: held to the last published month's fences
+    // (each scenario then changes that plan as it says).
+    let published = super::last_published(&folder, &mut guard)?;
+    let held_against = published.as_ref().map(|(v, _)| v.month);
+    folder.input.published = published.map(|(_, p)| p);
     let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
 
     let bar = ctx.progress(folder.input.history.len(), "forecasting");
@@ -194,6 +199,10 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     set.commit()?;
 
     say_summary(ctx, args, &runs, &comparison, &mc, mc_seconds);
+    if let (Some(month), Some(holds)) = (held_against, &runs[0].plan.fence_holds) {
+        super::say_holds(holds, month, ctx);
+        ctx.say("  (the base holds them; each scenario changes the held plan as it says)");
+    }
     Ok(())
 }
 

@@ -431,7 +431,9 @@ impl ScenarioFile {
 
 impl Scenario {
     /// The base folder with this scenario's changes: a [`PlanInput`] whose `demand` is `demand`
-    /// (the base run's demand plan) with the demand multipliers applied.
+    /// (the base run's demand plan) with the demand multipliers applied. The base plan carries
+    /// its overrides and time fences already, so the input has none of its own
+    /// ([`PlanInput::overrides`] empty, [`PlanInput::published`] `None`).
     ///
     /// # Errors
     /// [`ChangeError`] for a name not in the folder (sku, family, line, material, index), a month
@@ -521,6 +523,10 @@ impl Scenario {
                 }
             }
         }
+        // The base plan already carries its overrides and its time fences: the scenario's
+        // demand is used as changed.
+        input.overrides.clear();
+        input.published = None;
         input.demand = Some(plan);
 
         let mut calendar: Vec<CalendarEntry> = input.calendar.entries().to_vec();
