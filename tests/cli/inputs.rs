@@ -435,3 +435,44 @@ fn a_partial_last_month_of_order_lines_is_left_out_and_said() {
     assert_eq!(stderr(&o), "");
     assert!(stdout(&o).lines().nth(1).unwrap().starts_with("A,2025-08,"));
 }
+
+#[test]
+fn rows_nothing_plans_and_skus_apart_only_by_case_are_warned() {
+    let dir = small_folder();
+    // A typo in routings.csv (HSG-l for HSG-1) and in bom.csv (BTL-l for BTL-1).
+    put(
+        dir.path(),
+        "routings.csv",
+        "sku,line,station,cycle_seconds\nBTL-1,L1,weld,30\nBTL-1,L1,pack,20\nHSG-l,L2,mould,60\nHSG-l,L2,test,45\n",
+    );
+    put(
+        dir.path(),
+        "bom.csv",
+        "sku,material,qty_per\nBTL-1,SA-LID,1\nSA-LID,RESIN,0.03\nBTL-l,STEEL,0.2\nHSG-1,RESIN,0.1\n",
+    );
+    // A month of BTL-1 written in lower case: another sku.
+    demand_plus(dir.path(), "btl-1,2025-12,5\n");
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 0, "warnings, not errors: {err}");
+    for w in [
+        "warning: routings.csv: 2 rows of 1 sku with no demand history, launch or product, ignored: \"HSG-l\" (line 4)",
+        "warning: bom.csv: 1 row of 1 sku with no demand history, launch or product, ignored: \"BTL-l\" (line 4)",
+        "warning: routings.csv: 2 skus of the demand history have no routing, so no line hours are planned for them: \"HSG-1\", \"btl-1\"",
+        "warning: demand.csv: 1 set of skus differ only in letter case and are planned apart: \"BTL-1\" and \"btl-1\"",
+    ] {
+        assert!(err.contains(w), "{w}\nin\n{err}");
+    }
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert!(
+        stdout(&o).starts_with(".: no errors, 4 warnings above, in 9 files"),
+        "{}",
+        stdout(&o)
+    );
+    // `planner plan` says the same, even --quiet.
+    let o = run(
+        dir.path(),
+        &["plan", "--data", ".", "--out", "out", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("\"HSG-l\" (line 4)"), "{}", stderr(&o));
+}

@@ -94,8 +94,13 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     files.extend(changes_read);
     files.extend(overrides_read);
     files.sort_unstable();
+    let found = match problems.warnings.len() {
+        0 => "no problems found".to_string(),
+        1 => "no errors, 1 warning above,".to_string(),
+        n => format!("no errors, {n} warnings above,"),
+    };
     println!(
-        "{}: no problems found in {} files ({}): {} skus, {} lines, {} materials, {} events",
+        "{}: {found} in {} files ({}): {} skus, {} lines, {} materials, {} events",
         args.data.display(),
         files.len(),
         files.join(", "),

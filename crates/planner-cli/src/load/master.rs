@@ -570,6 +570,119 @@ pub fn check_known(
     }
 }
 
+/// Rows of `file` whose `column` names a sku nothing plans (`planned`: the skus of the demand
+/// history, the launches and products.csv): ignored by the plan, and said in one warning that
+/// counts them and names the first (a typo in a code, or a sku long gone).
+pub fn warn_unplanned(
+    file: &str,
+    column: &str,
+    items: impl IntoIterator<Item = (usize, String)>,
+    planned: &HashSet<String>,
+    problems: &mut Problems,
+) {
+    let mut rows = 0;
+    // Each key nothing plans, with the first line naming it.
+    let mut keys: Vec<(String, usize)> = Vec::new();
+    for (line, key) in items {
+        if planned.contains(&key) {
+            continue;
+        }
+        rows += 1;
+        if !keys.iter().any(|(k, _)| *k == key) {
+            keys.push((key, line));
+        }
+    }
+    if rows == 0 {
+        return;
+    }
+    let mut named: Vec<String> = keys
+        .iter()
+        .take(SHOWN_KEYS)
+        .map(|(k, line)| format!("{} (line {line})", quote(k)))
+        .collect();
+    if keys.len() > SHOWN_KEYS {
+        named.push(format!("and {} more", keys.len() - SHOWN_KEYS));
+    }
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    problems.warn(format!(
+        "{file}: {} of {} with no demand history, launch or product, ignored: {}",
+        plural(rows, "row", "rows"),
+        plural(keys.len(), column, &format!("{column}s")),
+        named.join(", ")
+    ));
+}
+
+/// Skus of the demand history that differ from another only in letter case (`BTL-1` and
+/// `btl-1`): kept apart as two skus, and said in one warning.
+pub fn warn_case_twins(skus: &[&str], problems: &mut Problems) {
+    let mut by_folded: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    for s in skus {
+        by_folded.entry(s.to_lowercase()).or_default().push(s);
+    }
+    let twins: Vec<String> = by_folded
+        .values()
+        .filter(|v| v.len() > 1)
+        .map(|v| v.iter().map(|s| quote(s)).collect::<Vec<_>>().join(" and "))
+        .collect();
+    if twins.is_empty() {
+        return;
+    }
+    let mut shown: Vec<String> = twins.iter().take(SHOWN_KEYS).cloned().collect();
+    if twins.len() > SHOWN_KEYS {
+        shown.push(format!("and {} more", twins.len() - SHOWN_KEYS));
+    }
+    problems.warn(format!(
+        "demand.csv: {} set{} of skus differ only in letter case and are planned apart: {}",
+        twins.len(),
+        if twins.len() == 1 { "" } else { "s" },
+        shown.join("; ")
+    ));
+}
+
+/// Skus of the demand history without a routing, when the folder has routings: no capacity
+/// figures for them (said in one warning, so that a typo in routings.csv is seen).
+pub fn warn_unrouted(
+    history: &DemandHistory,
+    routings: &[(usize, planner_core::capacity::RoutingStep)],
+    problems: &mut Problems,
+) {
+    if routings.is_empty() {
+        return;
+    }
+    let routed: HashSet<&str> = routings.iter().map(|(_, r)| r.sku.as_str()).collect();
+    let unrouted: Vec<&str> = history
+        .series()
+        .iter()
+        .map(|s| s.sku.as_str())
+        .filter(|s| !routed.contains(s))
+        .collect();
+    if unrouted.is_empty() {
+        return;
+    }
+    let mut shown: Vec<String> = unrouted.iter().take(SHOWN_KEYS).map(|s| quote(s)).collect();
+    if unrouted.len() > SHOWN_KEYS {
+        shown.push(format!("and {} more", unrouted.len() - SHOWN_KEYS));
+    }
+    problems.warn(format!(
+        "routings.csv: {} sku{} of the demand history {} no routing, so no line hours are \
+         planned for {}: {}",
+        unrouted.len(),
+        if unrouted.len() == 1 { "" } else { "s" },
+        if unrouted.len() == 1 { "has" } else { "have" },
+        if unrouted.len() == 1 { "it" } else { "them" },
+        shown.join(", ")
+    ));
+}
+
+/// How many keys a warning names before "and N more".
+const SHOWN_KEYS: usize = 5;
+
 /// `cost_breakdown.csv`: what a sku's unit price is made of, and which index each part follows.
 pub fn cost_breakdown(
     path: &Path,

@@ -250,6 +250,40 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     }
     if let Some(h) = &history {
         master::check_event_skus(&events, h, &mut p);
+        // What nothing plans: rows of routings.csv and bom.csv for skus without demand,
+        // launch or product; demand skus without a routing; skus apart only by letter case.
+        let mut planned: HashSet<String> = h.series().iter().map(|s| s.sku.clone()).collect();
+        planned.extend(products.iter().map(|(_, v)| v.sku.clone()));
+        planned.extend(
+            events
+                .iter()
+                .filter(|(_, e)| e.kind == planner_core::events::EventKind::Launch)
+                .map(|(_, e)| e.sku.clone()),
+        );
+        master::warn_unplanned(
+            "routings.csv",
+            "sku",
+            routings.iter().map(|(n, r)| (*n, r.sku.clone())),
+            &planned,
+            &mut p,
+        );
+        // A parent of bom.csv is a sku, or a material (a sub-assembly).
+        let mut built = planned.clone();
+        built.extend(listed.iter().flatten().cloned());
+        if listed.is_some() {
+            master::warn_unplanned(
+                "bom.csv",
+                "sku",
+                bom_lines.iter().map(|(n, b)| (*n, b.parent.clone())),
+                &built,
+                &mut p,
+            );
+        }
+        if !h.is_empty() {
+            master::warn_unrouted(h, &routings, &mut p);
+        }
+        let skus: Vec<&str> = h.series().iter().map(|s| s.sku.as_str()).collect();
+        master::warn_case_twins(&skus, &mut p);
         let mut skus: HashSet<String> = h.series().iter().map(|s| s.sku.clone()).collect();
         skus.extend(products.iter().map(|(_, v)| v.sku.clone()));
         skus.extend(events.iter().map(|(_, e)| e.sku.clone()));
