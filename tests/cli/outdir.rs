@@ -386,3 +386,59 @@ fn a_single_file_in_a_folder_of_the_users_adds_no_manifest() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(names(r), ["data", "forecast.csv", "notes.txt"]);
 }
+
+#[test]
+fn files_beside_out_file_never_replace_the_users_nor_each_other() {
+    let dir = small_folder();
+    let d = dir.path();
+    std::fs::create_dir(d.join("mine")).unwrap();
+    put(d, "mine/build_plan.csv", "my own notes\n");
+    let capacity = |out: &str| run(d, &["capacity", "--data", ".", "--out", out, "--quiet"]);
+    // A file of the user's named like one capacity writes beside its --out: refused, nothing
+    // written, the user's file kept.
+    let o = capacity("mine/capacity.csv");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "mine/build_plan.csv: is not a file planner wrote, and this command writes \
+             build_plan.csv beside capacity.csv"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("mine/capacity.csv").exists());
+    assert_eq!(
+        std::fs::read_to_string(d.join("mine/build_plan.csv")).unwrap(),
+        "my own notes\n"
+    );
+    // Without it, the files are written, and a second run replaces its own (same header).
+    std::fs::remove_file(d.join("mine/build_plan.csv")).unwrap();
+    for _ in 0..2 {
+        let o = capacity("mine/capacity.csv");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert!(d.join("mine/build_plan.csv").is_file());
+    // An --out named like a file written beside it: refused before anything is written.
+    let o = capacity("other/build_plan.csv");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("other/build_plan.csv: this command writes a file of that name beside its --out as well"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("other/line_balance.csv").exists());
+    let o = run(
+        d,
+        &[
+            "forecast",
+            "--data",
+            ".",
+            "--backtest",
+            "--out",
+            "other/backtest.csv",
+            "--quiet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!d.join("other/backtest.csv").exists());
+}

@@ -15,21 +15,23 @@ use crate::write::{findings, num, tables, Guard};
 /// recommendations.csv into `dir`.
 pub fn write_all(guard: &Guard, dir: &Path, run: &CapacityResult) -> anyhow::Result<()> {
     guard.table(&dir.join("capacity.csv"), &tables::capacity(&run.plan))?;
-    write_others(guard, dir, run)
+    for (name, table) in others(run) {
+        guard.table(&dir.join(name), &table)?;
+    }
+    Ok(())
 }
 
-fn write_others(guard: &Guard, dir: &Path, run: &CapacityResult) -> anyhow::Result<()> {
-    guard.table(
-        &dir.join("line_balance.csv"),
-        &tables::line_balance(&run.plan),
-    )?;
-    guard.table(&dir.join("build_plan.csv"), &tables::build_plan(&run.build))?;
-    guard.table(&dir.join("line_plan.csv"), &tables::line_plan(&run.build))?;
-    guard.table(
-        &dir.join("recommendations.csv"),
-        &tables::recommendations(&run.recommendations),
-    )?;
-    Ok(())
+/// The tables written beside capacity.csv.
+fn others(run: &CapacityResult) -> [(&'static str, tables::Table); 4] {
+    [
+        ("line_balance.csv", tables::line_balance(&run.plan)),
+        ("build_plan.csv", tables::build_plan(&run.build)),
+        ("line_plan.csv", tables::line_plan(&run.build)),
+        (
+            "recommendations.csv",
+            tables::recommendations(&run.recommendations),
+        ),
+    ]
 }
 
 /// Runs `planner capacity`.
@@ -54,12 +56,23 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
             folder.dir.display()
         );
     };
-    super::emit(&guard, args.out.as_deref(), &tables::capacity(&run.plan))?;
-    if let Some(out) = &args.out {
+    // The files beside --out, checked before the first is written.
+    let beside = args.out.as_ref().map(|out| {
         let dir = out
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        write_others(&guard, &dir, &run)?;
+        others(&run).map(|(name, table)| (dir.join(name), table))
+    });
+    if let (Some(out), Some(beside)) = (&args.out, &beside) {
+        let vetted: Vec<(&Path, &[String])> = beside
+            .iter()
+            .map(|(p, t)| (p.as_path(), t.header.as_slice()))
+            .collect();
+        guard.vet_beside(out, &vetted)?;
+    }
+    super::emit(&guard, args.out.as_deref(), &tables::capacity(&run.plan))?;
+    for (path, table) in beside.iter().flatten() {
+        guard.table(path, table)?;
     }
     summarize(&run, ctx);
     // Without pricing the capacity findings rank by units at risk (`planner plan` values them).

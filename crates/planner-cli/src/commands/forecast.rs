@@ -96,6 +96,18 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     let table = tables::forecast_with_quantiles(&run.plan, &shown_levels, &quantiles);
+    // The backtest scores the ranges shown (its WQL reads their bounds and the median); made
+    // before anything is written, so that its file beside --out is checked first.
+    let backtest = if args.backtest {
+        settings.levels = shown_levels;
+        Some(backtest_table(&history, &settings, args.origins)?)
+    } else {
+        None
+    };
+    let backtest_file = args.out.as_ref().map(|out| sibling(out, "backtest.csv"));
+    if let (Some(out), Some(path), Some((header, _))) = (&args.out, &backtest_file, &backtest) {
+        guard.vet_beside(out, &[(path.as_path(), header.as_slice())])?;
+    }
     super::emit(&guard, args.out.as_deref(), &table)?;
     if let Some(out) = &args.out {
         ctx.say(format!(
@@ -106,14 +118,10 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
             out.display()
         ));
     }
-    if args.backtest {
-        // The backtest scores the ranges shown (its WQL reads their bounds and the median).
-        settings.levels = shown_levels;
-        let (header, rows) = backtest_table(&history, &settings, args.origins)?;
-        match &args.out {
-            Some(out) => {
-                let path = sibling(out, "backtest.csv");
-                guard.csv(&path, &header, &rows)?;
+    if let Some((header, rows)) = backtest {
+        match &backtest_file {
+            Some(path) => {
+                guard.csv(path, &header, &rows)?;
                 ctx.say(format!("backtest: {} -> {}", rows.len(), path.display()));
             }
             None => {

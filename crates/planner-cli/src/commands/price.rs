@@ -31,6 +31,31 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
         anyhow::bail!("{}: price_tiers.csv lists no tier", folder.dir.display());
     };
     let table = tables::pricing(&plan, &demand.levels);
+    let dir = args
+        .out
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        );
+    let sizing = (args.out.is_some() && !plan.sizing.is_empty())
+        .then(|| (dir.join("order_sizing.csv"), tables::order_sizing(&plan)));
+    let projection = plan.projection.as_ref().map(|spend| {
+        (
+            dir.join("price_projection.csv"),
+            tables::price_projection(spend, tables::currency(&plan)),
+        )
+    });
+    // The files beside --out, checked before the first is written.
+    if let Some(out) = &args.out {
+        let vetted: Vec<(&std::path::Path, &[String])> = sizing
+            .iter()
+            .chain(projection.iter())
+            .map(|(p, t)| (p.as_path(), t.header.as_slice()))
+            .collect();
+        guard.vet_beside(out, &vetted)?;
+    }
     super::emit(&guard, args.out.as_deref(), &table)?;
     summarize(&plan, ctx);
     findings::say(
@@ -40,23 +65,11 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
         }),
         ctx,
     );
-    let dir = args
-        .out
-        .as_deref()
-        .and_then(std::path::Path::parent)
-        .map_or_else(
-            || std::path::PathBuf::from("."),
-            std::path::Path::to_path_buf,
-        );
-    if args.out.is_some() && !plan.sizing.is_empty() {
-        guard.table(&dir.join("order_sizing.csv"), &tables::order_sizing(&plan))?;
+    if let Some((path, table)) = &sizing {
+        guard.table(path, table)?;
     }
-    if let Some(spend) = &plan.projection {
-        let path = dir.join("price_projection.csv");
-        guard.table(
-            &path,
-            &tables::price_projection(spend, tables::currency(&plan)),
-        )?;
+    if let (Some(spend), Some((path, table))) = (&plan.projection, &projection) {
+        guard.table(path, table)?;
         let base: f64 = spend.iter().map(|s| s.spend - s.change_vs_base).sum();
         let total = plan.projected_spend().unwrap_or(0.0);
         let range = plan

@@ -24,6 +24,8 @@ pub struct Guard {
     /// While [`outdir::OutputFiles`] are written: the folder (canonical) whose manifest lists
     /// each file written into it, and a lock so that two threads do not update it at once.
     recorded: Option<(PathBuf, Arc<Mutex<()>>)>,
+    /// While [`outdir::OutputFiles`] are written: what may be written beside `--out FILE`.
+    siblings: Option<Arc<outdir::Siblings>>,
 }
 
 impl Guard {
@@ -54,6 +56,11 @@ impl Guard {
     /// the path under `out`), and refuses any path outside `out`.
     pub fn stage(&mut self, out: &Path, staging: &Path) {
         self.staged = Some((out.to_path_buf(), staging.to_path_buf()));
+    }
+
+    /// From now on, checks each write beside `--out FILE` ([`outdir::Siblings::check`]).
+    pub fn siblings(&mut self, siblings: outdir::Siblings) {
+        self.siblings = Some(Arc::new(siblings));
     }
 
     /// From now on, adds each file written into `dir` (canonical) to its manifest.
@@ -87,6 +94,19 @@ impl Guard {
         path: &Path,
         f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
+        self.write_file(path, None, f)
+    }
+
+    /// [`Guard::write`], of a CSV file with `header` when it is a table.
+    fn write_file(
+        &self,
+        path: &Path,
+        header: Option<&[String]>,
+        f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        if let Some(s) = &self.siblings {
+            s.check(path, header)?;
+        }
         if let Ok(existing) = std::fs::canonicalize(path) {
             if self.inputs.contains(&existing) {
                 anyhow::bail!(
@@ -137,9 +157,32 @@ impl Guard {
         Ok(())
     }
 
+    /// Checks, before any is written, that the tables a command writes beside its `--out FILE`
+    /// replace no file planner did not write, and that `--out` names none of them
+    /// ([`outdir::Siblings`]); nothing outside an [`outdir::OutputFiles`] run.
+    ///
+    /// # Errors
+    /// Naming the first such file.
+    pub fn vet_beside(&self, out: &Path, tables: &[(&Path, &[String])]) -> anyhow::Result<()> {
+        let Some(s) = &self.siblings else {
+            return Ok(());
+        };
+        for (path, header) in tables {
+            if path.file_name() == out.file_name() {
+                anyhow::bail!(
+                    "{}: this command writes a file of that name beside its --out as well; name \
+                     --out otherwise",
+                    out.display()
+                );
+            }
+            s.vet(path, Some(header))?;
+        }
+        Ok(())
+    }
+
     /// Writes a table as CSV, atomically.
     pub fn table(&self, path: &Path, table: &tables::Table) -> anyhow::Result<()> {
-        self.write(path, |w| {
+        self.write_file(path, Some(&table.header), |w| {
             let mut out = csv::Writer::from_writer(w);
             out.write_record(&table.header)?;
             for r in table.csv_rows() {
@@ -152,7 +195,7 @@ impl Guard {
 
     /// Writes a CSV file atomically from a header and rows of cells.
     pub fn csv(&self, path: &Path, header: &[String], rows: &[Vec<String>]) -> anyhow::Result<()> {
-        self.write(path, |w| {
+        self.write_file(path, Some(header), |w| {
             let mut out = csv::Writer::from_writer(w);
             out.write_record(header)?;
             for r in rows {

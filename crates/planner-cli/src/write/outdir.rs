@@ -203,7 +203,8 @@ pub struct OutputFiles {
 impl OutputFiles {
     /// Starts writing `file` and its siblings into their folder. When the folder is planner's
     /// (absent, empty, or with a manifest), takes its lock and has `guard` add each file written
-    /// there to the manifest; in a folder of the user's, records nothing.
+    /// there to the manifest; in a folder of the user's, records nothing. Either way a sibling
+    /// never replaces a file planner did not write, nor one written in this run ([`Siblings`]).
     ///
     /// # Errors
     /// When another run is writing the folder, or its parent cannot be created.
@@ -218,13 +219,104 @@ impl OutputFiles {
             Ok(mut entries) => entries.next().is_none() || target.join(MANIFEST).is_file(),
             Err(_) => !target.exists(),
         };
+        let siblings = |manifest| Siblings {
+            dir: dir.to_path_buf(),
+            named: file.file_name().unwrap_or_default().to_os_string(),
+            manifest,
+            written: Default::default(),
+        };
         if !planners {
+            guard.siblings(siblings(None));
             return Ok(Self { _lock: None });
         }
         let lock = place.lock(dir)?;
         place.recover()?;
+        guard.siblings(siblings(Some(read_manifest(&target.join(MANIFEST))?)));
         guard.record_in(&target);
         Ok(Self { _lock: Some(lock) })
+    }
+}
+
+/// What a command writing single files may write beside its `--out FILE`: never a file of the
+/// user's that happens to share a sibling's name, and never one file twice in one run (an
+/// `--out` named like a sibling). See [`OutputFiles::begin`].
+#[derive(Debug)]
+pub struct Siblings {
+    /// The folder of `--out FILE`, as given.
+    dir: PathBuf,
+    /// The file `--out` names.
+    named: OsString,
+    /// The manifest's files when the folder is planner's; `None` in a folder of the user's.
+    manifest: Option<BTreeSet<String>>,
+    /// The file names written so far in this run.
+    written: std::sync::Mutex<BTreeSet<OsString>>,
+}
+
+impl Siblings {
+    /// Checks a write of `path` (a CSV file with `header`, when it is a table).
+    ///
+    /// # Errors
+    /// A second write of one file, or a file beside `--out` that planner did not write: in its
+    /// own folder one its manifest does not list, in a folder of the user's one whose header is
+    /// not this table's.
+    pub fn check(&self, path: &Path, header: Option<&[String]>) -> anyhow::Result<()> {
+        let parent = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let Some(name) = path.file_name() else {
+            return Ok(());
+        };
+        if parent != self.dir {
+            return Ok(());
+        }
+        let named = Path::new(&self.named).display().to_string();
+        let first = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_os_string());
+        if !first {
+            anyhow::bail!(
+                "{}: this command writes a file of that name beside its --out as well; name \
+                 --out otherwise (the --out file is {named})",
+                path.display()
+            );
+        }
+        self.vet(path, header)
+    }
+
+    /// Checks that writing `path` (a CSV file with `header`, when it is a table) replaces no
+    /// file planner did not write, without counting it as written (to check every file of a
+    /// command before the first is written).
+    ///
+    /// # Errors
+    /// As [`Siblings::check`], but for a second write.
+    pub fn vet(&self, path: &Path, header: Option<&[String]>) -> anyhow::Result<()> {
+        let Some(name) = path.file_name() else {
+            return Ok(());
+        };
+        let named = Path::new(&self.named).display().to_string();
+        if name == self.named.as_os_str() || !path.exists() {
+            return Ok(());
+        }
+        let planners = match (&self.manifest, header) {
+            (Some(files), _) => files.contains(name.to_string_lossy().as_ref()),
+            // An earlier run's table has this table's header.
+            (None, Some(header)) => csv::Reader::from_path(path)
+                .and_then(|mut r| r.headers().cloned())
+                .is_ok_and(|h| h.iter().eq(header.iter().map(String::as_str))),
+            (None, None) => false,
+        };
+        if !planners {
+            anyhow::bail!(
+                "{}: is not a file planner wrote, and this command writes {} beside {named}: \
+                 move it, or choose another folder for --out",
+                path.display(),
+                name.to_string_lossy()
+            );
+        }
+        Ok(())
     }
 }
 
