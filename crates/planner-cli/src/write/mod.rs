@@ -137,6 +137,11 @@ impl Guard {
         Ok(())
     }
 
+    /// Writes `bytes` (a workbook, a page, a chart) to `path` atomically.
+    pub fn bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+        self.write(path, |w| Ok(w.write_all(bytes)?))
+    }
+
     /// Writes a table as CSV, atomically.
     pub fn table(&self, path: &Path, table: &tables::Table) -> anyhow::Result<()> {
         self.write(path, |w| {

@@ -218,14 +218,8 @@ impl Chart {
     /// # Errors
     /// When a file cannot be written.
     pub fn write(&self, guard: &Guard, dir: &Path) -> anyhow::Result<()> {
-        guard.write(&dir.join(format!("{}.svg", self.stem)), |w| {
-            w.write_all(self.svg.as_bytes())?;
-            Ok(())
-        })?;
-        guard.write(&dir.join(format!("{}.png", self.stem)), |w| {
-            w.write_all(&self.png)?;
-            Ok(())
-        })
+        guard.bytes(&dir.join(format!("{}.svg", self.stem)), self.svg.as_bytes())?;
+        guard.bytes(&dir.join(format!("{}.png", self.stem)), &self.png)
     }
 }
 
@@ -357,6 +351,14 @@ fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
+/// The bold text of a chart's title at `size` (a panel's, smaller).
+pub(super) fn title_font(size: u32) -> TextStyle<'static> {
+    (FONT, size)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&palette::TEXT)
+}
+
 /// A chart of the plan over `x` by `y`: the title as its caption, with the margin and label
 /// areas every chart of the plan has (`y_label_area` pixels for the labels of the y axis).
 pub(super) fn titled<'a, DB: DrawingBackend>(
@@ -367,13 +369,7 @@ pub(super) fn titled<'a, DB: DrawingBackend>(
     y: Range<f64>,
 ) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     ChartBuilder::on(root)
-        .caption(
-            title,
-            (FONT, 18)
-                .into_font()
-                .style(FontStyle::Bold)
-                .color(&palette::TEXT),
-        )
+        .caption(title, title_font(18))
         .margin(14)
         .x_label_area_size(36)
         .y_label_area_size(y_label_area)

@@ -120,8 +120,5 @@ pub fn write_page(guard: &Guard, path: &Path, page: &Page) -> anyhow::Result<()>
 /// # Errors
 /// When the file cannot be written.
 pub fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
-    guard.write(path, |w| {
-        w.write_all(html.as_bytes())?;
-        Ok(())
-    })
+    guard.bytes(path, html.as_bytes())
 }

@@ -151,11 +151,7 @@ pub fn workbook(pack: &Pack) -> anyhow::Result<Vec<u8>> {
 /// # Errors
 /// When the file cannot be written.
 pub fn write(guard: &Guard, path: &Path, pack: &Pack) -> anyhow::Result<()> {
-    let bytes = workbook(pack)?;
-    guard.write(path, |w| {
-        w.write_all(&bytes)?;
-        Ok(())
-    })
+    guard.bytes(path, &workbook(pack)?)
 }
 
 /// The time fences in one sentence: `frozen: 2026-11; limited ±10 %: 2026-12 to 2027-01; ...`.
@@ -305,6 +301,23 @@ fn heads(ws: &mut Worksheet, names: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The head of a sheet of one record per row: the columns `widths` wide, a header row of
+/// `names`, frozen (set before any cell, as a constant-memory sheet needs).
+fn table_head(ws: &mut Worksheet, names: &[&str], widths: &[f64]) -> anyhow::Result<()> {
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 0)?;
+    heads(ws, names)
+}
+
+/// A sentence under a sheet's rows, in italics.
+fn note(ws: &mut Worksheet, row: u32, text: &str) -> anyhow::Result<()> {
+    ws.write_string_with_format(row, 0, text, &Format::new().set_italic())?;
+    Ok(())
+}
+
 fn forecast(
     ws: &mut Worksheet,
     f: &mut Formats,
@@ -403,12 +416,7 @@ fn changes(
         "change",
         "change_pct",
     ];
-    for (c, w) in [16, 34, 10, 16, 12, 12, 12, 12].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
-    heads(ws, &cols)?;
+    table_head(ws, &cols, &[16.0, 34.0, 10.0, 16.0, 12.0, 12.0, 12.0, 12.0])?;
     let fc = &pack.plan.forecast.plan;
     let Some((label, published)) = &pack.published else {
         ws.write_string(
@@ -471,24 +479,19 @@ fn changes(
                 units(change),
                 Cell::ratio(pct, 4),
             ];
-            for (c, cell) in row.iter().enumerate() {
-                f.write(ws, r, c as u16, cell, false)?;
-            }
+            f.write_row(ws, r, &row, false)?;
             r += 1;
         }
     }
     ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
-    let note = Format::new().set_italic();
-    ws.write_string_with_format(
+    note(
+        ws,
         r + 1,
-        0,
-        format!(
+        &format!(
             "Published: the forecast published for {label}; new: this one; whole units. A sku \
              not in one of the two has no quantity there."
         ),
-        &note,
-    )?;
-    Ok(())
+    )
 }
 
 fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()> {
@@ -500,12 +503,7 @@ fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()
         "months_covered",
         "cash_tied_up",
     ];
-    heads(ws, &cols)?;
-    for (c, w) in [18, 12, 10, 12, 12, 16].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
+    table_head(ws, &cols, &[18.0, 12.0, 10.0, 12.0, 12.0, 16.0])?;
     let Some(m) = &pack.plan.materials else {
         ws.write_string(
             1,
@@ -529,24 +527,19 @@ fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()
             Cell::int(p.window_months),
             Cell::money(p.cash_tied_up, 2, cur),
         ];
-        for (c, cell) in row.iter().enumerate() {
-            f.write(ws, r, c as u16, cell, false)?;
-        }
+        f.write_row(ws, r, &row, false)?;
         r += 1;
     }
     ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
     let total: f64 = m.prebuy.iter().map(|p| p.cash_tied_up).sum();
     f.write(ws, r, 0, &Cell::text("total"), true)?;
     f.write(ws, r, 5, &Cell::money(total, 2, cur), true)?;
-    let note = Format::new().set_italic();
-    ws.write_string_with_format(
+    note(
+        ws,
         r + 2,
-        0,
         "Authorized: buy each material's quantity by its order-by month (in the material's own \
          unit); the cash is what it ties up until the demand draws it down.",
-        &note,
-    )?;
-    Ok(())
+    )
 }
 
 fn capacity(
@@ -565,12 +558,10 @@ fn capacity(
         cols.push(format!("hours_hi_{}", l.label()));
     }
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-    heads(ws, &names)?;
-    for c in 0..cols.len() {
-        ws.set_column_width(c as u16, if c == 0 { 16 } else { 13 })?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
+    let widths: Vec<f64> = (0..cols.len())
+        .map(|c| if c == 0 { 16.0 } else { 13.0 })
+        .collect();
+    table_head(ws, &names, &widths)?;
     let Some(c) = &pack.plan.capacity else {
         ws.write_string(
             1,
@@ -598,24 +589,19 @@ fn capacity(
             cells.push(units(upper.map(|u| u.demand_units)));
             cells.push(Cell::number(upper.map(|u| u.required_hours), 2));
         }
-        for (k, cell) in cells.iter().enumerate() {
-            f.write(ws, r, k as u16, cell, false)?;
-        }
+        f.write_row(ws, r, &cells, false)?;
         r += 1;
     }
     if r > 1 {
         ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
     }
-    let note = Format::new().set_italic();
-    ws.write_string_with_format(
+    note(
+        ws,
         r + 1,
-        0,
         "Hours: the line hours the units need (their slowest station's cycle time, at the \
          line's OEE); the upper bound's hours are a quantile of the line's load under the \
          dependence model.",
-        &note,
-    )?;
-    Ok(())
+    )
 }
 
 #[cfg(test)]
