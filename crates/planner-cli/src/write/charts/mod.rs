@@ -472,8 +472,60 @@ pub fn charts(
         Some((skus, n)) => (skus, Some(n)),
         None => (select_skus(fc, capacity, routings, top), None),
     };
+    // One set of stems for every chart: families, then skus, then lines.
     let mut used = BTreeSet::new();
-    // Families: the same fan chart of each family's total.
+    let (family_jobs, families_total) =
+        family_jobs(fc, history, products, previous, top, &mut used);
+    let (fan_jobs, whys): (Vec<(String, Fan)>, Vec<String>) = skus
+        .iter()
+        .filter_map(|s| {
+            let p = fc.get(&s.key)?;
+            let job = (
+                stem("fan", &s.key, &mut used),
+                fan_data(p, fc, history, previous),
+            );
+            Some((job, s.reasons.join(", ")))
+        })
+        .unzip();
+    let (line_choice, line_jobs, lines_total) = match capacity {
+        Some(c) => line_jobs(c, top, &mut used),
+        None => (Vec::new(), Vec::new(), 0),
+    };
+    let mut fans = draw_each(&fan_jobs, |d| &d.title)?;
+    for (c, why) in fans.iter_mut().zip(whys) {
+        if why != "all" {
+            c.why = why;
+        }
+    }
+    let exposure = match plan.materials.as_ref().and_then(exposure_data) {
+        Some(d) => Some(chart("material_exposure", &d.title, &d, (WIDTH, HEIGHT))?),
+        None => None,
+    };
+    Ok(ChartSet {
+        fans,
+        skus_total: fc.skus.len(),
+        skus,
+        lines: draw_each(&line_jobs, |d| &d.title)?,
+        line_choice,
+        lines_total,
+        exposure,
+        families: draw_each(&family_jobs, |d| &d.title)?,
+        families_total,
+        picked,
+    })
+}
+
+/// The family fan charts' data, with their stems: a fan of each family's total (history,
+/// forecast and ranges from [`family_plan`]), the `top` largest by volume, in name order; and
+/// how many families the plan has.
+fn family_jobs(
+    fc: &DemandPlan,
+    history: &DemandHistory,
+    products: &[Product],
+    previous: Option<&DemandPlan>,
+    top: usize,
+    used: &mut BTreeSet<String>,
+) -> (Vec<(String, Fan)>, usize) {
     let (fplan, fhistory) = family_plan(fc, history, products);
     let fprevious = previous.map(|p| family_plan(p, &DemandHistory::default(), products).0);
     let mut by_volume: Vec<(&SkuPlan, f64)> = fplan
@@ -484,76 +536,46 @@ pub fn charts(
     by_volume.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.sku.cmp(&b.0.sku)));
     let mut chosen: Vec<&SkuPlan> = by_volume.into_iter().take(top).map(|x| x.0).collect();
     chosen.sort_by(|a, b| a.sku.cmp(&b.sku));
-    let family_jobs: Vec<(String, Fan)> = chosen
+    let jobs = chosen
         .iter()
         .map(|f| {
             let mut d = fan_data(f, &fplan, &fhistory, fprevious.as_ref());
             d.title = format!("Family {}: {}", f.sku, f.model);
-            (stem("family", &f.sku, &mut used), d)
+            (stem("family", &f.sku, used), d)
         })
         .collect();
-    let fan_jobs: Vec<(String, Fan, String)> = skus
+    (jobs, fplan.skus.len())
+}
+
+/// The capacity charts' data of the lines [`select_lines`] chooses, with their stems; the
+/// choice; and how many lines the plan has.
+fn line_jobs(
+    c: &CapacityPlan,
+    top: usize,
+    used: &mut BTreeSet<String>,
+) -> (Vec<Selected>, Vec<(String, LineChart)>, usize) {
+    let choice = select_lines(c, top);
+    let jobs = choice
         .iter()
-        .filter_map(|s| {
-            let p = fc.get(&s.key)?;
-            Some((
-                stem("fan", &s.key, &mut used),
-                fan_data(p, fc, history, previous),
-                s.reasons.join(", "),
-            ))
-        })
+        .map(|s| (stem("capacity", &s.key, used), line_data(c, &s.key)))
         .collect();
-    let (line_choice, line_jobs, lines_total) = match capacity {
-        Some(c) => {
-            let sel = select_lines(c, top);
-            let jobs: Vec<(String, LineChart)> = sel
-                .iter()
-                .map(|s| (stem("capacity", &s.key, &mut used), line_data(c, &s.key)))
-                .collect();
-            let total = c
-                .rows
-                .iter()
-                .map(|r| r.line.as_str())
-                .collect::<BTreeSet<_>>()
-                .len();
-            (sel, jobs, total)
-        }
-        None => (Vec::new(), Vec::new(), 0),
-    };
-    let fans = fan_jobs
-        .par_iter()
-        .map(|(stem, d, why)| {
-            let mut c = chart(stem, &d.title, d, (WIDTH, HEIGHT))?;
-            if why != "all" {
-                c.why = why.clone();
-            }
-            Ok(c)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let lines = line_jobs
-        .par_iter()
-        .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let families = family_jobs
-        .par_iter()
-        .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let exposure = match plan.materials.as_ref().and_then(exposure_data) {
-        Some(d) => Some(chart("material_exposure", &d.title, &d, (WIDTH, HEIGHT))?),
-        None => None,
-    };
-    Ok(ChartSet {
-        fans,
-        skus_total: fc.skus.len(),
-        skus,
-        lines,
-        line_choice,
-        lines_total,
-        exposure,
-        families,
-        families_total: fplan.skus.len(),
-        picked,
-    })
+    let total = c
+        .rows
+        .iter()
+        .map(|r| r.line.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    (choice, jobs, total)
+}
+
+/// Each `(stem, data)` drawn at the plan charts' size, in parallel, titled by `title`.
+fn draw_each<D: Draw>(
+    jobs: &[(String, D)],
+    title: impl Fn(&D) -> &str + Sync,
+) -> anyhow::Result<Vec<Chart>> {
+    jobs.par_iter()
+        .map(|(stem, d)| chart(stem, title(d), d, (WIDTH, HEIGHT)))
+        .collect()
 }
 
 /// `d` drawn at `size` in both formats as the chart `stem` (with no reason for its choice).

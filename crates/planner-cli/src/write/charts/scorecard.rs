@@ -160,6 +160,60 @@ impl Draw for Trend {
     }
 }
 
+/// A metric's chart title (with its target), the unit of its axis and its target lines, in
+/// display units (percent for shares).
+fn labels(card: &Scorecard, metric: Metric) -> (String, &'static str, Vec<f64>) {
+    let t = &card.targets;
+    match metric {
+        Metric::Otd => (
+            format!(
+                "On-time delivery: PO lines within {} days of due (target {} %)",
+                card.grace_days,
+                num(t.otd * 100.0, 1)
+            ),
+            "% of PO lines",
+            vec![t.otd * 100.0],
+        ),
+        Metric::Ppm => (
+            format!(
+                "Defects: rejected parts per million (target at most {})",
+                num(t.ppm, 0)
+            ),
+            "PPM",
+            vec![t.ppm],
+        ),
+        Metric::Fpy => (
+            format!("First-pass yield (target {} %)", num(t.fpy * 100.0, 1)),
+            "% of units received",
+            vec![t.fpy * 100.0],
+        ),
+        Metric::Price => (
+            format!(
+                "Price paid vs quoted tier price{} (tolerance ±{} %)",
+                if card.index_linked {
+                    ", index-linked"
+                } else {
+                    ""
+                },
+                num(t.price_tolerance * 100.0, 1)
+            ),
+            "% over quote",
+            vec![t.price_tolerance * 100.0, -t.price_tolerance * 100.0],
+        ),
+        Metric::Wape => (
+            match t.wape {
+                Some(w) => format!(
+                    "Forecast error, WAPE (target at most {} %)",
+                    num(w * 100.0, 1)
+                ),
+                None => "Forecast error, WAPE (no target set)".to_string(),
+            },
+            "% of actual demand",
+            t.wape.map(|w| vec![w * 100.0]).unwrap_or_default(),
+        ),
+    }
+}
+
 /// A trend chart per metric with any value, each with its target line: on-time delivery, PPM,
 /// first-pass yield, price vs quote (the tolerance band) and, when scored, forecast WAPE (its
 /// target line only when one is set).
@@ -167,7 +221,6 @@ impl Draw for Trend {
 /// # Errors
 /// When plotters cannot draw (it does not for finite numbers).
 pub fn trend_charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
-    let t = &card.targets;
     let months: Vec<String> = card.months.iter().map(ToString::to_string).collect();
     let mut out = Vec::new();
     for metric in Metric::ALL {
@@ -191,54 +244,7 @@ pub fn trend_charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
         for f in card.families() {
             by_family.insert(f, at(f));
         }
-        let (title, unit, targets) = match metric {
-            Metric::Otd => (
-                format!(
-                    "On-time delivery: PO lines within {} days of due (target {} %)",
-                    card.grace_days,
-                    num(t.otd * 100.0, 1)
-                ),
-                "% of PO lines",
-                vec![t.otd * 100.0],
-            ),
-            Metric::Ppm => (
-                format!(
-                    "Defects: rejected parts per million (target at most {})",
-                    num(t.ppm, 0)
-                ),
-                "PPM",
-                vec![t.ppm],
-            ),
-            Metric::Fpy => (
-                format!("First-pass yield (target {} %)", num(t.fpy * 100.0, 1)),
-                "% of units received",
-                vec![t.fpy * 100.0],
-            ),
-            Metric::Price => (
-                format!(
-                    "Price paid vs quoted tier price{} (tolerance ±{} %)",
-                    if card.index_linked {
-                        ", index-linked"
-                    } else {
-                        ""
-                    },
-                    num(t.price_tolerance * 100.0, 1)
-                ),
-                "% over quote",
-                vec![t.price_tolerance * 100.0, -t.price_tolerance * 100.0],
-            ),
-            Metric::Wape => (
-                match t.wape {
-                    Some(w) => format!(
-                        "Forecast error, WAPE (target at most {} %)",
-                        num(w * 100.0, 1)
-                    ),
-                    None => "Forecast error, WAPE (no target set)".to_string(),
-                },
-                "% of actual demand",
-                t.wape.map(|w| vec![w * 100.0]).unwrap_or_default(),
-            ),
-        };
+        let (title, unit, targets) = labels(card, metric);
         let trend = Trend {
             title,
             unit,
