@@ -426,61 +426,19 @@ fn changes(
         )?;
         return Ok(());
     };
-    let index = |plan: &DemandPlan| -> HashMap<String, usize> {
-        plan.skus
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.sku.clone(), i))
-            .collect()
-    };
-    let (now_at, then_at) = (index(fc), index(published));
-    let point = |plan: &DemandPlan, at: &HashMap<String, usize>, sku: &str, m: Month| {
-        let s = &plan.skus[*at.get(sku)?];
-        let t = usize::try_from(plan.start.months_until(m)).ok()?;
-        s.forecast.point.get(t).copied()
-    };
-    let mut skus: Vec<&str> = fc.skus.iter().map(|s| s.sku.as_str()).collect();
-    skus.extend(
-        published
-            .skus
-            .iter()
-            .filter(|s| !now_at.contains_key(&s.sku))
-            .map(|s| s.sku.as_str()),
-    );
     let mut r = 1u32;
-    for sku in skus {
+    for (sku, now, then) in matched_skus(fc, published) {
         let name = products
             .get(sku)
             .and_then(|p| p.name.as_deref())
             .unwrap_or("");
         for (t, m) in fc.months().enumerate() {
-            let old = point(published, &then_at, sku, m).map(whole);
-            let new = point(fc, &now_at, sku, m).map(whole);
-            if old.is_none() && new.is_none() {
-                continue;
+            let old = then.and_then(|i| point(published, i, m));
+            let new = now.and_then(|i| point(fc, i, m));
+            if let Some(row) = change_row(sku, name, m, zones[t], old, new) {
+                f.write_row(ws, r, &row, false)?;
+                r += 1;
             }
-            let change = match (old, new) {
-                (Some(o), Some(n)) => Some(n - o),
-                (Some(o), None) => Some(-o),
-                (None, Some(n)) => Some(n),
-                (None, None) => None,
-            };
-            let pct = match (old, change) {
-                (Some(o), Some(c)) if o != 0.0 => Some(c / o),
-                _ => None,
-            };
-            let row = [
-                Cell::text(sku),
-                Cell::text(name),
-                Cell::month(m),
-                Cell::text(zones[t].name()),
-                units(old),
-                units(new),
-                units(change),
-                Cell::ratio(pct, 4),
-            ];
-            f.write_row(ws, r, &row, false)?;
-            r += 1;
         }
     }
     ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
@@ -492,6 +450,71 @@ fn changes(
              not in one of the two has no quantity there."
         ),
     )
+}
+
+/// Each sku of the plan, then each published sku it no longer has, with its index in the plan
+/// and in the published forecast.
+fn matched_skus<'a>(
+    fc: &'a DemandPlan,
+    published: &'a DemandPlan,
+) -> Vec<(&'a str, Option<usize>, Option<usize>)> {
+    let index = |plan: &'a DemandPlan| -> HashMap<&'a str, usize> {
+        plan.skus
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.sku.as_str(), i))
+            .collect()
+    };
+    let (now_at, then_at) = (index(fc), index(published));
+    let planned = fc
+        .skus
+        .iter()
+        .map(|s| (s.sku.as_str(), now_at.get(s.sku.as_str()).copied()));
+    let dropped = published
+        .skus
+        .iter()
+        .filter(|s| !now_at.contains_key(s.sku.as_str()))
+        .map(|s| (s.sku.as_str(), None));
+    planned
+        .chain(dropped)
+        .map(|(sku, now)| (sku, now, then_at.get(sku).copied()))
+        .collect()
+}
+
+/// The point forecast of the plan's sku `i` for month `m`, whole units; `None` outside its
+/// months.
+fn point(plan: &DemandPlan, i: usize, m: Month) -> Option<f64> {
+    let t = usize::try_from(plan.start.months_until(m)).ok()?;
+    plan.skus[i].forecast.point.get(t).copied().map(whole)
+}
+
+/// A row of the changes sheet: the quantity published, the new one, the difference and its
+/// share of the published one; `None` when the sku has neither.
+fn change_row(
+    sku: &str,
+    name: &str,
+    m: Month,
+    zone: Zone,
+    old: Option<f64>,
+    new: Option<f64>,
+) -> Option<[Cell; 8]> {
+    let change = match (old, new) {
+        (Some(o), Some(n)) => n - o,
+        (Some(o), None) => -o,
+        (None, Some(n)) => n,
+        (None, None) => return None,
+    };
+    let pct = old.filter(|o| *o != 0.0).map(|o| change / o);
+    Some([
+        Cell::text(sku),
+        Cell::text(name),
+        Cell::month(m),
+        Cell::text(zone.name()),
+        units(old),
+        units(new),
+        units(change),
+        Cell::ratio(pct, 4),
+    ])
 }
 
 fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()> {
