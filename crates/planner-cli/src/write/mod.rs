@@ -1,5 +1,11 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
-//! an input file; a folder of outputs as one set ([`outdir`]).
+//! an input file ([`Guard`]); a folder of outputs as one set ([`outdir`]).
+//!
+//! By kind: [`tables`] (typed tables, one builder per file, rendered as CSV here and by the
+//! pages and workbooks), [`pages`] (the HTML pages), [`workbooks`] (the Excel workbooks),
+//! [`charts`] (SVG and PNG); [`findings`] draws the core's ranked findings for the terminal, a
+//! page and a sheet. The number spellings they share ([`num`], [`grouped`], [`thousands`]) are
+//! here.
 
 pub mod charts;
 pub mod findings;

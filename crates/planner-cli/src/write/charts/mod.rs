@@ -14,6 +14,9 @@
 //! [`select_lines`]), unless `--charts` names classes or skus ([`pick_skus`]); the choice and its
 //! reasons go into the report and the terminal summary.
 //!
+//! The other commands' charts draw with the same machinery, font and palette: the scenario
+//! comparison ([`scenario`]) and the scorecard's trends ([`scorecard`]).
+//!
 //! The text is set in DejaVu Sans, bundled into the binary, so no system font library is needed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -8,7 +8,6 @@ use planner_core::scorecard::{Metric, Miss, Scorecard, ALL};
 
 use super::{Attention, Block, Card, Section};
 use crate::write::charts::Chart;
-use crate::write::tables::scorecard::{show, show_gap};
 use crate::write::tables::Table;
 use crate::write::{num, thousands};
 
@@ -386,6 +385,26 @@ fn verdict(card: &Scorecard, metric: Metric, judged: usize) -> Attention {
             target_text(card, metric)
         ),
     )
+}
+
+/// A value as the terminal summary shows it: shares in percent, PPM as a whole number.
+pub fn show(metric: Metric, v: f64) -> String {
+    if metric.is_share() {
+        format!("{} %", num(v * 100.0, 1))
+    } else {
+        num(v, 0)
+    }
+}
+
+/// A gap as the terminal summary shows it: percentage points for shares.
+pub fn show_gap(metric: Metric, gap: f64) -> String {
+    if metric.is_share() {
+        let points = num(gap * 100.0, 1);
+        let unit = if points == "1" { "point" } else { "points" };
+        format!("{points} {unit}")
+    } else {
+        num(gap, 0)
+    }
 }
 
 /// The families' misses in the scorecard's latest month.
