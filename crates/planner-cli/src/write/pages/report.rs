@@ -159,8 +159,9 @@ pub struct Decisions<'a> {
     pub holds: Option<&'a [FenceHold]>,
 }
 
-/// The headline cards of the review and the fences: the review's own ([`sections::review_headline`]:
-/// the WAPE and the fence breaks) when reviewed, and the holds when held.
+/// The headline cards of the review and the fences: the review's own
+/// ([`sections::review_headline`]: the WAPE and the fence breaks) when reviewed, and the holds
+/// when held.
 fn decision_cards(d: &Decisions) -> Vec<Card> {
     let mut out = d.review.map(sections::review_headline).unwrap_or_default();
     if let Some(h) = d.holds {
@@ -247,8 +248,9 @@ fn tables_section<'a>(tables: &[(&str, &'a Table)]) -> Section<'a> {
     }
 }
 
-/// The report page of a plan (`report.html`, written with [`super::write_html`]): [`plan_sections`],
-/// then `extra` sections (the fences held, the review, the scorecard), then the tables.
+/// The report page of a plan (`report.html`, written with [`super::write_html`]):
+/// [`plan_sections`], then `extra` sections (the fences held, the review, the scorecard), then
+/// the tables.
 pub fn render<'a>(
     plan: &Plan,
     charts: &'a ChartSet,
