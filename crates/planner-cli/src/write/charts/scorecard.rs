@@ -136,28 +136,37 @@ impl Draw for Trend {
         line(&self.total, TOTAL, 3, 3)?;
         entries.push(("all families".into(), TOTAL, 3, false));
 
-        let font = (FONT, 13).into_font().color(&palette::TEXT);
-        for (i, (label, colour, width, dashed)) in entries.iter().enumerate() {
-            let y = 60 + 22 * i as i32;
-            let style = colour.stroke_width(*width);
-            if *dashed {
-                for x in [8, 18] {
-                    legend
-                        .draw(&PathElement::new(vec![(x, y), (x + 6, y)], style))
-                        .map_err(err)?;
-                }
-            } else {
+        draw_legend(&legend, &entries)
+    }
+}
+
+/// The legend panel: an entry per `(label, colour, width, dashed)`, a short line in the
+/// series' style and its label (22 characters at most).
+fn draw_legend<DB: DrawingBackend>(
+    legend: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, u32, bool)],
+) -> anyhow::Result<()> {
+    let font = (FONT, 13).into_font().color(&palette::TEXT);
+    for (i, (label, colour, width, dashed)) in entries.iter().enumerate() {
+        let y = 60 + 22 * i as i32;
+        let style = colour.stroke_width(*width);
+        if *dashed {
+            for x in [8, 18] {
                 legend
-                    .draw(&PathElement::new(vec![(8, y), (26, y)], style))
+                    .draw(&PathElement::new(vec![(x, y), (x + 6, y)], style))
                     .map_err(err)?;
             }
-            let text: String = label.chars().take(22).collect();
+        } else {
             legend
-                .draw(&Text::new(text, (34, y - 7), font.clone()))
+                .draw(&PathElement::new(vec![(8, y), (26, y)], style))
                 .map_err(err)?;
         }
-        Ok(())
+        let text: String = label.chars().take(22).collect();
+        legend
+            .draw(&Text::new(text, (34, y - 7), font.clone()))
+            .map_err(err)?;
     }
+    Ok(())
 }
 
 /// A metric's chart title (with its target), the unit of its axis and its target lines, in

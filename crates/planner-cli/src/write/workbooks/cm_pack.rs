@@ -318,6 +318,8 @@ fn note(ws: &mut Worksheet, row: u32, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The forecast sheet: skus down (with their name and unit), months across, under each sku its
+/// range at the widest level, then the total ([`forecast_total`]).
 fn forecast(
     ws: &mut Worksheet,
     f: &mut Formats,
@@ -325,20 +327,7 @@ fn forecast(
     zones: &[Zone],
     products: &HashMap<&str, &Product>,
 ) -> anyhow::Result<()> {
-    // A constant-memory sheet: widths, panes and heights first, then the rows strictly in order.
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 34)?;
-    ws.set_column_width(2, 8)?;
-    ws.set_column_width(3, 12)?;
-    for t in 0..zones.len() {
-        ws.set_column_width(4 + t as u16, 13)?;
-    }
-    ws.set_freeze_panes(2, 4)?;
-    ws.set_row_height(0, 30)?;
-    heads(ws, &["sku", "name", "unit", "figure"])?;
-    month_headers(ws, 4, fc.start, zones)?;
-    ws.write_string(1, 3, "zone")?;
-    zone_names(ws, 4, zones)?;
+    forecast_head(ws, fc.start, zones)?;
     let level = widest(fc);
     let figures: Vec<String> = std::iter::once("forecast".to_string())
         .chain(
@@ -374,7 +363,37 @@ fn forecast(
             r += 1;
         }
     }
-    // The total: the sum of the whole units shown, and its range under the dependence model.
+    forecast_total(ws, f, fc, &figures, level, r)
+}
+
+/// The forecast sheet's head: the columns' widths, two header rows (the months, coloured by
+/// zone, then the zones' names) and the panes, before any cell of a constant-memory sheet.
+fn forecast_head(ws: &mut Worksheet, start: Month, zones: &[Zone]) -> anyhow::Result<()> {
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 34)?;
+    ws.set_column_width(2, 8)?;
+    ws.set_column_width(3, 12)?;
+    for t in 0..zones.len() {
+        ws.set_column_width(4 + t as u16, 13)?;
+    }
+    ws.set_freeze_panes(2, 4)?;
+    ws.set_row_height(0, 30)?;
+    heads(ws, &["sku", "name", "unit", "figure"])?;
+    month_headers(ws, 4, start, zones)?;
+    ws.write_string(1, 3, "zone")?;
+    zone_names(ws, 4, zones)
+}
+
+/// The forecast sheet's total from row `r`, a row per figure: the sum of the whole units
+/// shown, and its range at `level`, a quantile of the total under the dependence model.
+fn forecast_total(
+    ws: &mut Worksheet,
+    f: &mut Formats,
+    fc: &DemandPlan,
+    figures: &[String],
+    level: Option<Level>,
+    mut r: u32,
+) -> anyhow::Result<()> {
     let bold = Format::new().set_bold();
     for (k, figure) in figures.iter().enumerate() {
         ws.write_string_with_format(r, 0, "total", &bold)?;
