@@ -9,7 +9,7 @@ use super::Context;
 use crate::cli::CapacityArgs;
 use crate::load;
 use crate::write::outdir::OutputFiles;
-use crate::write::{findings, num, tables, Guard};
+use crate::write::{num, tables, Guard};
 
 /// Writes capacity.csv, line_balance.csv, build_plan.csv, line_plan.csv and
 /// recommendations.csv into `dir`.
@@ -76,18 +76,15 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     summarize(&run, ctx);
     // Without pricing the capacity findings rank by units at risk (`planner plan` values them).
-    findings::say(
-        &planner_core::findings::find(&Sources {
-            capacity: Some(&run),
-            ..Sources::default()
-        }),
-        ctx,
-    );
+    ctx.say_findings(&planner_core::findings::find(&Sources {
+        capacity: Some(&run),
+        ..Sources::default()
+    }));
     Ok(())
 }
 
 /// The terminal summary's figures: line-months overloaded or at risk, the build plan's costs or
-/// the demand it cannot meet (the findings themselves: [`crate::write::findings::say`]).
+/// the demand it cannot meet (the findings themselves: [`Context::say_findings`]).
 pub fn summarize(run: &CapacityResult, ctx: &Context) {
     ctx.say(format!(
         "capacity: {} line-months, {} overloaded or at risk",

@@ -9,7 +9,7 @@ use super::Context;
 use crate::cli::MaterialsArgs;
 use crate::load;
 use crate::write::outdir::OutputSet;
-use crate::write::{findings, num, tables, Guard};
+use crate::write::{num, tables, Guard};
 
 /// Writes material_plan.csv, prebuy.csv and past_due.csv into `dir`.
 pub fn write_all(guard: &Guard, dir: &Path, plan: &MaterialPlan) -> anyhow::Result<()> {
@@ -45,18 +45,17 @@ pub fn run(args: &MaterialsArgs, ctx: &Context) -> anyhow::Result<()> {
         args.out.display()
     ));
     summarize(&plan, ctx);
-    findings::say(
-        &planner_core::findings::find(&planner_core::findings::Sources {
+    ctx.say_findings(&planner_core::findings::find(
+        &planner_core::findings::Sources {
             materials: Some(&plan),
             ..Default::default()
-        }),
-        ctx,
-    );
+        },
+    ));
     Ok(())
 }
 
 /// The terminal summary's figures: past-due releases, pre-buys and the cash they tie up (the
-/// findings themselves: [`crate::write::findings::say`]).
+/// findings themselves: [`Context::say_findings`]).
 pub fn summarize(plan: &MaterialPlan, ctx: &Context) {
     let s = plan.summary();
     ctx.say(format!(

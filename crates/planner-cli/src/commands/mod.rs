@@ -14,10 +14,12 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use planner_core::findings::Findings;
 use planner_core::time::Month;
 use planner_core::{DemandPlan, ForecastRun};
 
 use crate::load::{self, Folder};
+use crate::write::findings;
 
 /// What every command shares.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +67,13 @@ impl Context {
     pub fn say(&self, line: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", line.as_ref());
+        }
+    }
+
+    /// Prints the ranked findings' terminal summary ([`findings::terminal`]), unless quiet.
+    pub fn say_findings(&self, found: &Findings) {
+        for line in findings::terminal(found) {
+            self.say(line);
         }
     }
 }

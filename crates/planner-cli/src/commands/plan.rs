@@ -541,7 +541,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(r) = &review {
         super::review::summarize_figures(r, ctx, false);
     }
-    findings::say(&findings, ctx);
+    ctx.say_findings(&findings);
     if let Some(c) = &card {
         super::scorecard::summarize(c, baseline.is_some(), ctx);
     }

@@ -7,7 +7,7 @@ use super::Context;
 use crate::cli::PriceArgs;
 use crate::load;
 use crate::write::outdir::OutputFiles;
-use crate::write::{findings, num, tables, Guard};
+use crate::write::{num, tables, Guard};
 
 /// Runs `planner price`.
 pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
@@ -58,13 +58,12 @@ pub fn run(args: &PriceArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     super::emit(&guard, args.out.as_deref(), &table)?;
     summarize(&plan, ctx);
-    findings::say(
-        &planner_core::findings::find(&planner_core::findings::Sources {
+    ctx.say_findings(&planner_core::findings::find(
+        &planner_core::findings::Sources {
             pricing: Some(&plan),
             ..Default::default()
-        }),
-        ctx,
-    );
+        },
+    ));
     if let Some((path, table)) = &sizing {
         guard.table(path, table)?;
     }
@@ -96,7 +95,7 @@ fn outlook(plan: &pricing::PricingPlan, ctx: &Context) {
 }
 
 /// The terminal summary's figures: the spend and how the indices are carried (the findings
-/// themselves: [`crate::write::findings::say`]).
+/// themselves: [`Context::say_findings`]).
 pub fn summarize(plan: &pricing::PricingPlan, ctx: &Context) {
     ctx.say(format!(
         "pricing: {} rows, total spend {}",

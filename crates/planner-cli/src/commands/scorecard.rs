@@ -12,10 +12,8 @@ use crate::cli::ScorecardArgs;
 use crate::load::{self, deliveries, Folder};
 use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
-use crate::write::pages::sections;
-use crate::write::pages::{self, Page};
-use crate::write::tables::scorecard as tables;
-use crate::write::tables::Table;
+use crate::write::pages::{self, sections, Page};
+use crate::write::tables::{scorecard as scorecard_tables, Table};
 use crate::write::workbooks::xlsx;
 use crate::write::Guard;
 
@@ -94,9 +92,9 @@ pub type Named = Vec<(&'static str, Table)>;
 /// The scorecard's tables with their file stems, in the order of the workbook's sheets.
 fn tables_of(card: &Scorecard) -> Named {
     vec![
-        ("scorecard", tables::scorecard(card)),
-        ("scorecard_misses", tables::misses(card)),
-        ("scorecard_lines", tables::lines(card)),
+        ("scorecard", scorecard_tables::scorecard(card)),
+        ("scorecard_misses", scorecard_tables::misses(card)),
+        ("scorecard_lines", scorecard_tables::lines(card)),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! The core's ranked findings ([`planner_core::findings`]) drawn three ways, from one condensed
 //! list (the first [`PER_KIND`] of each kind, then a line per kind for the rest): the terminal
-//! summary, the report's "Needs a decision" section and the `attention` sheet of plan.xlsx.
+//! summary's lines ([`terminal`]), the report's "Needs a decision" section ([`html`]) and the
+//! `attention` sheet of plan.xlsx ([`table`]).
 
 use std::fmt::Write as _;
 
@@ -9,7 +10,6 @@ use planner_core::findings::{Condensed, Finding, FindingKind, Findings, Omitted,
 use super::pages::html::escape;
 use super::tables::{Cell, Table};
 use super::thousands;
-use crate::commands::Context;
 
 /// Findings of each kind shown, in the terminal, the report and the workbook alike.
 pub const PER_KIND: usize = 5;
@@ -106,29 +106,29 @@ pub fn counts(findings: &Findings) -> String {
     format!("{act} to act on now, {decide} to decide, {note} to note")
 }
 
-/// The terminal summary: a heading with the counts, then per severity its findings, each as
-/// `kind message`.
-pub fn say(findings: &Findings, ctx: &Context) {
+/// The terminal summary's lines: a heading with the counts, then per severity its findings,
+/// each as `kind message`.
+pub fn terminal(findings: &Findings) -> Vec<String> {
     if findings.items.is_empty() {
-        ctx.say("attention: nothing to act on, decide or note");
-        return;
+        return vec!["attention: nothing to act on, decide or note".into()];
     }
-    ctx.say(format!(
+    let mut lines = vec![format!(
         "attention: {} (ranked by value at stake; at most {PER_KIND} of each kind)",
         counts(findings)
-    ));
+    )];
     let condensed = findings.condensed(PER_KIND);
     let mut heading = None;
     for e in entries(&condensed) {
         if heading != Some(e.severity()) {
             heading = Some(e.severity());
-            ctx.say(format!("  {}:", e.severity().heading()));
+            lines.push(format!("  {}:", e.severity().heading()));
         }
-        match e {
-            Entry::Shown(f) => ctx.say(format!("    {} {}", f.kind.label(), f.message)),
-            Entry::More(_) => ctx.say(format!("    {}", e.text())),
-        }
+        lines.push(match e {
+            Entry::Shown(f) => format!("    {} {}", f.kind.label(), f.message),
+            Entry::More(_) => format!("    {}", e.text()),
+        });
     }
+    lines
 }
 
 /// The `attention` sheet of plan.xlsx: one row per line of the condensed list.

@@ -1,5 +1,11 @@
 //! Writing outputs: atomically (a temporary file in the same folder, then a rename), never over
-//! an input file; a folder of outputs as one set ([`outdir`]).
+//! an input file ([`Guard`]); a folder of outputs as one set ([`outdir`]).
+//!
+//! By kind: [`tables`] (typed tables, one builder per file, rendered as CSV here and by the
+//! pages and workbooks), [`pages`] (the HTML pages), [`workbooks`] (the Excel workbooks),
+//! [`charts`] (SVG and PNG); [`findings`] draws the core's ranked findings for the terminal, a
+//! page and a sheet. The number spellings they share ([`num`], [`grouped`], [`thousands`]) are
+//! here.
 
 pub mod charts;
 pub mod findings;
@@ -178,6 +184,11 @@ impl Guard {
             s.vet(path, Some(header))?;
         }
         Ok(())
+    }
+
+    /// Writes `bytes` (a workbook, a page, a chart) to `path` atomically.
+    pub fn bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+        self.write(path, |w| Ok(w.write_all(bytes)?))
     }
 
     /// Writes a table as CSV, atomically.

@@ -14,6 +14,9 @@
 //! [`select_lines`]), unless `--charts` names classes or skus ([`pick_skus`]); the choice and its
 //! reasons go into the report and the terminal summary.
 //!
+//! The other commands' charts draw with the same machinery, font and palette: the scenario
+//! comparison ([`scenario`]) and the scorecard's trends ([`scorecard`]).
+//!
 //! The text is set in DejaVu Sans, bundled into the binary, so no system font library is needed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -218,14 +221,8 @@ impl Chart {
     /// # Errors
     /// When a file cannot be written.
     pub fn write(&self, guard: &Guard, dir: &Path) -> anyhow::Result<()> {
-        guard.write(&dir.join(format!("{}.svg", self.stem)), |w| {
-            w.write_all(self.svg.as_bytes())?;
-            Ok(())
-        })?;
-        guard.write(&dir.join(format!("{}.png", self.stem)), |w| {
-            w.write_all(&self.png)?;
-            Ok(())
-        })
+        guard.bytes(&dir.join(format!("{}.svg", self.stem)), self.svg.as_bytes())?;
+        guard.bytes(&dir.join(format!("{}.png", self.stem)), &self.png)
     }
 }
 
@@ -357,6 +354,14 @@ fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
+/// The bold text of a chart's title at `size` (a panel's, smaller).
+pub(super) fn title_font(size: u32) -> TextStyle<'static> {
+    (FONT, size)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&palette::TEXT)
+}
+
 /// A chart of the plan over `x` by `y`: the title as its caption, with the margin and label
 /// areas every chart of the plan has (`y_label_area` pixels for the labels of the y axis).
 pub(super) fn titled<'a, DB: DrawingBackend>(
@@ -367,13 +372,7 @@ pub(super) fn titled<'a, DB: DrawingBackend>(
     y: Range<f64>,
 ) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     ChartBuilder::on(root)
-        .caption(
-            title,
-            (FONT, 18)
-                .into_font()
-                .style(FontStyle::Bold)
-                .color(&palette::TEXT),
-        )
+        .caption(title, title_font(18))
         .margin(14)
         .x_label_area_size(36)
         .y_label_area_size(y_label_area)
@@ -476,8 +475,60 @@ pub fn charts(
         Some((skus, n)) => (skus, Some(n)),
         None => (select_skus(fc, capacity, routings, top), None),
     };
+    // One set of stems for every chart: families, then skus, then lines.
     let mut used = BTreeSet::new();
-    // Families: the same fan chart of each family's total.
+    let (family_jobs, families_total) =
+        family_jobs(fc, history, products, previous, top, &mut used);
+    let (fan_jobs, whys): (Vec<(String, Fan)>, Vec<String>) = skus
+        .iter()
+        .filter_map(|s| {
+            let p = fc.get(&s.key)?;
+            let job = (
+                stem("fan", &s.key, &mut used),
+                fan_data(p, fc, history, previous),
+            );
+            Some((job, s.reasons.join(", ")))
+        })
+        .unzip();
+    let (line_choice, line_jobs, lines_total) = match capacity {
+        Some(c) => line_jobs(c, top, &mut used),
+        None => (Vec::new(), Vec::new(), 0),
+    };
+    let mut fans = draw_each(&fan_jobs, |d| &d.title)?;
+    for (c, why) in fans.iter_mut().zip(whys) {
+        if why != "all" {
+            c.why = why;
+        }
+    }
+    let exposure = match plan.materials.as_ref().and_then(exposure_data) {
+        Some(d) => Some(chart("material_exposure", &d.title, &d, (WIDTH, HEIGHT))?),
+        None => None,
+    };
+    Ok(ChartSet {
+        fans,
+        skus_total: fc.skus.len(),
+        skus,
+        lines: draw_each(&line_jobs, |d| &d.title)?,
+        line_choice,
+        lines_total,
+        exposure,
+        families: draw_each(&family_jobs, |d| &d.title)?,
+        families_total,
+        picked,
+    })
+}
+
+/// The family fan charts' data, with their stems: a fan of each family's total (history,
+/// forecast and ranges from [`family_plan`]), the `top` largest by volume, in name order; and
+/// how many families the plan has.
+fn family_jobs(
+    fc: &DemandPlan,
+    history: &DemandHistory,
+    products: &[Product],
+    previous: Option<&DemandPlan>,
+    top: usize,
+    used: &mut BTreeSet<String>,
+) -> (Vec<(String, Fan)>, usize) {
     let (fplan, fhistory) = family_plan(fc, history, products);
     let fprevious = previous.map(|p| family_plan(p, &DemandHistory::default(), products).0);
     let mut by_volume: Vec<(&SkuPlan, f64)> = fplan
@@ -488,76 +539,46 @@ pub fn charts(
     by_volume.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.sku.cmp(&b.0.sku)));
     let mut chosen: Vec<&SkuPlan> = by_volume.into_iter().take(top).map(|x| x.0).collect();
     chosen.sort_by(|a, b| a.sku.cmp(&b.sku));
-    let family_jobs: Vec<(String, Fan)> = chosen
+    let jobs = chosen
         .iter()
         .map(|f| {
             let mut d = fan_data(f, &fplan, &fhistory, fprevious.as_ref());
             d.title = format!("Family {}: {}", f.sku, f.model);
-            (stem("family", &f.sku, &mut used), d)
+            (stem("family", &f.sku, used), d)
         })
         .collect();
-    let fan_jobs: Vec<(String, Fan, String)> = skus
+    (jobs, fplan.skus.len())
+}
+
+/// The capacity charts' data of the lines [`select_lines`] chooses, with their stems; the
+/// choice; and how many lines the plan has.
+fn line_jobs(
+    c: &CapacityPlan,
+    top: usize,
+    used: &mut BTreeSet<String>,
+) -> (Vec<Selected>, Vec<(String, LineChart)>, usize) {
+    let choice = select_lines(c, top);
+    let jobs = choice
         .iter()
-        .filter_map(|s| {
-            let p = fc.get(&s.key)?;
-            Some((
-                stem("fan", &s.key, &mut used),
-                fan_data(p, fc, history, previous),
-                s.reasons.join(", "),
-            ))
-        })
+        .map(|s| (stem("capacity", &s.key, used), line_data(c, &s.key)))
         .collect();
-    let (line_choice, line_jobs, lines_total) = match capacity {
-        Some(c) => {
-            let sel = select_lines(c, top);
-            let jobs: Vec<(String, LineChart)> = sel
-                .iter()
-                .map(|s| (stem("capacity", &s.key, &mut used), line_data(c, &s.key)))
-                .collect();
-            let total = c
-                .rows
-                .iter()
-                .map(|r| r.line.as_str())
-                .collect::<BTreeSet<_>>()
-                .len();
-            (sel, jobs, total)
-        }
-        None => (Vec::new(), Vec::new(), 0),
-    };
-    let fans = fan_jobs
-        .par_iter()
-        .map(|(stem, d, why)| {
-            let mut c = chart(stem, &d.title, d, (WIDTH, HEIGHT))?;
-            if why != "all" {
-                c.why = why.clone();
-            }
-            Ok(c)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let lines = line_jobs
-        .par_iter()
-        .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let families = family_jobs
-        .par_iter()
-        .map(|(stem, d)| chart(stem, &d.title, d, (WIDTH, HEIGHT)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let exposure = match plan.materials.as_ref().and_then(exposure_data) {
-        Some(d) => Some(chart("material_exposure", &d.title, &d, (WIDTH, HEIGHT))?),
-        None => None,
-    };
-    Ok(ChartSet {
-        fans,
-        skus_total: fc.skus.len(),
-        skus,
-        lines,
-        line_choice,
-        lines_total,
-        exposure,
-        families,
-        families_total: fplan.skus.len(),
-        picked,
-    })
+    let total = c
+        .rows
+        .iter()
+        .map(|r| r.line.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    (choice, jobs, total)
+}
+
+/// Each `(stem, data)` drawn at the plan charts' size, in parallel, titled by `title`.
+fn draw_each<D: Draw>(
+    jobs: &[(String, D)],
+    title: impl Fn(&D) -> &str + Sync,
+) -> anyhow::Result<Vec<Chart>> {
+    jobs.par_iter()
+        .map(|(stem, d)| chart(stem, title(d), d, (WIDTH, HEIGHT)))
+        .collect()
 }
 
 /// `d` drawn at `size` in both formats as the chart `stem` (with no reason for its choice).

@@ -7,11 +7,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
 
 use planner_core::scenario::Comparison;
 
-use super::{chart, err, mesh_labels, palette, short, Chart, Draw, FONT};
+use super::{chart, err, mesh_labels, palette, short, title_font, Chart, Draw, FONT};
 use crate::write::num;
 
 /// The file stem of the chart (`scenario_comparison.svg`, `.png`).
@@ -130,15 +129,7 @@ impl SmallMultiples {
 impl Draw for SmallMultiples {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()> {
         root.fill(&WHITE).map_err(err)?;
-        let area = root
-            .titled(
-                &self.title,
-                (FONT, 18)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&palette::TEXT),
-            )
-            .map_err(err)?;
+        let area = root.titled(&self.title, title_font(18)).map_err(err)?;
         if self.panels.is_empty() {
             area.draw(&Text::new(
                 "no headline figure to compare (no lines, materials or price tiers)",
@@ -191,13 +182,7 @@ impl Panel {
             * 7
             + 14;
         let mut chart = ChartBuilder::on(area)
-            .caption(
-                &self.title,
-                (FONT, 15)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&palette::TEXT),
-            )
+            .caption(&self.title, title_font(15))
             .margin(10)
             .x_label_area_size(24)
             .y_label_area_size(name_width)

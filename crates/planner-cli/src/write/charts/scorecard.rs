@@ -136,27 +136,90 @@ impl Draw for Trend {
         line(&self.total, TOTAL, 3, 3)?;
         entries.push(("all families".into(), TOTAL, 3, false));
 
-        let font = (FONT, 13).into_font().color(&palette::TEXT);
-        for (i, (label, colour, width, dashed)) in entries.iter().enumerate() {
-            let y = 60 + 22 * i as i32;
-            let style = colour.stroke_width(*width);
-            if *dashed {
-                for x in [8, 18] {
-                    legend
-                        .draw(&PathElement::new(vec![(x, y), (x + 6, y)], style))
-                        .map_err(err)?;
-                }
-            } else {
+        draw_legend(&legend, &entries)
+    }
+}
+
+/// The legend panel: an entry per `(label, colour, width, dashed)`, a short line in the
+/// series' style and its label (22 characters at most).
+fn draw_legend<DB: DrawingBackend>(
+    legend: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, u32, bool)],
+) -> anyhow::Result<()> {
+    let font = (FONT, 13).into_font().color(&palette::TEXT);
+    for (i, (label, colour, width, dashed)) in entries.iter().enumerate() {
+        let y = 60 + 22 * i as i32;
+        let style = colour.stroke_width(*width);
+        if *dashed {
+            for x in [8, 18] {
                 legend
-                    .draw(&PathElement::new(vec![(8, y), (26, y)], style))
+                    .draw(&PathElement::new(vec![(x, y), (x + 6, y)], style))
                     .map_err(err)?;
             }
-            let text: String = label.chars().take(22).collect();
+        } else {
             legend
-                .draw(&Text::new(text, (34, y - 7), font.clone()))
+                .draw(&PathElement::new(vec![(8, y), (26, y)], style))
                 .map_err(err)?;
         }
-        Ok(())
+        let text: String = label.chars().take(22).collect();
+        legend
+            .draw(&Text::new(text, (34, y - 7), font.clone()))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A metric's chart title (with its target), the unit of its axis and its target lines, in
+/// display units (percent for shares).
+fn labels(card: &Scorecard, metric: Metric) -> (String, &'static str, Vec<f64>) {
+    let t = &card.targets;
+    match metric {
+        Metric::Otd => (
+            format!(
+                "On-time delivery: PO lines within {} days of due (target {} %)",
+                card.grace_days,
+                num(t.otd * 100.0, 1)
+            ),
+            "% of PO lines",
+            vec![t.otd * 100.0],
+        ),
+        Metric::Ppm => (
+            format!(
+                "Defects: rejected parts per million (target at most {})",
+                num(t.ppm, 0)
+            ),
+            "PPM",
+            vec![t.ppm],
+        ),
+        Metric::Fpy => (
+            format!("First-pass yield (target {} %)", num(t.fpy * 100.0, 1)),
+            "% of units received",
+            vec![t.fpy * 100.0],
+        ),
+        Metric::Price => (
+            format!(
+                "Price paid vs quoted tier price{} (tolerance ±{} %)",
+                if card.index_linked {
+                    ", index-linked"
+                } else {
+                    ""
+                },
+                num(t.price_tolerance * 100.0, 1)
+            ),
+            "% over quote",
+            vec![t.price_tolerance * 100.0, -t.price_tolerance * 100.0],
+        ),
+        Metric::Wape => (
+            match t.wape {
+                Some(w) => format!(
+                    "Forecast error, WAPE (target at most {} %)",
+                    num(w * 100.0, 1)
+                ),
+                None => "Forecast error, WAPE (no target set)".to_string(),
+            },
+            "% of actual demand",
+            t.wape.map(|w| vec![w * 100.0]).unwrap_or_default(),
+        ),
     }
 }
 
@@ -167,7 +230,6 @@ impl Draw for Trend {
 /// # Errors
 /// When plotters cannot draw (it does not for finite numbers).
 pub fn trend_charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
-    let t = &card.targets;
     let months: Vec<String> = card.months.iter().map(ToString::to_string).collect();
     let mut out = Vec::new();
     for metric in Metric::ALL {
@@ -191,54 +253,7 @@ pub fn trend_charts(card: &Scorecard) -> anyhow::Result<Vec<Chart>> {
         for f in card.families() {
             by_family.insert(f, at(f));
         }
-        let (title, unit, targets) = match metric {
-            Metric::Otd => (
-                format!(
-                    "On-time delivery: PO lines within {} days of due (target {} %)",
-                    card.grace_days,
-                    num(t.otd * 100.0, 1)
-                ),
-                "% of PO lines",
-                vec![t.otd * 100.0],
-            ),
-            Metric::Ppm => (
-                format!(
-                    "Defects: rejected parts per million (target at most {})",
-                    num(t.ppm, 0)
-                ),
-                "PPM",
-                vec![t.ppm],
-            ),
-            Metric::Fpy => (
-                format!("First-pass yield (target {} %)", num(t.fpy * 100.0, 1)),
-                "% of units received",
-                vec![t.fpy * 100.0],
-            ),
-            Metric::Price => (
-                format!(
-                    "Price paid vs quoted tier price{} (tolerance ±{} %)",
-                    if card.index_linked {
-                        ", index-linked"
-                    } else {
-                        ""
-                    },
-                    num(t.price_tolerance * 100.0, 1)
-                ),
-                "% over quote",
-                vec![t.price_tolerance * 100.0, -t.price_tolerance * 100.0],
-            ),
-            Metric::Wape => (
-                match t.wape {
-                    Some(w) => format!(
-                        "Forecast error, WAPE (target at most {} %)",
-                        num(w * 100.0, 1)
-                    ),
-                    None => "Forecast error, WAPE (no target set)".to_string(),
-                },
-                "% of actual demand",
-                t.wape.map(|w| vec![w * 100.0]).unwrap_or_default(),
-            ),
-        };
+        let (title, unit, targets) = labels(card, metric);
         let trend = Trend {
             title,
             unit,

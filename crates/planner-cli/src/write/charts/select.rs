@@ -8,6 +8,18 @@ fn overloaded_lines(plan: &CapacityPlan) -> BTreeSet<&str> {
     plan.at_risk().map(|r| r.line.as_str()).collect()
 }
 
+/// The skus' places in the plan with their `key`, largest first (ties in plan order).
+fn ranked(plan: &DemandPlan, key: impl Fn(&SkuPlan) -> f64) -> Vec<(usize, f64)> {
+    let mut v: Vec<(usize, f64)> = plan
+        .skus
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, key(s)))
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
 /// The skus worth a chart: all of them when there are at most `n`; otherwise half of `n` by
 /// planned volume, a quarter by the widest range (the summed width of the widest level) and a
 /// quarter of the largest skus made on an overloaded or at-risk line, topped up by volume.
@@ -36,20 +48,8 @@ pub fn select_skus(
             .filter(|w| w.is_finite())
             .fold(0.0, f64::max)
     };
-    let mut by_volume: Vec<(usize, f64)> = plan
-        .skus
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, volume(s)))
-        .collect();
-    by_volume.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut by_width: Vec<(usize, f64)> = plan
-        .skus
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, width(s)))
-        .collect();
-    by_width.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let by_volume = ranked(plan, volume);
+    let by_width = ranked(plan, width);
     let hot: Vec<usize> = match capacity {
         Some(c) => {
             let lines = overloaded_lines(c);

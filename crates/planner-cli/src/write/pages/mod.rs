@@ -60,8 +60,8 @@ pub enum Block<'a> {
     Figure(&'a Chart, &'static str),
     /// The first [`TABLE_ROWS`] rows of a table, by its file name.
     Table(String, &'a Table),
-    /// The ranked findings ([`crate::write::findings::html`]), and the sentence shown when there are
-    /// none.
+    /// The ranked findings ([`crate::write::findings::html`]), and the sentence shown when
+    /// there are none.
     Findings(&'a Findings, &'static str),
     /// Blocks behind a collapsible `<details>` with its one-line summary; printed collapsed
     /// (the summary says where the full content is).
@@ -120,8 +120,5 @@ pub fn write_page(guard: &Guard, path: &Path, page: &Page) -> anyhow::Result<()>
 /// # Errors
 /// When the file cannot be written.
 pub fn write_html(guard: &Guard, path: &Path, html: &str) -> anyhow::Result<()> {
-    guard.write(path, |w| {
-        w.write_all(html.as_bytes())?;
-        Ok(())
-    })
+    guard.bytes(path, html.as_bytes())
 }

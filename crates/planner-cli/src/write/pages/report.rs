@@ -6,7 +6,10 @@
 //! [`crate::write::findings`]), `charts`, then `fences`, `review` and `scorecard` when given
 //! ([`super::sections`]), and last `tables` (each table collapsed behind its summary).
 
+use planner_core::capacity::CapacityPlan;
 use planner_core::findings::Findings;
+use planner_core::materials::MaterialPlan;
+use planner_core::pricing::PricingPlan;
 use planner_core::review::{FenceHold, Review};
 use planner_core::scenario::Plan;
 
@@ -20,26 +23,25 @@ fn pct(x: f64) -> String {
     format!("{} %", num(x * 100.0, 0))
 }
 
-/// The plan's headline cards: its skus, horizon and volume, the peak utilization, the
-/// past-due releases and the pre-buy cash, the spend at tier prices.
+/// The plan's headline cards: its skus, horizon and volume ([`demand_cards`]), then those of
+/// each part planned: the peak utilization, the past-due releases and the pre-buy cash, the
+/// spend at tier prices.
 fn plan_cards(plan: &Plan) -> Vec<Card> {
+    let mut out = demand_cards(plan);
+    out.extend(plan.capacity.as_ref().map(|c| peak_card(&c.plan)));
+    if let Some(m) = &plan.materials {
+        out.extend(material_cards(m));
+    }
+    out.extend(plan.pricing.as_ref().map(spend_card));
+    out
+}
+
+/// The skus (and how many have a demand pattern), the horizon, and the forecast volume with
+/// its range, a quantile of the plan's total under the dependence model.
+fn demand_cards(plan: &Plan) -> Vec<Card> {
     let fc = &plan.forecast.plan;
-    let mut out = Vec::new();
-    out.push(Card {
-        label: "skus".into(),
-        value: thousands(fc.skus.len() as f64),
-        detail: format!("{} with a demand pattern", plan.forecast.patterns.len()),
-        class: "",
-    });
     let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
-    out.push(Card {
-        label: "horizon".into(),
-        value: format!("{} months", fc.horizon),
-        detail: format!("{} to {}", fc.start, end),
-        class: "",
-    });
     let total: f64 = fc.skus.iter().flat_map(|s| s.forecast.point.iter()).sum();
-    // The plan's volume over the horizon as one total of the dependence model.
     let range = fc.levels.first().map(|l| {
         let (lo, hi) = fc.total_of(0..fc.horizon, |_| Some(1.0)).bounds(*l);
         format!(
@@ -49,50 +51,69 @@ fn plan_cards(plan: &Plan) -> Vec<Card> {
             thousands(hi)
         )
     });
-    out.push(Card {
-        label: "forecast volume".into(),
-        value: thousands(total),
-        detail: range.unwrap_or_else(|| "a fixed plan, no range".into()),
-        class: "",
-    });
-    if let Some(c) = &plan.capacity {
-        let mut peaks: Vec<(String, f64, String)> = c
-            .plan
-            .peaks()
-            .into_iter()
-            .map(|p| (p.line, p.utilization, p.month.to_string()))
-            .collect();
-        peaks.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let over = peaks.iter().filter(|p| p.1 > 1.0).count();
-        let mut detail: Vec<String> = peaks
-            .iter()
-            .take(4)
-            .map(|p| format!("{} {} in {}", p.0, pct(p.1), p.2))
-            .collect();
-        if peaks.len() > 4 {
-            detail.push(format!("{} more lines", peaks.len() - 4));
-        }
-        out.push(Card {
-            label: "peak utilization".into(),
-            value: peaks.first().map_or_else(String::new, |p| pct(p.1)),
-            detail: format!(
-                "{}; {} of {} lines over capacity",
-                detail.join(", "),
-                over,
-                peaks.len()
-            ),
-            class: if over > 0 { "bad" } else { "ok" },
-        });
+    vec![
+        Card {
+            label: "skus".into(),
+            value: thousands(fc.skus.len() as f64),
+            detail: format!("{} with a demand pattern", plan.forecast.patterns.len()),
+            class: "",
+        },
+        Card {
+            label: "horizon".into(),
+            value: format!("{} months", fc.horizon),
+            detail: format!("{} to {}", fc.start, end),
+            class: "",
+        },
+        Card {
+            label: "forecast volume".into(),
+            value: thousands(total),
+            detail: range.unwrap_or_else(|| "a fixed plan, no range".into()),
+            class: "",
+        },
+    ]
+}
+
+/// The busiest line's peak utilization, the next three lines' and how many are over capacity.
+fn peak_card(capacity: &CapacityPlan) -> Card {
+    let mut peaks: Vec<(String, f64, String)> = capacity
+        .peaks()
+        .into_iter()
+        .map(|p| (p.line, p.utilization, p.month.to_string()))
+        .collect();
+    peaks.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let over = peaks.iter().filter(|p| p.1 > 1.0).count();
+    let mut detail: Vec<String> = peaks
+        .iter()
+        .take(4)
+        .map(|p| format!("{} {} in {}", p.0, pct(p.1), p.2))
+        .collect();
+    if peaks.len() > 4 {
+        detail.push(format!("{} more lines", peaks.len() - 4));
     }
-    if let Some(m) = &plan.materials {
-        let s = m.summary();
-        out.push(Card {
+    Card {
+        label: "peak utilization".into(),
+        value: peaks.first().map_or_else(String::new, |p| pct(p.1)),
+        detail: format!(
+            "{}; {} of {} lines over capacity",
+            detail.join(", "),
+            over,
+            peaks.len()
+        ),
+        class: if over > 0 { "bad" } else { "ok" },
+    }
+}
+
+/// The past-due releases and what they are worth; the pre-buy cash and its part at risk.
+fn material_cards(materials: &MaterialPlan) -> [Card; 2] {
+    let s = materials.summary();
+    [
+        Card {
             label: "past-due releases".into(),
             value: thousands(s.past_due_count as f64),
             detail: format!("worth {}", thousands(s.past_due_value)),
             class: if s.past_due_count > 0 { "bad" } else { "ok" },
-        });
-        out.push(Card {
+        },
+        Card {
             label: "pre-buy cash".into(),
             value: thousands(s.prebuy_cash),
             detail: format!(
@@ -101,26 +122,29 @@ fn plan_cards(plan: &Plan) -> Vec<Card> {
                 thousands(s.prebuy_value_at_risk)
             ),
             class: if s.prebuy_count > 0 { "warn" } else { "" },
-        });
+        },
+    ]
+}
+
+/// The spend at tier prices, in the first currency the tiers name, and the tier breaks within
+/// reach.
+fn spend_card(pricing: &PricingPlan) -> Card {
+    let currency = pricing
+        .rows
+        .iter()
+        .find_map(|r| r.currency.clone())
+        .unwrap_or_default();
+    Card {
+        label: "spend at tier prices".into(),
+        value: format!("{} {}", thousands(pricing.total_spend()), currency)
+            .trim()
+            .to_string(),
+        detail: format!(
+            "{} tier breaks within reach",
+            pricing.tiers_within_reach().len()
+        ),
+        class: "",
     }
-    if let Some(p) = &plan.pricing {
-        let spend = p.total_spend();
-        let currency = p
-            .rows
-            .iter()
-            .find_map(|r| r.currency.clone())
-            .unwrap_or_default();
-        let reach = p.tiers_within_reach().len();
-        out.push(Card {
-            label: "spend at tier prices".into(),
-            value: format!("{} {}", thousands(spend), currency)
-                .trim()
-                .to_string(),
-            detail: format!("{} tier breaks within reach", reach),
-            class: "",
-        });
-    }
-    out
 }
 
 /// What the monthly report leads with besides the plan: the ranked findings, and the review
@@ -135,8 +159,9 @@ pub struct Decisions<'a> {
     pub holds: Option<&'a [FenceHold]>,
 }
 
-/// The headline cards of the review and the fences: the review's own ([`sections::review_headline`]:
-/// the WAPE and the fence breaks) when reviewed, and the holds when held.
+/// The headline cards of the review and the fences: the review's own
+/// ([`sections::review_headline`]: the WAPE and the fence breaks) when reviewed, and the holds
+/// when held.
 fn decision_cards(d: &Decisions) -> Vec<Card> {
     let mut out = d.review.map(sections::review_headline).unwrap_or_default();
     if let Some(h) = d.holds {
@@ -223,8 +248,9 @@ fn tables_section<'a>(tables: &[(&str, &'a Table)]) -> Section<'a> {
     }
 }
 
-/// The report page of a plan (`report.html`, written with [`super::write_html`]): [`plan_sections`],
-/// then `extra` sections (the fences held, the review, the scorecard), then the tables.
+/// The report page of a plan (`report.html`, written with [`super::write_html`]):
+/// [`plan_sections`], then `extra` sections (the fences held, the review, the scorecard), then
+/// the tables.
 pub fn render<'a>(
     plan: &Plan,
     charts: &'a ChartSet,

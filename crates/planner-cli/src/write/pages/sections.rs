@@ -8,7 +8,6 @@ use planner_core::scorecard::{Metric, Miss, Scorecard, ALL};
 
 use super::{Attention, Block, Card, Section};
 use crate::write::charts::Chart;
-use crate::write::tables::scorecard::{show, show_gap};
 use crate::write::tables::Table;
 use crate::write::{num, thousands};
 
@@ -281,99 +280,131 @@ pub fn review<'a>(
 /// One line per metric: met or missed, by how much, and the latest month. Shared by the
 /// terminal summary and the report.
 pub fn scorecard_verdicts(card: &Scorecard, previous_given: bool) -> Vec<Attention> {
-    let mut out = Vec::new();
+    Metric::ALL
+        .into_iter()
+        .filter_map(|metric| {
+            let judged = card.totals().filter(|r| r.value(metric).is_some()).count();
+            if judged == 0 {
+                not_scored(metric, previous_given)
+            } else {
+                Some(verdict(card, metric, judged))
+            }
+        })
+        .collect()
+}
+
+/// What a metric is judged against: `target 95 %`, `target at most 500`, `tolerance ±2 %`.
+fn target_text(card: &Scorecard, metric: Metric) -> String {
     let t = &card.targets;
-    for metric in Metric::ALL {
-        let target = match metric {
-            Metric::Otd => format!("target {}", show(metric, t.otd)),
-            Metric::Ppm => format!("target at most {}", show(metric, t.ppm)),
-            Metric::Fpy => format!("target {}", show(metric, t.fpy)),
-            Metric::Price => format!(
-                "tolerance ±{}{}",
-                show(metric, t.price_tolerance),
-                if card.index_linked {
-                    "; quotes index-linked"
+    match metric {
+        Metric::Otd => format!("target {}", show(metric, t.otd)),
+        Metric::Ppm => format!("target at most {}", show(metric, t.ppm)),
+        Metric::Fpy => format!("target {}", show(metric, t.fpy)),
+        Metric::Price => format!(
+            "tolerance ±{}{}",
+            show(metric, t.price_tolerance),
+            if card.index_linked {
+                "; quotes index-linked"
+            } else {
+                ""
+            }
+        ),
+        Metric::Wape => match t.wape {
+            Some(w) => format!("target at most {}", show(metric, w)),
+            None => "no target".to_string(),
+        },
+    }
+}
+
+/// Why a metric with no month scored is not: the price without prices paid or tiers, the WAPE
+/// without a `--previous` forecast; nothing for the others.
+fn not_scored(metric: Metric, previous_given: bool) -> Option<Attention> {
+    let text = match metric {
+        Metric::Price => {
+            "price vs quote: not scored (no unit_price in deliveries.csv, or no price tiers)"
+        }
+        Metric::Wape if !previous_given => {
+            "forecast error (WAPE): not scored (no --previous forecast)"
+        }
+        _ => return None,
+    };
+    Some(attention(metric.as_str(), "note", text.into()))
+}
+
+/// A metric scored in `judged` months: met in all of them, or missed in some (the worst
+/// month and by how much), and its latest month.
+fn verdict(card: &Scorecard, metric: Metric, judged: usize) -> Attention {
+    let misses: Vec<_> = card
+        .misses
+        .iter()
+        .filter(|m| m.family == ALL && m.metric == metric)
+        .collect();
+    let latest = card
+        .totals()
+        .filter_map(|r| r.value(metric).map(|v| (r, v)))
+        .last();
+    let latest = latest.map_or_else(String::new, |(r, v)| {
+        match misses.iter().find(|m| m.month == r.month) {
+            Some(m) => format!(
+                "; {} at {} ({} {})",
+                r.month,
+                show(metric, v),
+                show_gap(metric, m.gap),
+                if matches!(metric, Metric::Otd | Metric::Fpy) {
+                    "short"
                 } else {
-                    ""
+                    "over"
                 }
             ),
-            Metric::Wape => match t.wape {
-                Some(w) => format!("target at most {}", show(metric, w)),
-                None => "no target".to_string(),
-            },
-        };
-        let judged = card.totals().filter(|r| r.value(metric).is_some()).count();
-        if judged == 0 {
-            match metric {
-                Metric::Price => out.push(attention(
-                    metric.as_str(),
-                    "note",
-                    "price vs quote: not scored (no unit_price in deliveries.csv, or no price tiers)"
-                        .into(),
-                )),
-                Metric::Wape if !previous_given => out.push(attention(
-                    metric.as_str(),
-                    "note",
-                    "forecast error (WAPE): not scored (no --previous forecast)".into(),
-                )),
-                _ => {}
-            }
-            continue;
+            None => format!("; {} at {}", r.month, show(metric, v)),
         }
-        let misses: Vec<_> = card
-            .misses
-            .iter()
-            .filter(|m| m.family == ALL && m.metric == metric)
-            .collect();
-        let latest = card
-            .totals()
-            .filter_map(|r| r.value(metric).map(|v| (r, v)))
-            .last();
-        let latest = latest.map_or_else(String::new, |(r, v)| {
-            match misses.iter().find(|m| m.month == r.month) {
-                Some(m) => format!(
-                    "; {} at {} ({} {})",
-                    r.month,
-                    show(metric, v),
-                    show_gap(metric, m.gap),
-                    if matches!(metric, Metric::Otd | Metric::Fpy) {
-                        "short"
-                    } else {
-                        "over"
-                    }
-                ),
-                None => format!("; {} at {}", r.month, show(metric, v)),
-            }
-        });
-        let (severity, verdict) = if misses.is_empty() {
-            if metric == Metric::Wape && t.wape.is_none() {
-                ("note", format!("{judged} months scored"))
-            } else {
-                ("ok", format!("met in all {judged} months scored"))
-            }
-        } else {
-            let worst = misses
-                .iter()
-                .max_by(|a, b| a.gap.total_cmp(&b.gap))
-                .expect("not empty");
-            (
-                "bad",
-                format!(
-                    "MISSED in {} of {judged} months, worst {} at {} (by {})",
-                    misses.len(),
-                    worst.month,
-                    show(metric, worst.value),
-                    show_gap(metric, worst.gap)
-                ),
-            )
-        };
-        out.push(attention(
-            metric.as_str(),
-            severity,
-            format!("{} ({target}): {verdict}{latest}", metric.label()),
-        ));
+    });
+    let worst = misses.iter().max_by(|a, b| a.gap.total_cmp(&b.gap));
+    let (severity, verdict) = match worst {
+        None if metric == Metric::Wape && card.targets.wape.is_none() => {
+            ("note", format!("{judged} months scored"))
+        }
+        None => ("ok", format!("met in all {judged} months scored")),
+        Some(worst) => (
+            "bad",
+            format!(
+                "MISSED in {} of {judged} months, worst {} at {} (by {})",
+                misses.len(),
+                worst.month,
+                show(metric, worst.value),
+                show_gap(metric, worst.gap)
+            ),
+        ),
+    };
+    attention(
+        metric.as_str(),
+        severity,
+        format!(
+            "{} ({}): {verdict}{latest}",
+            metric.label(),
+            target_text(card, metric)
+        ),
+    )
+}
+
+/// A value as the terminal summary shows it: shares in percent, PPM as a whole number.
+pub fn show(metric: Metric, v: f64) -> String {
+    if metric.is_share() {
+        format!("{} %", num(v * 100.0, 1))
+    } else {
+        num(v, 0)
     }
-    out
+}
+
+/// A gap as the terminal summary shows it: percentage points for shares.
+pub fn show_gap(metric: Metric, gap: f64) -> String {
+    if metric.is_share() {
+        let points = num(gap * 100.0, 1);
+        let unit = if points == "1" { "point" } else { "points" };
+        format!("{points} {unit}")
+    } else {
+        num(gap, 0)
+    }
 }
 
 /// The families' misses in the scorecard's latest month.

@@ -79,8 +79,8 @@ pub fn material_plan(plan: &MaterialPlan) -> Table {
 
 /// `prebuy.csv`: what to hold ahead of urgent orders, by value.
 ///
-/// Money is in `currency` (the plan's, [`currency`]): materials.csv's unit costs are taken in the
-/// currency of the price tiers.
+/// Money is in `currency` (the plan's, [`super::currency`]): materials.csv's unit costs are
+/// taken in the currency of the price tiers.
 pub fn prebuy(plan: &MaterialPlan, currency: Option<&str>) -> Table {
     let h = header(&[
         "material",

@@ -3,11 +3,12 @@
 //! its own way.
 //!
 //! [`Table`] and its cells are here; the builders, one file per domain:
-//! - the plan's: [`forecast`] (`forecast.csv`, `families.csv`, `segments.csv`), [`capacity`]
-//!   (`capacity.csv`, `line_balance.csv`, `build_plan.csv`, `line_plan.csv`,
-//!   `recommendations.csv`), [`materials`] (`production_plan.csv`, `material_plan.csv`,
-//!   `prebuy.csv`, `past_due.csv`), [`pricing`] (`pricing.csv`, `price_projection.csv`,
-//!   `order_sizing.csv`), each builder re-exported here (`tables::capacity(&plan)`);
+//! - the plan's: [`forecast`](mod@forecast) (`forecast.csv`, `families.csv`, `segments.csv`),
+//!   [`capacity`](mod@capacity) (`capacity.csv`, `line_balance.csv`, `build_plan.csv`,
+//!   `line_plan.csv`, `recommendations.csv`), [`materials`] (`production_plan.csv`,
+//!   `material_plan.csv`, `prebuy.csv`, `past_due.csv`), [`pricing`](mod@pricing)
+//!   (`pricing.csv`, `price_projection.csv`, `order_sizing.csv`), each builder re-exported here
+//!   (`tables::capacity(&plan)`);
 //! - the other commands': [`review`] (the review pack and `fence_holds.csv`), [`scorecard`],
 //!   [`scenario`] (the comparison and the Monte Carlo risk files);
 //! - [`overrides`]: the `overrides` sheets of `plan.xlsx`, handed back by the planner.

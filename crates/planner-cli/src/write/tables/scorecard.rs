@@ -2,10 +2,9 @@
 //! `scorecard_lines.csv` (every PO line and how it was judged) and `scorecard_misses.csv` (every
 //! target missed); its trend charts are [`crate::write::charts::scorecard`].
 
-use planner_core::scorecard::{Metric, Scorecard};
+use planner_core::scorecard::Scorecard;
 
 use super::{header, Cell, Table};
-use crate::write::num;
 
 /// The columns of `scorecard.csv`.
 pub const COLUMNS: [&str; 31] = [
@@ -159,24 +158,4 @@ pub fn misses(card: &Scorecard) -> Table {
         header(&["month", "family", "metric", "value", "target", "gap"]),
         rows,
     )
-}
-
-/// A value as the terminal summary shows it: shares in percent, PPM as a whole number.
-pub fn show(metric: Metric, v: f64) -> String {
-    if metric.is_share() {
-        format!("{} %", num(v * 100.0, 1))
-    } else {
-        num(v, 0)
-    }
-}
-
-/// A gap as the terminal summary shows it: percentage points for shares.
-pub fn show_gap(metric: Metric, gap: f64) -> String {
-    if metric.is_share() {
-        let points = num(gap * 100.0, 1);
-        let unit = if points == "1" { "point" } else { "points" };
-        format!("{points} {unit}")
-    } else {
-        num(gap, 0)
-    }
 }

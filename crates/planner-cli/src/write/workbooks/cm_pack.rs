@@ -151,11 +151,7 @@ pub fn workbook(pack: &Pack) -> anyhow::Result<Vec<u8>> {
 /// # Errors
 /// When the file cannot be written.
 pub fn write(guard: &Guard, path: &Path, pack: &Pack) -> anyhow::Result<()> {
-    let bytes = workbook(pack)?;
-    guard.write(path, |w| {
-        w.write_all(&bytes)?;
-        Ok(())
-    })
+    guard.bytes(path, &workbook(pack)?)
 }
 
 /// The time fences in one sentence: `frozen: 2026-11; limited ±10 %: 2026-12 to 2027-01; ...`.
@@ -305,6 +301,25 @@ fn heads(ws: &mut Worksheet, names: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The head of a sheet of one record per row: the columns `widths` wide, a header row of
+/// `names`, frozen (set before any cell, as a constant-memory sheet needs).
+fn table_head(ws: &mut Worksheet, names: &[&str], widths: &[f64]) -> anyhow::Result<()> {
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 0)?;
+    heads(ws, names)
+}
+
+/// A sentence under a sheet's rows, in italics.
+fn note(ws: &mut Worksheet, row: u32, text: &str) -> anyhow::Result<()> {
+    ws.write_string_with_format(row, 0, text, &Format::new().set_italic())?;
+    Ok(())
+}
+
+/// The forecast sheet: skus down (with their name and unit), months across, under each sku its
+/// range at the widest level, then the total ([`forecast_total`]).
 fn forecast(
     ws: &mut Worksheet,
     f: &mut Formats,
@@ -312,20 +327,7 @@ fn forecast(
     zones: &[Zone],
     products: &HashMap<&str, &Product>,
 ) -> anyhow::Result<()> {
-    // A constant-memory sheet: widths, panes and heights first, then the rows strictly in order.
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 34)?;
-    ws.set_column_width(2, 8)?;
-    ws.set_column_width(3, 12)?;
-    for t in 0..zones.len() {
-        ws.set_column_width(4 + t as u16, 13)?;
-    }
-    ws.set_freeze_panes(2, 4)?;
-    ws.set_row_height(0, 30)?;
-    heads(ws, &["sku", "name", "unit", "figure"])?;
-    month_headers(ws, 4, fc.start, zones)?;
-    ws.write_string(1, 3, "zone")?;
-    zone_names(ws, 4, zones)?;
+    forecast_head(ws, fc.start, zones)?;
     let level = widest(fc);
     let figures: Vec<String> = std::iter::once("forecast".to_string())
         .chain(
@@ -361,7 +363,37 @@ fn forecast(
             r += 1;
         }
     }
-    // The total: the sum of the whole units shown, and its range under the dependence model.
+    forecast_total(ws, f, fc, &figures, level, r)
+}
+
+/// The forecast sheet's head: the columns' widths, two header rows (the months, coloured by
+/// zone, then the zones' names) and the panes, before any cell of a constant-memory sheet.
+fn forecast_head(ws: &mut Worksheet, start: Month, zones: &[Zone]) -> anyhow::Result<()> {
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 34)?;
+    ws.set_column_width(2, 8)?;
+    ws.set_column_width(3, 12)?;
+    for t in 0..zones.len() {
+        ws.set_column_width(4 + t as u16, 13)?;
+    }
+    ws.set_freeze_panes(2, 4)?;
+    ws.set_row_height(0, 30)?;
+    heads(ws, &["sku", "name", "unit", "figure"])?;
+    month_headers(ws, 4, start, zones)?;
+    ws.write_string(1, 3, "zone")?;
+    zone_names(ws, 4, zones)
+}
+
+/// The forecast sheet's total from row `r`, a row per figure: the sum of the whole units
+/// shown, and its range at `level`, a quantile of the total under the dependence model.
+fn forecast_total(
+    ws: &mut Worksheet,
+    f: &mut Formats,
+    fc: &DemandPlan,
+    figures: &[String],
+    level: Option<Level>,
+    mut r: u32,
+) -> anyhow::Result<()> {
     let bold = Format::new().set_bold();
     for (k, figure) in figures.iter().enumerate() {
         ws.write_string_with_format(r, 0, "total", &bold)?;
@@ -403,12 +435,7 @@ fn changes(
         "change",
         "change_pct",
     ];
-    for (c, w) in [16, 34, 10, 16, 12, 12, 12, 12].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
-    heads(ws, &cols)?;
+    table_head(ws, &cols, &[16.0, 34.0, 10.0, 16.0, 12.0, 12.0, 12.0, 12.0])?;
     let fc = &pack.plan.forecast.plan;
     let Some((label, published)) = &pack.published else {
         ws.write_string(
@@ -418,77 +445,95 @@ fn changes(
         )?;
         return Ok(());
     };
-    let index = |plan: &DemandPlan| -> HashMap<String, usize> {
-        plan.skus
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.sku.clone(), i))
-            .collect()
-    };
-    let (now_at, then_at) = (index(fc), index(published));
-    let point = |plan: &DemandPlan, at: &HashMap<String, usize>, sku: &str, m: Month| {
-        let s = &plan.skus[*at.get(sku)?];
-        let t = usize::try_from(plan.start.months_until(m)).ok()?;
-        s.forecast.point.get(t).copied()
-    };
-    let mut skus: Vec<&str> = fc.skus.iter().map(|s| s.sku.as_str()).collect();
-    skus.extend(
-        published
-            .skus
-            .iter()
-            .filter(|s| !now_at.contains_key(&s.sku))
-            .map(|s| s.sku.as_str()),
-    );
     let mut r = 1u32;
-    for sku in skus {
+    for (sku, now, then) in matched_skus(fc, published) {
         let name = products
             .get(sku)
             .and_then(|p| p.name.as_deref())
             .unwrap_or("");
         for (t, m) in fc.months().enumerate() {
-            let old = point(published, &then_at, sku, m).map(whole);
-            let new = point(fc, &now_at, sku, m).map(whole);
-            if old.is_none() && new.is_none() {
-                continue;
+            let old = then.and_then(|i| point(published, i, m));
+            let new = now.and_then(|i| point(fc, i, m));
+            if let Some(row) = change_row(sku, name, m, zones[t], old, new) {
+                f.write_row(ws, r, &row, false)?;
+                r += 1;
             }
-            let change = match (old, new) {
-                (Some(o), Some(n)) => Some(n - o),
-                (Some(o), None) => Some(-o),
-                (None, Some(n)) => Some(n),
-                (None, None) => None,
-            };
-            let pct = match (old, change) {
-                (Some(o), Some(c)) if o != 0.0 => Some(c / o),
-                _ => None,
-            };
-            let row = [
-                Cell::text(sku),
-                Cell::text(name),
-                Cell::month(m),
-                Cell::text(zones[t].name()),
-                units(old),
-                units(new),
-                units(change),
-                Cell::ratio(pct, 4),
-            ];
-            for (c, cell) in row.iter().enumerate() {
-                f.write(ws, r, c as u16, cell, false)?;
-            }
-            r += 1;
         }
     }
     ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
-    let note = Format::new().set_italic();
-    ws.write_string_with_format(
+    note(
+        ws,
         r + 1,
-        0,
-        format!(
+        &format!(
             "Published: the forecast published for {label}; new: this one; whole units. A sku \
              not in one of the two has no quantity there."
         ),
-        &note,
-    )?;
-    Ok(())
+    )
+}
+
+/// Each sku of the plan, then each published sku it no longer has, with its index in the plan
+/// and in the published forecast.
+fn matched_skus<'a>(
+    fc: &'a DemandPlan,
+    published: &'a DemandPlan,
+) -> Vec<(&'a str, Option<usize>, Option<usize>)> {
+    let index = |plan: &'a DemandPlan| -> HashMap<&'a str, usize> {
+        plan.skus
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.sku.as_str(), i))
+            .collect()
+    };
+    let (now_at, then_at) = (index(fc), index(published));
+    let planned = fc
+        .skus
+        .iter()
+        .map(|s| (s.sku.as_str(), now_at.get(s.sku.as_str()).copied()));
+    let dropped = published
+        .skus
+        .iter()
+        .filter(|s| !now_at.contains_key(s.sku.as_str()))
+        .map(|s| (s.sku.as_str(), None));
+    planned
+        .chain(dropped)
+        .map(|(sku, now)| (sku, now, then_at.get(sku).copied()))
+        .collect()
+}
+
+/// The point forecast of the plan's sku `i` for month `m`, whole units; `None` outside its
+/// months.
+fn point(plan: &DemandPlan, i: usize, m: Month) -> Option<f64> {
+    let t = usize::try_from(plan.start.months_until(m)).ok()?;
+    plan.skus[i].forecast.point.get(t).copied().map(whole)
+}
+
+/// A row of the changes sheet: the quantity published, the new one, the difference and its
+/// share of the published one; `None` when the sku has neither.
+fn change_row(
+    sku: &str,
+    name: &str,
+    m: Month,
+    zone: Zone,
+    old: Option<f64>,
+    new: Option<f64>,
+) -> Option<[Cell; 8]> {
+    let change = match (old, new) {
+        (Some(o), Some(n)) => n - o,
+        (Some(o), None) => -o,
+        (None, Some(n)) => n,
+        (None, None) => return None,
+    };
+    let pct = old.filter(|o| *o != 0.0).map(|o| change / o);
+    Some([
+        Cell::text(sku),
+        Cell::text(name),
+        Cell::month(m),
+        Cell::text(zone.name()),
+        units(old),
+        units(new),
+        units(change),
+        Cell::ratio(pct, 4),
+    ])
 }
 
 fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()> {
@@ -500,12 +545,7 @@ fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()
         "months_covered",
         "cash_tied_up",
     ];
-    heads(ws, &cols)?;
-    for (c, w) in [18, 12, 10, 12, 12, 16].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
+    table_head(ws, &cols, &[18.0, 12.0, 10.0, 12.0, 12.0, 16.0])?;
     let Some(m) = &pack.plan.materials else {
         ws.write_string(
             1,
@@ -529,24 +569,19 @@ fn prebuy(ws: &mut Worksheet, f: &mut Formats, pack: &Pack) -> anyhow::Result<()
             Cell::int(p.window_months),
             Cell::money(p.cash_tied_up, 2, cur),
         ];
-        for (c, cell) in row.iter().enumerate() {
-            f.write(ws, r, c as u16, cell, false)?;
-        }
+        f.write_row(ws, r, &row, false)?;
         r += 1;
     }
     ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
     let total: f64 = m.prebuy.iter().map(|p| p.cash_tied_up).sum();
     f.write(ws, r, 0, &Cell::text("total"), true)?;
     f.write(ws, r, 5, &Cell::money(total, 2, cur), true)?;
-    let note = Format::new().set_italic();
-    ws.write_string_with_format(
+    note(
+        ws,
         r + 2,
-        0,
         "Authorized: buy each material's quantity by its order-by month (in the material's own \
          unit); the cash is what it ties up until the demand draws it down.",
-        &note,
-    )?;
-    Ok(())
+    )
 }
 
 fn capacity(
@@ -565,12 +600,10 @@ fn capacity(
         cols.push(format!("hours_hi_{}", l.label()));
     }
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-    heads(ws, &names)?;
-    for c in 0..cols.len() {
-        ws.set_column_width(c as u16, if c == 0 { 16 } else { 13 })?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
+    let widths: Vec<f64> = (0..cols.len())
+        .map(|c| if c == 0 { 16.0 } else { 13.0 })
+        .collect();
+    table_head(ws, &names, &widths)?;
     let Some(c) = &pack.plan.capacity else {
         ws.write_string(
             1,
@@ -598,24 +631,19 @@ fn capacity(
             cells.push(units(upper.map(|u| u.demand_units)));
             cells.push(Cell::number(upper.map(|u| u.required_hours), 2));
         }
-        for (k, cell) in cells.iter().enumerate() {
-            f.write(ws, r, k as u16, cell, false)?;
-        }
+        f.write_row(ws, r, &cells, false)?;
         r += 1;
     }
     if r > 1 {
         ws.autofilter(0, 0, r - 1, cols.len() as u16 - 1)?;
     }
-    let note = Format::new().set_italic();
-    ws.write_string_with_format(
+    note(
+        ws,
         r + 1,
-        0,
         "Hours: the line hours the units need (their slowest station's cycle time, at the \
          line's OEE); the upper bound's hours are a quantile of the line's load under the \
          dependence model.",
-        &note,
-    )?;
-    Ok(())
+    )
 }
 
 #[cfg(test)]

@@ -150,6 +150,20 @@ impl Formats {
         }
         Ok(())
     }
+
+    /// Writes `cells` as row `row`, from the first column; bold for a totals row.
+    pub(crate) fn write_row(
+        &mut self,
+        ws: &mut Worksheet,
+        row: u32,
+        cells: &[Cell],
+        bold: bool,
+    ) -> Result<(), XlsxError> {
+        for (c, cell) in cells.iter().enumerate() {
+            self.write(ws, row, c as u16, cell, bold)?;
+        }
+        Ok(())
+    }
 }
 
 /// `x` rounded to `decimals` as the CSV files spell it (ties away from zero), so that a
@@ -267,15 +281,11 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
             ws.write_string_with_format(0, c as u16, h, &header)?;
         }
         for (i, row) in table.rows.iter().take(shown).enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                formats.write(ws, (i + 1) as u32, c as u16, cell, false)?;
-            }
+            formats.write_row(ws, (i + 1) as u32, row, false)?;
         }
         // The totals row, outside the filter's range so that sorting leaves it last.
         if let Some(total) = &table.total {
-            for (c, cell) in total.iter().enumerate() {
-                formats.write(ws, (shown + 1) as u32, c as u16, cell, true)?;
-            }
+            formats.write_row(ws, (shown + 1) as u32, total, true)?;
         }
     }
     Ok(wb.save_to_buffer()?)
@@ -286,11 +296,7 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
 /// # Errors
 /// When the file cannot be written.
 pub fn write(guard: &Guard, path: &Path, sheets: &[(&str, &Table)]) -> anyhow::Result<()> {
-    let bytes = workbook(sheets)?;
-    guard.write(path, |w| {
-        w.write_all(&bytes)?;
-        Ok(())
-    })
+    guard.bytes(path, &workbook(sheets)?)
 }
 
 #[cfg(test)]
