@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `planner` binary on real CSV files, good and broken in the ways
 //! spreadsheet exports break. Each asserts the exit code and the exact message.
 
+mod architecture;
 mod arithmetic;
 mod capacity;
 mod cm_pack;

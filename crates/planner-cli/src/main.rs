@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod demo;
 mod load;
+mod overrides_sheet;
 mod write;
 
 use std::process::ExitCode;

@@ -90,7 +90,10 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     crate::archive::check_months(&vintages, &previous)?;
     let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
-    let overrides_file = load::overrides::file(args.overrides.as_deref(), dir, &mut guard)?;
+    let overrides_file = load::overrides::file(args.overrides.as_deref(), dir)?;
+    if let Some(f) = &overrides_file {
+        guard.protect(f);
+    }
     // The months and skus the plan will hold: the overrides workbook and the agreed changes are
     // checked against them before anything is forecast.
     let grid = folder.input.grid()?;

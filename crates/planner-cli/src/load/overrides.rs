@@ -17,9 +17,7 @@ use planner_core::time::Month;
 use super::error::{quote, LoadError};
 use super::table::{normalize_header, parse_number};
 use super::workbook::{self, Sheet};
-use crate::write::tables::overrides::{
-    fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET,
-};
+use crate::overrides_sheet::{fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET};
 
 /// The overrides of a workbook, and the plan it was made for.
 #[derive(Debug)]
@@ -247,26 +245,19 @@ pub fn read(path: &Path) -> Result<Overrides, LoadError> {
 pub const FOLDER_FILE: &str = "overrides.xlsx";
 
 /// The overrides workbook of a run: `given` (`--overrides FILE`), else the folder's
-/// `overrides.xlsx` when there is one; protected from being written over.
+/// `overrides.xlsx` when there is one (an input: the caller protects it from being written
+/// over).
 ///
 /// # Errors
 /// When the folder's overrides.xlsx is there but cannot be read as a file.
-pub fn file(
-    given: Option<&Path>,
-    dir: &Path,
-    guard: &mut crate::write::Guard,
-) -> anyhow::Result<Option<PathBuf>> {
-    let path = match given {
+pub fn file(given: Option<&Path>, dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    Ok(match given {
         Some(p) => Some(p.to_path_buf()),
         None => {
             let p = dir.join(FOLDER_FILE);
             super::table::present(&p, FOLDER_FILE)?.then_some(p)
         }
-    };
-    if let Some(p) = &path {
-        guard.protect(p);
-    }
-    Ok(path)
+    })
 }
 
 /// Reads the overrides workbook at `path` (when there is one) and checks it was made for a plan
