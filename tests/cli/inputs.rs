@@ -476,3 +476,27 @@ fn rows_nothing_plans_and_skus_apart_only_by_case_are_warned() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("\"HSG-l\" (line 4)"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_month_far_outside_its_skus_history_is_warned_and_planned_as_given() {
+    let dir = small_folder();
+    // HSG-1 runs 50 to 52 a month; 2025-06 (52) typed as 5100.
+    let text = std::fs::read_to_string(dir.path().join("demand.csv"))
+        .unwrap()
+        .replace("HSG-1,2025-06,52\n", "HSG-1,2025-06,5100\n");
+    assert!(text.contains("HSG-1,2025-06,5100"), "the fixture's row");
+    put(dir.path(), "demand.csv", &text);
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: demand.csv: 1 month of history far above its sku's usual demand (over 5 \
+             times the median and 3 times the largest usual month), planned as given: a typo? \
+             correct it, or explain it with an event: \"HSG-1\" 2025-06 5100 (median 51)"
+        ),
+        "{err}"
+    );
+    // The small folder as written has none.
+    let (_, err) = validate(small_folder().path());
+    assert!(!err.contains("usual demand"), "{err}");
+}

@@ -12,6 +12,7 @@ pub mod forecast;
 mod forecast_all;
 pub mod materials;
 pub mod pricing;
+pub mod quality;
 pub mod review;
 mod rng;
 pub mod scenario;

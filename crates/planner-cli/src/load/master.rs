@@ -680,6 +680,40 @@ pub fn warn_unrouted(
     ));
 }
 
+/// Months of history far above their sku's usual demand ([`planner_core::quality::outliers`]):
+/// planned as given, and said in one warning that names the first.
+pub fn warn_outliers(history: &DemandHistory, problems: &mut Problems) {
+    let found = planner_core::quality::outliers(history);
+    if found.is_empty() {
+        return;
+    }
+    let mut named: Vec<String> = found
+        .iter()
+        .take(SHOWN_KEYS)
+        .map(|o| {
+            format!(
+                "{} {} {:.0} (median {:.0})",
+                quote(&o.sku),
+                o.month,
+                o.quantity,
+                o.median
+            )
+        })
+        .collect();
+    if found.len() > SHOWN_KEYS {
+        named.push(format!("and {} more", found.len() - SHOWN_KEYS));
+    }
+    problems.warn(format!(
+        "demand.csv: {} month{} of history far above {} sku's usual demand (over 5 times the \
+         median and 3 times the largest usual month), planned as given: a typo? correct it, or \
+         explain it with an event: {}",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" },
+        if found.len() == 1 { "its" } else { "their" },
+        named.join(", ")
+    ));
+}
+
 /// How many keys a warning names before "and N more".
 const SHOWN_KEYS: usize = 5;
 

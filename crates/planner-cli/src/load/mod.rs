@@ -284,6 +284,7 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
         }
         let skus: Vec<&str> = h.series().iter().map(|s| s.sku.as_str()).collect();
         master::warn_case_twins(&skus, &mut p);
+        master::warn_outliers(h, &mut p);
         let mut skus: HashSet<String> = h.series().iter().map(|s| s.sku.clone()).collect();
         skus.extend(products.iter().map(|(_, v)| v.sku.clone()));
         skus.extend(events.iter().map(|(_, e)| e.sku.clone()));
