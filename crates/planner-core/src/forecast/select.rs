@@ -767,7 +767,7 @@ pub fn forecast_series(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forecast::util::SplitMix64;
+    use crate::rng::PathRng;
     use proptest::prelude::*;
 
     #[test]
@@ -967,12 +967,12 @@ mod tests {
     /// months of history, 12 forecast, pooled over `series` series.
     fn simulated_coverage(
         series: u64,
-        gen: &dyn Fn(&mut SplitMix64, usize) -> Vec<f64>,
+        gen: &dyn Fn(&mut PathRng, usize) -> Vec<f64>,
     ) -> (f64, f64) {
         let lv = [Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
         let (mut c80, mut c95, mut pairs) = (0.0, 0.0, 0.0);
         for seed in 0..series {
-            let mut rng = SplitMix64::new(1000 + seed);
+            let mut rng = PathRng::new(1000, seed);
             let y = gen(&mut rng, 96 + 12);
             let (train, test) = y.split_at(96);
             let fc = forecast_series(train, 12, &lv, Method::Auto, 12)
