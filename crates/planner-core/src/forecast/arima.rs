@@ -741,7 +741,7 @@ impl Forecaster for Arima {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forecast::util::SplitMix64;
+    use crate::rng::PathRng;
 
     fn fitted(ar: &[f64], ma: &[f64], d: usize, m: usize, sd: usize, sma: &[f64]) -> FittedArima {
         FittedArima {
@@ -803,7 +803,7 @@ mod tests {
     }
 
     /// y_t with (1 - phi B)(1 - B^12) y_t = (1 + Theta B^12) e_t around a level.
-    fn simulate(n: usize, phi: f64, theta: f64, sigma: f64, rng: &mut SplitMix64) -> Vec<f64> {
+    fn simulate(n: usize, phi: f64, theta: f64, sigma: f64, rng: &mut PathRng) -> Vec<f64> {
         let burn = 60;
         let total = n + burn;
         let mut e = vec![0.0; total];
@@ -829,7 +829,7 @@ mod tests {
 
     #[test]
     fn recovers_simulated_seasonal_coefficients() {
-        let mut rng = SplitMix64::new(7);
+        let mut rng = PathRng::new(7, 0);
         let y = simulate(1200, 0.6, -0.5, 5.0, &mut rng);
         let order = ArimaOrder {
             p: 1,
@@ -863,7 +863,7 @@ mod tests {
 
     #[test]
     fn intervals_cover_near_nominal_on_simulated_series() {
-        let mut rng = SplitMix64::new(11);
+        let mut rng = PathRng::new(11, 0);
         let levels = [Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
         let (h, n) = (12, 144);
         let mut inside = [0usize; 2];

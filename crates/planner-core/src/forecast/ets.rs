@@ -812,7 +812,7 @@ impl Forecaster for Ets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forecast::util::SplitMix64;
+    use crate::rng::PathRng;
 
     const EPS: f64 = 1e-9;
 
@@ -936,7 +936,7 @@ mod tests {
     }
 
     fn simulate_ann(alpha: f64, sigma: f64, n: usize, seed: u64) -> Vec<f64> {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = PathRng::new(seed, 0);
         let mut l = 100.0;
         (0..n)
             .map(|_| {
@@ -964,7 +964,7 @@ mod tests {
     #[test]
     fn recovers_seasonal_model() {
         // Trend + multiplicative season with small noise: auto selection finds a seasonal model.
-        let mut rng = SplitMix64::new(3);
+        let mut rng = PathRng::new(3, 0);
         let y: Vec<f64> = (0..96)
             .map(|t| {
                 let s = 1.0 + 0.3 * (std::f64::consts::TAU * t as f64 / 12.0).sin();

@@ -60,8 +60,6 @@ pub struct FittedTheta {
     sigma: f64,
     /// Seasonal indices by time modulo m, and whether they multiply.
     seasonal: Option<(Vec<f64>, bool)>,
-    /// Initial level.
-    l0: f64,
 }
 
 impl FittedTheta {
@@ -72,27 +70,6 @@ impl FittedTheta {
     /// The theta coefficient (2 for the standard method).
     pub fn theta(&self) -> f64 {
         self.theta
-    }
-
-    /// The same `alpha`, `theta`, initial level and seasonal indices run over another history
-    /// (typically a prefix of the fitted one): the trend line, end level and `sigma` are
-    /// recomputed, nothing is re-estimated.
-    pub(crate) fn refilter(&self, history: &[f64]) -> FittedTheta {
-        let n = history.len();
-        let y = adjust(history, self.seasonal.as_ref());
-        let (a, b) = linear_fit(&y);
-        let (sse_v, level) = sse(&y, self.alpha, self.theta, self.l0, a, b);
-        let k = if self.optimized { 3 } else { 2 };
-        let dof = if n > k + 1 { (n - k) as f64 } else { n as f64 };
-        FittedTheta {
-            level,
-            a,
-            b,
-            n,
-            sigma: (sse_v / dof).sqrt(),
-            seasonal: self.seasonal.clone(),
-            ..*self
-        }
     }
 }
 
@@ -198,7 +175,6 @@ impl Forecaster for Theta {
             n,
             sigma: (best / dof).sqrt(),
             seasonal,
-            l0,
         })
     }
 }

@@ -1,5 +1,5 @@
-//! Shared numerics of the forecast engine: validation, statistics, decomposition, a seeded
-//! random number generator, a Nelder–Mead minimiser and the interval post-processing that makes
+//! Shared numerics of the forecast engine: validation, statistics, decomposition, a
+//! Nelder–Mead minimiser and the interval post-processing that makes
 //! every [`Forecast`] keep the contract's invariants.
 
 use statrs::distribution::{ContinuousCDF, DiscreteCDF, NegativeBinomial, Normal, Poisson};
@@ -150,45 +150,6 @@ pub(crate) fn linear_fit(y: &[f64]) -> (f64, f64) {
     }
     let slope = sxy / sxx;
     (ybar - slope * tbar, slope)
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, seedable, reproducible generator (used by
-/// the tests to simulate series).
-#[cfg(test)]
-#[derive(Debug, Clone)]
-pub(crate) struct SplitMix64(u64, Option<f64>);
-
-#[cfg(test)]
-impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed, None)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    pub(crate) fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal by Box–Muller (both values of a pair are used).
-    pub(crate) fn normal(&mut self) -> f64 {
-        if let Some(z) = self.1.take() {
-            return z;
-        }
-        let u1 = self.uniform();
-        let u2 = self.uniform();
-        let r = (-2.0 * u1.ln()).sqrt();
-        let (s, c) = (std::f64::consts::TAU * u2).sin_cos();
-        self.1 = Some(r * s);
-        r * c
-    }
 }
 
 /// Nelder–Mead simplex minimiser (Nelder & Mead 1965) with the standard coefficients, run
