@@ -89,17 +89,10 @@ impl Inputs {
 /// Tables by file stem.
 pub type Named = Vec<(&'static str, Table)>;
 
-/// The scorecard's tables with their file stems, in the order of the workbook's sheets.
-fn tables_of(card: &Scorecard) -> Named {
-    vec![
-        ("scorecard", tables::scorecard(card)),
-        ("scorecard_misses", tables::misses(card)),
-        ("scorecard_lines", tables::lines(card)),
-    ]
-}
-
 /// Writes the scorecard's CSV files into `out` and its charts into `out/charts`; returns the
-/// tables and the charts for a report.
+/// tables and the charts for a report. `scorecard_lines.csv` (a row per PO line: 1.5 million at
+/// 100,000 skus) is written as it is made; held are all its rows when there are at most
+/// `keep_lines`, else its first [`report::TABLE_ROWS`].
 ///
 /// # Errors
 /// When a file cannot be written or a chart drawn.
@@ -107,11 +100,23 @@ pub fn write_all(
     guard: &Guard,
     out: &Path,
     card: &Scorecard,
+    keep_lines: usize,
 ) -> anyhow::Result<(Named, Vec<Chart>)> {
-    let tables = tables_of(card);
+    let mut tables: Named = vec![
+        ("scorecard", tables::scorecard(card)),
+        ("scorecard_misses", tables::misses(card)),
+    ];
     for (stem, t) in &tables {
         guard.table(&out.join(format!("{stem}.csv")), t)?;
     }
+    let lines = guard.table_rows(
+        &out.join("scorecard_lines.csv"),
+        tables::lines_rows(card),
+        keep_lines,
+        report::TABLE_ROWS,
+    )?;
+    // In the order of the workbook's sheets.
+    tables.push(("scorecard_lines", lines));
     let charts = tables::charts(card)?;
     let dir = out.join("charts");
     for c in &charts {
@@ -143,7 +148,7 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
     let card = inputs.score(&folder, previous.as_ref(), args.as_of)?;
 
     let out = &args.out;
-    let (tables, charts) = write_all(&guard, out, &card)?;
+    let (tables, charts) = write_all(&guard, out, &card, usize::MAX)?;
     let sheets: Vec<(&str, &Table)> = tables.iter().map(|(s, t)| (*s, t)).collect();
     xlsx::write(&guard, &out.join("scorecard.xlsx"), &sheets)?;
     let section = sections::scorecard(&card, previous.is_some(), &tables, &charts, "charts");

@@ -193,7 +193,7 @@ pub enum Block<'a> {
 impl<'a> Block<'a> {
     /// A table behind a collapsible summary: `capacity.csv: 36 rows`.
     pub fn collapsed_table(name: String, t: &'a Table) -> Self {
-        let rows = t.rows.len();
+        let rows = t.row_count();
         let summary = format!(
             "{name}: {} row{}",
             thousands(rows as f64),
@@ -382,12 +382,12 @@ fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
         html.push_str("</tr>\n");
     }
     html.push_str("</tbody></table></div>\n");
-    if t.rows.len() > TABLE_ROWS {
+    if t.row_count() > TABLE_ROWS {
         let _ = writeln!(
             html,
             "<p class=\"note\">The first {} of {} rows; all of them in {} and {}.</p>",
             TABLE_ROWS,
-            thousands(t.rows.len() as f64),
+            thousands(t.row_count() as f64),
             escape(name),
             escape(workbook)
         );

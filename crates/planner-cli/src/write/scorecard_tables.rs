@@ -11,7 +11,7 @@ use planner_core::scorecard::{Metric, Scorecard, ALL};
 
 use super::charts::{chart, err, mesh_labels, palette, titled, Chart, Draw, FONT};
 use super::num;
-use super::tables::{Cell, Table};
+use super::tables::{Cell, Rows, Table};
 
 fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
@@ -104,27 +104,23 @@ pub fn scorecard(card: &Scorecard) -> Table {
 }
 
 /// `scorecard_lines.csv`: every PO line due in the trend window and how it was judged.
-pub fn lines(card: &Scorecard) -> Table {
-    let rows = card
-        .lines
-        .iter()
-        .map(|l| {
-            vec![
-                Cell::text(&l.po),
-                Cell::text(&l.sku),
-                Cell::text(&l.family),
-                Cell::date(l.due),
-                Cell::date(l.completed),
-                Cell::count(l.quantity, 2),
-                Cell::count(l.delivered, 2),
-                Cell::count(l.on_time_units, 2),
-                Cell::size(l.rows),
-                Cell::text(l.status.as_str()),
-                Cell::opt_int(l.days_from_due),
-            ]
-        })
-        .collect();
-    Table::new(
+pub fn lines_rows(card: &Scorecard) -> Rows<'_> {
+    let rows = card.lines.iter().map(|l| {
+        vec![
+            Cell::text(&l.po),
+            Cell::text(&l.sku),
+            Cell::text(&l.family),
+            Cell::date(l.due),
+            Cell::date(l.completed),
+            Cell::count(l.quantity, 2),
+            Cell::count(l.delivered, 2),
+            Cell::count(l.on_time_units, 2),
+            Cell::size(l.rows),
+            Cell::text(l.status.as_str()),
+            Cell::opt_int(l.days_from_due),
+        ]
+    });
+    Rows::new(
         header(&[
             "po",
             "sku",

@@ -17,6 +17,10 @@ pub struct Table {
     /// A totals row (`total` in the first column, sums where a total means something), shown
     /// by the workbooks under the rows; never in the CSV files, which keep one row per record.
     pub total: Option<Vec<Cell>>,
+    /// Rows after `rows` that are in the table's CSV file only: a table written as it was made
+    /// ([`super::Guard::table_rows`]) keeps its first rows for a page when it is too long for
+    /// a sheet.
+    pub omitted: usize,
 }
 
 impl Table {
@@ -26,7 +30,13 @@ impl Table {
             header,
             rows,
             total: None,
+            omitted: 0,
         }
+    }
+
+    /// How many rows the table has: those held and those in its CSV file only.
+    pub fn row_count(&self) -> usize {
+        self.rows.len() + self.omitted
     }
 
     /// The index of the column named `name`.
@@ -53,6 +63,75 @@ impl Table {
         }
         self.total = Some(total);
         self
+    }
+}
+
+/// A table made row by row: its header, its rows as they are made, and its totals row.
+/// [`Rows::table`] holds every row; [`super::Guard::table_rows`] writes each row as it is made
+/// and holds only what a sheet and a page show.
+pub struct Rows<'a> {
+    /// Column names.
+    pub header: Vec<String>,
+    rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
+    total: Total,
+}
+
+/// The totals row of [`Rows`]: none, the columns it sums once every row is made, or made.
+enum Total {
+    None,
+    Sums(&'static [&'static str]),
+    Made(Vec<Cell>),
+}
+
+impl<'a> Rows<'a> {
+    /// A table of `header` whose rows `rows` makes.
+    pub fn new(header: Vec<String>, rows: impl Iterator<Item = Vec<Cell>> + 'a) -> Self {
+        Self {
+            header,
+            rows: Box::new(rows),
+            total: Total::None,
+        }
+    }
+
+    /// With a totals row summing the columns named (see [`Table::with_total`]).
+    pub fn with_total(mut self, columns: &'static [&'static str]) -> Self {
+        self.total = Total::Sums(columns);
+        self
+    }
+
+    /// The next row.
+    pub fn next_row(&mut self) -> Option<Vec<Cell>> {
+        self.rows.next()
+    }
+
+    /// `rows` (the rows made so far, all of them) as a table with its totals row.
+    pub fn finish(self, rows: Vec<Vec<Cell>>) -> Table {
+        let t = Table::new(self.header, rows);
+        match self.total {
+            Total::None => t,
+            Total::Sums(columns) => t.with_total(columns),
+            Total::Made(row) => Table {
+                total: Some(row),
+                ..t
+            },
+        }
+    }
+
+    /// Every row, held.
+    pub fn table(mut self) -> Table {
+        let rows = self.rows.by_ref().collect();
+        self.finish(rows)
+    }
+}
+
+/// A table already held, row by row.
+impl From<Table> for Rows<'static> {
+    fn from(t: Table) -> Self {
+        Self {
+            header: t.header,
+            rows: Box::new(t.rows.into_iter()),
+            total: t.total.map_or(Total::None, Total::Made),
+        }
     }
 }
 
@@ -143,7 +222,7 @@ fn header(names: &[&str]) -> Vec<String> {
 
 /// `forecast.csv`: `sku, month, forecast, lo_L, hi_L..., model`.
 pub fn forecast(plan: &DemandPlan) -> Table {
-    forecast_with_quantiles(plan, &plan.levels, &[])
+    forecast_rows(plan, &plan.levels, &[]).table()
 }
 
 /// `forecast.csv` with the ranges of `levels` only and a `q_P` column per quantile
@@ -154,6 +233,26 @@ pub fn forecast_with_quantiles(
     levels: &[planner_core::forecast::Level],
     quantiles: &[planner_core::forecast::Quantile],
 ) -> Table {
+    forecast_rows(plan, levels, quantiles).table()
+}
+
+/// [`forecast_with_quantiles`] made row by row.
+pub fn forecast_rows<'a>(
+    plan: &'a DemandPlan,
+    levels: &'a [planner_core::forecast::Level],
+    quantiles: &'a [planner_core::forecast::Quantile],
+) -> Rows<'a> {
+    forecast_rows_of(plan, plan.skus.iter(), levels, quantiles)
+}
+
+/// [`forecast_rows`] of the skus `skus` over `plan`'s months (`statistical.csv`: the plan's
+/// skus, some of them as forecast before events, without a copy of the plan).
+pub fn forecast_rows_of<'a>(
+    plan: &'a DemandPlan,
+    skus: impl Iterator<Item = &'a planner_core::SkuPlan> + 'a,
+    levels: &'a [planner_core::forecast::Level],
+    quantiles: &'a [planner_core::forecast::Quantile],
+) -> Rows<'a> {
     let mut h = header(&["sku", "month", "forecast"]);
     for l in levels {
         h.push(format!("lo_{}", l.label()));
@@ -163,15 +262,15 @@ pub fn forecast_with_quantiles(
         h.push(format!("q_{}", q.label()));
     }
     h.push("model".into());
-    let mut rows = Vec::with_capacity(plan.skus.len() * plan.horizon);
-    for s in &plan.skus {
+    let rows = skus.flat_map(move |s| {
         let qs: Vec<Option<Vec<f64>>> = quantiles.iter().map(|&q| s.forecast.quantile(q)).collect();
-        for (t, month) in plan.months().enumerate() {
-            let mut r = vec![
+        plan.months().enumerate().map(move |(t, month)| {
+            let mut r = Vec::with_capacity(4 + 2 * levels.len() + qs.len());
+            r.extend([
                 Cell::text(&s.sku),
                 Cell::month(month),
                 Cell::count(s.forecast.point[t], 2),
-            ];
+            ]);
             for l in levels {
                 r.push(Cell::count(s.lo(*l, t), 2));
                 r.push(Cell::count(s.hi(*l, t), 2));
@@ -180,14 +279,22 @@ pub fn forecast_with_quantiles(
                 r.push(Cell::count(q.as_ref().and_then(|v| v.get(t).copied()), 2));
             }
             r.push(Cell::text(&s.model));
-            rows.push(r);
-        }
-    }
-    Table::new(h, rows)
+            r
+        })
+    });
+    Rows::new(h, rows)
 }
 
 /// `pricing.csv`: the contract's columns, then the range at each level and the next-tier analysis.
 pub fn pricing(plan: &PricingPlan, levels: &[planner_core::forecast::Level]) -> Table {
+    pricing_rows(plan, levels).table()
+}
+
+/// [`pricing`] made row by row.
+pub fn pricing_rows<'a>(
+    plan: &'a PricingPlan,
+    levels: &'a [planner_core::forecast::Level],
+) -> Rows<'a> {
     let mut h = header(&[
         "sku",
         "period",
@@ -220,47 +327,43 @@ pub fn pricing(plan: &PricingPlan, levels: &[planner_core::forecast::Level]) -> 
     h.push("straddles_break".into());
     h.push("p_next_tier".into());
     h.push("below_first_tier".into());
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| {
-            let cur = r.currency.as_deref();
-            let mut c = vec![
-                Cell::text(&r.sku),
-                Cell::text(&r.period),
-                Cell::count(r.volume, 2),
-                Cell::count(r.tier_min_qty, 2),
-                Cell::money(r.unit_price, 4, cur),
-                Cell::money(r.spend, 2, cur),
-                Cell::count(r.next_tier_min_qty, 2),
-                Cell::money(r.next_tier_unit_price, 4, cur),
-                Cell::text(r.basis.to_string()),
-                Cell::opt_text(r.currency.as_deref()),
-                Cell::count(r.units_to_next_tier, 2),
-                Cell::money(r.saving_total, 2, cur),
-                Cell::money(r.pull_forward_holding_cost, 2, cur),
-                r.pull_forward_pays.map_or(Cell::Empty, Cell::yes_no),
-            ];
-            for l in levels {
-                match r.range.iter().find(|x| x.level == *l) {
-                    Some(x) => c.extend([
-                        Cell::count(x.volume_lo, 2),
-                        Cell::count(x.volume_hi, 2),
-                        Cell::money(x.unit_price_lo, 4, cur),
-                        Cell::money(x.unit_price_hi, 4, cur),
-                        Cell::money(x.spend_lo, 2, cur),
-                        Cell::money(x.spend_hi, 2, cur),
-                    ]),
-                    None => c.extend(std::iter::repeat_n(Cell::Empty, 6)),
-                }
+    let rows = plan.rows.iter().map(move |r| {
+        let cur = r.currency.as_deref();
+        let mut c = vec![
+            Cell::text(&r.sku),
+            Cell::text(&r.period),
+            Cell::count(r.volume, 2),
+            Cell::count(r.tier_min_qty, 2),
+            Cell::money(r.unit_price, 4, cur),
+            Cell::money(r.spend, 2, cur),
+            Cell::count(r.next_tier_min_qty, 2),
+            Cell::money(r.next_tier_unit_price, 4, cur),
+            Cell::text(r.basis.to_string()),
+            Cell::opt_text(r.currency.as_deref()),
+            Cell::count(r.units_to_next_tier, 2),
+            Cell::money(r.saving_total, 2, cur),
+            Cell::money(r.pull_forward_holding_cost, 2, cur),
+            r.pull_forward_pays.map_or(Cell::Empty, Cell::yes_no),
+        ];
+        for l in levels {
+            match r.range.iter().find(|x| x.level == *l) {
+                Some(x) => c.extend([
+                    Cell::count(x.volume_lo, 2),
+                    Cell::count(x.volume_hi, 2),
+                    Cell::money(x.unit_price_lo, 4, cur),
+                    Cell::money(x.unit_price_hi, 4, cur),
+                    Cell::money(x.spend_lo, 2, cur),
+                    Cell::money(x.spend_hi, 2, cur),
+                ]),
+                None => c.extend(std::iter::repeat_n(Cell::Empty, 6)),
             }
-            c.push(Cell::yes_no(r.straddles_break));
-            c.push(Cell::ratio(r.p_next_tier, 4));
-            c.push(Cell::yes_no(r.below_first_tier));
-            c
-        })
-        .collect();
-    Table::new(h, rows).with_total(&["volume", "spend", "saving_total"])
+        }
+        c.push(Cell::yes_no(r.straddles_break));
+        c.push(Cell::ratio(r.p_next_tier, 4));
+        c.push(Cell::yes_no(r.below_first_tier));
+        c
+    });
+    Rows::new(h, rows).with_total(&["volume", "spend", "saving_total"])
 }
 
 /// `capacity.csv`: one row per line and month; with a forecast, the figures at each level's upper
@@ -342,6 +445,11 @@ pub fn capacity(plan: &planner_core::capacity::CapacityPlan) -> Table {
 
 /// `line_balance.csv`: per line and sku, the bottleneck and the balance of its stations.
 pub fn line_balance(plan: &planner_core::capacity::CapacityPlan) -> Table {
+    line_balance_rows(plan).table()
+}
+
+/// [`line_balance`] made row by row.
+pub fn line_balance_rows(plan: &planner_core::capacity::CapacityPlan) -> Rows<'_> {
     let h = header(&[
         "line",
         "sku",
@@ -352,27 +460,28 @@ pub fn line_balance(plan: &planner_core::capacity::CapacityPlan) -> Table {
         "balance_efficiency",
         "idle_seconds_per_unit",
     ]);
-    let rows = plan
-        .balance
-        .iter()
-        .map(|b| {
-            vec![
-                Cell::text(&b.line),
-                Cell::text(&b.sku),
-                Cell::text(&b.bottleneck_station),
-                Cell::number(b.bottleneck_seconds, 2),
-                Cell::number(b.total_work_seconds, 2),
-                Cell::size(b.stations),
-                Cell::ratio(b.balance_efficiency, 4),
-                Cell::number(b.idle_seconds_per_unit, 2),
-            ]
-        })
-        .collect();
-    Table::new(h, rows)
+    let rows = plan.balance.iter().map(|b| {
+        vec![
+            Cell::text(&b.line),
+            Cell::text(&b.sku),
+            Cell::text(&b.bottleneck_station),
+            Cell::number(b.bottleneck_seconds, 2),
+            Cell::number(b.total_work_seconds, 2),
+            Cell::size(b.stations),
+            Cell::ratio(b.balance_efficiency, 4),
+            Cell::number(b.idle_seconds_per_unit, 2),
+        ]
+    });
+    Rows::new(h, rows)
 }
 
 /// `build_plan.csv`: the capacity-constrained build plan per line, sku and month.
 pub fn build_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
+    build_plan_rows(plan).table()
+}
+
+/// [`build_plan`] made row by row.
+pub fn build_plan_rows(plan: &planner_core::capacity::BuildPlan) -> Rows<'_> {
     let h = header(&[
         "line",
         "sku",
@@ -382,22 +491,18 @@ pub fn build_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
         "prebuild_inventory",
         "shortfall",
     ]);
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.line),
-                Cell::text(&r.sku),
-                Cell::month(r.month),
-                Cell::count(r.demand, 2),
-                Cell::count(r.build, 2),
-                Cell::count(r.prebuild_inventory, 2),
-                Cell::count(r.shortfall, 2),
-            ]
-        })
-        .collect();
-    Table::new(h, rows).with_total(&["demand", "build", "shortfall"])
+    let rows = plan.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.line),
+            Cell::text(&r.sku),
+            Cell::month(r.month),
+            Cell::count(r.demand, 2),
+            Cell::count(r.build, 2),
+            Cell::count(r.prebuild_inventory, 2),
+            Cell::count(r.shortfall, 2),
+        ]
+    });
+    Rows::new(h, rows).with_total(&["demand", "build", "shortfall"])
 }
 
 /// `line_plan.csv`: hours used per line and month under the build plan, with overtime.
@@ -451,6 +556,11 @@ pub fn recommendations(recs: &[planner_core::capacity::Recommendation]) -> Table
 
 /// `material_plan.csv`: the MRP record per material and month.
 pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
+    material_plan_rows(plan).table()
+}
+
+/// [`material_plan`] made row by row.
+pub fn material_plan_rows(plan: &planner_core::materials::MaterialPlan) -> Rows<'_> {
     let h = header(&[
         "material",
         "month",
@@ -464,26 +574,22 @@ pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
         "past_due",
         "safety_stock",
     ]);
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.material),
-                Cell::month(r.month),
-                Cell::number(r.gross_requirement, 3),
-                Cell::number(r.scheduled_receipts, 3),
-                Cell::number(r.projected_on_hand, 3),
-                Cell::number(r.net_requirement, 3),
-                Cell::number(r.planned_receipt, 3),
-                Cell::number(r.planned_release, 3),
-                Cell::date(r.release_date),
-                Cell::number(r.past_due, 3),
-                Cell::number(r.safety_stock, 3),
-            ]
-        })
-        .collect();
-    Table::new(h, rows)
+    let rows = plan.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.material),
+            Cell::month(r.month),
+            Cell::number(r.gross_requirement, 3),
+            Cell::number(r.scheduled_receipts, 3),
+            Cell::number(r.projected_on_hand, 3),
+            Cell::number(r.net_requirement, 3),
+            Cell::number(r.planned_receipt, 3),
+            Cell::number(r.planned_release, 3),
+            Cell::date(r.release_date),
+            Cell::number(r.past_due, 3),
+            Cell::number(r.safety_stock, 3),
+        ]
+    });
+    Rows::new(h, rows)
 }
 
 /// `prebuy.csv`: what to hold ahead of urgent orders, by value.
@@ -708,7 +814,7 @@ pub fn fence_holds(holds: &[planner_core::review::FenceHold]) -> Table {
 }
 
 /// `segments.csv`: each sku's ABC/XYZ classes with the figures behind them, by value.
-pub fn segments(s: &planner_core::segments::Segmentation) -> Table {
+pub fn segments_rows(s: &planner_core::segments::Segmentation) -> Rows<'_> {
     let header = [
         "sku",
         "family",
@@ -726,28 +832,24 @@ pub fn segments(s: &planner_core::segments::Segmentation) -> Table {
     ]
     .map(String::from)
     .to_vec();
-    let rows = s
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.sku),
-                Cell::text(&r.family),
-                Cell::text(r.abc.to_string()),
-                Cell::opt_text(r.xyz.map(|x| x.to_string())),
-                Cell::text(r.class()),
-                Cell::count(r.volume, 2),
-                Cell::number(r.value, 2),
-                Cell::text(if r.priced { "tier_price" } else { "unit" }),
-                Cell::ratio(r.value_share, 4),
-                Cell::ratio(r.cumulative_share, 4),
-                Cell::number(r.cv, 3),
-                Cell::size(r.history_months),
-                Cell::opt_text(r.pattern.map(|p| p.to_string())),
-            ]
-        })
-        .collect();
-    Table::new(header, rows)
+    let rows = s.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.sku),
+            Cell::text(&r.family),
+            Cell::text(r.abc.to_string()),
+            Cell::opt_text(r.xyz.map(|x| x.to_string())),
+            Cell::text(r.class()),
+            Cell::count(r.volume, 2),
+            Cell::number(r.value, 2),
+            Cell::text(if r.priced { "tier_price" } else { "unit" }),
+            Cell::ratio(r.value_share, 4),
+            Cell::ratio(r.cumulative_share, 4),
+            Cell::number(r.cv, 3),
+            Cell::size(r.history_months),
+            Cell::opt_text(r.pattern.map(|p| p.to_string())),
+        ]
+    });
+    Rows::new(header, rows)
 }
 
 /// The ABC×XYZ count matrix of the report: a row per value class (and the total), the skus in
@@ -790,7 +892,7 @@ pub fn segment_matrix(s: &planner_core::segments::Segmentation) -> Table {
 
 /// `production_plan.csv`: per sku and month the demand netted of finished goods on hand and open
 /// production orders (the record of [`planner_core::stock`]).
-pub fn production(p: &planner_core::stock::Production) -> Table {
+pub fn production_rows(p: &planner_core::stock::Production) -> Rows<'_> {
     let header = [
         "sku",
         "month",
@@ -803,21 +905,17 @@ pub fn production(p: &planner_core::stock::Production) -> Table {
     ]
     .map(String::from)
     .to_vec();
-    let rows = p
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.sku),
-                Cell::month(r.month),
-                Cell::count(r.demand, 2),
-                Cell::count(r.on_hand_start, 2),
-                Cell::count(r.receipts, 2),
-                Cell::count(r.planned, 2),
-                Cell::count(r.production, 2),
-                Cell::count(r.on_hand_end, 2),
-            ]
-        })
-        .collect();
-    Table::new(header, rows)
+    let rows = p.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.sku),
+            Cell::month(r.month),
+            Cell::count(r.demand, 2),
+            Cell::count(r.on_hand_start, 2),
+            Cell::count(r.receipts, 2),
+            Cell::count(r.planned, 2),
+            Cell::count(r.production, 2),
+            Cell::count(r.on_hand_end, 2),
+        ]
+    });
+    Rows::new(header, rows)
 }
