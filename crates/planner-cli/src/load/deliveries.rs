@@ -38,26 +38,23 @@ fn delivery(r: &Row<'_>) -> Result<Delivery, LoadError> {
 
 /// Reads `deliveries.csv`, collecting every problem; returns the rows with their line numbers.
 pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usize, Delivery)> {
-    let table = match Table::read(
+    let before = problems.errors.len();
+    let mut out = Vec::new();
+    // Record by record: the file (2 million rows at 100,000 skus) is never held whole.
+    let read = Table::for_each_row(
         path,
         name,
         &["po", "sku", "due_date", "delivered_date", "quantity"],
         &["rejected", "reworked", "unit_price", "currency", "note"],
         problems,
-    ) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.error(e);
-            return Vec::new();
-        }
-    };
-    let before = problems.errors.len();
-    let mut out = Vec::new();
-    for row in table.rows() {
-        match delivery(&row) {
+        |row, problems| match delivery(&row) {
             Ok(d) => out.push((row.line, d)),
             Err(e) => problems.error(e),
-        }
+        },
+    );
+    if let Err(e) = read {
+        problems.error(e);
+        return Vec::new();
     }
     if out.is_empty() && problems.errors.len() == before {
         problems.error(LoadError::file(

@@ -317,6 +317,84 @@ impl Table {
         })
     }
 
+    /// Reads `path` as [`Table::read`] does, but one record at a time: `each` gets every row as
+    /// it is read, and no record is held after it (a deliveries file of millions of rows is
+    /// never in memory whole). A workbook is read whole, then handed over row by row.
+    ///
+    /// # Errors
+    /// As [`Table::read`]: a file that cannot be read, is not UTF-8 text, is not valid CSV or
+    /// lacks a required column (the rows before a record that is not valid CSV have been
+    /// handed to `each`).
+    pub fn for_each_row(
+        path: &Path,
+        name: &str,
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Problems,
+        mut each: impl FnMut(Row<'_>, &mut Problems),
+    ) -> Result<(), LoadError> {
+        use std::io::BufRead;
+        check_fits(path, name)?;
+        if is_workbook(path) {
+            let table = Self::read_sheet(path, name, None, required, optional, problems)?;
+            for row in table.rows() {
+                each(row, problems);
+            }
+            return Ok(());
+        }
+        let open = || {
+            std::fs::File::open(path)
+                .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))
+        };
+        check_text(open()?, name)?;
+        let mut input = std::io::BufReader::with_capacity(CHUNK, open()?);
+        let start = input
+            .fill_buf()
+            .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
+        if start.starts_with("\u{feff}".as_bytes()) {
+            input.consume(3);
+        }
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| LoadError::line(name, 1, format!("cannot read the header row: {e}")))?;
+        let headers: Vec<String> = headers.iter().map(str::to_string).collect();
+        let columns = locate_columns(name, &headers, required, optional, problems)?;
+        let table = Table {
+            name: name.to_string(),
+            columns,
+            rows: Vec::new(),
+            map: None,
+        };
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    return Err(LoadError::line(
+                        name,
+                        line,
+                        format!("is not valid CSV: {e}"),
+                    ));
+                }
+            }
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue; // blank lines at the end of spreadsheet exports
+            }
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            each(
+                Row {
+                    table: &table,
+                    line,
+                    record: &record,
+                },
+                problems,
+            );
+        }
+    }
+
     /// Reads a sheet of the workbook at `path` (the first when `sheet` is `None`) as
     /// [`Table::read`] reads a CSV file; `name` is the name the loaders know the table by.
     pub fn read_sheet(
