@@ -30,16 +30,34 @@ impl Inputs {
     /// # Errors
     /// The first problem of either file, with its line and column.
     pub fn read(folder: &Folder, guard: &mut Guard) -> anyhow::Result<Option<Self>> {
-        let Some(path) = crate::load::table_file(&folder.dir, deliveries::DELIVERIES)? else {
+        Self::finish(Self::read_in(&folder.dir), guard)
+    }
+
+    /// Reads `deliveries.csv` and `scorecard.toml` of the folder `dir` printing nothing, so that
+    /// it can run on another thread while the rest of the folder is read; [`Inputs::finish`]
+    /// then prints its warnings and fails on its first error, as [`Inputs::read`] does.
+    pub fn read_in(dir: &Path) -> Unread {
+        let Some(path) = crate::load::table_file(dir, deliveries::DELIVERIES)? else {
             return Ok(None);
         };
-        let rows = deliveries::deliveries_file(&path)?;
-        let toml = folder.dir.join(deliveries::SETTINGS);
-        let settings = if toml.is_file() {
-            deliveries::settings(&toml)?
-        } else {
-            scorecard::ScorecardSettings::default()
+        let rows = deliveries::deliveries_unprinted(&path);
+        let toml = dir.join(deliveries::SETTINGS);
+        let settings = toml.is_file().then(|| deliveries::settings(&toml));
+        Ok(Some((rows, settings, path, toml)))
+    }
+
+    /// [`Inputs::read`] of what [`Inputs::read_in`] read.
+    ///
+    /// # Errors
+    /// As [`Inputs::read`].
+    pub fn finish(read: Unread, guard: &mut Guard) -> anyhow::Result<Option<Self>> {
+        let Some((rows, settings, path, toml)) = read? else {
+            return Ok(None);
         };
+        let rows = deliveries::checked(rows)?;
+        let settings = settings
+            .transpose()?
+            .unwrap_or_else(scorecard::ScorecardSettings::default);
         guard.protect(&path);
         guard.protect(&toml);
         Ok(Some(Self { rows, settings }))
@@ -85,6 +103,17 @@ impl Inputs {
         )?)
     }
 }
+
+/// What [`Inputs::read_in`] read: the rows and problems of `deliveries.csv`, the settings of
+/// `scorecard.toml` when there is one, and both paths; `None` without `deliveries.csv`.
+pub type Unread = anyhow::Result<
+    Option<(
+        (Vec<planner_core::scorecard::Delivery>, crate::load::Problems),
+        Option<Result<scorecard::ScorecardSettings, crate::load::LoadError>>,
+        std::path::PathBuf,
+        std::path::PathBuf,
+    )>,
+>;
 
 /// Tables by file stem.
 pub type Named = Vec<(&'static str, Table)>;

@@ -96,16 +96,23 @@ fn there(path: &Path, name: &str, problems: &mut Problems) -> bool {
     })
 }
 
-/// Reads a deliveries file on its own: warnings go to stderr, the first error fails the run.
-pub fn deliveries_file(path: &Path) -> anyhow::Result<Vec<Delivery>> {
+/// Reads a deliveries file on its own, printing nothing (it may be read on another thread while
+/// the rest of the folder is): the rows and the file's problems, for [`checked`].
+pub fn deliveries_unprinted(path: &Path) -> (Vec<Delivery>, Problems) {
     let name = super::file_name(path);
     let mut p = Problems::default();
     let rows = deliveries(path, &name, &mut p);
+    (rows.into_iter().map(|(_, d)| d).collect(), p)
+}
+
+/// The rows of [`deliveries_unprinted`] once its warnings are printed; its first error fails
+/// the run.
+pub fn checked((rows, p): (Vec<Delivery>, Problems)) -> anyhow::Result<Vec<Delivery>> {
     super::print_warnings(&p);
     if let Some(e) = p.errors.into_iter().next() {
         return Err(e.into());
     }
-    Ok(rows.into_iter().map(|(_, d)| d).collect())
+    Ok(rows)
 }
 
 /// Reads `scorecard.toml`; unknown keys are errors (a misspelt target would silently do nothing).

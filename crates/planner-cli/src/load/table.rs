@@ -613,7 +613,7 @@ mod tests {
         assert!(text.contains("8.0 GB free"), "{text}");
         assert!(check_fits_in(3_000_000_000, Some(16_000_000_000), "demand.csv").is_ok());
         assert!(check_fits_in(u64::MAX, None, "demand.csv").is_ok());
-        let e = check_fits_in(250_000, Some(900_000), "bom.csv").unwrap_err();
+        let e = check_fits_in(260_000, Some(900_000), "bom.csv").unwrap_err();
         assert!(e.to_string().starts_with("bom.csv: is 0.3 MB"), "{e}");
         let e = check_fits_in(300, Some(1000), "bom.csv").unwrap_err();
         assert!(e.to_string().contains("has 1000 bytes free"), "{e}");
