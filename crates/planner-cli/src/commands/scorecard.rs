@@ -108,7 +108,10 @@ impl Inputs {
 /// `scorecard.toml` when there is one, and both paths; `None` without `deliveries.csv`.
 pub type Unread = anyhow::Result<
     Option<(
-        (Vec<planner_core::scorecard::Delivery>, crate::load::Problems),
+        (
+            Vec<planner_core::scorecard::Delivery>,
+            crate::load::Problems,
+        ),
         Option<Result<scorecard::ScorecardSettings, crate::load::LoadError>>,
         std::path::PathBuf,
         std::path::PathBuf,
