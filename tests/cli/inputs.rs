@@ -500,3 +500,56 @@ fn a_month_far_outside_its_skus_history_is_warned_and_planned_as_given() {
     let (_, err) = validate(small_folder().path());
     assert!(!err.contains("usual demand"), "{err}");
 }
+
+/// A file that would not fit in memory is an error naming it before anything is read, never an
+/// abort part way through, and no output is written. `PLANNER_MEMORY_AVAILABLE` stands in for
+/// the memory the machine has free, so that a 1 MB file behaves as a 40 GB one would.
+#[test]
+fn a_file_that_would_not_fit_in_memory_is_an_error_naming_it() {
+    let dir = small_folder();
+    // One line of a million characters, no line break: what a broken export looks like.
+    let one_line = format!("sku,month,quantity,{}", "X".repeat(1_000_000 - 19));
+    let plan = |free: Option<&str>| {
+        let mut cmd = planner();
+        cmd.current_dir(dir.path())
+            .args(["plan", "--data", ".", "--out", "out", "--quiet"]);
+        if let Some(free) = free {
+            cmd.env("PLANNER_MEMORY_AVAILABLE", free);
+        }
+        cmd.output().expect("the planner binary runs")
+    };
+    let too_big = |name: &str| {
+        format!(
+            "error: {name}: is 1.0 MB: reading it takes up to 4 times that in memory and this \
+             machine has 3.5 MB free; split the portfolio (docs/scale.md) or plan on a larger \
+             machine\n"
+        )
+    };
+    for name in ["demand.csv", "deliveries.csv"] {
+        let small = small_folder();
+        std::fs::copy(
+            small.path().join("demand.csv"),
+            dir.path().join("demand.csv"),
+        )
+        .unwrap();
+        let _ = std::fs::remove_file(dir.path().join("deliveries.csv"));
+        put(dir.path(), name, &one_line);
+        assert_eq!(
+            std::fs::metadata(dir.path().join(name)).unwrap().len(),
+            1_000_000
+        );
+        let o = plan(Some("3500000"));
+        assert_eq!((o.status.code(), stderr(&o)), (Some(1), too_big(name)));
+        assert!(!dir.path().join("out").exists());
+        // With the memory to read it, it is read, and the one line is no file of its kind.
+        let o = plan(None);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&format!("error: {name}")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).len() < 600, "{} bytes", stderr(&o).len());
+        assert!(!dir.path().join("out").exists());
+    }
+}

@@ -69,7 +69,6 @@ fn plan_timings_name_every_stage_with_its_cpu_time_and_no_bar_off_a_terminal() {
             "csv",
             "json",
             "xlsx+charts",
-            "cm_pack",
             "report"
         ]
     );

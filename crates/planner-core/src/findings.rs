@@ -57,10 +57,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::capacity::{CapacityRow, RecommendationKind};
+use crate::capacity::{BuildRow, CapacityRow, RecommendationKind};
 use crate::forecast_all::ForecastRun;
 use crate::materials::MaterialPlan;
-use crate::pricing::PricingPlan;
+use crate::pricing::{PricingPlan, PricingRow};
 use crate::review::{FenceHold, HoldKind, Review, Scope};
 use crate::scenario::{CapacityResult, Plan};
 use crate::time::Month;
@@ -472,11 +472,18 @@ fn signed(x: f64) -> String {
 }
 
 /// Prices skus: the unit price in a month, and the currency.
-struct Pricer<'a>(Option<&'a PricingPlan>);
+struct Pricer<'a>(
+    Option<&'a PricingPlan>,
+    std::collections::HashMap<&'a str, Vec<&'a PricingRow>>,
+);
 
-impl Pricer<'_> {
+impl<'a> Pricer<'a> {
+    /// Indexes the plan's rows by sku once (a finding is priced per build row).
+    fn new(plan: Option<&'a PricingPlan>) -> Self {
+        Self(plan, plan.map(PricingPlan::rows_by_sku).unwrap_or_default())
+    }
     fn price(&self, sku: &str, month: Month) -> Option<f64> {
-        self.0.and_then(|p| p.unit_price(sku, month))
+        PricingPlan::unit_price_among(self.1.get(sku)?, month)
     }
     fn worth(&self, sku: &str, month: Month, units: f64) -> Option<f64> {
         self.price(sku, month).map(|p| p * units)
@@ -488,7 +495,7 @@ impl Pricer<'_> {
 
 /// Every finding of `sources`, ranked (see the module's documentation).
 pub fn find(sources: &Sources) -> Findings {
-    let pricer = Pricer(sources.pricing);
+    let pricer = Pricer::new(sources.pricing);
     let mut out = Vec::new();
     if let Some(r) = sources.review {
         review_findings(r, &pricer, &mut out);
@@ -754,15 +761,16 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
 
 /// The demand-weighted unit price of a line's skus in a month (the build plan's demand); `None`
 /// when none of them is priced.
-fn line_price(c: &CapacityResult, row: &CapacityRow, pricer: &Pricer) -> Option<f64> {
+/// `by_line_month` holds the build plan's rows with demand by (line, month), in its order.
+fn line_price(
+    by_line_month: &std::collections::HashMap<(&str, Month), Vec<&BuildRow>>,
+    row: &CapacityRow,
+    pricer: &Pricer,
+) -> Option<f64> {
     let mut units = 0.0;
     let mut value = 0.0;
-    for b in c
-        .build
-        .rows
-        .iter()
-        .filter(|b| b.line == row.line && b.month == row.month && b.demand > 0.0)
-    {
+    let rows = by_line_month.get(&(row.line.as_str(), row.month));
+    for b in rows.into_iter().flatten() {
         if let Some(p) = pricer.price(&b.sku, b.month) {
             units += b.demand;
             value += b.demand * p;
@@ -773,10 +781,21 @@ fn line_price(c: &CapacityResult, row: &CapacityRow, pricer: &Pricer) -> Option<
 
 fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
     let cur = pricer.currency();
+    // One pass over the build plan (a million rows at 100,000 skus), not one per line-month.
+    let mut by_line_month: std::collections::HashMap<(&str, Month), Vec<&BuildRow>> =
+        std::collections::HashMap::new();
+    for b in c.build.rows.iter().filter(|b| b.demand > 0.0) {
+        by_line_month
+            .entry((b.line.as_str(), b.month))
+            .or_default()
+            .push(b);
+    }
     let mut stakes: Vec<(&str, Month, f64, Option<f64>)> = Vec::new();
     for r in c.plan.at_risk() {
         let risk = r.units_at_risk();
-        let value = risk.zip(line_price(c, r, pricer)).map(|(u, p)| u.units * p);
+        let value = risk
+            .zip(line_price(&by_line_month, r, pricer))
+            .map(|(u, p)| u.units * p);
         let at = risk.map_or_else(String::new, |u| {
             format!(
                 "; {} units beyond the hours at {}",

@@ -65,7 +65,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let source = source(args.data.as_ref(), ctx)?;
     let reading = ctx.stages(1, "reading the folder");
     let dir = &source.dir;
-    let mut folder = load::folder_or_first_error(dir)?;
+    // deliveries.csv (2 million rows at 100,000 skus) is read while the rest of the folder is;
+    // its warnings and errors come after the folder's, as when read after it.
+    let (folder, deliveries) = rayon::join(
+        || load::folder_or_first_error(dir),
+        || super::scorecard::Inputs::read_in(dir),
+    );
+    let mut folder = folder?;
     let mut guard = Guard::new(&folder.inputs);
     if args.publish && source._demo.is_some() {
         anyhow::bail!(
@@ -89,7 +95,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
     crate::archive::check_months(&vintages, &previous)?;
     let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
-    let deliveries = super::scorecard::Inputs::read(&folder, &mut guard)?;
+    let deliveries = super::scorecard::Inputs::finish(deliveries, &mut guard)?;
     let overrides_file = load::overrides::file(args.overrides.as_deref(), dir)?;
     if let Some(f) = &overrides_file {
         guard.protect(f);
@@ -127,45 +133,70 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         .transpose()?;
     let out = &args.out;
 
-    // Every table once: the CSV files, the sheets of plan.xlsx and the tables of the report.
+    // Every table once, each written to its CSV file as it is made: held are only what the
+    // sheets of plan.xlsx and the tables of the report show (a table longer than a sheet is
+    // never held whole: its first rows for the report).
     let currency = plan.pricing.as_ref().and_then(tables::currency);
+    let write = |name: &'static str, rows: tables::Rows<'_>| {
+        let t = guard.table_rows(&out.join(name), rows, SHEET_ROWS, pages::TABLE_ROWS)?;
+        anyhow::Ok((name, t))
+    };
+    let fc = &plan.forecast.plan;
+    // Beside the final forecast, the models' own: before events, overrides and fences.
+    let before: std::collections::HashMap<&str, &planner_core::SkuPlan> = plan
+        .forecast
+        .before_events
+        .iter()
+        .map(|s| (s.sku.as_str(), s))
+        .collect();
+    let models_own = fc
+        .skus
+        .iter()
+        .map(|s| before.get(s.sku.as_str()).copied().unwrap_or(s));
     let mut all: Vec<(&str, Table)> = vec![
-        ("forecast.csv", tables::forecast(&plan.forecast.plan)),
-        // Beside the final forecast, the models' own: before events, overrides and fences.
-        (
+        write("forecast.csv", tables::forecast_rows(fc, &fc.levels, &[]))?,
+        write(
             "statistical.csv",
-            tables::forecast(&plan.forecast.statistical()),
-        ),
-        ("families.csv", tables::families(&plan.forecast.plan)),
-        ("segments.csv", tables::segments(&plan.segments)),
+            tables::forecast_rows_of(fc, models_own, &fc.levels, &[]),
+        )?,
+        write("families.csv", tables::Rows::from(tables::families(fc)))?,
+        write("segments.csv", tables::segments_rows(&plan.segments))?,
     ];
     if let Some(p) = &plan.production {
-        all.push(("production_plan.csv", tables::production(p)));
+        all.push(write("production_plan.csv", tables::production_rows(p))?);
     }
     if let Some(c) = &plan.capacity {
-        all.extend([
-            ("capacity.csv", tables::capacity(&c.plan)),
-            ("line_balance.csv", tables::line_balance(&c.plan)),
-            ("build_plan.csv", tables::build_plan(&c.build)),
-            ("line_plan.csv", tables::line_plan(&c.build)),
-            (
-                "recommendations.csv",
-                tables::recommendations(&c.recommendations),
-            ),
-        ]);
+        all.push(write(
+            "capacity.csv",
+            tables::Rows::from(tables::capacity(&c.plan)),
+        )?);
+        all.push(write(
+            "line_balance.csv",
+            tables::line_balance_rows(&c.plan),
+        )?);
+        all.push(write("build_plan.csv", tables::build_plan_rows(&c.build))?);
+        all.push(write(
+            "line_plan.csv",
+            tables::Rows::from(tables::line_plan(&c.build)),
+        )?);
+        all.push(write(
+            "recommendations.csv",
+            tables::Rows::from(tables::recommendations(&c.recommendations)),
+        )?);
     }
     if let Some(m) = &plan.materials {
-        all.extend([
-            ("material_plan.csv", tables::material_plan(m)),
-            ("prebuy.csv", tables::prebuy(m, currency)),
-            ("past_due.csv", tables::past_due(m, currency)),
-        ]);
+        all.push(write("material_plan.csv", tables::material_plan_rows(m))?);
+        all.push(write(
+            "prebuy.csv",
+            tables::Rows::from(tables::prebuy(m, currency)),
+        )?);
+        all.push(write(
+            "past_due.csv",
+            tables::Rows::from(tables::past_due(m, currency)),
+        )?);
     }
     if let Some(p) = &plan.pricing {
-        all.push((
-            "pricing.csv",
-            tables::pricing(p, &plan.forecast.plan.levels),
-        ));
+        all.push(write("pricing.csv", tables::pricing_rows(p, &fc.levels))?);
     }
     clock.lap("tables");
     stages.next("review and scorecard");
@@ -205,16 +236,15 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     let (card_tables, card_charts) = match &card {
         Some(c) => {
-            let (t, ch) = super::scorecard::write_all(&guard, out, c)?;
+            // The workbook leaves scorecard_lines out: the report's first rows are held.
+            let (t, ch) = super::scorecard::write_all(&guard, out, c, pages::TABLE_ROWS)?;
             written.extend(t.iter().map(|(stem, _)| format!("{stem}.csv")));
             (t, ch)
         }
         None => Default::default(),
     };
-    for (name, table) in &all {
-        guard.table(&out.join(name), table)?;
-        written.push(name.to_string());
-    }
+    // The plan's tables were written as they were made.
+    written.extend(all.iter().map(|(name, _)| name.to_string()));
     clock.lap("csv");
     stages.next("writing plan.json");
     guard.write(&out.join("plan.json"), |w| {
@@ -257,7 +287,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     // says so.
     let (sheets, csv_only): (Vec<_>, Vec<_>) = sheets
         .into_iter()
-        .partition(|(_, t)| t.rows.len() <= SHEET_ROWS);
+        .partition(|(_, t)| t.omitted == 0 && t.rows.len() <= SHEET_ROWS);
     // The list, then what the amounts and ranges mean: the money, the uncertainty model, and
     // the tables left out of the workbook.
     let mut attention = findings::table(&findings);
@@ -275,7 +305,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             format!(
                 "{name}: {} rows, more than a sheet of this workbook holds ({}): in {name}.csv \
                  only",
-                crate::write::num(t.rows.len() as f64, 0),
+                crate::write::num(t.row_count() as f64, 0),
                 crate::write::num(SHEET_ROWS as f64, 0)
             ),
         )
@@ -287,48 +317,55 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         row[3] = Cell::Text(text);
         attention.rows.push(row);
     }
-    let (xlsx, charts) = rayon::join(
-        || {
-            let mut all_sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
-            all_sheets.extend(sheets);
-            xlsx::write(&guard, &out.join("plan.xlsx"), &all_sheets)
-        },
-        || {
-            charts::charts(
-                &plan,
-                &folder.input.history,
-                &folder.input.routings,
-                &folder.input.products,
-                baseline,
-                charts::DEFAULT_TOP,
-                picked,
-            )
-        },
-    );
-    xlsx?;
-    written.push("plan.xlsx".into());
-    let charts = charts?;
-    clock.lap("xlsx+charts");
     // What the brand sends its CM: the forecast as shared, nothing internal.
     let published = match (held_against, previous.last()) {
         (Some(v), Some(p)) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
         (None, Some(p)) => Some((format!("{} (--previous)", p.start), p)),
         (_, None) => None,
     };
-    cm_pack::write(
-        &guard,
-        &out.join("cm_pack.xlsx"),
-        &cm_pack::Pack {
-            plan: &plan,
-            products: &input.products,
-            fences: &input.settings.fences,
-            published,
-            currency,
-            fences_held: !args.no_fences,
+    // The two workbooks and the charts are independent: made at once.
+    let ((xlsx, charts), pack) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let mut all_sheets: Vec<(&str, &Table)> = vec![("attention", &attention)];
+                    all_sheets.extend(sheets);
+                    xlsx::write(&guard, &out.join("plan.xlsx"), &all_sheets)
+                },
+                || {
+                    charts::charts(
+                        &plan,
+                        &folder.input.history,
+                        &folder.input.routings,
+                        &folder.input.products,
+                        baseline,
+                        charts::DEFAULT_TOP,
+                        picked,
+                    )
+                },
+            )
         },
-    )?;
+        || {
+            cm_pack::write(
+                &guard,
+                &out.join("cm_pack.xlsx"),
+                &cm_pack::Pack {
+                    plan: &plan,
+                    products: &input.products,
+                    fences: &input.settings.fences,
+                    published,
+                    currency,
+                    fences_held: !args.no_fences,
+                },
+            )
+        },
+    );
+    xlsx?;
+    written.push("plan.xlsx".into());
+    let charts = charts?;
+    pack?;
     written.push("cm_pack.xlsx".into());
-    clock.lap("cm_pack");
+    clock.lap("xlsx+charts");
     stages.next("report");
     let chart_files = charts.write(&guard, &out.join("charts"))?;
     let order = [
@@ -437,13 +474,14 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             }
         }
         inputs.extend(overrides_file.clone()); // the overrides workbook used, as it was handed back
-        let forecast_table = &all[0].1;
+                                               // The plan's tables hold only their first rows at scale: the archive's made again.
+        let forecast_table = tables::forecast(fc);
         let statistical = tables::forecast(&plan.forecast.statistical());
         let at = crate::archive::publish(
             dir,
             &crate::archive::Publication {
                 month: fc.start,
-                forecast: forecast_table,
+                forecast: &forecast_table,
                 statistical: &statistical,
                 inputs,
             },

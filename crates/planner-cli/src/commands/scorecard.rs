@@ -30,16 +30,34 @@ impl Inputs {
     /// # Errors
     /// The first problem of either file, with its line and column.
     pub fn read(folder: &Folder, guard: &mut Guard) -> anyhow::Result<Option<Self>> {
-        let Some(path) = crate::load::table_file(&folder.dir, deliveries::DELIVERIES)? else {
+        Self::finish(Self::read_in(&folder.dir), guard)
+    }
+
+    /// Reads `deliveries.csv` and `scorecard.toml` of the folder `dir` printing nothing, so that
+    /// it can run on another thread while the rest of the folder is read; [`Inputs::finish`]
+    /// then prints its warnings and fails on its first error, as [`Inputs::read`] does.
+    pub fn read_in(dir: &Path) -> Unread {
+        let Some(path) = crate::load::table_file(dir, deliveries::DELIVERIES)? else {
             return Ok(None);
         };
-        let rows = deliveries::deliveries_file(&path)?;
-        let toml = folder.dir.join(deliveries::SETTINGS);
-        let settings = if toml.is_file() {
-            deliveries::settings(&toml)?
-        } else {
-            scorecard::ScorecardSettings::default()
+        let rows = deliveries::deliveries_unprinted(&path);
+        let toml = dir.join(deliveries::SETTINGS);
+        let settings = toml.is_file().then(|| deliveries::settings(&toml));
+        Ok(Some((rows, settings, path, toml)))
+    }
+
+    /// [`Inputs::read`] of what [`Inputs::read_in`] read.
+    ///
+    /// # Errors
+    /// As [`Inputs::read`].
+    pub fn finish(read: Unread, guard: &mut Guard) -> anyhow::Result<Option<Self>> {
+        let Some((rows, settings, path, toml)) = read? else {
+            return Ok(None);
         };
+        let rows = deliveries::checked(rows)?;
+        let settings = settings
+            .transpose()?
+            .unwrap_or_else(scorecard::ScorecardSettings::default);
         guard.protect(&path);
         guard.protect(&toml);
         Ok(Some(Self { rows, settings }))
@@ -86,20 +104,27 @@ impl Inputs {
     }
 }
 
+/// What [`Inputs::read_in`] read: the rows and problems of `deliveries.csv`, the settings of
+/// `scorecard.toml` when there is one, and both paths; `None` without `deliveries.csv`.
+pub type Unread = anyhow::Result<
+    Option<(
+        (
+            Vec<planner_core::scorecard::Delivery>,
+            crate::load::Problems,
+        ),
+        Option<Result<scorecard::ScorecardSettings, crate::load::LoadError>>,
+        std::path::PathBuf,
+        std::path::PathBuf,
+    )>,
+>;
+
 /// Tables by file stem.
 pub type Named = Vec<(&'static str, Table)>;
 
-/// The scorecard's tables with their file stems, in the order of the workbook's sheets.
-fn tables_of(card: &Scorecard) -> Named {
-    vec![
-        ("scorecard", scorecard_tables::scorecard(card)),
-        ("scorecard_misses", scorecard_tables::misses(card)),
-        ("scorecard_lines", scorecard_tables::lines(card)),
-    ]
-}
-
 /// Writes the scorecard's CSV files into `out` and its charts into `out/charts`; returns the
-/// tables and the charts for a report.
+/// tables and the charts for a report. `scorecard_lines.csv` (a row per PO line: 1.5 million at
+/// 100,000 skus) is written as it is made; held are all its rows when there are at most
+/// `keep_lines`, else its first [`report::TABLE_ROWS`].
 ///
 /// # Errors
 /// When a file cannot be written or a chart drawn.
@@ -107,11 +132,23 @@ pub fn write_all(
     guard: &Guard,
     out: &Path,
     card: &Scorecard,
+    keep_lines: usize,
 ) -> anyhow::Result<(Named, Vec<Chart>)> {
-    let tables = tables_of(card);
+    let mut tables: Named = vec![
+        ("scorecard", scorecard_tables::scorecard(card)),
+        ("scorecard_misses", scorecard_tables::misses(card)),
+    ];
     for (stem, t) in &tables {
         guard.table(&out.join(format!("{stem}.csv")), t)?;
     }
+    let lines = guard.table_rows(
+        &out.join("scorecard_lines.csv"),
+        scorecard_tables::lines_rows(card),
+        keep_lines,
+        pages::TABLE_ROWS,
+    )?;
+    // In the order of the workbook's sheets.
+    tables.push(("scorecard_lines", lines));
     let charts = charts::scorecard::trend_charts(card)?;
     let dir = out.join("charts");
     for c in &charts {
@@ -143,7 +180,7 @@ pub fn run(args: &ScorecardArgs, ctx: &Context) -> anyhow::Result<()> {
     let card = inputs.score(&folder, previous.as_ref(), args.as_of)?;
 
     let out = &args.out;
-    let (tables, charts) = write_all(&guard, out, &card)?;
+    let (tables, charts) = write_all(&guard, out, &card, usize::MAX)?;
     let sheets: Vec<(&str, &Table)> = tables.iter().map(|(s, t)| (*s, t)).collect();
     xlsx::write(&guard, &out.join("scorecard.xlsx"), &sheets)?;
     let section = sections::scorecard(&card, previous.is_some(), &tables, &charts, "charts");

@@ -38,26 +38,23 @@ fn delivery(r: &Row<'_>) -> Result<Delivery, LoadError> {
 
 /// Reads `deliveries.csv`, collecting every problem; returns the rows with their line numbers.
 pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usize, Delivery)> {
-    let table = match Table::read(
+    let before = problems.errors.len();
+    let mut out = Vec::new();
+    // Record by record: the file (2 million rows at 100,000 skus) is never held whole.
+    let read = Table::for_each_row(
         path,
         name,
         &["po", "sku", "due_date", "delivered_date", "quantity"],
         &["rejected", "reworked", "unit_price", "currency", "note"],
         problems,
-    ) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.error(e);
-            return Vec::new();
-        }
-    };
-    let before = problems.errors.len();
-    let mut out = Vec::new();
-    for row in table.rows() {
-        match delivery(&row) {
+        |row, problems| match delivery(&row) {
             Ok(d) => out.push((row.line, d)),
             Err(e) => problems.error(e),
-        }
+        },
+    );
+    if let Err(e) = read {
+        problems.error(e);
+        return Vec::new();
     }
     if out.is_empty() && problems.errors.len() == before {
         problems.error(LoadError::file(
@@ -99,16 +96,23 @@ fn there(path: &Path, name: &str, problems: &mut Problems) -> bool {
     })
 }
 
-/// Reads a deliveries file on its own: warnings go to stderr, the first error fails the run.
-pub fn deliveries_file(path: &Path) -> anyhow::Result<Vec<Delivery>> {
+/// Reads a deliveries file on its own, printing nothing (it may be read on another thread while
+/// the rest of the folder is): the rows and the file's problems, for [`checked`].
+pub fn deliveries_unprinted(path: &Path) -> (Vec<Delivery>, Problems) {
     let name = super::file_name(path);
     let mut p = Problems::default();
     let rows = deliveries(path, &name, &mut p);
+    (rows.into_iter().map(|(_, d)| d).collect(), p)
+}
+
+/// The rows of [`deliveries_unprinted`] once its warnings are printed; its first error fails
+/// the run.
+pub fn checked((rows, p): (Vec<Delivery>, Problems)) -> anyhow::Result<Vec<Delivery>> {
     super::print_warnings(&p);
     if let Some(e) = p.errors.into_iter().next() {
         return Err(e.into());
     }
-    Ok(rows.into_iter().map(|(_, d)| d).collect())
+    Ok(rows)
 }
 
 /// Reads `scorecard.toml`; unknown keys are errors (a misspelt target would silently do nothing).

@@ -40,9 +40,18 @@ pub fn present(path: &Path, name: &str) -> Result<bool, LoadError> {
 /// for a 200 MB single-line demand.csv, 3.4 times for products.csv; see docs/scale.md).
 pub const MEMORY_PER_BYTE: u64 = 4;
 
-/// The memory the system can still give, in bytes (`MemAvailable` of `/proc/meminfo`); `None`
-/// where that is not known.
+/// The environment variable that sets the memory [`check_fits`] counts on, in bytes, instead of
+/// what the system says it has free (to see the check at work on a small file).
+pub const MEMORY_VAR: &str = "PLANNER_MEMORY_AVAILABLE";
+
+/// The memory the system can still give, in bytes (`MemAvailable` of `/proc/meminfo`, or
+/// [`MEMORY_VAR`] when set to a number); `None` where that is not known.
 fn memory_available() -> Option<u64> {
+    if let Some(set) = std::env::var_os(MEMORY_VAR) {
+        if let Some(bytes) = set.to_str().and_then(|s| s.trim().parse().ok()) {
+            return Some(bytes);
+        }
+    }
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -59,7 +68,11 @@ pub fn check_fits(path: &Path, name: &str) -> Result<(), LoadError> {
 }
 
 fn check_fits_in(size: u64, available: Option<u64>, name: &str) -> Result<(), LoadError> {
-    let gb = |b: u64| format!("{:.1} GB", b as f64 / 1e9);
+    let gb = |b: u64| match b {
+        b if b >= 100_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 100_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{b} bytes"),
+    };
     match available {
         Some(free) if size.saturating_mul(MEMORY_PER_BYTE) > free => Err(LoadError::file(
             name,
@@ -317,6 +330,84 @@ impl Table {
         })
     }
 
+    /// Reads `path` as [`Table::read`] does, but one record at a time: `each` gets every row as
+    /// it is read, and no record is held after it (a deliveries file of millions of rows is
+    /// never in memory whole). A workbook is read whole, then handed over row by row.
+    ///
+    /// # Errors
+    /// As [`Table::read`]: a file that cannot be read, is not UTF-8 text, is not valid CSV or
+    /// lacks a required column (the rows before a record that is not valid CSV have been
+    /// handed to `each`).
+    pub fn for_each_row(
+        path: &Path,
+        name: &str,
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Problems,
+        mut each: impl FnMut(Row<'_>, &mut Problems),
+    ) -> Result<(), LoadError> {
+        use std::io::BufRead;
+        check_fits(path, name)?;
+        if is_workbook(path) {
+            let table = Self::read_sheet(path, name, None, required, optional, problems)?;
+            for row in table.rows() {
+                each(row, problems);
+            }
+            return Ok(());
+        }
+        let open = || {
+            std::fs::File::open(path)
+                .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))
+        };
+        check_text(open()?, name)?;
+        let mut input = std::io::BufReader::with_capacity(CHUNK, open()?);
+        let start = input
+            .fill_buf()
+            .map_err(|e| LoadError::file(name, format!("cannot read {}: {e}", path.display())))?;
+        if start.starts_with("\u{feff}".as_bytes()) {
+            input.consume(3);
+        }
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| LoadError::line(name, 1, format!("cannot read the header row: {e}")))?;
+        let headers: Vec<String> = headers.iter().map(str::to_string).collect();
+        let columns = locate_columns(name, &headers, required, optional, problems)?;
+        let table = Table {
+            name: name.to_string(),
+            columns,
+            rows: Vec::new(),
+            map: None,
+        };
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    return Err(LoadError::line(
+                        name,
+                        line,
+                        format!("is not valid CSV: {e}"),
+                    ));
+                }
+            }
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue; // blank lines at the end of spreadsheet exports
+            }
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            each(
+                Row {
+                    table: &table,
+                    line,
+                    record: &record,
+                },
+                problems,
+            );
+        }
+    }
+
     /// Reads a sheet of the workbook at `path` (the first when `sheet` is `None`) as
     /// [`Table::read`] reads a CSV file; `name` is the name the loaders know the table by.
     pub fn read_sheet(
@@ -522,5 +613,9 @@ mod tests {
         assert!(text.contains("8.0 GB free"), "{text}");
         assert!(check_fits_in(3_000_000_000, Some(16_000_000_000), "demand.csv").is_ok());
         assert!(check_fits_in(u64::MAX, None, "demand.csv").is_ok());
+        let e = check_fits_in(260_000, Some(900_000), "bom.csv").unwrap_err();
+        assert!(e.to_string().starts_with("bom.csv: is 0.3 MB"), "{e}");
+        let e = check_fits_in(300, Some(1000), "bom.csv").unwrap_err();
+        assert!(e.to_string().contains("has 1000 bytes free"), "{e}");
     }
 }

@@ -204,6 +204,46 @@ impl Guard {
         })
     }
 
+    /// Writes a table as CSV, atomically, each row as `rows` makes it, and returns what a sheet
+    /// and a page show of it: every row when it has at most `keep`; else its first `shown`
+    /// (the others counted in [`tables::Table::omitted`]) and no totals row, since a table
+    /// that long is in its CSV file only. A large table is never held whole.
+    pub fn table_rows(
+        &self,
+        path: &Path,
+        mut rows: tables::Rows<'_>,
+        keep: usize,
+        shown: usize,
+    ) -> anyhow::Result<tables::Table> {
+        let shown = shown.min(keep);
+        let mut held: Vec<Vec<tables::Cell>> = Vec::new();
+        let mut omitted = 0usize;
+        self.write(path, |w| {
+            let mut out = csv::Writer::from_writer(w);
+            out.write_record(&rows.header)?;
+            while let Some(r) = rows.next_row() {
+                out.write_record(r.iter().map(tables::Cell::csv))?;
+                if omitted > 0 {
+                    omitted += 1;
+                } else if held.len() < keep {
+                    held.push(r);
+                } else {
+                    held.truncate(shown);
+                    held.shrink_to_fit();
+                    omitted = keep + 1 - shown;
+                }
+            }
+            out.flush()?;
+            Ok(())
+        })?;
+        if omitted == 0 {
+            return Ok(rows.finish(held));
+        }
+        let mut table = tables::Table::new(std::mem::take(&mut rows.header), held);
+        table.omitted = omitted;
+        Ok(table)
+    }
+
     /// Writes a CSV file atomically from a header and rows of cells.
     pub fn csv(&self, path: &Path, header: &[String], rows: &[Vec<String>]) -> anyhow::Result<()> {
         self.write_file(path, Some(header), |w| {

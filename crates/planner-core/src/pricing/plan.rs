@@ -154,6 +154,21 @@ impl PricingPlan {
     /// without tiers.
     pub fn unit_price(&self, sku: &str, month: Month) -> Option<f64> {
         let rows: Vec<&PricingRow> = self.rows.iter().filter(|r| r.sku == sku).collect();
+        Self::unit_price_among(&rows, month)
+    }
+
+    /// Each sku's rows, in the plan's order: for many look-ups of
+    /// [`PricingPlan::unit_price_among`] (one scan of the plan, not one a look-up).
+    pub fn rows_by_sku(&self) -> HashMap<&str, Vec<&PricingRow>> {
+        let mut by: HashMap<&str, Vec<&PricingRow>> = HashMap::new();
+        for r in &self.rows {
+            by.entry(r.sku.as_str()).or_default().push(r);
+        }
+        by
+    }
+
+    /// [`PricingPlan::unit_price`] among one sku's rows (of [`PricingPlan::rows_by_sku`]).
+    pub fn unit_price_among(rows: &[&PricingRow], month: Month) -> Option<f64> {
         let holds = |r: &PricingRow| {
             let t = r.first_month.months_until(month);
             t >= 0 && t < r.months.max(1) as i32

@@ -416,64 +416,93 @@ fn month_end(m: Month) -> Date {
     m.next().first_day().plus_days(-1)
 }
 
-/// Groups rows into PO lines and judges each on `as_of`.
+/// The PO lines of a scorecard's window, and what the rows need of the lines outside it.
+struct Lines {
+    /// The lines due in the window, sorted by due date, po and sku.
+    lines: Vec<PoLine>,
+    /// For each delivery row, its line's quantity (the basis of a per-order tier).
+    line_qty: Vec<f64>,
+    /// Lines due after the window.
+    future: usize,
+    /// Lines due before the window.
+    earlier: usize,
+}
+
+/// Groups rows into PO lines and judges each on `as_of`: the rows sorted once by (due, po,
+/// sku), each run of one key a line; ties keep the file's order, so a line's sums are taken in
+/// the order of its rows. Only the lines due from `first` to `last` are made.
 fn po_lines(
     deliveries: &[Delivery],
     family_of: &dyn Fn(&str) -> String,
     as_of: Date,
     grace_days: u32,
-) -> Vec<PoLine> {
-    let mut groups: BTreeMap<(Date, &str, &str), Vec<&Delivery>> = BTreeMap::new();
-    for d in deliveries {
-        groups
-            .entry((d.due, d.po.as_str(), d.sku.as_str()))
-            .or_default()
-            .push(d);
+    (first, last): (Month, Month),
+) -> Lines {
+    let key = |i: usize| {
+        let d = &deliveries[i];
+        (d.due, d.po.as_str(), d.sku.as_str())
+    };
+    let mut order: Vec<usize> = (0..deliveries.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+    let mut out = Lines {
+        lines: Vec::new(),
+        line_qty: vec![0.0; deliveries.len()],
+        future: 0,
+        earlier: 0,
+    };
+    for run in order.chunk_by(|&a, &b| key(a) == key(b)) {
+        let rows = || run.iter().map(|&i| &deliveries[i]);
+        let quantity: f64 = rows().map(|d| d.quantity).sum();
+        for &i in run {
+            out.line_qty[i] = quantity;
+        }
+        let (due, po, sku) = key(run[0]);
+        if due.month() > last {
+            out.future += 1;
+            continue;
+        }
+        if due.month() < first {
+            out.earlier += 1;
+            continue;
+        }
+        let deadline = due.plus_days(i64::from(grace_days));
+        let received = |d: &Delivery| d.delivered.filter(|&at| at <= as_of);
+        let delivered: f64 = rows()
+            .filter(|d| received(d).is_some())
+            .map(|d| d.quantity)
+            .sum();
+        let on_time_units: f64 = rows()
+            .filter(|d| received(d).is_some_and(|at| at <= deadline))
+            .map(|d| d.quantity)
+            .sum();
+        let open = rows().any(|d| received(d).is_none());
+        let completed = if open {
+            None
+        } else {
+            rows().filter_map(received).max()
+        };
+        let (status, days_from_due) = match completed {
+            Some(at) if at < due => (LineStatus::Early, Some(due.days_until(at))),
+            Some(at) if at <= deadline => (LineStatus::OnTime, Some(due.days_until(at))),
+            Some(at) => (LineStatus::Late, Some(due.days_until(at))),
+            None if as_of > deadline => (LineStatus::OpenLate, Some(due.days_until(as_of))),
+            None => (LineStatus::Open, None),
+        };
+        out.lines.push(PoLine {
+            po: po.to_string(),
+            sku: sku.to_string(),
+            family: family_of(sku),
+            due,
+            quantity,
+            delivered,
+            on_time_units,
+            completed,
+            rows: run.len(),
+            status,
+            days_from_due,
+        });
     }
-    groups
-        .into_iter()
-        .map(|((due, po, sku), rows)| {
-            let deadline = due.plus_days(i64::from(grace_days));
-            let received = |d: &&Delivery| d.delivered.filter(|&at| at <= as_of);
-            let quantity: f64 = rows.iter().map(|d| d.quantity).sum();
-            let delivered: f64 = rows
-                .iter()
-                .filter(|d| received(d).is_some())
-                .map(|d| d.quantity)
-                .sum();
-            let on_time_units: f64 = rows
-                .iter()
-                .filter(|d| received(d).is_some_and(|at| at <= deadline))
-                .map(|d| d.quantity)
-                .sum();
-            let open = rows.iter().any(|d| received(d).is_none());
-            let completed = if open {
-                None
-            } else {
-                rows.iter().filter_map(received).max()
-            };
-            let (status, days_from_due) = match completed {
-                Some(at) if at < due => (LineStatus::Early, Some(due.days_until(at))),
-                Some(at) if at <= deadline => (LineStatus::OnTime, Some(due.days_until(at))),
-                Some(at) => (LineStatus::Late, Some(due.days_until(at))),
-                None if as_of > deadline => (LineStatus::OpenLate, Some(due.days_until(as_of))),
-                None => (LineStatus::Open, None),
-            };
-            PoLine {
-                po: po.to_string(),
-                sku: sku.to_string(),
-                family: family_of(sku),
-                due,
-                quantity,
-                delivered,
-                on_time_units,
-                completed,
-                rows: rows.len(),
-                status,
-                days_from_due,
-            }
-        })
-        .collect()
+    out
 }
 
 /// A sku's annual-basis volume for the pricing year from `first`: its demand over the year's
@@ -587,30 +616,28 @@ pub fn score_index_linked(
     let family_in = |sku| family_name(&families, sku);
 
     // Delivery: PO lines in the month they were due.
-    let all_lines = po_lines(deliveries, &family_of, as_of, settings.grace_days);
-    let future_lines = all_lines.iter().filter(|l| l.due.month() > last).count();
-    let earlier_lines = all_lines.iter().filter(|l| l.due.month() < first).count();
-    let lines: Vec<PoLine> = all_lines
-        .into_iter()
-        .filter(|l| in_window(l.due.month()))
-        .collect();
+    let Lines {
+        lines,
+        line_qty,
+        future: future_lines,
+        earlier: earlier_lines,
+    } = po_lines(
+        deliveries,
+        &family_of,
+        as_of,
+        settings.grace_days,
+        (first, last),
+    );
     for l in &lines {
         add(&mut acc, l.due.month(), &l.family, &|a| a.add_line(l));
     }
 
     // Quality and price: units in the month they were received.
-    let line_qty: HashMap<(Date, &str, &str), f64> = {
-        let mut m: HashMap<(Date, &str, &str), f64> = HashMap::new();
-        for d in deliveries {
-            *m.entry((d.due, d.po.as_str(), d.sku.as_str())).or_default() += d.quantity;
-        }
-        m
-    };
     let tiers_of = TierSchedule::group(tiers);
     let mut schedules: HashMap<&str, Option<TierSchedule>> = HashMap::new();
-    let mut without_tiers: BTreeSet<String> = BTreeSet::new();
+    let mut without_tiers: BTreeSet<&str> = BTreeSet::new();
     let mut priced = false;
-    for d in deliveries {
+    for (i, d) in deliveries.iter().enumerate() {
         let Some(at) = d.delivered.filter(|&at| at <= as_of) else {
             continue;
         };
@@ -633,7 +660,7 @@ pub fn score_index_linked(
             schedules.insert(d.sku.as_str(), s);
         }
         let Some(schedule) = schedules[d.sku.as_str()].as_ref() else {
-            without_tiers.insert(d.sku.clone());
+            without_tiers.insert(&d.sku);
             continue;
         };
         let volume = match schedule.basis() {
@@ -643,7 +670,7 @@ pub fn score_index_linked(
                 &d.sku,
                 IndexLink::pricing_year(anchor, month),
             ),
-            Basis::Order => line_qty[&(d.due, d.po.as_str(), d.sku.as_str())],
+            Basis::Order => line_qty[i],
         };
         let quoted = schedule.unit_price(volume) * link.factor(&d.sku, month);
         priced = true;
@@ -724,7 +751,7 @@ pub fn score_index_linked(
         grace_days: settings.grace_days,
         future_lines,
         earlier_lines,
-        skus_without_tiers: without_tiers.into_iter().collect(),
+        skus_without_tiers: without_tiers.into_iter().map(str::to_string).collect(),
         priced,
         forecast_scored,
         index_linked: !link.is_empty(),

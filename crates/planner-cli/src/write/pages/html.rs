@@ -273,12 +273,12 @@ fn table_html(html: &mut String, name: &str, t: &Table, workbook: &str) {
         html.push_str("</tr>\n");
     }
     html.push_str("</tbody></table></div>\n");
-    if t.rows.len() > TABLE_ROWS {
+    if t.row_count() > TABLE_ROWS {
         let _ = writeln!(
             html,
             "<p class=\"note\">The first {} of {} rows; all of them in {} and {}.</p>",
             TABLE_ROWS,
-            thousands(t.rows.len() as f64),
+            thousands(t.row_count() as f64),
             escape(name),
             escape(workbook)
         );

@@ -71,7 +71,7 @@ pub enum Block<'a> {
 impl<'a> Block<'a> {
     /// A table behind a collapsible summary: `capacity.csv: 36 rows`.
     pub fn collapsed_table(name: String, t: &'a Table) -> Self {
-        let rows = t.rows.len();
+        let rows = t.row_count();
         let summary = format!(
             "{name}: {} row{}",
             thousands(rows as f64),

@@ -3,7 +3,7 @@
 
 use planner_core::capacity::{BuildPlan, CapacityPlan, Recommendation};
 
-use super::{header, Cell, Table};
+use super::{header, Cell, Rows, Table};
 
 /// `capacity.csv`: one row per line and month; with a forecast, the figures at each level's upper
 /// bound and the probability of overload.
@@ -83,7 +83,12 @@ pub fn capacity(plan: &CapacityPlan) -> Table {
 }
 
 /// `line_balance.csv`: per line and sku, the bottleneck and the balance of its stations.
-pub fn line_balance(plan: &CapacityPlan) -> Table {
+pub fn line_balance(plan: &planner_core::capacity::CapacityPlan) -> Table {
+    line_balance_rows(plan).table()
+}
+
+/// [`line_balance`] made row by row.
+pub fn line_balance_rows(plan: &planner_core::capacity::CapacityPlan) -> Rows<'_> {
     let h = header(&[
         "line",
         "sku",
@@ -94,27 +99,28 @@ pub fn line_balance(plan: &CapacityPlan) -> Table {
         "balance_efficiency",
         "idle_seconds_per_unit",
     ]);
-    let rows = plan
-        .balance
-        .iter()
-        .map(|b| {
-            vec![
-                Cell::text(&b.line),
-                Cell::text(&b.sku),
-                Cell::text(&b.bottleneck_station),
-                Cell::number(b.bottleneck_seconds, 2),
-                Cell::number(b.total_work_seconds, 2),
-                Cell::size(b.stations),
-                Cell::ratio(b.balance_efficiency, 4),
-                Cell::number(b.idle_seconds_per_unit, 2),
-            ]
-        })
-        .collect();
-    Table::new(h, rows)
+    let rows = plan.balance.iter().map(|b| {
+        vec![
+            Cell::text(&b.line),
+            Cell::text(&b.sku),
+            Cell::text(&b.bottleneck_station),
+            Cell::number(b.bottleneck_seconds, 2),
+            Cell::number(b.total_work_seconds, 2),
+            Cell::size(b.stations),
+            Cell::ratio(b.balance_efficiency, 4),
+            Cell::number(b.idle_seconds_per_unit, 2),
+        ]
+    });
+    Rows::new(h, rows)
 }
 
 /// `build_plan.csv`: the capacity-constrained build plan per line, sku and month.
-pub fn build_plan(plan: &BuildPlan) -> Table {
+pub fn build_plan(plan: &planner_core::capacity::BuildPlan) -> Table {
+    build_plan_rows(plan).table()
+}
+
+/// [`build_plan`] made row by row.
+pub fn build_plan_rows(plan: &planner_core::capacity::BuildPlan) -> Rows<'_> {
     let h = header(&[
         "line",
         "sku",
@@ -124,22 +130,18 @@ pub fn build_plan(plan: &BuildPlan) -> Table {
         "prebuild_inventory",
         "shortfall",
     ]);
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.line),
-                Cell::text(&r.sku),
-                Cell::month(r.month),
-                Cell::count(r.demand, 2),
-                Cell::count(r.build, 2),
-                Cell::count(r.prebuild_inventory, 2),
-                Cell::count(r.shortfall, 2),
-            ]
-        })
-        .collect();
-    Table::new(h, rows).with_total(&["demand", "build", "shortfall"])
+    let rows = plan.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.line),
+            Cell::text(&r.sku),
+            Cell::month(r.month),
+            Cell::count(r.demand, 2),
+            Cell::count(r.build, 2),
+            Cell::count(r.prebuild_inventory, 2),
+            Cell::count(r.shortfall, 2),
+        ]
+    });
+    Rows::new(h, rows).with_total(&["demand", "build", "shortfall"])
 }
 
 /// `line_plan.csv`: hours used per line and month under the build plan, with overtime.

@@ -5,11 +5,11 @@ use planner_core::forecast::{Level, Quantile};
 use planner_core::segments::{Segmentation, ValueClass};
 use planner_core::DemandPlan;
 
-use super::{header, Cell, Table};
+use super::{header, Cell, Rows, Table};
 
 /// `forecast.csv`: `sku, month, forecast, lo_L, hi_L..., model`.
 pub fn forecast(plan: &DemandPlan) -> Table {
-    forecast_with_quantiles(plan, &plan.levels, &[])
+    forecast_rows(plan, &plan.levels, &[]).table()
 }
 
 /// `forecast.csv` with the ranges of `levels` only and a `q_P` column per quantile
@@ -20,6 +20,26 @@ pub fn forecast_with_quantiles(
     levels: &[Level],
     quantiles: &[Quantile],
 ) -> Table {
+    forecast_rows(plan, levels, quantiles).table()
+}
+
+/// [`forecast_with_quantiles`] made row by row.
+pub fn forecast_rows<'a>(
+    plan: &'a DemandPlan,
+    levels: &'a [Level],
+    quantiles: &'a [Quantile],
+) -> Rows<'a> {
+    forecast_rows_of(plan, plan.skus.iter(), levels, quantiles)
+}
+
+/// [`forecast_rows`] of the skus `skus` over `plan`'s months (`statistical.csv`: the plan's
+/// skus, some of them as forecast before events, without a copy of the plan).
+pub fn forecast_rows_of<'a>(
+    plan: &'a DemandPlan,
+    skus: impl Iterator<Item = &'a planner_core::SkuPlan> + 'a,
+    levels: &'a [Level],
+    quantiles: &'a [Quantile],
+) -> Rows<'a> {
     let mut h = header(&["sku", "month", "forecast"]);
     for l in levels {
         h.push(format!("lo_{}", l.label()));
@@ -29,15 +49,15 @@ pub fn forecast_with_quantiles(
         h.push(format!("q_{}", q.label()));
     }
     h.push("model".into());
-    let mut rows = Vec::with_capacity(plan.skus.len() * plan.horizon);
-    for s in &plan.skus {
+    let rows = skus.flat_map(move |s| {
         let qs: Vec<Option<Vec<f64>>> = quantiles.iter().map(|&q| s.forecast.quantile(q)).collect();
-        for (t, month) in plan.months().enumerate() {
-            let mut r = vec![
+        plan.months().enumerate().map(move |(t, month)| {
+            let mut r = Vec::with_capacity(4 + 2 * levels.len() + qs.len());
+            r.extend([
                 Cell::text(&s.sku),
                 Cell::month(month),
                 Cell::count(s.forecast.point[t], 2),
-            ];
+            ]);
             for l in levels {
                 r.push(Cell::count(s.lo(*l, t), 2));
                 r.push(Cell::count(s.hi(*l, t), 2));
@@ -46,10 +66,10 @@ pub fn forecast_with_quantiles(
                 r.push(Cell::count(q.as_ref().and_then(|v| v.get(t).copied()), 2));
             }
             r.push(Cell::text(&s.model));
-            rows.push(r);
-        }
-    }
-    Table::new(h, rows)
+            r
+        })
+    });
+    Rows::new(h, rows)
 }
 
 /// `families.csv`: each family's volume over the horizon and the plan's, with ranges that are
@@ -80,7 +100,7 @@ pub fn families(plan: &DemandPlan) -> Table {
 }
 
 /// `segments.csv`: each sku's ABC/XYZ classes with the figures behind them, by value.
-pub fn segments(s: &Segmentation) -> Table {
+pub fn segments_rows(s: &planner_core::segments::Segmentation) -> Rows<'_> {
     let header = [
         "sku",
         "family",
@@ -98,28 +118,24 @@ pub fn segments(s: &Segmentation) -> Table {
     ]
     .map(String::from)
     .to_vec();
-    let rows = s
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.sku),
-                Cell::text(&r.family),
-                Cell::text(r.abc.to_string()),
-                Cell::opt_text(r.xyz.map(|x| x.to_string())),
-                Cell::text(r.class()),
-                Cell::count(r.volume, 2),
-                Cell::number(r.value, 2),
-                Cell::text(if r.priced { "tier_price" } else { "unit" }),
-                Cell::ratio(r.value_share, 4),
-                Cell::ratio(r.cumulative_share, 4),
-                Cell::number(r.cv, 3),
-                Cell::size(r.history_months),
-                Cell::opt_text(r.pattern.map(|p| p.to_string())),
-            ]
-        })
-        .collect();
-    Table::new(header, rows)
+    let rows = s.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.sku),
+            Cell::text(&r.family),
+            Cell::text(r.abc.to_string()),
+            Cell::opt_text(r.xyz.map(|x| x.to_string())),
+            Cell::text(r.class()),
+            Cell::count(r.volume, 2),
+            Cell::number(r.value, 2),
+            Cell::text(if r.priced { "tier_price" } else { "unit" }),
+            Cell::ratio(r.value_share, 4),
+            Cell::ratio(r.cumulative_share, 4),
+            Cell::number(r.cv, 3),
+            Cell::size(r.history_months),
+            Cell::opt_text(r.pattern.map(|p| p.to_string())),
+        ]
+    });
+    Rows::new(header, rows)
 }
 
 /// The ABC×XYZ count matrix of the report: a row per value class (and the total), the skus in

@@ -4,11 +4,11 @@
 use planner_core::materials::MaterialPlan;
 use planner_core::stock::Production;
 
-use super::{header, Cell, Table};
+use super::{header, Cell, Rows, Table};
 
 /// `production_plan.csv`: per sku and month the demand netted of finished goods on hand and open
 /// production orders (the record of [`planner_core::stock`]).
-pub fn production(p: &Production) -> Table {
+pub fn production_rows(p: &Production) -> Rows<'_> {
     let header = [
         "sku",
         "month",
@@ -21,27 +21,28 @@ pub fn production(p: &Production) -> Table {
     ]
     .map(String::from)
     .to_vec();
-    let rows = p
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.sku),
-                Cell::month(r.month),
-                Cell::count(r.demand, 2),
-                Cell::count(r.on_hand_start, 2),
-                Cell::count(r.receipts, 2),
-                Cell::count(r.planned, 2),
-                Cell::count(r.production, 2),
-                Cell::count(r.on_hand_end, 2),
-            ]
-        })
-        .collect();
-    Table::new(header, rows)
+    let rows = p.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.sku),
+            Cell::month(r.month),
+            Cell::count(r.demand, 2),
+            Cell::count(r.on_hand_start, 2),
+            Cell::count(r.receipts, 2),
+            Cell::count(r.planned, 2),
+            Cell::count(r.production, 2),
+            Cell::count(r.on_hand_end, 2),
+        ]
+    });
+    Rows::new(header, rows)
 }
 
 /// `material_plan.csv`: the MRP record per material and month.
-pub fn material_plan(plan: &MaterialPlan) -> Table {
+pub fn material_plan(plan: &planner_core::materials::MaterialPlan) -> Table {
+    material_plan_rows(plan).table()
+}
+
+/// [`material_plan`] made row by row.
+pub fn material_plan_rows(plan: &planner_core::materials::MaterialPlan) -> Rows<'_> {
     let h = header(&[
         "material",
         "month",
@@ -55,26 +56,22 @@ pub fn material_plan(plan: &MaterialPlan) -> Table {
         "past_due",
         "safety_stock",
     ]);
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.material),
-                Cell::month(r.month),
-                Cell::number(r.gross_requirement, 3),
-                Cell::number(r.scheduled_receipts, 3),
-                Cell::number(r.projected_on_hand, 3),
-                Cell::number(r.net_requirement, 3),
-                Cell::number(r.planned_receipt, 3),
-                Cell::number(r.planned_release, 3),
-                Cell::date(r.release_date),
-                Cell::number(r.past_due, 3),
-                Cell::number(r.safety_stock, 3),
-            ]
-        })
-        .collect();
-    Table::new(h, rows)
+    let rows = plan.rows.iter().map(|r| {
+        vec![
+            Cell::text(&r.material),
+            Cell::month(r.month),
+            Cell::number(r.gross_requirement, 3),
+            Cell::number(r.scheduled_receipts, 3),
+            Cell::number(r.projected_on_hand, 3),
+            Cell::number(r.net_requirement, 3),
+            Cell::number(r.planned_receipt, 3),
+            Cell::number(r.planned_release, 3),
+            Cell::date(r.release_date),
+            Cell::number(r.past_due, 3),
+            Cell::number(r.safety_stock, 3),
+        ]
+    });
+    Rows::new(h, rows)
 }
 
 /// `prebuy.csv`: what to hold ahead of urgent orders, by value.

@@ -23,11 +23,17 @@ pub mod review;
 pub mod scenario;
 pub mod scorecard;
 
-pub use capacity::{build_plan, capacity, line_balance, line_plan, recommendations};
+pub use capacity::{
+    build_plan, build_plan_rows, capacity, line_balance, line_balance_rows, line_plan,
+    recommendations,
+};
 pub use cell::Cell;
-pub use forecast::{families, forecast, forecast_with_quantiles, segment_matrix, segments};
-pub use materials::{material_plan, past_due, prebuy, production};
-pub use pricing::{currency, money_note, order_sizing, price_projection, pricing};
+pub use forecast::{
+    families, forecast, forecast_rows, forecast_rows_of, forecast_with_quantiles, segment_matrix,
+    segments_rows,
+};
+pub use materials::{material_plan, material_plan_rows, past_due, prebuy, production_rows};
+pub use pricing::{currency, money_note, order_sizing, price_projection, pricing, pricing_rows};
 pub use review::fence_holds;
 
 /// A table: a header and rows of typed cells, and the totals row the workbooks show under them.
@@ -40,6 +46,10 @@ pub struct Table {
     /// A totals row (`total` in the first column, sums where a total means something), shown
     /// by the workbooks under the rows; never in the CSV files, which keep one row per record.
     pub total: Option<Vec<Cell>>,
+    /// Rows after `rows` that are in the table's CSV file only: a table written as it was made
+    /// ([`super::Guard::table_rows`]) keeps its first rows for a page when it is too long for
+    /// a sheet.
+    pub omitted: usize,
 }
 
 impl Table {
@@ -49,7 +59,13 @@ impl Table {
             header,
             rows,
             total: None,
+            omitted: 0,
         }
+    }
+
+    /// How many rows the table has: those held and those in its CSV file only.
+    pub fn row_count(&self) -> usize {
+        self.rows.len() + self.omitted
     }
 
     /// The index of the column named `name`.
@@ -76,6 +92,75 @@ impl Table {
         }
         self.total = Some(total);
         self
+    }
+}
+
+/// A table made row by row: its header, its rows as they are made, and its totals row.
+/// [`Rows::table`] holds every row; [`super::Guard::table_rows`] writes each row as it is made
+/// and holds only what a sheet and a page show.
+pub struct Rows<'a> {
+    /// Column names.
+    pub header: Vec<String>,
+    rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
+    total: Total,
+}
+
+/// The totals row of [`Rows`]: none, the columns it sums once every row is made, or made.
+enum Total {
+    None,
+    Sums(&'static [&'static str]),
+    Made(Vec<Cell>),
+}
+
+impl<'a> Rows<'a> {
+    /// A table of `header` whose rows `rows` makes.
+    pub fn new(header: Vec<String>, rows: impl Iterator<Item = Vec<Cell>> + 'a) -> Self {
+        Self {
+            header,
+            rows: Box::new(rows),
+            total: Total::None,
+        }
+    }
+
+    /// With a totals row summing the columns named (see [`Table::with_total`]).
+    pub fn with_total(mut self, columns: &'static [&'static str]) -> Self {
+        self.total = Total::Sums(columns);
+        self
+    }
+
+    /// The next row.
+    pub fn next_row(&mut self) -> Option<Vec<Cell>> {
+        self.rows.next()
+    }
+
+    /// `rows` (the rows made so far, all of them) as a table with its totals row.
+    pub fn finish(self, rows: Vec<Vec<Cell>>) -> Table {
+        let t = Table::new(self.header, rows);
+        match self.total {
+            Total::None => t,
+            Total::Sums(columns) => t.with_total(columns),
+            Total::Made(row) => Table {
+                total: Some(row),
+                ..t
+            },
+        }
+    }
+
+    /// Every row, held.
+    pub fn table(mut self) -> Table {
+        let rows = self.rows.by_ref().collect();
+        self.finish(rows)
+    }
+}
+
+/// A table already held, row by row.
+impl From<Table> for Rows<'static> {
+    fn from(t: Table) -> Self {
+        Self {
+            header: t.header,
+            rows: Box::new(t.rows.into_iter()),
+            total: t.total.map_or(Total::None, Total::Made),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use planner_core::forecast::Level;
 use planner_core::pricing::{PricingPlan, ProjectedSpend};
 
-use super::{header, Cell, Table};
+use super::{header, Cell, Rows, Table};
 
 /// The plan's currency: the one the price tiers name, when they all name the same.
 pub fn currency(plan: &PricingPlan) -> Option<&str> {
@@ -35,6 +35,11 @@ pub fn money_note(pricing: Option<&PricingPlan>) -> String {
 
 /// `pricing.csv`: the contract's columns, then the range at each level and the next-tier analysis.
 pub fn pricing(plan: &PricingPlan, levels: &[Level]) -> Table {
+    pricing_rows(plan, levels).table()
+}
+
+/// [`pricing`] made row by row.
+pub fn pricing_rows<'a>(plan: &'a PricingPlan, levels: &'a [Level]) -> Rows<'a> {
     let mut h = header(&[
         "sku",
         "period",
@@ -67,47 +72,43 @@ pub fn pricing(plan: &PricingPlan, levels: &[Level]) -> Table {
     h.push("straddles_break".into());
     h.push("p_next_tier".into());
     h.push("below_first_tier".into());
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| {
-            let cur = r.currency.as_deref();
-            let mut c = vec![
-                Cell::text(&r.sku),
-                Cell::text(&r.period),
-                Cell::count(r.volume, 2),
-                Cell::count(r.tier_min_qty, 2),
-                Cell::money(r.unit_price, 4, cur),
-                Cell::money(r.spend, 2, cur),
-                Cell::count(r.next_tier_min_qty, 2),
-                Cell::money(r.next_tier_unit_price, 4, cur),
-                Cell::text(r.basis.to_string()),
-                Cell::opt_text(r.currency.as_deref()),
-                Cell::count(r.units_to_next_tier, 2),
-                Cell::money(r.saving_total, 2, cur),
-                Cell::money(r.pull_forward_holding_cost, 2, cur),
-                r.pull_forward_pays.map_or(Cell::Empty, Cell::yes_no),
-            ];
-            for l in levels {
-                match r.range.iter().find(|x| x.level == *l) {
-                    Some(x) => c.extend([
-                        Cell::count(x.volume_lo, 2),
-                        Cell::count(x.volume_hi, 2),
-                        Cell::money(x.unit_price_lo, 4, cur),
-                        Cell::money(x.unit_price_hi, 4, cur),
-                        Cell::money(x.spend_lo, 2, cur),
-                        Cell::money(x.spend_hi, 2, cur),
-                    ]),
-                    None => c.extend(std::iter::repeat_n(Cell::Empty, 6)),
-                }
+    let rows = plan.rows.iter().map(move |r| {
+        let cur = r.currency.as_deref();
+        let mut c = vec![
+            Cell::text(&r.sku),
+            Cell::text(&r.period),
+            Cell::count(r.volume, 2),
+            Cell::count(r.tier_min_qty, 2),
+            Cell::money(r.unit_price, 4, cur),
+            Cell::money(r.spend, 2, cur),
+            Cell::count(r.next_tier_min_qty, 2),
+            Cell::money(r.next_tier_unit_price, 4, cur),
+            Cell::text(r.basis.to_string()),
+            Cell::opt_text(r.currency.as_deref()),
+            Cell::count(r.units_to_next_tier, 2),
+            Cell::money(r.saving_total, 2, cur),
+            Cell::money(r.pull_forward_holding_cost, 2, cur),
+            r.pull_forward_pays.map_or(Cell::Empty, Cell::yes_no),
+        ];
+        for l in levels {
+            match r.range.iter().find(|x| x.level == *l) {
+                Some(x) => c.extend([
+                    Cell::count(x.volume_lo, 2),
+                    Cell::count(x.volume_hi, 2),
+                    Cell::money(x.unit_price_lo, 4, cur),
+                    Cell::money(x.unit_price_hi, 4, cur),
+                    Cell::money(x.spend_lo, 2, cur),
+                    Cell::money(x.spend_hi, 2, cur),
+                ]),
+                None => c.extend(std::iter::repeat_n(Cell::Empty, 6)),
             }
-            c.push(Cell::yes_no(r.straddles_break));
-            c.push(Cell::ratio(r.p_next_tier, 4));
-            c.push(Cell::yes_no(r.below_first_tier));
-            c
-        })
-        .collect();
-    Table::new(h, rows).with_total(&["volume", "spend", "saving_total"])
+        }
+        c.push(Cell::yes_no(r.straddles_break));
+        c.push(Cell::ratio(r.p_next_tier, 4));
+        c.push(Cell::yes_no(r.below_first_tier));
+        c
+    });
+    Rows::new(h, rows).with_total(&["volume", "spend", "saving_total"])
 }
 
 /// `price_projection.csv`: per sku and month the tier price reached, the index factor in force

@@ -4,7 +4,7 @@
 
 use planner_core::scorecard::Scorecard;
 
-use super::{header, Cell, Table};
+use super::{header, Cell, Rows, Table};
 
 /// The columns of `scorecard.csv`.
 pub const COLUMNS: [&str; 31] = [
@@ -93,27 +93,23 @@ pub fn scorecard(card: &Scorecard) -> Table {
 }
 
 /// `scorecard_lines.csv`: every PO line due in the trend window and how it was judged.
-pub fn lines(card: &Scorecard) -> Table {
-    let rows = card
-        .lines
-        .iter()
-        .map(|l| {
-            vec![
-                Cell::text(&l.po),
-                Cell::text(&l.sku),
-                Cell::text(&l.family),
-                Cell::date(l.due),
-                Cell::date(l.completed),
-                Cell::count(l.quantity, 2),
-                Cell::count(l.delivered, 2),
-                Cell::count(l.on_time_units, 2),
-                Cell::size(l.rows),
-                Cell::text(l.status.as_str()),
-                Cell::opt_int(l.days_from_due),
-            ]
-        })
-        .collect();
-    Table::new(
+pub fn lines_rows(card: &Scorecard) -> Rows<'_> {
+    let rows = card.lines.iter().map(|l| {
+        vec![
+            Cell::text(&l.po),
+            Cell::text(&l.sku),
+            Cell::text(&l.family),
+            Cell::date(l.due),
+            Cell::date(l.completed),
+            Cell::count(l.quantity, 2),
+            Cell::count(l.delivered, 2),
+            Cell::count(l.on_time_units, 2),
+            Cell::size(l.rows),
+            Cell::text(l.status.as_str()),
+            Cell::opt_int(l.days_from_due),
+        ]
+    });
+    Rows::new(
         header(&[
             "po",
             "sku",
