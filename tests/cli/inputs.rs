@@ -553,3 +553,50 @@ fn a_file_that_would_not_fit_in_memory_is_an_error_naming_it() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+#[test]
+fn months_without_a_row_in_a_regular_sku_are_warned() {
+    let dir = small_folder();
+    // HSG-1 stops a month short of the history (an export that missed it); BTL-1 misses three
+    // months in a row inside; one single month without a row is a month without orders.
+    let text: String = std::fs::read_to_string(dir.path().join("demand.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            !l.starts_with("HSG-1,2025-12,")
+                && !l.starts_with("HSG-1,2024-03,")
+                && !["2024-05", "2024-06", "2024-07"]
+                    .iter()
+                    .any(|m| l.starts_with(&format!("BTL-1,{m},")))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    put(dir.path(), "demand.csv", &text);
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: demand.csv: 4 months without a row in 2 skus that have a row nearly every \
+             month, taken as zero demand (their forecast falls): add the rows, or a zero row for \
+             a month truly without demand: \"BTL-1\" 2024-05..2024-07, \"HSG-1\" 2025-12"
+        ),
+        "{err}"
+    );
+    // Both a month and a date column: the month is used, and the run says so.
+    put(
+        dir.path(),
+        "demand.csv",
+        &text
+            .replace("sku,month,quantity", "sku,month,quantity,date")
+            .replace('\n', ",\n")
+            .replace("sku,month,quantity,date,", "sku,month,quantity,date"),
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: demand.csv: both month and date given; month is used and date ignored"
+        ),
+        "{err}"
+    );
+}

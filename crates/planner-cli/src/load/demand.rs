@@ -137,8 +137,10 @@ fn read_text(
     for u in unknown {
         problems.warn(format!("{name}: unknown column {} is ignored", shorten(u)));
     }
-    if by_date && has("month") {
-        problems.warn(format!("{name}: both month and date given; month is used"));
+    if !by_date && has("date") {
+        problems.warn(format!(
+            "{name}: both month and date given; month is used and date ignored"
+        ));
     }
 
     // Every column as text, so that a bad cell is reported rather than guessed at.
@@ -334,9 +336,110 @@ fn read_text(
             ));
         }
     }
+    warn_missing_months(name, &records, problems);
     let history =
         DemandHistory::from_records(records).map_err(|e| LoadError::file(name, e.to_string()))?;
     Ok(Some(history))
+}
+
+/// The share of its months from its first row to the history's last month a sku must have a
+/// row in for a month without one to be said ([`warn_missing_months`]).
+const REGULAR: f64 = 0.8;
+
+/// Months without a row in skus that have a row nearly every month (at least [`REGULAR`] of
+/// them, from their first row to the history's last month): the months up to the last, and
+/// runs of [`GAP_MONTHS`] or more inside. A month with no row is zero demand, which for such a
+/// sku is more likely an export that missed it (or a last month not yet complete) than a month
+/// without orders. Said in one warning that counts them and names the first skus with their
+/// months; skus with rows only in some months (intermittent demand written sparsely), and a
+/// single month here and there, are not.
+fn warn_missing_months(name: &str, records: &[(String, Month, f64)], problems: &mut Problems) {
+    let Some(last) = records.iter().map(|r| r.1).max() else {
+        return;
+    };
+    let mut by_sku: std::collections::BTreeMap<&str, Vec<Month>> = Default::default();
+    for (sku, m, _) in records {
+        by_sku.entry(sku).or_default().push(*m);
+    }
+    let mut flagged: Vec<(&str, Vec<Month>)> = Vec::new();
+    for (sku, months) in &mut by_sku {
+        months.sort_unstable();
+        months.dedup();
+        let span = months[0].months_until(last) + 1;
+        if months.len() == span as usize || (months.len() as f64) < REGULAR * f64::from(span) {
+            continue;
+        }
+        let present: std::collections::HashSet<Month> = months.iter().copied().collect();
+        let missing: Vec<Month> = (0..span)
+            .map(|t| months[0].plus(t))
+            .filter(|m| !present.contains(m))
+            .collect();
+        // The months up to the last (an export that stopped short), and runs of three months
+        // or more inside; a single month here and there is a month without orders written
+        // sparsely.
+        let mut gaps = Vec::new();
+        for run in month_runs(&missing) {
+            if run.len() >= GAP_MONTHS || *run.last().expect("a run has months") == last {
+                gaps.extend_from_slice(run);
+            }
+        }
+        if !gaps.is_empty() {
+            flagged.push((sku, gaps));
+        }
+    }
+    if flagged.is_empty() {
+        return;
+    }
+    let total: usize = flagged.iter().map(|(_, g)| g.len()).sum();
+    const SHOWN: usize = 5;
+    let mut named: Vec<String> = flagged
+        .iter()
+        .take(SHOWN)
+        .map(|(sku, gaps)| format!("{} {}", quote(sku), runs(gaps)))
+        .collect();
+    if flagged.len() > SHOWN {
+        named.push(format!("and {} more", flagged.len() - SHOWN));
+    }
+    problems.warn(format!(
+        "{name}: {total} month{} without a row in {} sku{} that {} a row nearly every month, \
+         taken as zero demand (their forecast falls): add the rows, or a zero row for a month \
+         truly without demand: {}",
+        if total == 1 { "" } else { "s" },
+        flagged.len(),
+        if flagged.len() == 1 { "" } else { "s" },
+        if flagged.len() == 1 { "has" } else { "have" },
+        named.join(", ")
+    ));
+}
+
+/// The shortest run of missing months inside a history that [`warn_missing_months`] says.
+const GAP_MONTHS: usize = 3;
+
+/// Months in order, cut into runs of consecutive months.
+fn month_runs(months: &[Month]) -> Vec<&[Month]> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < months.len() {
+        let mut j = i;
+        while j + 1 < months.len() && months[j].months_until(months[j + 1]) == 1 {
+            j += 1;
+        }
+        out.push(&months[i..=j]);
+        i = j + 1;
+    }
+    out
+}
+
+/// Months in order as runs: `2026-06..2026-10, 2026-12`.
+fn runs(months: &[Month]) -> String {
+    month_runs(months)
+        .iter()
+        .map(|r| match r {
+            [one] => one.to_string(),
+            _ => format!("{}..{}", r[0], r[r.len() - 1]),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The last weekday (Monday to Friday) of a month.
