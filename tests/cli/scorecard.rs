@@ -534,3 +534,34 @@ fn validate_lists_every_problem_of_deliveries_and_scorecard_toml() {
     );
     assert_eq!(lines[3], ".: 3 errors found");
 }
+
+#[test]
+fn a_receipt_dated_after_the_plan_is_an_error_not_a_scorecard_in_the_future() {
+    let dir = scored_folder();
+    // The small folder plans 2026-01..2026-12; P6 typed as received in 2062.
+    put(
+        dir.path(),
+        "deliveries.csv",
+        &DELIVERIES.replace(
+            "P6,HSG-1,2025-12-10,2025-12-09",
+            "P6,HSG-1,2025-12-10,2062-12-09",
+        ),
+    );
+    let want = "deliveries.csv: PO P6 of sku HSG-1 was received on 2062-12-09, after the plan's \
+                last month 2026-12: the scorecard would be as of 2062-12; correct the date, or \
+                set as_of in scorecard.toml";
+    let o = run(dir.path(), &["scorecard", "--data", ".", "--out", "sc"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    assert!(!dir.path().join("sc").exists());
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    // With as_of set, the scorecard is as of then and the late receipt is after it.
+    put(dir.path(), "scorecard.toml", "as_of = \"2025-12-31\"\n");
+    let o = run(
+        dir.path(),
+        &["scorecard", "--data", ".", "--out", "sc", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

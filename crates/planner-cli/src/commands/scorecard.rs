@@ -4,7 +4,7 @@ use std::path::Path;
 
 use planner_core::pricing::IndexLink;
 use planner_core::scorecard::{self, Scorecard};
-use planner_core::time::Date;
+use planner_core::time::{Date, Month};
 use planner_core::DemandPlan;
 
 use super::Context;
@@ -80,6 +80,12 @@ impl Inputs {
         let input = &folder.input;
         // With a cost breakdown, quotes follow their indices, as of the first planned month.
         let anchor = input.settings.first_month(&input.history);
+        if let (None, Some(first)) = (settings.as_of, anchor) {
+            let last = first.plus(input.settings.horizon as i32 - 1);
+            if let Some(why) = receipt_after(&self.rows, last) {
+                anyhow::bail!("deliveries.csv: {why}");
+            }
+        }
         // One quote basis with pricing: pricing years and reviews count from the first planned
         // month.
         let link = match anchor {
@@ -155,6 +161,26 @@ pub fn write_all(
         c.write(guard, &dir)?;
     }
     Ok((tables, charts))
+}
+
+/// The scorecard is as of the latest receipt: one dated after the plan's last month `last` (a
+/// year typed 2062 for 2026) would move it into the future, where nothing is due. (Receipts
+/// after the first planned month are fine: deliveries are often more current than the demand
+/// history, or the plan is made again as of an earlier month.) What is wrong, or `None`.
+pub fn receipt_after(rows: &[planner_core::scorecard::Delivery], last: Month) -> Option<String> {
+    let (at, r) = rows
+        .iter()
+        .filter_map(|r| r.delivered.map(|at| (at, r)))
+        .max_by_key(|(at, _)| *at)?;
+    (at.month() > last).then(|| {
+        format!(
+            "PO {} of sku {} was received on {at}, after the plan's last month {last}: the \
+             scorecard would be as of {}; correct the date, or set as_of in scorecard.toml",
+            r.po,
+            r.sku,
+            at.month()
+        )
+    })
 }
 
 /// Runs `planner scorecard`.

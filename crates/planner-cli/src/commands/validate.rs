@@ -66,6 +66,28 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             Err(e) => problems.error(e),
         }
     }
+    // A receipt dated after the plan's last month (a year typo) would move the scorecard into
+    // the future: an error here as in `planner scorecard`, unless scorecard.toml sets as_of.
+    if let Some(f) = &folder {
+        let deliveries = load::table_file(&args.data, load::deliveries::DELIVERIES);
+        let toml = args.data.join(load::deliveries::SETTINGS);
+        let as_of = toml
+            .is_file()
+            .then(|| load::deliveries::settings(&toml).ok())
+            .flatten()
+            .and_then(|s| s.as_of);
+        if let (Ok(Some(path)), None, Some(first)) = (
+            deliveries,
+            as_of,
+            f.input.settings.first_month(&f.input.history),
+        ) {
+            let (rows, _) = load::deliveries::deliveries_unprinted(&path);
+            let last = first.plus(f.input.settings.horizon as i32 - 1);
+            if let Some(why) = super::scorecard::receipt_after(&rows, last) {
+                problems.error(load::LoadError::file("deliveries.csv", why));
+            }
+        }
+    }
     problems.doubts_as_errors();
     for w in &problems.warnings {
         eprintln!("warning: {w}");
