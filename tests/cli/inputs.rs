@@ -600,3 +600,30 @@ fn months_without_a_row_in_a_regular_sku_are_warned() {
         "{err}"
     );
 }
+
+#[test]
+fn a_launch_over_a_history_and_a_part_left_out_are_said() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "events.csv",
+        "sku,month,kind,value,note\nBTL-1,2026-02,multiplier,1.3,promo\nHSG-1,2026-03,launch,80,relaunch\n",
+    );
+    std::fs::remove_file(dir.path().join("routings.csv")).unwrap();
+    let o = run(dir.path(), &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning: events.csv: 1 launch of a sku with history: the launch's units replace its \
+             forecast from that month (for a new sku, give it a new code): \"HSG-1\" from 2026-03 \
+             (line 3; 24 months of demand in the history)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("capacity: not planned: the folder has no lines.csv and routings.csv"),
+        "{err}"
+    );
+    assert!(!err.contains("materials: not planned"), "{err}");
+}

@@ -517,7 +517,7 @@ pub fn find(sources: &Sources) -> Findings {
                 Severity::Note,
                 Records::default().sku(&e.sku).month(e.month),
                 format!(
-                    "event {} {} in {} for sku {} does not apply (outside the horizon or no such sku)",
+                    "{} {} in {} for sku {} does not apply (outside the horizon or no such sku)",
                     e.kind, e.value, e.month, e.sku
                 ),
             ));
@@ -881,8 +881,9 @@ fn missing(skus: &[String], what: &str) -> Finding {
         Severity::Note,
         records,
         format!(
-            "{} skus have demand but {what}: {}",
+            "{} sku{} demand but {what}: {}",
             skus.len(),
+            if skus.len() == 1 { " has" } else { "s have" },
             if skus.len() <= 10 {
                 skus.join(", ")
             } else {
@@ -1136,7 +1137,7 @@ mod tests {
         assert_eq!(
             notes,
             [
-                "1 skus have demand but no routing: C",
+                "1 sku has demand but no routing: C",
                 "2 skus have demand but no price tiers: B, C"
             ]
         );

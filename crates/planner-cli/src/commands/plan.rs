@@ -579,6 +579,26 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(p) = &plan.pricing {
         super::price::summarize(p, ctx);
     }
+    // A part left out is said, with the files it needs: never a plan silently without it.
+    for (part, planned, needs) in [
+        (
+            "capacity",
+            plan.capacity.is_some(),
+            "lines.csv and routings.csv",
+        ),
+        (
+            "materials",
+            plan.materials.is_some(),
+            "bom.csv and materials.csv",
+        ),
+        ("pricing", plan.pricing.is_some(), "price_tiers.csv"),
+    ] {
+        if !planned {
+            ctx.say(format!(
+                "{part}: not planned: the folder has no {needs} (or they list nothing)"
+            ));
+        }
+    }
     if let Some(r) = &review {
         super::review::summarize_figures(r, ctx, false);
     }

@@ -714,6 +714,44 @@ pub fn warn_outliers(history: &DemandHistory, problems: &mut Problems) {
     ));
 }
 
+/// `launch` events of skus that have a history: the launch's units replace the sku's forecast
+/// from its month on (a relaunch, or an event meant for a new sku). Said in one warning.
+pub fn warn_launch_over_history(
+    events: &[(usize, Event)],
+    history: &DemandHistory,
+    problems: &mut Problems,
+) {
+    let relaunched: Vec<String> = events
+        .iter()
+        .filter(|(_, e)| e.kind == EventKind::Launch)
+        .filter_map(|(line, e)| {
+            let h = history.get(&e.sku)?;
+            let months = h.quantities.iter().filter(|q| **q > 0.0).count();
+            (months > 0).then(|| {
+                format!(
+                    "{} from {} (line {line}; {months} months of demand in the history)",
+                    quote(&e.sku),
+                    e.month
+                )
+            })
+        })
+        .collect();
+    if relaunched.is_empty() {
+        return;
+    }
+    let n = relaunched.len();
+    let mut named: Vec<String> = relaunched.into_iter().take(SHOWN_KEYS).collect();
+    if n > SHOWN_KEYS {
+        named.push(format!("and {} more", n - SHOWN_KEYS));
+    }
+    problems.warn(format!(
+        "events.csv: {n} launch{} of a sku with history: the launch's units replace its \
+         forecast from that month (for a new sku, give it a new code): {}",
+        if n == 1 { "" } else { "es" },
+        named.join(", ")
+    ));
+}
+
 /// How many keys a warning names before "and N more".
 const SHOWN_KEYS: usize = 5;
 

@@ -250,6 +250,7 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     }
     if let Some(h) = &history {
         master::check_event_skus(&events, h, &mut p);
+        master::warn_launch_over_history(&events, h, &mut p);
         // What nothing plans: rows of routings.csv and bom.csv for skus without demand,
         // launch or product; demand skus without a routing; skus apart only by letter case.
         let mut planned: HashSet<String> = h.series().iter().map(|s| s.sku.clone()).collect();
