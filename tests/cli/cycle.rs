@@ -394,3 +394,19 @@ fn review_without_previous_needs_a_published_month() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--publish files the forecast in a planning folder's archive/"));
 }
+
+#[test]
+fn validate_reads_the_archive_as_plan_does() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    demo_until(&f, "2026-08");
+    std::fs::create_dir(f.join("archive")).unwrap();
+    std::fs::write(f.join("archive/README.txt"), "notes\n").unwrap();
+    let o = run(root.path(), &["validate", "--data", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error: archive/README.txt: is not a published month"),
+        "{}",
+        stderr(&o)
+    );
+}

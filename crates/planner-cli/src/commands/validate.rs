@@ -66,6 +66,19 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             Err(e) => problems.error(e),
         }
     }
+    // The archive of published months, read as `planner plan` and `planner review` read it: a
+    // folder in archive/ that is not a published month is an error here too.
+    if let Some(start) = folder
+        .as_ref()
+        .and_then(|f| f.input.settings.first_month(&f.input.history))
+    {
+        if let Err(e) = crate::archive::before(&args.data, start) {
+            // The message names the folder of the archive it is about.
+            let text = format!("{e:#}");
+            let (file, why) = text.split_once(": ").unwrap_or(("archive", &text));
+            problems.error(load::LoadError::file(file, why));
+        }
+    }
     // A receipt dated after the plan's last month (a year typo) would move the scorecard into
     // the future: an error here as in `planner scorecard`, unless scorecard.toml sets as_of.
     if let Some(f) = &folder {

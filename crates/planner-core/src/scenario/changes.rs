@@ -559,6 +559,16 @@ impl Scenario {
                 )
                 .map_err(|e| err(format!("line.{}", e.field), e.reason))?;
                 for range in &c.downtime {
+                    // A downtime wholly outside the plan would change nothing.
+                    if range.to.month() < first || range.from.month() > last {
+                        return Err(err(
+                            "line.downtime".into(),
+                            format!(
+                                "{}..{} is outside the plan's months {first}..{last}",
+                                range.from, range.to
+                            ),
+                        ));
+                    }
                     for day in range.days() {
                         let entry = CalendarEntry::new(
                             &new.line,

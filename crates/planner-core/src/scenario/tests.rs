@@ -216,6 +216,28 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
         downtime: vec![],
     });
     assert_eq!(err(s), r#"scenario "s1": line "L9": not one of the lines"#);
+    // A downtime wholly outside the plan's months would change nothing: an error.
+    let mut s = Scenario::named("s1b");
+    let first = plan.start;
+    let day = |m: crate::time::Month| m.first_day();
+    s.line.push(LineChange {
+        line: input.lines[0].line.clone(),
+        shifts_per_day: None,
+        hours_per_shift: None,
+        days_per_week: None,
+        oee: None,
+        operators_per_shift: None,
+        downtime: vec![DayRange {
+            from: day(first.plus(40)),
+            to: day(first.plus(40)).plus_days(13),
+        }],
+    });
+    let e = err(s);
+    assert!(
+        e.starts_with(r#"scenario "s1b": line.downtime"#)
+            && e.contains("is outside the plan's months"),
+        "{e}"
+    );
     let mut s = Scenario::named("s2");
     s.demand.push(DemandChange {
         sku: Some("ZZZ".into()),
