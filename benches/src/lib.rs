@@ -1,45 +1,27 @@
 //! Shared inputs for planner's benchmarks: seeded synthetic monthly series.
 
-/// A small deterministic generator (SplitMix64), so benchmarks need no extra crates.
-#[derive(Debug, Clone)]
-pub struct SplitMix(u64);
-
-impl SplitMix {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next number in [0, 1).
-    pub fn next_f64(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use planner_core::scenario::PathRng;
 
 /// `n` seasonal monthly series of `len` months with trend and noise; every fifth is intermittent.
 pub fn series(n: usize, len: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut rng = SplitMix::new(seed);
+    let mut rng = PathRng::new(seed, 0);
     (0..n)
         .map(|i| {
-            let level = 50.0 + 950.0 * rng.next_f64();
-            let trend = (rng.next_f64() - 0.3) * 0.01;
-            let amp = 0.4 * rng.next_f64();
+            let level = 50.0 + 950.0 * rng.uniform();
+            let trend = (rng.uniform() - 0.3) * 0.01;
+            let amp = 0.4 * rng.uniform();
             (0..len)
                 .map(|t| {
                     if i % 5 == 4 {
-                        if rng.next_f64() < 0.3 {
-                            (1.0 + 10.0 * rng.next_f64()).round()
+                        if rng.uniform() < 0.3 {
+                            (1.0 + 10.0 * rng.uniform()).round()
                         } else {
                             0.0
                         }
                     } else {
                         let season =
                             1.0 + amp * ((t % 12) as f64 / 12.0 * std::f64::consts::TAU).cos();
-                        let noise = 1.0 + 0.15 * (rng.next_f64() - 0.5) * 2.0;
+                        let noise = 1.0 + 0.15 * (rng.uniform() - 0.5) * 2.0;
                         (level * (1.0 + trend * t as f64) * season * noise)
                             .max(0.0)
                             .round()
@@ -58,11 +40,11 @@ use planner_core::{DemandPlan, SkuPlan};
 
 /// A demand plan of `skus` skus over `months` months with 80/95 % ranges.
 pub fn demand_plan(skus: usize, months: usize, seed: u64) -> DemandPlan {
-    let mut rng = SplitMix::new(seed);
+    let mut rng = PathRng::new(seed, 0);
     let levels = vec![Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
     let skus = (0..skus)
         .map(|i| {
-            let base = 100.0 + 900.0 * rng.next_f64();
+            let base = 100.0 + 900.0 * rng.uniform();
             let point: Vec<f64> = (0..months)
                 .map(|t| {
                     base * (1.0 + 0.3 * ((t % 12) as f64 / 12.0 * std::f64::consts::TAU).cos())
@@ -97,7 +79,7 @@ pub fn demand_plan(skus: usize, months: usize, seed: u64) -> DemandPlan {
 
 /// `lines` lines and a routing of 4 stations for each of `skus` skus, spread over the lines.
 pub fn lines_and_routings(lines: usize, skus: usize, seed: u64) -> (Vec<Line>, Vec<RoutingStep>) {
-    let mut rng = SplitMix::new(seed);
+    let mut rng = PathRng::new(seed, 0);
     let ls: Vec<Line> = (0..lines)
         .map(|i| {
             Line::new(
@@ -117,7 +99,7 @@ pub fn lines_and_routings(lines: usize, skus: usize, seed: u64) -> (Vec<Line>, V
     for s in 0..skus {
         let line = &ls[s % lines].line;
         for st in 0..4 {
-            let cycle = 5.0 + 25.0 * rng.next_f64();
+            let cycle = 5.0 + 25.0 * rng.uniform();
             routings.push(
                 RoutingStep::new(&format!("SKU{s:06}"), line, &format!("S{st}"), cycle, None)
                     .unwrap(),
@@ -130,7 +112,7 @@ pub fn lines_and_routings(lines: usize, skus: usize, seed: u64) -> (Vec<Line>, V
 /// A three-level BOM: each sku uses 2 sub-assemblies (shared by 20 skus each), each
 /// sub-assembly 2 components, each component 2 raw materials; `materials` materials in all.
 pub fn bom_and_materials(skus: usize, materials: usize, seed: u64) -> (Bom, Vec<Material>) {
-    let mut rng = SplitMix::new(seed);
+    let mut rng = PathRng::new(seed, 0);
     let subs = (skus / 10).max(1).min(materials / 4);
     let comps = (materials - subs) / 2;
     let raws = materials - subs - comps;
@@ -159,9 +141,9 @@ pub fn bom_and_materials(skus: usize, materials: usize, seed: u64) -> (Bom, Vec<
         .chain((0..comps).map(|i| format!("C{i:06}")))
         .chain((0..raws).map(|i| format!("R{i:06}")));
     for name in names {
-        let lt = (7.0 + 113.0 * rng.next_f64()).round();
-        let moq = (100.0 * rng.next_f64()).round();
-        mats.push(Material::new(&name, lt, moq, 10.0, 1.0 + 10.0 * rng.next_f64(), 500.0).unwrap());
+        let lt = (7.0 + 113.0 * rng.uniform()).round();
+        let moq = (100.0 * rng.uniform()).round();
+        mats.push(Material::new(&name, lt, moq, 10.0, 1.0 + 10.0 * rng.uniform(), 500.0).unwrap());
     }
     (Bom::new(lines).unwrap(), mats)
 }
