@@ -38,7 +38,7 @@ fn setup(skus: usize) -> (PlanInput, Plan) {
         capacity: None,
         production: None,
         forecast: ForecastRun {
-            plan: demand,
+            demand,
             patterns: Default::default(),
             ignored_events: Vec::new(),
             before_events: Vec::new(),

@@ -73,7 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let plan = run(&input, &|_| {})?;
 
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     println!("forecast from {} for {} months:", fc.start, fc.horizon);
     for s in &fc.skus {
         let l95 = fc.levels[fc.levels.len() - 1];
@@ -89,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(c) = &plan.capacity {
         println!("capacity:");
-        for r in c.plan.rows.iter().take(3) {
+        for r in c.line_months.rows.iter().take(3) {
             println!("  {}", r.headline());
         }
         let unmet: f64 = c.build.unmet.iter().map(|u| u.quantity).sum::<f64>() + 0.0;

@@ -791,7 +791,7 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
             .push(b);
     }
     let mut stakes: Vec<(&str, Month, f64, Option<f64>)> = Vec::new();
-    for r in c.plan.at_risk() {
+    for r in c.line_months.at_risk() {
         let risk = r.units_at_risk();
         let value = risk
             .zip(line_price(&by_line_month, r, pricer))
@@ -866,8 +866,8 @@ fn capacity(c: &CapacityResult, pricer: &Pricer, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-    if !c.plan.unrouted.is_empty() {
-        out.push(missing(&c.plan.unrouted, "no routing"));
+    if !c.line_months.unrouted.is_empty() {
+        out.push(missing(&c.line_months.unrouted, "no routing"));
     }
 }
 
@@ -1167,7 +1167,7 @@ mod tests {
     #[test]
     fn the_at_risk_rule_and_the_peaks_are_the_capacity_plan_s() {
         let plan = run(&input(), &|_| {}).unwrap();
-        let c = &plan.capacity.as_ref().unwrap().plan;
+        let c = &plan.capacity.as_ref().unwrap().line_months;
         assert_eq!(c.at_risk().count(), 2);
         let peaks = c.peaks();
         assert_eq!(peaks.len(), 2);

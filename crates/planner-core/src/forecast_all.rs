@@ -19,8 +19,10 @@ type SkuResult = (String, String, Option<DemandPattern>, Forecast);
 /// The demand plan of every sku, and what the planner should know about how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForecastRun {
-    /// The forecasts, one per sku, over the planned months.
-    pub plan: DemandPlan,
+    /// The forecasts, one per sku, over the planned months (`plan` in JSON written before
+    /// 2026-12 is read too).
+    #[serde(alias = "plan")]
+    pub demand: DemandPlan,
     /// Each sku's demand pattern (none for a launch without history).
     pub patterns: BTreeMap<String, DemandPattern>,
     /// Events that did not apply (outside the horizon, or a sku with neither history nor launch).
@@ -51,7 +53,7 @@ impl ForecastRun {
     /// The statistical forecast: the plan before the planner's events, overrides and the time
     /// fences (what the models alone said), for the archive and the review's value added.
     pub fn statistical(&self) -> DemandPlan {
-        let mut plan = self.plan.clone();
+        let mut plan = self.demand.clone();
         for b in &self.before_events {
             if let Some(s) = plan.get_mut(&b.sku) {
                 *s = b.clone();
@@ -242,7 +244,7 @@ impl Statistical {
             })
             .collect();
         ForecastRun {
-            plan: DemandPlan {
+            demand: DemandPlan {
                 start,
                 horizon,
                 levels,
@@ -409,9 +411,9 @@ mod tests {
         ];
         let base = forecast_all(&history(), &[], &settings, &|_| {}).unwrap();
         let run = forecast_all(&history(), &events, &settings, &|_| {}).unwrap();
-        assert_eq!(run.plan.start, m("2027-01"));
-        let b = base.plan.get("A").unwrap();
-        let a = run.plan.get("A").unwrap();
+        assert_eq!(run.demand.start, m("2027-01"));
+        let b = base.demand.get("A").unwrap();
+        let a = run.demand.get("A").unwrap();
         // Naive: 100 every month.
         assert_eq!(b.forecast.point, vec![100.0; 4]);
         // Month 1: x1.5 of point and bounds.
@@ -428,13 +430,13 @@ mod tests {
             a.model
         );
         // A new sku launched from month 2.
-        let n = run.plan.get("NEW").unwrap();
+        let n = run.demand.get("NEW").unwrap();
         assert_eq!(n.model, "Launch");
         assert_eq!(n.forecast.point, vec![0.0, 40.0, 40.0, 40.0]);
         let i95 = &n.forecast.intervals[1];
         assert!((i95.hi[1] - (40.0 + 1.959_964 * 0.35 * 40.0)).abs() < 1e-3);
         assert_eq!(run.ignored_events.len(), 1);
-        for s in &run.plan.skus {
+        for s in &run.demand.skus {
             for i in &s.forecast.intervals {
                 for t in 0..4 {
                     assert!(i.lo[t] <= s.forecast.point[t] && s.forecast.point[t] <= i.hi[t]);
@@ -468,7 +470,7 @@ mod tests {
             Event::new("A", m("2027-06"), EventKind::Add, 7.0, None).unwrap(),
         ];
         let run = forecast_all(&history(), &events, &settings, &|_| {}).unwrap();
-        let a = run.plan.get("A").unwrap();
+        let a = run.demand.get("A").unwrap();
         assert_eq!(a.forecast.point, vec![200.0, 200.0, 105.0, 105.0, 0.0, 0.0]);
         for i in &a.forecast.intervals {
             assert_eq!(&i.lo[4..], &[0.0, 0.0]);
@@ -491,7 +493,7 @@ mod tests {
         ];
         let run = forecast_all(&history(), &early, &settings, &|_| {}).unwrap();
         assert_eq!(run.ignored_events.len(), 1);
-        assert_eq!(run.plan.get("A").unwrap().forecast.point, vec![0.0; 6]);
+        assert_eq!(run.demand.get("A").unwrap().forecast.point, vec![0.0; 6]);
     }
 
     #[test]
@@ -502,13 +504,13 @@ mod tests {
             ..Settings::default()
         };
         let run = forecast_all(&history(), &[], &settings, &|_| {}).unwrap();
-        assert_eq!(run.plan.start, m("2026-01"));
-        assert_eq!(run.plan.get("A").unwrap().forecast.point.len(), 3);
+        assert_eq!(run.demand.start, m("2026-01"));
+        assert_eq!(run.demand.get("A").unwrap().forecast.point.len(), 3);
         let later = Settings {
             start: Some(m("2027-06")),
             ..settings
         };
         let run = forecast_all(&history(), &[], &later, &|_| {}).unwrap();
-        assert_eq!(run.plan.get("A").unwrap().forecast.point.len(), 3);
+        assert_eq!(run.demand.get("A").unwrap().forecast.point.len(), 3);
     }
 }

@@ -14,7 +14,10 @@ use crate::write::{num, tables, Guard};
 /// Writes capacity.csv, line_balance.csv, build_plan.csv, line_plan.csv and
 /// recommendations.csv into `dir`.
 pub fn write_all(guard: &Guard, dir: &Path, run: &CapacityResult) -> anyhow::Result<()> {
-    guard.table(&dir.join("capacity.csv"), &tables::capacity(&run.plan))?;
+    guard.table(
+        &dir.join("capacity.csv"),
+        &tables::capacity(&run.line_months),
+    )?;
     for (name, table) in others(run) {
         guard.table(&dir.join(name), &table)?;
     }
@@ -24,7 +27,7 @@ pub fn write_all(guard: &Guard, dir: &Path, run: &CapacityResult) -> anyhow::Res
 /// The tables written beside capacity.csv.
 fn others(run: &CapacityResult) -> [(&'static str, tables::Table); 4] {
     [
-        ("line_balance.csv", tables::line_balance(&run.plan)),
+        ("line_balance.csv", tables::line_balance(&run.line_months)),
         ("build_plan.csv", tables::build_plan(&run.build)),
         ("line_plan.csv", tables::line_plan(&run.build)),
         (
@@ -70,7 +73,11 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
             .collect();
         guard.vet_beside(out, &vetted)?;
     }
-    super::emit(&guard, args.out.as_deref(), &tables::capacity(&run.plan))?;
+    super::emit(
+        &guard,
+        args.out.as_deref(),
+        &tables::capacity(&run.line_months),
+    )?;
     for (path, table) in beside.iter().flatten() {
         guard.table(path, table)?;
     }
@@ -88,8 +95,8 @@ pub fn run(args: &CapacityArgs, ctx: &Context) -> anyhow::Result<()> {
 pub fn summarize(run: &CapacityResult, ctx: &Context) {
     ctx.say(format!(
         "capacity: {} line-months, {} overloaded or at risk",
-        run.plan.rows.len(),
-        run.plan.at_risk().count()
+        run.line_months.rows.len(),
+        run.line_months.at_risk().count()
     ));
     if run.build.unmet.is_empty() {
         ctx.say(format!(

@@ -95,7 +95,7 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     let bar = ctx.progress(history.len(), "forecasting");
     let run = forecast_all(&history, &events, &settings, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
-    let table = tables::forecast_with_quantiles(&run.plan, &shown_levels, &quantiles);
+    let table = tables::forecast_with_quantiles(&run.demand, &shown_levels, &quantiles);
     // The backtest scores the ranges shown (its WQL reads their bounds and the median); made
     // before anything is written, so that its file beside --out is checked first.
     let backtest = if args.backtest {
@@ -112,9 +112,9 @@ pub fn run(args: &ForecastArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(out) = &args.out {
         ctx.say(format!(
             "forecast: {} skus x {} months from {} -> {}",
-            run.plan.skus.len(),
-            run.plan.horizon,
-            run.plan.start,
+            run.demand.skus.len(),
+            run.demand.horizon,
+            run.demand.start,
             out.display()
         ));
     }

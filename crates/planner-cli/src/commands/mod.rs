@@ -247,7 +247,7 @@ pub fn demand_plan(
             );
             Ok(plan)
         }
-        None => Ok(forecast_folder(folder, ctx)?.plan),
+        None => Ok(forecast_folder(folder, ctx)?.demand),
     }
 }
 

@@ -124,7 +124,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         previous.push(p.plan);
     }
     let input = &folder.input;
-    super::warn_orders_outside(&folder, &plan.forecast.plan);
+    super::warn_orders_outside(&folder, &plan.forecast.demand);
     let holds: &[planner_core::review::FenceHold] = plan.fence_holds.as_deref().unwrap_or_default();
     let picked = args
         .charts
@@ -141,7 +141,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         let t = guard.table_rows(&out.join(name), rows, SHEET_ROWS, pages::TABLE_ROWS)?;
         anyhow::Ok((name, t))
     };
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     // Beside the final forecast, the models' own: before events, overrides and fences.
     let before: std::collections::HashMap<&str, &planner_core::SkuPlan> = plan
         .forecast
@@ -168,11 +168,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     if let Some(c) = &plan.capacity {
         all.push(write(
             "capacity.csv",
-            tables::Rows::from(tables::capacity(&c.plan)),
+            tables::Rows::from(tables::capacity(&c.line_months)),
         )?);
         all.push(write(
             "line_balance.csv",
-            tables::line_balance_rows(&c.plan),
+            tables::line_balance_rows(&c.line_months),
         )?);
         all.push(write("build_plan.csv", tables::build_plan_rows(&c.build))?);
         all.push(write(
@@ -209,7 +209,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             input,
             &previous,
             &statistical,
-            &plan.forecast.plan,
+            &plan.forecast.demand,
         )?)
     };
     let review_tables = review.as_ref().map(review_tables::all).unwrap_or_default();
@@ -250,7 +250,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     guard.write(&out.join("plan.json"), |w| {
         // Indented for a reader up to PRETTY_JSON_SKUS skus; compact (60 % of the size) for
         // the programs that read a larger one.
-        if plan.forecast.plan.skus.len() <= PRETTY_JSON_SKUS {
+        if plan.forecast.demand.skus.len() <= PRETTY_JSON_SKUS {
             serde_json::to_writer_pretty(w, &plan)?;
         } else {
             serde_json::to_writer(w, &plan)?;
@@ -269,7 +269,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         ..planner_core::findings::Sources::of_plan(&plan)
     });
     // The workbook and the charts are independent: draw while the workbook is written.
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     let base = plan.forecast.overrides.as_ref().map_or(fc, |o| &o.without);
     let override_sheets = tables::overrides::tables(fc, base);
     let mut sheets: Vec<(&str, &Table)> = Vec::new();
@@ -295,7 +295,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         ("money", tables::money_note(plan.pricing.as_ref())),
         (
             "uncertainty model",
-            plan.forecast.plan.dependence.describe(),
+            plan.forecast.demand.dependence.describe(),
         ),
     ]
     .into_iter()
@@ -465,7 +465,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     ));
     set.commit()?;
 
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     let published = if args.publish {
         let mut inputs = Vec::new();
         for f in ["planner.toml", "events.csv", "changes.csv"] {

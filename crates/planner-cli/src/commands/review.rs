@@ -76,7 +76,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut run = super::forecast_folder(&folder, ctx)?;
     let holds = planner_core::scenario::fences_part(&folder.input, &mut run);
     let input = &folder.input;
-    let review = compare(input, &previous, &statistical, &run.plan)?;
+    let review = compare(input, &previous, &statistical, &run.demand)?;
 
     let out = &args.out;
     let mut written: Vec<String> = Vec::new();
@@ -101,7 +101,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         .iter()
         .find(|p| p.start == review.baseline)
         .expect("the baseline is one of the previous plans");
-    let charts = write_charts(&guard, out, &review, &run.plan, baseline, input)?;
+    let charts = write_charts(&guard, out, &review, &run.demand, baseline, input)?;
     if !charts.is_empty() {
         written.push(format!("{} charts in review_charts/", charts.len()));
     }
@@ -124,7 +124,7 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
         },
     )?;
     written.push("review.html".into());
-    guard.table(&out.join("forecast.csv"), &tables::forecast(&run.plan))?;
+    guard.table(&out.join("forecast.csv"), &tables::forecast(&run.demand))?;
     written.push("forecast.csv (next month's --previous)".into());
     set.commit()?;
 

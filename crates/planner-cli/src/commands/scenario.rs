@@ -55,7 +55,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     let base = scenario::run(&folder.input, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     // The paths rest on the plan's uncertainty model unless the options say otherwise.
-    let mut mc = MonteCarloSettings::of_plan(&base.forecast.plan, args.paths, args.seed);
+    let mut mc = MonteCarloSettings::of_plan(&base.forecast.demand, args.paths, args.seed);
     if let Some(r) = args.month_correlation {
         mc.month_correlation = r;
     }
@@ -77,7 +77,7 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut inputs = Vec::with_capacity(scenarios.file.scenarios.len());
     for s in &scenarios.file.scenarios {
         let input = s
-            .apply(&folder.input, &base.forecast.plan)
+            .apply(&folder.input, &base.forecast.demand)
             .map_err(|e| scenarios.error(&e))?;
         inputs.push((s.name.clone(), input));
     }
@@ -211,7 +211,7 @@ fn write_plan(guard: &Guard, dir: &Path, r: &Run) -> anyhow::Result<()> {
     let plan = &r.plan;
     guard.table(
         &dir.join("forecast.csv"),
-        &tables::forecast(&plan.forecast.plan),
+        &tables::forecast(&plan.forecast.demand),
     )?;
     if let Some(c) = &plan.capacity {
         super::capacity::write_all(guard, dir, c)?;
@@ -222,7 +222,7 @@ fn write_plan(guard: &Guard, dir: &Path, r: &Run) -> anyhow::Result<()> {
     if let Some(p) = &plan.pricing {
         guard.table(
             &dir.join("pricing.csv"),
-            &tables::pricing(p, &plan.forecast.plan.levels),
+            &tables::pricing(p, &plan.forecast.demand.levels),
         )?;
     }
     if let Some(risk) = &r.risk {

@@ -130,7 +130,7 @@ pub type Named = Vec<(&'static str, Table)>;
 /// Writes the scorecard's CSV files into `out` and its charts into `out/charts`; returns the
 /// tables and the charts for a report. `scorecard_lines.csv` (a row per PO line: 1.5 million at
 /// 100,000 skus) is written as it is made; held are all its rows when there are at most
-/// `keep_lines`, else its first [`report::TABLE_ROWS`].
+/// `keep_lines`, else its first [`crate::write::pages::TABLE_ROWS`].
 ///
 /// # Errors
 /// When a file cannot be written or a chart drawn.

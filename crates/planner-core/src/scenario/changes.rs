@@ -452,9 +452,9 @@ impl Scenario {
     ///     demand: vec![DemandChange { sku: None, family: None, from: None, to: None, multiplier: 2.0 }],
     ///     ..Scenario::named("double")
     /// };
-    /// let changed = double.apply(&input, &base.forecast.plan)?;
+    /// let changed = double.apply(&input, &base.forecast.demand)?;
     /// let d = changed.demand.as_ref().unwrap();
-    /// assert_eq!(d.skus[0].forecast.point[0], 2.0 * base.forecast.plan.skus[0].forecast.point[0]);
+    /// assert_eq!(d.skus[0].forecast.point[0], 2.0 * base.forecast.demand.skus[0].forecast.point[0]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply(&self, base: &PlanInput, demand: &DemandPlan) -> Result<PlanInput, ChangeError> {

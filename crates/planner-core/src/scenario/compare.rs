@@ -51,7 +51,7 @@ fn metric(metric: &str, scope: &str, value: Option<f64>) -> Metric {
 
 /// The figures of one plan (and its Monte Carlo report, when run), in the module table's order.
 pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
-    let demand = &plan.forecast.plan;
+    let demand = &plan.forecast.demand;
     let units: f64 = demand
         .skus
         .iter()
@@ -63,12 +63,12 @@ pub fn summarize(plan: &Plan, risk: Option<&RiskReport>) -> Vec<Metric> {
     out.push(metric(
         "required_hours",
         "all",
-        cap.map(|c| c.plan.rows.iter().map(|r| r.required_hours).sum()),
+        cap.map(|c| c.line_months.rows.iter().map(|r| r.required_hours).sum()),
     ));
     if let Some(c) = cap {
-        let peaks = c.plan.peaks();
+        let peaks = c.line_months.peaks();
         let mut lines: Vec<&str> = Vec::new();
-        for r in &c.plan.rows {
+        for r in &c.line_months.rows {
             if !lines.contains(&r.line.as_str()) {
                 lines.push(&r.line);
             }

@@ -9,7 +9,7 @@
 //! let records: Vec<_> = (0..24).map(|i| ("BTL-500", m("2025-01").plus(i), 100.0 + i as f64)).collect();
 //! let input = PlanInput::new(DemandHistory::from_records(records)?);
 //! let plan = run(&input, &|_| {})?;
-//! assert_eq!(plan.forecast.plan.start.to_string(), "2027-01");
+//! assert_eq!(plan.forecast.demand.start.to_string(), "2027-01");
 //! assert!(plan.capacity.is_none()); // no lines given: no capacity figures
 //! # Ok::<(), planner_core::Error>(())
 //! ```
@@ -233,8 +233,10 @@ impl PlanInput {
 /// Capacity figures, the build plan and recommendations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapacityResult {
-    /// Figures per line and month.
-    pub plan: CapacityPlan,
+    /// Figures per line and month ([`capacity::line_months`]; `plan` in JSON written before
+    /// 2026-12 is read too).
+    #[serde(alias = "plan")]
+    pub line_months: CapacityPlan,
     /// The capacity-constrained build plan.
     pub build: BuildPlan,
     /// What a planner can act on.
@@ -363,9 +365,9 @@ pub fn plan_with(input: &PlanInput, observer: &dyn Observer) -> Result<Plan, Err
     let fence_holds = fences_part(input, &mut forecast);
     timed(Stage::Fences, t);
     let t = std::time::Instant::now();
-    let production = production_part(input, &forecast.plan);
+    let production = production_part(input, &forecast.demand);
     timed(Stage::Production, t);
-    let build = production.as_ref().map_or(&forecast.plan, |p| &p.plan);
+    let build = production.as_ref().map_or(&forecast.demand, |p| &p.plan);
     let t = std::time::Instant::now();
     let capacity = capacity_part(input, build)?;
     timed(Stage::Capacity, t);
@@ -406,14 +408,14 @@ pub fn fences_part(input: &PlanInput, forecast: &mut ForecastRun) -> Option<Vec<
         .map(|b| b.sku.as_str())
         .collect();
     let unheld: Vec<crate::SkuPlan> = forecast
-        .plan
+        .demand
         .skus
         .iter()
         .filter(|s| !before.contains(s.sku.as_str()) && published.plan.get(&s.sku).is_some())
         .cloned()
         .collect();
     let holds = crate::review::hold_fences(
-        &mut forecast.plan,
+        &mut forecast.demand,
         &published.plan,
         fences,
         &published.agreed,
@@ -437,7 +439,7 @@ pub fn segments_part(
     pricing: Option<&PricingPlan>,
 ) -> Segmentation {
     crate::segments::segment(
-        &forecast.plan,
+        &forecast.demand,
         pricing,
         &input.history,
         &input.products,
@@ -473,7 +475,7 @@ pub fn forecast_part(
             }
             uncertainty::apply(&mut plan.dependence, &input.settings.uncertainty);
             ForecastRun {
-                plan,
+                demand: plan,
                 patterns: Default::default(),
                 ignored_events: Vec::new(),
                 before_events: Vec::new(),
@@ -493,7 +495,7 @@ pub fn forecast_part(
             } else {
                 // Both plans from one forecast: with the overrides, and without them.
                 let (with, replaced) = crate::events::with_overrides(&events, &input.overrides);
-                let without = statistical.clone().with_events(&events, launch_cv).plan;
+                let without = statistical.clone().with_events(&events, launch_cv).demand;
                 let mut run = statistical.with_events(&with, launch_cv);
                 run.overrides = Some(Overridden {
                     cells: input.overrides.len(),
@@ -505,14 +507,14 @@ pub fn forecast_part(
         }
     };
     if input.demand.is_none() {
-        run.plan.dependence = uncertainty::estimate(
+        run.demand.dependence = uncertainty::estimate(
             &input.history,
             &input.products,
             input.settings.forecast.season,
             &input.settings.uncertainty,
         );
         if let Some(o) = run.overrides.as_mut() {
-            o.without.dependence = run.plan.dependence.clone();
+            o.without.dependence = run.demand.dependence.clone();
         }
     }
     Ok(run)
@@ -573,7 +575,7 @@ pub fn capacity_part(
     let recommendations =
         capacity::recommend(&plan, &build, &input.lines, &input.settings.capacity);
     Ok(Some(CapacityResult {
-        plan,
+        line_months: plan,
         build,
         recommendations,
     }))

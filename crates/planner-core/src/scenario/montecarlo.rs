@@ -321,7 +321,7 @@ pub fn monte_carlo(
     let demand = plan
         .production
         .as_ref()
-        .map_or(&plan.forecast.plan, |p| &p.plan);
+        .map_or(&plan.forecast.demand, |p| &p.plan);
     let schedules_owned = if input.tiers.is_empty() {
         Vec::new()
     } else {

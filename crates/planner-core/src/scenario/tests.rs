@@ -112,7 +112,7 @@ fn the_monte_carlo_and_the_analytic_total_rest_on_one_model() {
             d.dependence = Dependence::fixed(0.5, cf, cp).unwrap();
         }
         let plan = run(&input, &|_| {}).unwrap();
-        let analytic = plan.capacity.as_ref().unwrap().plan.rows[0]
+        let analytic = plan.capacity.as_ref().unwrap().line_months.rows[0]
             .p_over_capacity
             .unwrap();
         // sd of the sum: 100 sqrt(4 + 2 (2 c_f + 4 c_p)) (2 pairs within, 4 across families).
@@ -121,7 +121,7 @@ fn the_monte_carlo_and_the_analytic_total_rest_on_one_model() {
             (analytic - phi_above(200.0 / sd)).abs() < 1e-9,
             "c_f {cf}: {analytic}"
         );
-        let settings = MonteCarloSettings::of_plan(&plan.forecast.plan, paths, 21);
+        let settings = MonteCarloSettings::of_plan(&plan.forecast.demand, paths, 21);
         let risk = monte_carlo(&input, &plan, &settings).unwrap();
         close_to_probability(risk.overload[0].p_overload, analytic, paths);
     }
@@ -141,13 +141,13 @@ fn a_scenario_that_doubles_demand_doubles_required_hours() {
         }],
         ..Scenario::named("double")
     };
-    let changed = scenario.apply(&input, &base.forecast.plan).unwrap();
+    let changed = scenario.apply(&input, &base.forecast.demand).unwrap();
     let doubled = run(&changed, &|_| {}).unwrap();
     let (a, b) = (
         base.capacity.as_ref().unwrap(),
         doubled.capacity.as_ref().unwrap(),
     );
-    for (x, y) in a.plan.rows.iter().zip(&b.plan.rows) {
+    for (x, y) in a.line_months.rows.iter().zip(&b.line_months.rows) {
         assert!((y.required_hours - 2.0 * x.required_hours).abs() < 1e-9);
         assert_eq!(x.available_hours, y.available_hours);
     }
@@ -315,7 +315,7 @@ fn overload_probability_agrees_with_the_normal_answer() {
     let paths = 4000;
     let risk = monte_carlo(&input, &plan, &mc(paths, 7, 0.5)).unwrap();
     assert_eq!(risk.overload.len(), 3);
-    let cap = &plan.capacity.as_ref().unwrap().plan.rows;
+    let cap = &plan.capacity.as_ref().unwrap().line_months.rows;
     for (o, row) in risk.overload.iter().zip(cap) {
         let units = o.available_hours * 3600.0 / cycle;
         let want = phi_above((units - 1000.0) / 100.0);
@@ -552,7 +552,7 @@ fn the_comparison_lines_up_metrics_and_deltas() {
         }],
         ..Scenario::named("double")
     };
-    let doubled = run(&s.apply(&input, &base.forecast.plan).unwrap(), &|_| {}).unwrap();
+    let doubled = run(&s.apply(&input, &base.forecast.demand).unwrap(), &|_| {}).unwrap();
     let c = Comparison::new(&[
         ("base".into(), summarize(&base, None)),
         ("double".into(), summarize(&doubled, None)),
@@ -634,7 +634,7 @@ fn an_index_move_raises_the_projected_spend_by_the_hand_computed_amount() {
         index: vec![index_move("resin", Some(10.0), None)],
         ..Scenario::named("resin-up")
     };
-    let changed = s.apply(&input, &base.forecast.plan).unwrap();
+    let changed = s.apply(&input, &base.forecast.demand).unwrap();
     let moved = run(&changed, &|_| {}).unwrap();
     let p = moved.pricing.as_ref().unwrap();
     let prices: Vec<f64> = p
@@ -669,7 +669,7 @@ fn an_index_move_raises_the_projected_spend_by_the_hand_computed_amount() {
         ..Scenario::named("resin-up")
     };
     assert_eq!(
-        s.apply(&input, &base.forecast.plan).unwrap().indices,
+        s.apply(&input, &base.forecast.demand).unwrap().indices,
         changed.indices
     );
     // Without cost breakdowns there is no projection and no metric.
@@ -702,7 +702,7 @@ fn a_tier_price_change_moves_the_projected_spend_like_the_spend() {
         }],
         ..Scenario::named("cm-up")
     };
-    let moved = run(&s.apply(&input, &base.forecast.plan).unwrap(), &|_| {}).unwrap();
+    let moved = run(&s.apply(&input, &base.forecast.demand).unwrap(), &|_| {}).unwrap();
     let p = moved.pricing.as_ref().unwrap();
     let spend: f64 = p.rows.iter().map(|r| r.spend).sum();
     assert!((spend - 56_160.0).abs() < 1e-6);
@@ -900,6 +900,13 @@ fn plan_with_tells_the_observer_each_sku_and_each_stage_in_order_and_checks_the_
         serde_json::to_string(&plain).unwrap(),
         serde_json::to_string(&observed).unwrap()
     );
+    // A plan.json written before the fields were renamed (`forecast.plan`) is still read.
+    let mut old = serde_json::to_value(&plain).unwrap();
+    let forecast = old["forecast"].as_object_mut().unwrap();
+    let demand = forecast.remove("demand").unwrap();
+    forecast.insert("plan".into(), demand);
+    let read: Plan = serde_json::from_value(old).unwrap();
+    assert_eq!(read, plain);
     // Settings out of range: an error before any forecast.
     let mut bad = input.clone();
     bad.settings.horizon = 0;
@@ -973,7 +980,7 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
         }],
     });
     let plan = crate::plan(&input).unwrap();
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     let skus: Vec<&str> = fc.skus.iter().map(|s| s.sku.as_str()).collect();
     assert_eq!(skus, ["A", "B", "NEW"]);
     let point = |p: &DemandPlan, sku: &str| p.get(sku).unwrap().forecast.point.clone();
@@ -997,7 +1004,7 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
     let mut held_only = input.clone();
     held_only.overrides.clear();
     let plan = crate::plan(&held_only).unwrap();
-    assert_eq!(point(&plan.forecast.plan, "B"), [55.0, 50.0, 50.0, 50.0]);
+    assert_eq!(point(&plan.forecast.demand, "B"), [55.0, 50.0, 50.0, 50.0]);
     assert_eq!(point(&plan.forecast.statistical(), "B"), [50.0; 4]);
     let holds = plan.fence_holds.as_ref().unwrap();
     let kinds: Vec<(&str, crate::time::Month, HoldKind, f64)> = holds
@@ -1018,7 +1025,7 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
     let plan = crate::plan(&free).unwrap();
     assert!(plan.fence_holds.is_none());
     assert_eq!(
-        point(&plan.forecast.plan, "A"),
+        point(&plan.forecast.demand, "A"),
         [100.0, 100.0, 150.0, 100.0]
     );
     // An override of a sku or month the plan does not hold is an error naming it.
@@ -1035,7 +1042,7 @@ fn overrides_and_the_published_forecast_are_held_inside_the_plan() {
     );
     // A fixed demand plan is used as given: overrides are refused.
     let mut fixed = free.clone();
-    fixed.demand = Some(plan.forecast.plan.clone());
+    fixed.demand = Some(plan.forecast.demand.clone());
     fixed.overrides = vec![Override::new("A", m("2027-02"), 1.0, None).unwrap()];
     assert!(crate::plan(&fixed).is_err());
     // Read from JSON, an override is held to its constructor's checks.

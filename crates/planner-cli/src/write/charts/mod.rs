@@ -469,8 +469,8 @@ pub fn charts(
     top: usize,
     picked: Option<(Vec<Selected>, usize)>,
 ) -> anyhow::Result<ChartSet> {
-    let fc = &plan.forecast.plan;
-    let capacity = plan.capacity.as_ref().map(|c| &c.plan);
+    let fc = &plan.forecast.demand;
+    let capacity = plan.capacity.as_ref().map(|c| &c.line_months);
     let (skus, picked) = match picked {
         Some((skus, n)) => (skus, Some(n)),
         None => (select_skus(fc, capacity, routings, top), None),

@@ -147,7 +147,7 @@ pub fn pick_skus(spec: &str, plan: &Plan) -> anyhow::Result<(Vec<Selected>, usiz
             }
             _ => {
                 let sku = as_sku.unwrap_or(item);
-                if plan.forecast.plan.get(sku).is_none() {
+                if plan.forecast.demand.get(sku).is_none() {
                     anyhow::bail!(
                         "--charts: {sku:?} is neither a class (A, B, C, X, Y, Z, AX ... CZ) nor a sku of the plan"
                     );

@@ -28,7 +28,7 @@ fn pct(x: f64) -> String {
 /// spend at tier prices.
 fn plan_cards(plan: &Plan) -> Vec<Card> {
     let mut out = demand_cards(plan);
-    out.extend(plan.capacity.as_ref().map(|c| peak_card(&c.plan)));
+    out.extend(plan.capacity.as_ref().map(|c| peak_card(&c.line_months)));
     if let Some(m) = &plan.materials {
         out.extend(material_cards(m));
     }
@@ -39,7 +39,7 @@ fn plan_cards(plan: &Plan) -> Vec<Card> {
 /// The skus (and how many have a demand pattern), the horizon, and the forecast volume with
 /// its range, a quantile of the plan's total under the dependence model.
 fn demand_cards(plan: &Plan) -> Vec<Card> {
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
     let total: f64 = fc.skus.iter().flat_map(|s| s.forecast.point.iter()).sum();
     let range = fc.levels.first().map(|l| {
@@ -211,7 +211,7 @@ fn plan_sections<'a>(plan: &Plan, charts: &'a ChartSet, d: &Decisions<'a>) -> Ve
                     "Uncertainty model: {}. Every range of a total (a line's load, a material's \
                      demand over its window, a year's volume and spend, the plan's volume) is a \
                      quantile of that total under this model, never a sum of bounds.",
-                    plan.forecast.plan.dependence.describe()
+                    plan.forecast.demand.dependence.describe()
                 )),
             ],
         },
@@ -259,7 +259,7 @@ pub fn render<'a>(
     decisions: &Decisions<'a>,
     extra: Vec<Section<'a>>,
 ) -> String {
-    let fc = &plan.forecast.plan;
+    let fc = &plan.forecast.demand;
     let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
     let mut sections = plan_sections(plan, charts, decisions);
     sections.extend(extra);

@@ -115,7 +115,7 @@ fn widest(plan: &DemandPlan) -> Option<Level> {
 pub fn workbook(pack: &Pack) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let mut f = Formats::default();
-    let fc = &pack.plan.forecast.plan;
+    let fc = &pack.plan.forecast.demand;
     let zones: Vec<Zone> = (0..fc.horizon).map(|t| Zone::of(pack.fences, t)).collect();
     let names: HashMap<&str, &Product> =
         pack.products.iter().map(|p| (p.sku.as_str(), p)).collect();
@@ -177,7 +177,7 @@ fn fence_text(start: Month, zones: &[Zone]) -> String {
 }
 
 fn cover(ws: &mut Worksheet, pack: &Pack, zones: &[Zone]) -> anyhow::Result<()> {
-    let fc = &pack.plan.forecast.plan;
+    let fc = &pack.plan.forecast.demand;
     let end = fc.start.plus(fc.horizon.max(1) as i32 - 1);
     let range = match widest(fc) {
         Some(l) => format!(
@@ -436,7 +436,7 @@ fn changes(
         "change_pct",
     ];
     table_head(ws, &cols, &[16.0, 34.0, 10.0, 16.0, 12.0, 12.0, 12.0, 12.0])?;
-    let fc = &pack.plan.forecast.plan;
+    let fc = &pack.plan.forecast.demand;
     let Some((label, published)) = &pack.published else {
         ws.write_string(
             1,
@@ -590,7 +590,7 @@ fn capacity(
     pack: &Pack,
     zones: &[Zone],
 ) -> anyhow::Result<()> {
-    let fc = &pack.plan.forecast.plan;
+    let fc = &pack.plan.forecast.demand;
     let level = widest(fc);
     let mut cols: Vec<String> = ["line", "month", "zone", "units", "hours"]
         .map(String::from)
@@ -613,7 +613,7 @@ fn capacity(
         return Ok(());
     };
     let mut r = 1u32;
-    for row in &c.plan.rows {
+    for row in &c.line_months.rows {
         let t = fc.start.months_until(row.month);
         let zone = usize::try_from(t)
             .ok()
