@@ -133,71 +133,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         .transpose()?;
     let out = &args.out;
 
-    // Every table once, each written to its CSV file as it is made: held are only what the
-    // sheets of plan.xlsx and the tables of the report show (a table longer than a sheet is
-    // never held whole: its first rows for the report).
+    // Every table once, each written to its CSV file as it is made.
+    let all = plan_tables(&plan, &guard, out)?;
     let currency = plan.pricing.as_ref().and_then(tables::currency);
-    let write = |name: &'static str, rows: tables::Rows<'_>| {
-        let t = guard.table_rows(&out.join(name), rows, SHEET_ROWS, pages::TABLE_ROWS)?;
-        anyhow::Ok((name, t))
-    };
-    let fc = &plan.forecast.demand;
-    // Beside the final forecast, the models' own: before events, overrides and fences.
-    let before: std::collections::HashMap<&str, &planner_core::SkuPlan> = plan
-        .forecast
-        .before_events
-        .iter()
-        .map(|s| (s.sku.as_str(), s))
-        .collect();
-    let models_own = fc
-        .skus
-        .iter()
-        .map(|s| before.get(s.sku.as_str()).copied().unwrap_or(s));
-    let mut all: Vec<(&str, Table)> = vec![
-        write("forecast.csv", tables::forecast_rows(fc, &fc.levels, &[]))?,
-        write(
-            "statistical.csv",
-            tables::forecast_rows_of(fc, models_own, &fc.levels, &[]),
-        )?,
-        write("families.csv", tables::Rows::from(tables::families(fc)))?,
-        write("segments.csv", tables::segments_rows(&plan.segments))?,
-    ];
-    if let Some(p) = &plan.production {
-        all.push(write("production_plan.csv", tables::production_rows(p))?);
-    }
-    if let Some(c) = &plan.capacity {
-        all.push(write(
-            "capacity.csv",
-            tables::Rows::from(tables::capacity(&c.line_months)),
-        )?);
-        all.push(write(
-            "line_balance.csv",
-            tables::line_balance_rows(&c.line_months),
-        )?);
-        all.push(write("build_plan.csv", tables::build_plan_rows(&c.build))?);
-        all.push(write(
-            "line_plan.csv",
-            tables::Rows::from(tables::line_plan(&c.build)),
-        )?);
-        all.push(write(
-            "recommendations.csv",
-            tables::Rows::from(tables::recommendations(&c.recommendations)),
-        )?);
-    }
-    if let Some(m) = &plan.materials {
-        all.push(write("material_plan.csv", tables::material_plan_rows(m))?);
-        all.push(write(
-            "prebuy.csv",
-            tables::Rows::from(tables::prebuy(m, currency)),
-        )?);
-        all.push(write(
-            "past_due.csv",
-            tables::Rows::from(tables::past_due(m, currency)),
-        )?);
-    }
-    if let Some(p) = &plan.pricing {
-        all.push(write("pricing.csv", tables::pricing_rows(p, &fc.levels))?);
-    }
     clock.lap("tables");
     stages.next("review and scorecard");
     // The monthly review against last month's forecast, and the scorecard when the folder has
@@ -288,35 +226,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let (sheets, csv_only): (Vec<_>, Vec<_>) = sheets
         .into_iter()
         .partition(|(_, t)| t.omitted == 0 && t.rows.len() <= SHEET_ROWS);
-    // The list, then what the amounts and ranges mean: the money, the uncertainty model, and
-    // the tables left out of the workbook.
-    let mut attention = findings::table(&findings);
-    let notes = [
-        ("money", tables::money_note(plan.pricing.as_ref())),
-        (
-            "uncertainty model",
-            plan.forecast.demand.dependence.describe(),
-        ),
-    ]
-    .into_iter()
-    .chain(csv_only.iter().map(|(name, t)| {
-        (
-            "workbook",
-            format!(
-                "{name}: {} rows, more than a sheet of this workbook holds ({}): in {name}.csv \
-                 only",
-                crate::write::num(t.row_count() as f64, 0),
-                crate::write::num(SHEET_ROWS as f64, 0)
-            ),
-        )
-    }));
-    for (kind, text) in notes {
-        let mut row = vec![Cell::Empty; attention.header.len()];
-        row[1] = Cell::text("note");
-        row[2] = Cell::text(kind);
-        row[3] = Cell::Text(text);
-        attention.rows.push(row);
-    }
+    let attention = attention_sheet(&findings, &plan, &csv_only);
     // What the brand sends its CM: the forecast as shared, nothing internal.
     let published = match (held_against, previous.last()) {
         (Some(v), Some(p)) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
@@ -394,42 +304,11 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let matrix = tables::segment_matrix(&plan.segments);
     extra.push(segments_section(&plan, &matrix));
     if !charts.families.is_empty() {
-        let mut blocks = vec![pages::Block::Note(format!(
-            "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges \
-             of that total under the uncertainty model (families.csv has the whole horizon's).",
-            charts.family_note()
-        ))];
-        blocks.extend(
-            charts
-                .families
-                .iter()
-                .map(|c| pages::Block::Figure(c, "charts")),
-        );
-        extra.push(pages::Section {
-            id: "families".into(),
-            title: "Families".into(),
-            blocks,
-        });
+        extra.push(families_section(&charts));
     }
     let holds_table = tables::fence_holds(holds);
     if let (Some(v), false) = (held_against, args.no_fences) {
-        let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
-        extra.push(pages::Section {
-            id: "fences".into(),
-            title: "Time fences held".into(),
-            blocks: vec![
-                pages::Block::Note(format!(
-                    "{} sku-months held against the forecast published for {} (frozen months keep \
-                     the published quantity, limited ones are clamped, changes.csv rows pass), \
-                     {} units moved in all; fence_holds.csv lists every one with the forecast \
-                     before the hold.",
-                    holds.len(),
-                    v.month,
-                    crate::write::num(moved, 0)
-                )),
-                pages::Block::collapsed_table("fence_holds.csv".into(), &holds_table),
-            ],
-        });
+        extra.push(fences_section(holds, v.month, &holds_table));
     }
     if let Some(r) = &review {
         extra.push(sections::review(r, &review_tables, &[], "charts", false));
@@ -467,27 +346,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
 
     let fc = &plan.forecast.demand;
     let published = if args.publish {
-        let mut inputs = Vec::new();
-        for f in ["planner.toml", "events.csv", "changes.csv"] {
-            if let Ok(Some(at)) = load::table_file(dir, f) {
-                inputs.push(at);
-            }
-        }
-        inputs.extend(overrides_file.clone()); // the overrides workbook used, as it was handed back
-                                               // The plan's tables hold only their first rows at scale: the archive's made again.
-        let forecast_table = tables::forecast(fc);
-        let statistical = tables::forecast(&plan.forecast.statistical());
-        let at = crate::archive::publish(
-            dir,
-            &crate::archive::Publication {
-                month: fc.start,
-                forecast: &forecast_table,
-                statistical: &statistical,
-                inputs,
-            },
-            args.replace,
-        )?;
-        Some(at)
+        Some(publish(dir, &plan, overrides_file.as_ref(), args.replace)?)
     } else {
         None
     };
@@ -551,6 +410,164 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             e.sku
         ));
     }
+    say_parts(&plan, &charts, ctx);
+    if let Some(r) = &review {
+        super::review::summarize_figures(r, ctx, false);
+    }
+    ctx.say_findings(&findings);
+    if let Some(c) = &card {
+        super::scorecard::summarize(c, baseline.is_some(), ctx);
+    }
+    Ok(())
+}
+
+/// The plan's tables (forecast, statistical, families, segments, production, capacity,
+/// materials, pricing), each written to its CSV file in `out` as it is made: held are only what
+/// the sheets of plan.xlsx and the tables of the report show (a table longer than a sheet is
+/// never held whole: its first rows for the report).
+fn plan_tables(
+    plan: &scenario::Plan,
+    guard: &Guard,
+    out: &std::path::Path,
+) -> anyhow::Result<Vec<(&'static str, Table)>> {
+    let currency = plan.pricing.as_ref().and_then(tables::currency);
+    let write = |name: &'static str, rows: tables::Rows<'_>| {
+        let t = guard.table_rows(&out.join(name), rows, SHEET_ROWS, pages::TABLE_ROWS)?;
+        anyhow::Ok((name, t))
+    };
+    let fc = &plan.forecast.demand;
+    // Beside the final forecast, the models' own: before events, overrides and fences.
+    let before: std::collections::HashMap<&str, &planner_core::SkuPlan> = plan
+        .forecast
+        .before_events
+        .iter()
+        .map(|s| (s.sku.as_str(), s))
+        .collect();
+    let models_own = fc
+        .skus
+        .iter()
+        .map(|s| before.get(s.sku.as_str()).copied().unwrap_or(s));
+    let mut all: Vec<(&str, Table)> = vec![
+        write("forecast.csv", tables::forecast_rows(fc, &fc.levels, &[]))?,
+        write(
+            "statistical.csv",
+            tables::forecast_rows_of(fc, models_own, &fc.levels, &[]),
+        )?,
+        write("families.csv", tables::Rows::from(tables::families(fc)))?,
+        write("segments.csv", tables::segments_rows(&plan.segments))?,
+    ];
+    if let Some(p) = &plan.production {
+        all.push(write("production_plan.csv", tables::production_rows(p))?);
+    }
+    if let Some(c) = &plan.capacity {
+        all.push(write(
+            "capacity.csv",
+            tables::Rows::from(tables::capacity(&c.line_months)),
+        )?);
+        all.push(write(
+            "line_balance.csv",
+            tables::line_balance_rows(&c.line_months),
+        )?);
+        all.push(write("build_plan.csv", tables::build_plan_rows(&c.build))?);
+        all.push(write(
+            "line_plan.csv",
+            tables::Rows::from(tables::line_plan(&c.build)),
+        )?);
+        all.push(write(
+            "recommendations.csv",
+            tables::Rows::from(tables::recommendations(&c.recommendations)),
+        )?);
+    }
+    if let Some(m) = &plan.materials {
+        all.push(write("material_plan.csv", tables::material_plan_rows(m))?);
+        all.push(write(
+            "prebuy.csv",
+            tables::Rows::from(tables::prebuy(m, currency)),
+        )?);
+        all.push(write(
+            "past_due.csv",
+            tables::Rows::from(tables::past_due(m, currency)),
+        )?);
+    }
+    if let Some(p) = &plan.pricing {
+        all.push(write("pricing.csv", tables::pricing_rows(p, &fc.levels))?);
+    }
+    Ok(all)
+}
+
+/// The attention sheet of plan.xlsx: the findings, then what the amounts and ranges mean (the
+/// money, the uncertainty model) and the tables left out of the workbook (`csv_only`).
+fn attention_sheet(
+    findings: &planner_core::findings::Findings,
+    plan: &scenario::Plan,
+    csv_only: &[(&str, &Table)],
+) -> Table {
+    let mut attention = findings::table(findings);
+    let notes = [
+        ("money", tables::money_note(plan.pricing.as_ref())),
+        (
+            "uncertainty model",
+            plan.forecast.demand.dependence.describe(),
+        ),
+    ]
+    .into_iter()
+    .chain(csv_only.iter().map(|(name, t)| {
+        (
+            "workbook",
+            format!(
+                "{name}: {} rows, more than a sheet of this workbook holds ({}): in {name}.csv \
+                 only",
+                crate::write::num(t.row_count() as f64, 0),
+                crate::write::num(SHEET_ROWS as f64, 0)
+            ),
+        )
+    }));
+    for (kind, text) in notes {
+        let mut row = vec![Cell::Empty; attention.header.len()];
+        row[1] = Cell::text("note");
+        row[2] = Cell::text(kind);
+        row[3] = Cell::Text(text);
+        attention.rows.push(row);
+    }
+    attention
+}
+
+/// Files the forecast as shared with the CM in the folder's archive (`--publish`): the final
+/// and the statistical forecast, and the settings, events, agreed changes and overrides
+/// workbook used. Where it was filed.
+fn publish(
+    dir: &std::path::Path,
+    plan: &scenario::Plan,
+    overrides_file: Option<&PathBuf>,
+    replace: bool,
+) -> anyhow::Result<PathBuf> {
+    let fc = &plan.forecast.demand;
+    let mut inputs = Vec::new();
+    for f in ["planner.toml", "events.csv", "changes.csv"] {
+        if let Ok(Some(at)) = load::table_file(dir, f) {
+            inputs.push(at);
+        }
+    }
+    // The overrides workbook used, as it was handed back.
+    inputs.extend(overrides_file.cloned());
+    // The plan's tables hold only their first rows at scale: the archive's are made again.
+    let forecast = tables::forecast(fc);
+    let statistical = tables::forecast(&plan.forecast.statistical());
+    crate::archive::publish(
+        dir,
+        &crate::archive::Publication {
+            month: fc.start,
+            forecast: &forecast,
+            statistical: &statistical,
+            inputs,
+        },
+        replace,
+    )
+}
+
+/// The terminal summary's lines on each part of the plan: segments, charts, production,
+/// capacity, materials, pricing, and the parts not planned with the files they need.
+fn say_parts(plan: &scenario::Plan, charts: &charts::ChartSet, ctx: &Context) {
     ctx.say(format!("  {}", segments_note(&plan.segments)));
     ctx.say(format!("  {}", charts.sku_note()));
     if !charts.families.is_empty() {
@@ -599,14 +616,50 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             ));
         }
     }
-    if let Some(r) = &review {
-        super::review::summarize_figures(r, ctx, false);
+}
+
+/// The report's `families` section: each family's fan chart.
+fn families_section(charts: &charts::ChartSet) -> pages::Section<'_> {
+    let mut blocks = vec![pages::Block::Note(format!(
+        "{}. Each family's total: its history, the sum of its skus' forecasts and the ranges \
+             of that total under the uncertainty model (families.csv has the whole horizon's).",
+        charts.family_note()
+    ))];
+    blocks.extend(
+        charts
+            .families
+            .iter()
+            .map(|c| pages::Block::Figure(c, "charts")),
+    );
+    pages::Section {
+        id: "families".into(),
+        title: "Families".into(),
+        blocks,
     }
-    ctx.say_findings(&findings);
-    if let Some(c) = &card {
-        super::scorecard::summarize(c, baseline.is_some(), ctx);
+}
+
+/// The report's `fences` section: the holds against the publication of `month`.
+fn fences_section<'a>(
+    holds: &[planner_core::review::FenceHold],
+    month: planner_core::time::Month,
+    table: &'a Table,
+) -> pages::Section<'a> {
+    let moved: f64 = holds.iter().map(|h| h.moved.abs()).sum();
+    pages::Section {
+        id: "fences".into(),
+        title: "Time fences held".into(),
+        blocks: vec![
+            pages::Block::Note(format!(
+                "{} sku-months held against the forecast published for {month} (frozen months \
+                 keep the published quantity, limited ones are clamped, changes.csv rows pass), \
+                 {} units moved in all; fence_holds.csv lists every one with the forecast \
+                 before the hold.",
+                holds.len(),
+                crate::write::num(moved, 0)
+            )),
+            pages::Block::collapsed_table("fence_holds.csv".into(), table),
+        ],
     }
-    Ok(())
 }
 
 /// How `planner plan` shows the core's progress ([`planner_core::Observer`]): the forecast's bar
