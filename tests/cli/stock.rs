@@ -225,3 +225,25 @@ fn bad_stock_files_are_errors_naming_their_line() {
         assert!(!dir.path().join("out").exists(), "nothing written");
     }
 }
+
+#[test]
+fn a_materials_on_order_month_before_the_plan_is_said() {
+    let dir = small_folder();
+    // The small folder plans from 2026-01; RESIN's 500 on order were due in 2025-03.
+    put(
+        dir.path(),
+        "materials.csv",
+        "material,lead_time_days,moq,order_multiple,unit_cost,on_hand,on_order,on_order_month\n\
+         SA-LID,7,1,1,0.8,50,,\nRESIN,45,500,25,2.1,300,500,2025-03\nSTEEL,60,1000,100,3.5,800,,\n",
+    );
+    let o = run(dir.path(), &["materials", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "warning: materials.csv: 1 material on order for a month before 2026-01 counted as \
+             arriving in 2026-01: late, not lost (\"RESIN\")"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

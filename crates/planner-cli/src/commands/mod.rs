@@ -287,6 +287,28 @@ pub fn warn_orders_outside(folder: &Folder, plan: &DemandPlan) {
             s(beyond),
         );
     }
+    // materials.csv's own on-order quantity, with its month.
+    let late: Vec<&str> = folder
+        .input
+        .materials
+        .iter()
+        .filter(|m| m.on_order > 0.0 && m.on_order_month.is_some_and(|at| at < start))
+        .map(|m| m.material.as_str())
+        .collect();
+    if !late.is_empty() {
+        eprintln!(
+            "warning: materials.csv: {} material{} on order for a month before {start} counted as \
+             arriving in {start}: late, not lost ({})",
+            late.len(),
+            s(late.len()),
+            late.iter()
+                .take(5)
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if late.len() > 5 { ", ..." } else { "" }
+        );
+    }
 }
 
 /// Writes a table to `out`, or to standard output when no file is given.
