@@ -627,3 +627,23 @@ fn a_launch_over_a_history_and_a_part_left_out_are_said() {
     );
     assert!(!err.contains("materials: not planned"), "{err}");
 }
+
+#[test]
+fn a_start_pinned_after_the_history_says_the_months_left_unplanned() {
+    let dir = small_folder();
+    // History to 2025-12; start pinned at 2026-03: January and February are not planned.
+    put(dir.path(), "planner.toml", "start = \"2026-03\"\n");
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: planner.toml: start = 2026-03 leaves 2 months after the history's last \
+             (2025-12) unplanned: they are forecast to reach 2026-03, and nothing is planned for \
+             them"
+        ),
+        "{err}"
+    );
+    put(dir.path(), "planner.toml", "start = \"2026-01\"\n");
+    let (_, err) = validate(dir.path());
+    assert!(!err.contains("unplanned"), "{err}");
+}

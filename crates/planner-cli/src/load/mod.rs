@@ -348,6 +348,19 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
         ));
         return (None, p);
     }
+    // A start pinned after the month that follows the history: the months between are forecast
+    // (the forecast bridges them) but not planned, which the run says.
+    if let (Some(start), Some(last)) = (settings.start, history.last_month()) {
+        let gap = last.months_until(start) - 1;
+        if gap > 0 {
+            p.warn(format!(
+                "planner.toml: start = {start} leaves {gap} month{} after the history's last \
+                 ({last}) unplanned: they are forecast to reach {start}, and nothing is planned \
+                 for them",
+                if gap == 1 { "" } else { "s" }
+            ));
+        }
+    }
     let folder = Folder {
         dir: dir.to_path_buf(),
         input: PlanInput {
