@@ -647,3 +647,36 @@ fn a_start_pinned_after_the_history_says_the_months_left_unplanned() {
     let (_, err) = validate(dir.path());
     assert!(!err.contains("unplanned"), "{err}");
 }
+
+#[test]
+fn planner_toml_says_a_level_given_twice_and_which_table_an_unknown_key_fell_into() {
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "planner.toml",
+        "horizon = 6\nlevels = [80, 80, 95]\n",
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: planner.toml, line 2: levels: 3 given, 2 distinct: each range is planned once"
+        ),
+        "{err}"
+    );
+    // A top-level key written after a table is that table's key.
+    put(
+        dir.path(),
+        "planner.toml",
+        "horizon = 6\n[pricing.review]\nevery_months = 12\nhorizn = 12\n",
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("unknown field `horizn`")
+            && err.contains(
+                "(in [pricing.review]; a key of no table goes above the first [table] line)"
+            ),
+        "{err}"
+    );
+}

@@ -41,6 +41,17 @@ pub fn settings(path: &Path, problems: &mut Problems) -> Option<Settings> {
         problems.error(LoadError::at(name, key_line(text, e.field), message));
         return None;
     }
+    // A level given twice is one range: said, not dropped in silence.
+    let distinct = settings.sorted_levels().len();
+    if distinct < settings.levels.len() {
+        let line = key_line(text, "levels")
+            .map(|l| format!(", line {l}"))
+            .unwrap_or_default();
+        problems.warn(format!(
+            "{name}{line}: levels: {} given, {distinct} distinct: each range is planned once",
+            settings.levels.len()
+        ));
+    }
     Some(settings)
 }
 
@@ -130,10 +141,33 @@ fn parse_message(text: &str, line: Option<usize>, message: &str) -> String {
         m = m.replace(rust, words);
     }
     let key = line.and_then(|l| keys(text).into_iter().find(|(n, _)| *n == l));
-    match key {
+    let m = match key {
         Some((_, k)) if !m.contains(k.rsplit('.').next().unwrap_or(&k)) => format!("{k}: {m}"),
         _ => m,
+    };
+    // An unknown key under a [table]: say which table (a top-level key written after it lands
+    // there).
+    match (
+        m.starts_with("unknown field"),
+        line.and_then(|l| table_at(text, l)),
+    ) {
+        (true, Some(table)) => {
+            format!("{m} (in [{table}]; a key of no table goes above the first [table] line)")
+        }
+        _ => m,
     }
+}
+
+/// The `[table]` (or `[[table]]`) whose keys line `line` (from 1) of `text` is among.
+fn table_at(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .take(line)
+        .filter_map(|l| {
+            let l = l.trim();
+            let name = l.strip_prefix('[')?.split(']').next()?;
+            Some(name.trim_start_matches('[').trim().to_string())
+        })
+        .last()
 }
 
 /// Reads a demand plan: a `forecast.csv` (with `forecast` and `lo_L`/`hi_L` columns, whose
