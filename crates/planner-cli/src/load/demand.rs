@@ -357,30 +357,26 @@ fn warn_missing_months(name: &str, records: &[(String, Month, f64)], problems: &
     let Some(last) = records.iter().map(|r| r.1).max() else {
         return;
     };
-    let mut by_sku: std::collections::BTreeMap<&str, Vec<Month>> = Default::default();
+    let mut by_sku: HashMap<&str, Vec<Month>> = HashMap::new();
     for (sku, m, _) in records {
         by_sku.entry(sku).or_default().push(*m);
     }
     let mut flagged: Vec<(&str, Vec<Month>)> = Vec::new();
-    for (sku, months) in &mut by_sku {
+    for (sku, mut months) in by_sku {
         months.sort_unstable();
         months.dedup();
         let span = months[0].months_until(last) + 1;
         if months.len() == span as usize || (months.len() as f64) < REGULAR * f64::from(span) {
             continue;
         }
-        let present: std::collections::HashSet<Month> = months.iter().copied().collect();
-        let missing: Vec<Month> = (0..span)
-            .map(|t| months[0].plus(t))
-            .filter(|m| !present.contains(m))
-            .collect();
-        // The months up to the last (an export that stopped short), and runs of three months
-        // or more inside; a single month here and there is a month without orders written
-        // sparsely.
+        // Each run of months without a row: those of three months or more inside, and the one
+        // up to the last month (an export that stopped short).
         let mut gaps = Vec::new();
-        for run in month_runs(&missing) {
-            if run.len() >= GAP_MONTHS || *run.last().expect("a run has months") == last {
-                gaps.extend_from_slice(run);
+        let ends = months.iter().copied().chain(std::iter::once(last.next()));
+        for (before, after) in months.iter().copied().zip(ends.skip(1)) {
+            let run = before.months_until(after) - 1;
+            if run > 0 && (run as usize >= GAP_MONTHS || after == last.next()) {
+                gaps.extend((1..=run).map(|k| before.plus(k)));
             }
         }
         if !gaps.is_empty() {
@@ -390,6 +386,7 @@ fn warn_missing_months(name: &str, records: &[(String, Month, f64)], problems: &
     if flagged.is_empty() {
         return;
     }
+    flagged.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let total: usize = flagged.iter().map(|(_, g)| g.len()).sum();
     const SHOWN: usize = 5;
     let mut named: Vec<String> = flagged
