@@ -58,31 +58,50 @@ impl DemandHistory {
     pub fn from_records<S: AsRef<str>>(
         records: impl IntoIterator<Item = (S, Month, f64)>,
     ) -> Result<Self, FieldError> {
-        // One sort of the records by (sku, month), then runs: no map of maps and no key
-        // allocated per record (demand.csv has millions at 100,000 skus). The sort is stable,
-        // so a month's quantities are summed in the records' order.
-        let mut all: Vec<(S, Month, f64)> = Vec::new();
+        // The records grouped by sku through one hash map of record indices: no map of maps,
+        // no key allocated per record and no sort of the records (demand.csv has millions at
+        // 100,000 skus).
+        // Each record with its sku's trimmed part (offset and length), trimmed once.
+        let mut all: Vec<(S, usize, usize, Month, f64)> = Vec::new();
         let mut last: Option<Month> = None;
         for (sku, month, quantity) in records {
-            if sku.as_ref().trim().is_empty() {
-                key("sku", sku.as_ref())?;
+            let text = sku.as_ref();
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                key("sku", text)?;
             }
+            let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
             let quantity = non_negative("quantity", quantity)?;
             last = Some(last.map_or(month, |l| l.max(month)));
-            all.push((sku, month, quantity));
+            let len = trimmed.len();
+            all.push((sku, offset, len, month, quantity));
         }
-        all.sort_by(|a, b| (a.0.as_ref().trim(), a.1).cmp(&(b.0.as_ref().trim(), b.1)));
-        let series = all
-            .chunk_by(|a, b| a.0.as_ref().trim() == b.0.as_ref().trim())
-            .map(|run| {
-                let start = run[0].1;
-                let end = last.expect("records exist");
+        // The records of each sku in their order (hashed once each, not sorted: millions of
+        // string comparisons), then the skus in order.
+        let mut of_sku: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, r) in all.iter().enumerate() {
+            of_sku.entry(trimmed_sku(r)).or_default().push(i);
+        }
+        let mut skus: Vec<(&str, Vec<usize>)> = of_sku.into_iter().collect();
+        skus.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let end = last.expect("records exist");
+        let series = skus
+            .into_iter()
+            .map(|(sku, rows)| {
+                let start = rows
+                    .iter()
+                    .map(|&i| all[i].3)
+                    .min()
+                    .expect("a sku has records");
                 let mut quantities = vec![0.0; start.months_until(end) as usize + 1];
-                for (_, month, q) in run {
+                // In the records' order: a month's quantities are summed as given.
+                for i in rows {
+                    let (_, _, _, month, q) = &all[i];
                     quantities[start.months_until(*month) as usize] += q;
                 }
                 SkuHistory {
-                    sku: run[0].0.as_ref().trim().to_string(),
+                    sku: sku.to_string(),
                     start,
                     quantities,
                 }
@@ -157,6 +176,11 @@ impl Product {
             unit,
         })
     }
+}
+
+/// The trimmed sku of a record of [`DemandHistory::from_records`] (its offset and length).
+fn trimmed_sku<S: AsRef<str>>(r: &(S, usize, usize, Month, f64)) -> &str {
+    &r.0.as_ref()[r.1..r.1 + r.2]
 }
 
 #[cfg(test)]

@@ -325,9 +325,19 @@ fn read_text(
     }
     if !by_date {
         // Rows for a sku and month already seen (`2026-1` is `2026-01`) are summed: say so.
-        let distinct: std::collections::HashSet<(&str, Month)> =
-            records.iter().map(|(s, m, _)| (s.as_str(), *m)).collect();
-        let summed = rows - distinct.len();
+        // `records` has one row per sku and written month: when each month is written one way
+        // only, they are the distinct sku-months already (no set of millions to build).
+        let one_way = month_of.len() == months.len();
+        let distinct = if one_way {
+            records.len()
+        } else {
+            records
+                .iter()
+                .map(|(s, m, _)| (s.as_str(), *m))
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        };
+        let summed = rows - distinct;
         if summed > 0 {
             problems.warn(format!(
                 "{name}: {summed} row{} for a sku and month already seen {} summed into their month",
