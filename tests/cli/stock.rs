@@ -247,3 +247,35 @@ fn a_materials_on_order_month_before_the_plan_is_said() {
         stderr(&o)
     );
 }
+
+#[test]
+fn validate_lists_orders_and_events_outside_the_plan() {
+    let dir = small_folder();
+    // The small folder plans 2026-01..2026-12: one order due before it, one after it; an event
+    // of 2019 and one of 2031.
+    put(
+        dir.path(),
+        "open_orders.csv",
+        "item,quantity,due_month,po\nBTL-1,100,2025-06,PO-1\nBTL-1,100,2027-03,PO-2\nRESIN,500,2026-02,PO-3\n",
+    );
+    put(
+        dir.path(),
+        "events.csv",
+        "sku,month,kind,value,note\nBTL-1,2019-03,multiplier,2,old\nBTL-1,2031-01,add,5,far\nBTL-1,2026-02,multiplier,1.3,promo\n",
+    );
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    for w in [
+        "warning: open_orders.csv: 1 order due before 2026-01 counted as arriving in 2026-01",
+        "warning: open_orders.csv: 1 order due after 2026-12, the plan's last month, not counted",
+        "warning: events.csv: 2 events outside the plan's months 2026-01..2026-12: they change nothing",
+    ] {
+        assert!(err.contains(w), "{w}\nin\n{err}");
+    }
+    assert!(
+        stdout(&o).starts_with(".: no errors, 3 warnings above"),
+        "{}",
+        stdout(&o)
+    );
+}

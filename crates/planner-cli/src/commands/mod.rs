@@ -266,26 +266,35 @@ pub fn production_plan(
 /// Says how many open orders fall outside the plan's months: those due before its first month
 /// are counted as arriving in it (late, not lost); those due after its last are outside the
 /// horizon and not counted.
+#[allow(clippy::print_stderr)]
 pub fn warn_orders_outside(folder: &Folder, plan: &DemandPlan) {
-    let start = plan.start;
-    let last = start.plus(plan.horizon as i32 - 1);
+    for w in orders_outside(folder, plan.start, plan.horizon) {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// The warnings of [`warn_orders_outside`] for a plan of `horizon` months from `start`
+/// (`planner validate` lists them before anything is planned).
+pub fn orders_outside(folder: &Folder, start: Month, horizon: usize) -> Vec<String> {
+    let last = start.plus(horizon as i32 - 1);
     let orders = &folder.input.open_orders;
     let s = |n: usize| if n == 1 { "" } else { "s" };
+    let mut out = Vec::new();
     let late = orders.iter().filter(|o| o.due < start).count();
     if late > 0 {
-        eprintln!(
-            "warning: open_orders.csv: {late} order{} due before {start} counted as arriving in \
+        out.push(format!(
+            "open_orders.csv: {late} order{} due before {start} counted as arriving in \
              {start}: late, not lost (change the due month where it will come later)",
             s(late),
-        );
+        ));
     }
     let beyond = orders.iter().filter(|o| o.due > last).count();
     if beyond > 0 {
-        eprintln!(
-            "warning: open_orders.csv: {beyond} order{} due after {last}, the plan's last month, \
+        out.push(format!(
+            "open_orders.csv: {beyond} order{} due after {last}, the plan's last month, \
              not counted: they arrive beyond the horizon",
             s(beyond),
-        );
+        ));
     }
     // materials.csv's own on-order quantity, with its month.
     let late: Vec<&str> = folder
@@ -296,8 +305,8 @@ pub fn warn_orders_outside(folder: &Folder, plan: &DemandPlan) {
         .map(|m| m.material.as_str())
         .collect();
     if !late.is_empty() {
-        eprintln!(
-            "warning: materials.csv: {} material{} on order for a month before {start} counted as \
+        out.push(format!(
+            "materials.csv: {} material{} on order for a month before {start} counted as \
              arriving in {start}: late, not lost ({})",
             late.len(),
             s(late.len()),
@@ -307,8 +316,9 @@ pub fn warn_orders_outside(folder: &Folder, plan: &DemandPlan) {
                 .collect::<Vec<_>>()
                 .join(", ")
                 + if late.len() > 5 { ", ..." } else { "" }
-        );
+        ));
     }
+    out
 }
 
 /// Writes a table to `out`, or to standard output when no file is given.

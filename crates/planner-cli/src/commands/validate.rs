@@ -79,6 +79,42 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             problems.error(load::LoadError::file(file, why));
         }
     }
+    // Open orders outside the plan's months, and events that fall outside them: said as the
+    // commands say them.
+    if let (Some(f), true) = (&folder, problems.errors.is_empty()) {
+        if let Ok(grid) = f.input.grid() {
+            for w in super::orders_outside(f, grid.start, grid.horizon) {
+                problems.warn(w);
+            }
+            let last = grid.start.plus(grid.horizon as i32 - 1);
+            let outside = f
+                .input
+                .events
+                .iter()
+                .filter(|e| {
+                    let to_end = matches!(
+                        e.kind,
+                        planner_core::events::EventKind::Launch
+                            | planner_core::events::EventKind::Discontinue
+                    );
+                    e.month > last || (!to_end && e.last() < grid.start)
+                })
+                .count();
+            if outside > 0 {
+                problems.warn(format!(
+                    "events.csv: {outside} event{} outside the plan's months {}..{last}: {} \
+                     nothing (the run lists each)",
+                    if outside == 1 { "" } else { "s" },
+                    grid.start,
+                    if outside == 1 {
+                        "it changes"
+                    } else {
+                        "they change"
+                    }
+                ));
+            }
+        }
+    }
     // A receipt dated after the plan's last month (a year typo) would move the scorecard into
     // the future: an error here as in `planner scorecard`, unless scorecard.toml sets as_of.
     if let Some(f) = &folder {
