@@ -114,7 +114,7 @@ fn values_out_of_range_name_their_column() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "error: lines.csv:2: column oee: 80 is not in (0, 1]\n\
+        "error: lines.csv:2: column oee: 80 is not in (0, 1] (a percentage? write 0.8)\n\
          error: lines.csv:3: column days_per_week: 8 is not a whole number from 1 to 7\n\
          error: materials.csv:3: column order_multiple: 0 is not a number above zero\n\
          error: materials.csv:4: column lead_time_days: \"sixty\" is not a number\n\

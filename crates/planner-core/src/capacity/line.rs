@@ -18,7 +18,16 @@ impl Oee {
         if value.is_finite() && value > 0.0 && value <= 1.0 {
             Ok(Self(value))
         } else {
-            Err(FieldError::new("oee", format!("{value} is not in (0, 1]")))
+            // 78 is most likely 78 %: say so.
+            let hint = if (10.0..=100.0).contains(&value) {
+                format!(" (a percentage? write {})", value / 100.0)
+            } else {
+                String::new()
+            };
+            Err(FieldError::new(
+                "oee",
+                format!("{value} is not in (0, 1]{hint}"),
+            ))
         }
     }
 
@@ -231,7 +240,10 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert_eq!((e.field, e.reason.as_str()), ("oee", "80 is not in (0, 1]"));
+        assert_eq!(
+            (e.field, e.reason.as_str()),
+            ("oee", "80 is not in (0, 1] (a percentage? write 0.8)")
+        );
         let e = Line::new(
             "L1",
             LineSpec {

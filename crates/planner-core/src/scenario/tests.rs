@@ -272,7 +272,10 @@ fn unknown_names_and_bad_values_name_the_scenario_and_the_key() {
         operators_per_shift: None,
         downtime: vec![],
     });
-    assert_eq!(err(s), r#"scenario "s4": line.oee: 80 is not in (0, 1]"#);
+    assert_eq!(
+        err(s),
+        r#"scenario "s4": line.oee: 80 is not in (0, 1] (a percentage? write 0.8)"#
+    );
     let mut s = Scenario::named("s5");
     s.material.push(MaterialChange {
         material: "STEEL".into(),
