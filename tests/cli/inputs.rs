@@ -680,3 +680,21 @@ fn planner_toml_says_a_level_given_twice_and_which_table_an_unknown_key_fell_int
         "{err}"
     );
 }
+
+#[test]
+fn a_semicolon_separated_file_is_named_as_such() {
+    let dir = small_folder();
+    let text = std::fs::read_to_string(dir.path().join("lines.csv"))
+        .unwrap()
+        .replace(',', ";");
+    put(dir.path(), "lines.csv", &text);
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            ": the header is one column holding semicolons: the file is semicolon-separated (as \
+             Excel saves CSV where the decimal mark is a comma); save it with commas, or as .xlsx"
+        ) && err.contains("lines.csv:1: missing columns"),
+        "{err}"
+    );
+}

@@ -115,7 +115,7 @@ fn read_text(
             name,
             header_line,
             format!(
-                "missing column{} {} (found: {})",
+                "missing column{} {} (found: {}){}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
                 header
@@ -123,7 +123,10 @@ fn read_text(
                     .map(|h| shorten(h.trim()))
                     .filter(|h| !h.is_empty())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                super::table::delimiter_hint(
+                    &header.iter().map(String::as_str).collect::<Vec<_>>()
+                )
             ),
         ));
     }

@@ -256,16 +256,18 @@ fn locate_columns(
         .copied()
         .collect();
     if !missing.is_empty() {
+        let raw: Vec<&str> = headers.iter().map(String::as_str).collect();
         let mut found: Vec<String> = headers.iter().map(|h| shorten(h.trim())).collect();
         found.retain(|f| !f.is_empty());
         return Err(LoadError::line(
             name,
             1,
             format!(
-                "missing column{} {} (found: {})",
+                "missing column{} {} (found: {}){}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
-                found.join(", ")
+                found.join(", "),
+                delimiter_hint(&raw)
             ),
         ));
     }
@@ -598,6 +600,28 @@ pub fn check_code(v: &str) -> Result<(), String> {
 pub fn parse_number(s: &str) -> Option<f64> {
     let v: f64 = s.trim().parse().ok()?;
     v.is_finite().then_some(v)
+}
+
+/// A hint for a header read as one column that holds semicolons or tabs: the file is separated
+/// by them (Excel saves CSV with `;` where the decimal mark is a comma); empty otherwise.
+pub(super) fn delimiter_hint(header: &[&str]) -> String {
+    let fields: Vec<&str> = header
+        .iter()
+        .copied()
+        .filter(|h| !h.trim().is_empty())
+        .collect();
+    let [one] = fields.as_slice() else {
+        return String::new();
+    };
+    match [';', '\t'].into_iter().find(|c| one.contains(*c)) {
+        Some(c) => format!(
+            ": the header is one column holding {}: the file is {}-separated (as Excel saves \
+             CSV where the decimal mark is a comma); save it with commas, or as .xlsx",
+            if c == ';' { "semicolons" } else { "tabs" },
+            if c == ';' { "semicolon" } else { "tab" }
+        ),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
