@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fences::fence_limit;
 use super::TimeFence;
-use crate::demand_plan::DemandPlan;
+use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
 /// A change to a published forecast that the contract manufacturer agreed to: it passes the
@@ -71,6 +71,18 @@ pub fn hold_fences(
     fences: &[TimeFence],
     agreed: &[AgreedChange],
 ) -> Vec<FenceHold> {
+    hold_fences_keeping(plan, published, fences, agreed, &mut |_| {})
+}
+
+/// [`hold_fences`], handing `before` each sku the fences move as it was before they moved it
+/// (once per sku, before its first hold).
+pub(crate) fn hold_fences_keeping(
+    plan: &mut DemandPlan,
+    published: &DemandPlan,
+    fences: &[TimeFence],
+    agreed: &[AgreedChange],
+    before: &mut dyn FnMut(&SkuPlan),
+) -> Vec<FenceHold> {
     let agreed: HashMap<(&str, Month), f64> = agreed
         .iter()
         .map(|c| ((c.sku.as_str(), c.month), c.quantity))
@@ -79,6 +91,7 @@ pub fn hold_fences(
     let start = plan.start;
     for sku in &mut plan.skus {
         let prev = published.get(&sku.sku);
+        let mut moved = false;
         for t in 0..sku.forecast.point.len() {
             let month = start.plus(t as i32);
             let fence_month = t as u32 + 1;
@@ -111,6 +124,10 @@ pub fn hold_fences(
             };
             if (held - current).abs() <= 1e-9 * current.abs().max(1.0) {
                 continue;
+            }
+            if !moved {
+                before(sku);
+                moved = true;
             }
             let delta = held - current;
             sku.forecast.point[t] = held;

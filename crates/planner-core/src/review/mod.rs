@@ -75,6 +75,7 @@ use serde::{Deserialize, Serialize};
 pub use accuracy::{AccuracyRow, Pair, PairBound, Scope};
 pub use diff::{Change, ChangeStatus, RollupChange};
 pub use fences::{fence_limit, FenceSummary, FenceTotal, TimeFence, Violation};
+pub(crate) use hold::hold_fences_keeping;
 pub use hold::{hold_fences, AgreedChange, FenceHold, HoldKind};
 
 use crate::demand::{DemandHistory, Product};

@@ -400,31 +400,25 @@ pub fn fences_part(input: &PlanInput, forecast: &mut ForecastRun) -> Option<Vec<
     if let Some(o) = forecast.overrides.as_mut() {
         crate::review::hold_fences(&mut o.without, &published.plan, fences, &published.agreed);
     }
-    // The skus the fences may move that no event did: kept as they were, so that the
-    // statistical forecast stays the models' own ([`ForecastRun::statistical`]).
-    let before: std::collections::HashSet<&str> = forecast
+    // The skus the fences move that no event did: kept as they were, so that the statistical
+    // forecast stays the models' own ([`ForecastRun::statistical`]).
+    let changed: std::collections::HashSet<String> = forecast
         .before_events
         .iter()
-        .map(|b| b.sku.as_str())
+        .map(|b| b.sku.clone())
         .collect();
-    let unheld: Vec<crate::SkuPlan> = forecast
-        .demand
-        .skus
-        .iter()
-        .filter(|s| !before.contains(s.sku.as_str()) && published.plan.get(&s.sku).is_some())
-        .cloned()
-        .collect();
-    let holds = crate::review::hold_fences(
+    let mut kept: Vec<crate::SkuPlan> = Vec::new();
+    let holds = crate::review::hold_fences_keeping(
         &mut forecast.demand,
         &published.plan,
         fences,
         &published.agreed,
+        &mut |s| {
+            if !changed.contains(&s.sku) {
+                kept.push(s.clone());
+            }
+        },
     );
-    let held: std::collections::HashSet<&str> = holds.iter().map(|h| h.sku.as_str()).collect();
-    let mut kept: Vec<crate::SkuPlan> = unheld
-        .into_iter()
-        .filter(|s| held.contains(s.sku.as_str()))
-        .collect();
     forecast.before_events.append(&mut kept);
     forecast.before_events.sort_by(|a, b| a.sku.cmp(&b.sku));
     Some(holds)
