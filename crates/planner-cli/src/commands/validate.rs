@@ -12,10 +12,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let (folder, mut problems) = load::folder(&args.data);
     // The scorecard's inputs, read only by `planner scorecard`: checked here so that a bad
     // deliveries.csv or scorecard.toml shows before the month's scorecard is due.
-    let scorecard_files = if args.data.is_dir() {
+    let scorecard = if args.data.is_dir() {
         load::deliveries::check_folder(&args.data, &mut problems)
     } else {
-        Vec::new()
+        Default::default()
     };
     // changes.csv, checked against the plan it changes: its skus and the fenced months.
     let changes = match load::table_file(&args.data, "changes.csv") {
@@ -118,21 +118,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     // A receipt dated after the plan's last month (a year typo) would move the scorecard into
     // the future: an error here as in `planner scorecard`, unless scorecard.toml sets as_of.
     if let Some(f) = &folder {
-        let deliveries = load::table_file(&args.data, load::deliveries::DELIVERIES);
-        let toml = args.data.join(load::deliveries::SETTINGS);
-        let as_of = toml
-            .is_file()
-            .then(|| load::deliveries::settings(&toml).ok())
-            .flatten()
-            .and_then(|s| s.as_of);
-        if let (Ok(Some(path)), None, Some(first)) = (
-            deliveries,
-            as_of,
-            f.input.settings.first_month(&f.input.history),
-        ) {
-            let (rows, _) = load::deliveries::deliveries_unprinted(&path);
+        let as_of = scorecard.settings.as_ref().and_then(|s| s.as_of);
+        if let (None, Some(first)) = (as_of, f.input.settings.first_month(&f.input.history)) {
             let last = first.plus(f.input.settings.horizon as i32 - 1);
-            if let Some(why) = super::scorecard::receipt_after(&rows, last) {
+            if let Some(why) = super::scorecard::receipt_after(&scorecard.rows, last) {
                 problems.error(load::LoadError::file("deliveries.csv", why));
             }
         }
@@ -161,7 +150,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         .filter(|n| f.has(n))
         .map(|n| f.shown(n))
         .collect();
-    files.extend(scorecard_files);
+    files.extend(scorecard.files);
     files.extend(changes_read);
     files.extend(overrides_read);
     files.sort_unstable();

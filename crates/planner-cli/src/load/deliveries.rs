@@ -65,27 +65,42 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
     out
 }
 
+/// The scorecard's files of a planning folder as [`check_folder`] read them.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The names of the files found.
+    pub files: Vec<String>,
+    /// The rows of deliveries.csv that read without error.
+    pub rows: Vec<Delivery>,
+    /// scorecard.toml, when it is there and reads.
+    pub settings: Option<ScorecardSettings>,
+}
+
 /// Checks the scorecard's files of a planning folder, when present (`planner validate`):
 /// every problem of `deliveries.csv` (each with its line and column) and the first of
-/// `scorecard.toml`. Returns the names of the files found.
-pub fn check_folder(dir: &Path, problems: &mut Problems) -> Vec<String> {
-    let mut found = Vec::new();
+/// `scorecard.toml`. Returns what was found and read.
+pub fn check_folder(dir: &Path, problems: &mut Problems) -> Checked {
+    let mut checked = Checked::default();
     match super::table::table_file(dir, DELIVERIES) {
         Ok(Some(path)) => {
-            found.push(super::file_name(&path));
-            deliveries(&path, DELIVERIES, problems);
+            checked.files.push(super::file_name(&path));
+            checked.rows = deliveries(&path, DELIVERIES, problems)
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect();
         }
         Ok(None) => {}
         Err(e) => problems.error(e),
     }
     let path = dir.join(SETTINGS);
     if there(&path, SETTINGS, problems) {
-        found.push(SETTINGS.to_string());
-        if let Err(e) = settings(&path) {
-            problems.error(e);
+        checked.files.push(SETTINGS.to_string());
+        match settings(&path) {
+            Ok(s) => checked.settings = Some(s),
+            Err(e) => problems.error(e),
         }
     }
-    found
+    checked
 }
 
 /// True when the file is there to read; something there that cannot be read is an error.
