@@ -33,6 +33,7 @@ fn column(csv: &str, column: &str) -> Vec<String> {
 #[test]
 fn an_overloaded_month_built_ahead_needs_no_shift_and_operators_follow_the_contract() {
     let dir = small_folder();
+    christmas_2025(dir.path());
     // BTL-1 on L1 (1 shift of 8 h, Monday to Friday, OEE 0.8): weld 30 s staffed by 2, pack 20 s
     // by 1 (the default): labour content 2 * 30 + 20 = 80 s a unit.
     put(

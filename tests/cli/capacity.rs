@@ -4,6 +4,7 @@ use super::*;
 
 /// A fixed plan: 1000 units of BTL-1 in December 2025 and January 2026.
 fn fixed_plan(dir: &Path) {
+    christmas_2025(dir);
     put(
         dir,
         "plan.csv",
@@ -101,4 +102,59 @@ fn the_mrp_record_matches_a_hand_worked_one() {
         "{past_due}"
     );
     assert!(stderr(&o).contains("1 past-due releases"), "{}", stderr(&o));
+}
+
+#[test]
+fn calendar_days_outside_the_plan_and_a_line_of_no_hours_are_warned() {
+    let dir = small_folder();
+    // The plan from the history is 2026-01..2026-12: two of the four days fall outside it
+    // (a year typo and last year's holiday); L2 has no shifts.
+    put(
+        dir.path(),
+        "calendar.csv",
+        "line,date,hours,reason\n*,2025-12-25,0,Christmas\n*,2026-12-25,0,Christmas\n\
+         L1,2062-03-02,0,typo\nL2,2026-03-02,16,overtime\n",
+    );
+    put(
+        dir.path(),
+        "lines.csv",
+        "line,shifts_per_day,hours_per_shift,days_per_week,oee\nL1,1,8,5,0.8\nL2,0,8,5,0.75\n",
+    );
+    let calendar = "warning: calendar.csv: 2 of its 4 rows dated outside the plan's months \
+                    2026-01..2026-12 (2025-12-25..2062-03-02): not used, they change no month's \
+                    hours";
+    let line = "warning: lines.csv:3: line L2 has shifts_per_day = 0: it has no hours but the \
+                days calendar.csv gives it, so what is routed on it is over capacity in every \
+                month without such a day";
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for w in [calendar, line] {
+        assert!(stderr(&o).contains(w), "{w}\nin\n{}", stderr(&o));
+    }
+    assert!(
+        stdout(&o).starts_with(".: no errors, 2 warnings above"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        dir.path(),
+        &["capacity", "--data", ".", "--out", "out/capacity.csv"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for w in [calendar, line] {
+        assert_eq!(stderr(&o).matches(w).count(), 1, "{w}\nin\n{}", stderr(&o));
+    }
+    // L2's only hours are the overtime day: 16 h in March, none in any other month.
+    let csv = std::fs::read_to_string(dir.path().join("out/capacity.csv")).unwrap();
+    let hours: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("L2,"))
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(hours.len(), 12);
+    assert_eq!(hours[2], "16");
+    assert!(
+        hours.iter().enumerate().all(|(i, h)| i == 2 || *h == "0"),
+        "{hours:?}"
+    );
 }

@@ -129,7 +129,7 @@ fn small_folder() -> tempfile::TempDir {
             "routings.csv",
             "sku,line,station,cycle_seconds\nBTL-1,L1,weld,30\nBTL-1,L1,pack,20\nHSG-1,L2,mould,60\nHSG-1,L2,test,45\n",
         ),
-        ("calendar.csv", "line,date,hours,reason\n*,2025-12-25,0,Christmas\n"),
+        ("calendar.csv", "line,date,hours,reason\n*,2026-12-25,0,Christmas\n"),
         (
             "bom.csv",
             "sku,material,qty_per\nBTL-1,SA-LID,1\nSA-LID,RESIN,0.03\nBTL-1,STEEL,0.2\nHSG-1,RESIN,0.1\n",
@@ -148,6 +148,16 @@ fn small_folder() -> tempfile::TempDir {
         std::fs::write(dir.path().join(name), text).expect("write fixture");
     }
     dir
+}
+
+/// The small folder's calendar moved to Christmas 2025, for a given plan of December 2025
+/// (`--demand plan.csv`); the folder's own is Christmas 2026, inside its plan from the history.
+fn christmas_2025(dir: &Path) {
+    put(
+        dir,
+        "calendar.csv",
+        "line,date,hours,reason\n*,2025-12-25,0,Christmas\n",
+    );
 }
 
 /// Replaces a file of a folder.

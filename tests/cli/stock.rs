@@ -8,6 +8,7 @@ use super::*;
 /// of RESIN.
 fn stocked_folder() -> tempfile::TempDir {
     let dir = small_folder();
+    christmas_2025(dir.path());
     put(
         dir.path(),
         "plan.csv",

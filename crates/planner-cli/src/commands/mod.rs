@@ -265,7 +265,7 @@ pub fn production_plan(
 
 /// Says how many open orders fall outside the plan's months: those due before its first month
 /// are counted as arriving in it (late, not lost); those due after its last are outside the
-/// horizon and not counted.
+/// horizon and not counted. Also counts calendar.csv's days outside the plan's months.
 #[allow(clippy::print_stderr)]
 pub fn warn_orders_outside(folder: &Folder, plan: &DemandPlan) {
     for w in orders_outside(folder, plan.start, plan.horizon) {
@@ -316,6 +316,27 @@ pub fn orders_outside(folder: &Folder, start: Month, horizon: usize) -> Vec<Stri
                 .collect::<Vec<_>>()
                 .join(", ")
                 + if late.len() > 5 { ", ..." } else { "" }
+        ));
+    }
+    // calendar.csv's days outside the plan's months change no capacity.
+    let entries = folder.input.calendar.entries();
+    let outside: Vec<planner_core::time::Date> = entries
+        .iter()
+        .map(|e| e.date)
+        .filter(|d| d.month() < start || d.month() > last)
+        .collect();
+    if let (Some(first), Some(latest)) = (outside.iter().min(), outside.iter().max()) {
+        let days = if first == latest {
+            first.to_string()
+        } else {
+            format!("{first}..{latest}")
+        };
+        out.push(format!(
+            "calendar.csv: {} of its {} row{} dated outside the plan's months {start}..{last} \
+             ({days}): not used, they change no month's hours",
+            outside.len(),
+            entries.len(),
+            s(entries.len()),
         ));
     }
     out

@@ -128,6 +128,21 @@ pub fn lines(path: &Path, problems: &mut Problems) -> Vec<(usize, Line)> {
         },
     );
     no_duplicates(name, "line", &items, |l| l.line.clone(), problems);
+    // A line of no hours is closed but for calendar.csv's days: say so, it is rarely meant.
+    for (n, l) in &items {
+        if l.shifts_per_day * l.hours_per_shift == 0.0 {
+            let field = if l.shifts_per_day == 0.0 {
+                "shifts_per_day"
+            } else {
+                "hours_per_shift"
+            };
+            problems.warn(format!(
+                "{name}:{n}: line {} has {field} = 0: it has no hours but the days calendar.csv \
+                 gives it, so what is routed on it is over capacity in every month without such a day",
+                l.line
+            ));
+        }
+    }
     items
 }
 
