@@ -300,6 +300,57 @@ fn rising_tier_prices_and_bad_changes_are_listed_by_validate_with_their_lines() 
     );
 }
 
+/// `validate` checks changes.csv against the skus `planner plan` plans: a sku launched after
+/// the horizon is not one of them (validate took every event's sku before).
+#[test]
+fn validate_and_plan_check_changes_against_the_same_skus() {
+    let dir = super::small_folder();
+    put(
+        dir.path(),
+        "planner.toml",
+        "[[fences]]\nmonths = [1, 2]\nmax_change = 0.1\n",
+    );
+    put(
+        dir.path(),
+        "events.csv",
+        "sku,month,kind,value,note\nBTL-1,2026-02,multiplier,1.3,promo\n\
+         NEW-1,2027-06,launch,100,after the horizon\n",
+    );
+    put(
+        dir.path(),
+        "changes.csv",
+        "sku,month,quantity\nBTL-1,2026-02,150\nNEW-1,2026-01,5\n",
+    );
+    let want = "changes.csv:3: column sku: \"NEW-1\" is not a sku of this plan";
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("error: {want}\n")),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(dir.path(), &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    // Nothing was published: the good rows are checked, and said to be unused.
+    put(
+        dir.path(),
+        "changes.csv",
+        "sku,month,quantity\nBTL-1,2026-02,150\n",
+    );
+    let o = run(dir.path(), &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "warning: changes.csv: not used: nothing was published before 2026-01 to hold the \
+             time fences against; agreed changes apply only to a plan held to the time fences \
+             of a published month"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// A full device names what could not be written (it said only "No space left on device").
 #[test]
 fn a_full_disk_names_what_could_not_be_written() {

@@ -174,6 +174,28 @@ pub fn agreed_changes(
     load::changes_file(&changes, &skus, &fenced)
 }
 
+/// changes.csv when the plan holds no time fence (nothing published before it, or
+/// `--no-fences`): checked as [`agreed_changes`] checks it, kept from being written over, and
+/// said to be unused, `why`.
+///
+/// # Errors
+/// A changes.csv that cannot be read or has a bad row.
+#[allow(clippy::print_stderr)]
+pub fn unused_changes(
+    folder: &Folder,
+    grid: &planner_core::scenario::Grid,
+    guard: &mut crate::write::Guard,
+    why: &str,
+) -> anyhow::Result<()> {
+    if !agreed_changes(folder, grid, guard)?.is_empty() {
+        eprintln!(
+            "warning: changes.csv: not used: {why}; agreed changes apply only to a plan held to \
+             the time fences of a published month"
+        );
+    }
+    Ok(())
+}
+
 /// The month last published in the folder's archive before the plan's first month, as the core
 /// holds the time fences to it ([`planner_core::scenario::Published`], with the agreed changes):
 /// what `planner review` and `planner scenario` hold their plan to, as `planner plan` does.

@@ -112,6 +112,16 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         // Lent to the plan's input, given back to the review below.
         let plan = previous.pop().expect("an archived vintage was read");
         folder.input.published = Some(scenario::Published { plan, agreed });
+    } else {
+        let why = if args.no_fences {
+            "--no-fences holds no time fence".to_string()
+        } else {
+            format!(
+                "nothing was published before {} to hold the time fences against",
+                grid.start
+            )
+        };
+        super::unused_changes(&folder, &grid, &mut guard, &why)?;
     }
     let set = OutputSet::begin(&args.out, dir, &mut guard)?;
     clock.lap("load");

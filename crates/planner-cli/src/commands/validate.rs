@@ -27,17 +27,11 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     };
     let mut changes_read = None;
     if let (Some(f), Some(changes)) = (&folder, &changes) {
-        let settings = &f.input.settings;
-        if let Some(start) = settings.first_month(&f.input.history) {
-            let mut skus: std::collections::HashSet<&str> = f
-                .input
-                .history
-                .series()
-                .iter()
-                .map(|s| s.sku.as_str())
-                .collect();
-            skus.extend(f.input.events.iter().map(|e| e.sku.as_str()));
-            let fenced = settings.fenced_months(start);
+        // The skus and months `planner plan` checks it against (`PlanInput::grid`).
+        if let Ok(grid) = f.input.grid() {
+            let skus: std::collections::HashSet<&str> =
+                grid.skus.iter().map(String::as_str).collect();
+            let fenced = f.input.settings.fenced_months(grid.start);
             load::check_changes(changes, &skus, &fenced, &mut problems);
             changes_read = Some(load::file_name(changes));
         }
