@@ -130,6 +130,24 @@ impl Settings {
         self.start.or_else(|| history.last_month().map(Month::next))
     }
 
+    /// The last planned month: [`Settings::first_month`] plus [`Settings::horizon`] less one.
+    ///
+    /// ```
+    /// use planner_core::demand::DemandHistory;
+    /// use planner_core::time::Month;
+    /// use planner_core::Settings;
+    ///
+    /// let m = |s: &str| s.parse::<Month>().unwrap();
+    /// let history = DemandHistory::from_records(vec![("A", m("2026-10"), 5.0)]).unwrap();
+    /// let settings = Settings { horizon: 12, ..Settings::default() };
+    /// assert_eq!(settings.first_month(&history), Some(m("2026-11")));
+    /// assert_eq!(settings.last_month(&history), Some(m("2027-10")));
+    /// ```
+    pub fn last_month(&self, history: &DemandHistory) -> Option<Month> {
+        self.first_month(history)
+            .map(|first| first.plus(self.horizon as i32 - 1))
+    }
+
     /// The months of a plan from `start` over [`Settings::horizon`] that a time fence covers
     /// (the months a change needs the contract manufacturer's agreement for).
     pub fn fenced_months(&self, start: Month) -> Vec<Month> {

@@ -80,8 +80,7 @@ impl Inputs {
         let input = &folder.input;
         // With a cost breakdown, quotes follow their indices, as of the first planned month.
         let anchor = input.settings.first_month(&input.history);
-        if let (None, Some(first)) = (settings.as_of, anchor) {
-            let last = first.plus(input.settings.horizon as i32 - 1);
+        if let (None, Some(last)) = (settings.as_of, input.settings.last_month(&input.history)) {
             if let Some(why) = receipt_after(&self.rows, last) {
                 anyhow::bail!("deliveries.csv: {why}");
             }

@@ -80,7 +80,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             for w in super::orders_outside(f, grid.start, grid.horizon) {
                 problems.warn(w);
             }
-            let last = grid.start.plus(grid.horizon as i32 - 1);
+            let last = grid.last();
             let outside = f
                 .input
                 .events
@@ -113,8 +113,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     // the future: an error here as in `planner scorecard`, unless scorecard.toml sets as_of.
     if let Some(f) = &folder {
         let as_of = scorecard.settings.as_ref().and_then(|s| s.as_of);
-        if let (None, Some(first)) = (as_of, f.input.settings.first_month(&f.input.history)) {
-            let last = first.plus(f.input.settings.horizon as i32 - 1);
+        if let (None, Some(last)) = (as_of, f.input.settings.last_month(&f.input.history)) {
             if let Some(why) = super::scorecard::receipt_after(&scorecard.rows, last) {
                 problems.error(load::LoadError::file("deliveries.csv", why));
             }

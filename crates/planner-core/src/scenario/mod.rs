@@ -129,6 +129,11 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// The last planned month.
+    pub fn last(&self) -> Month {
+        self.start.plus(self.horizon as i32 - 1)
+    }
+
     /// The planned months, in order.
     pub fn months(&self) -> impl Iterator<Item = Month> + '_ {
         (0..self.horizon as i32).map(|t| self.start.plus(t))
