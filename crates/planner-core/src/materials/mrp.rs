@@ -233,7 +233,6 @@ fn days_to(start: Month, t: usize) -> u32 {
 
 fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Record {
     let horizon = gross.len();
-    let lt = m.lead_time_months() as usize;
     let mut sched = vec![0.0; horizon];
     for (ri, q) in m.scheduled(start) {
         if ri < horizon {
@@ -280,13 +279,9 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
                     value: receipt * m.unit_cost,
                 });
             } else {
-                // Released lead-time months ahead; a release the month offset would put before
-                // the plan but whose date is inside it goes in the month of its date.
-                let k = if t >= lt {
-                    t - lt
-                } else {
-                    start.months_until(due.month()).max(0) as usize
-                };
+                // Released in the month of its date, `lead_time_days` before the receipt's
+                // month: the row a planner orders from holds every release due in it.
+                let k = start.months_until(due.month()).max(0) as usize;
                 release[k] += receipt;
                 release_date[k] = Some(release_date[k].map_or(due, |d: Date| d.min(due)));
             }
@@ -353,8 +348,10 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
 /// - `receipt(t) = 0` if `net(t) = 0`, else `ceil(max(net(t), moq) / order_multiple) *
 ///   order_multiple`;
 /// - `POH(t) = POH(t-1) + scheduled(t) + receipt(t) - gross(t)`;
-/// - `release(t - L) = receipt(t)`, and the release is due on `release_date = first day of
-///   month t - lead_time_days` (in days, not rounded to months);
+/// - the release of `receipt(t)` is due on `release_date = first day of month t -
+///   lead_time_days` (in days, not rounded to months) and planned in the month of that date:
+///   `L` months before `t`, or `L + 1` when the months between are short (30 days before
+///   1 March is 30 January), so that a month's `planned_release` holds every order due in it;
 /// - a receipt whose release date is before the first day of the plan is past due: it is listed
 ///   in [`MaterialPlan::past_due`] and summed in the first row's `past_due` column, not in
 ///   `planned_release`. It is a [`PastDueKind::Shortage`] when `gross(t)` exceeds
@@ -362,7 +359,7 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
 ///   difference), else a [`PastDueKind::SafetyStockTopUp`]: only the safety stock is short. A
 ///   receipt whose offset month `t - L` is before the plan but whose release date is not (31
 ///   days of lead time for the second month of a plan starting in a 31-day month) is released
-///   in the month of its date: on time.
+///   in the month of its date too: on time.
 ///
 /// Because every net requirement gets a receipt (past-due ones included), `POH(t) >= SS` in
 /// every month. Releases for receipts after the horizon are not planned, so the last `L`
@@ -555,6 +552,37 @@ mod tests {
         assert_all_close(&g(|r| r.safety_stock), &[20.0; 6]);
         assert!(p.past_due.is_empty());
         assert_eq!(p.summary().past_due_count, 0);
+    }
+
+    /// Q: lead time 30 d, lot for lot, 10 on hand; 10 a month from 2027-01. February's
+    /// receipt is due 2 January (31 days in January): released in January. March's is due
+    /// 30 January (28 days in February): released in January too, the month of its date, not
+    /// in February (`ceil(30 / 30)` = 1 month before March), which would come after its date.
+    #[test]
+    fn a_release_is_planned_in_the_month_of_its_date() {
+        let bom = bom(&[("A", "Q", 1.0)]);
+        let m = material("Q", 30.0, 0.0, 1.0, 1.0, 10.0);
+        let mut demand = fixed(&[("A", &[10.0, 10.0, 10.0, 10.0])]);
+        demand.start = month("2027-01");
+        let p = run(&bom, &[m], &demand);
+        let g = |f| column(&p, "Q", f);
+        assert_all_close(&g(|r| r.planned_receipt), &[0.0, 10.0, 10.0, 10.0]);
+        assert_all_close(&g(|r| r.planned_release), &[20.0, 0.0, 10.0, 0.0]);
+        let dates: Vec<Option<String>> = p
+            .material("Q")
+            .iter()
+            .map(|r| r.release_date.map(|d| d.to_string()))
+            .collect();
+        // January holds two releases: the earliest date is shown. April's (due 2 March).
+        assert_eq!(
+            dates,
+            [
+                Some("2027-01-02".to_string()),
+                None,
+                Some("2027-03-02".to_string()),
+                None
+            ]
+        );
     }
 
     /// P: lead time 75 d (offset 3), multiple 10, on hand 30, no safety stock (fixed plan).
