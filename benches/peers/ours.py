@@ -20,6 +20,7 @@ for line in sys.stdin:
         "smape": num("sMAPE"),
         "mase": num("MASE"),
         "rmse": num("RMSE"),
+        "pooled_rmse": num("pooledRMSE"),
         "cov80": num("cov80"),
         "cov95": num("cov95"),
         "wql": num("WQL"),

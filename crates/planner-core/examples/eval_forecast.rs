@@ -1,5 +1,6 @@
 //! Scores a forecasting method on a long-format data set (`unique_id,ds,y`, train and test
-//! files): mean sMAPE, mean MASE, mean RMSE, pooled 80/95 % coverage and series per second.
+//! files): mean sMAPE, mean MASE, mean RMSE (per series), pooled RMSE (over every
+//! series-month), pooled 80/95 % coverage and series per second.
 //!
 //! ```text
 //! cargo run --release -p planner-core --example eval_forecast -- TRAIN.csv TEST.csv [METHOD] [SEASON]
@@ -98,6 +99,8 @@ fn main() -> Result<(), String> {
     let (mut cov80, mut cov95, mut pairs) = (0.0, 0.0, 0usize);
     // Pooled weighted quantile loss (numerator and sum of |actual|) and per-series MSIS 95.
     let (mut wql_num, mut wql_den, mut msis) = (0.0, 0.0, Vec::new());
+    // Squared errors over every series-month, for the pooled RMSE.
+    let mut sq_err = 0.0;
     // Coverage by forecast step, pooled over series: [hits80, hits95, pairs] per bucket.
     let mut by_step = [[0.0f64; 3]; BUCKETS.len()];
     let mut models: BTreeMap<String, usize> = BTreeMap::new();
@@ -143,6 +146,11 @@ fn main() -> Result<(), String> {
         }
         rmse.push(acc.rmse);
         bias.push(acc.bias);
+        sq_err += actual
+            .iter()
+            .zip(&fc.point)
+            .map(|(a, p)| (a - p) * (a - p))
+            .sum::<f64>();
         for (i, &a) in actual.iter().enumerate() {
             let b = BUCKETS
                 .iter()
@@ -170,11 +178,12 @@ fn main() -> Result<(), String> {
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     println!(
-        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% WQL={:.4} MSIS95={:.3} series/s={:.0}",
+        "method={method_name} series={count} sMAPE={:.3} MASE={:.4} (n={}) RMSE={:.4} pooledRMSE={:.4} bias={:.4} cov80={:.1}% cov95={:.1}% WQL={:.4} MSIS95={:.3} series/s={:.0}",
         mean(&smape),
         mean(&mase),
         mase.len(),
         mean(&rmse),
+        (sq_err / pairs.max(1) as f64).sqrt(),
         mean(&bias),
         100.0 * cov80 / pairs.max(1) as f64,
         100.0 * cov95 / pairs.max(1) as f64,

@@ -614,17 +614,38 @@ fn backtest(history: &[f64], season: usize, parts: &Parts) -> Backtest {
 /// Rolling-origin origins of [`intermittent_auto`]: months held back.
 const INTERMITTENT_ORIGINS: [usize; 4] = [12, 9, 6, 3];
 
-/// Intermittent demand: IMAPA, or zero when zero would have forecast the recent past better.
+/// Months of [`intermittent_auto`]'s level: the mean of the last two years.
+const LEVEL_MONTHS: usize = 24;
+
+/// Pseudo-count of [`intermittent_auto`]'s scale: how many backtest months weigh as much as
+/// the prior "no fade" (a scale of 1).
 ///
-/// At origins 12, 9, 6 and 3 months before the end (with at least 12 months before them),
-/// IMAPA fitted to the months before the origin forecasts the rest of the history; when the
-/// summed squared errors of those forecasts exceed those of a constant zero the part is
-/// treated as obsolete and the point forecast is 0. Either way the bounds are Negative
-/// Binomial quantiles around the IMAPA rate (see `count_bounds`), so that an obsolete-looking
-/// part that sells again is still inside the range.
+/// [`LEVEL_MONTHS`] and this were chosen on three inner splits of the car parts training
+/// histories (the first 21, 24 and 27 months forecasting the next 12), never on its test
+/// year: among IMAPA's rate and the means of the last 12, 18 and 24 months, with pseudo-counts
+/// 3 to 40, the 24-month mean with 5 had the lowest pooled RMSE on average and a per-series
+/// mean RMSE within 0.002 of the lowest.
+const FADE_PRIOR: f64 = 5.0;
+
+/// Intermittent demand: the mean of the last [`LEVEL_MONTHS`] months, scaled by how much of
+/// its level the recent past sold.
+///
+/// At origins 12, 9, 6 and 3 months before the end (with at least 12 months before them), the
+/// level of the months before the origin forecasts the rest of the history. The scale is the
+/// least-squares factor between those forecasts and the actuals, `sum(actual * level) /
+/// sum(level^2)`, kept within [0, 1] (a part sells its level or less: fading or obsolete),
+/// then pulled toward 1 with [`FADE_PRIOR`] months of weight: `w = m / (m + FADE_PRIOR)` for
+/// `m` backtest months, scale `= w * factor + (1 - w)`. A part that sold nothing since the
+/// origins keeps `1 - w` of its level (about a seventh), not zero. The bounds are Negative
+/// Binomial quantiles around the IMAPA rate (see `count_bounds`), so that a fading part that
+/// sells again is still inside the range.
 fn intermittent_auto(history: &[f64]) -> Box<dyn FittedForecaster> {
+    let level = |h: &[f64]| {
+        let recent = &h[h.len().saturating_sub(LEVEL_MONTHS)..];
+        recent.iter().sum::<f64>() / recent.len().max(1) as f64
+    };
     let n = history.len();
-    let (mut sse_imapa, mut sse_zero) = (0.0, 0.0);
+    let (mut sar, mut srr, mut m) = (0.0, 0.0, 0usize);
     for back in INTERMITTENT_ORIGINS {
         let Some(end) = n.checked_sub(back) else {
             continue;
@@ -632,22 +653,31 @@ fn intermittent_auto(history: &[f64]) -> Box<dyn FittedForecaster> {
         if end < 12 {
             continue;
         }
-        let r = imapa_rate(&history[..end]);
+        let r = level(&history[..end]);
         for a in &history[end..] {
-            sse_imapa += (a - r) * (a - r);
-            sse_zero += a * a;
+            sar += a * r;
+            srr += r * r;
+            m += 1;
         }
     }
-    let fitted =
-        FittedIntermittent::with_rate(IntermittentKind::Imapa, imapa_rate(history), history);
-    if sse_zero < sse_imapa {
-        boxed(Named {
-            name: "Zero (obsolete; IMAPA bounds)".into(),
-            inner: boxed(fitted.with_point(0.0)),
-        })
+    let scale = if m == 0 || srr <= 0.0 {
+        1.0
     } else {
-        boxed(fitted)
-    }
+        let w = m as f64 / (m as f64 + FADE_PRIOR);
+        w * (sar / srr).clamp(0.0, 1.0) + (1.0 - w)
+    };
+    let fitted =
+        FittedIntermittent::with_rate(IntermittentKind::Imapa, imapa_rate(history), history)
+            .with_point(level(history) * scale);
+    let name = if scale > 0.995 {
+        format!("Mean of {LEVEL_MONTHS} months (intermittent; IMAPA bounds)")
+    } else {
+        format!("Mean of {LEVEL_MONTHS} months x {scale:.2} (fading; IMAPA bounds)")
+    };
+    boxed(Named {
+        name,
+        inner: boxed(fitted),
+    })
 }
 
 /// The automatic choice (see [`forecast_series`]). Never fails on a validated history.
@@ -709,13 +739,14 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
 /// # Automatic choice ([`Method::Auto`])
 /// 1. All zeros: zeros with zero-width bounds (`Zero (no demand)`).
 /// 2. Fewer than 3 months: the mean with wide bounds (`Mean (short history)`).
-/// 3. Intermittent or lumpy ([`classify`]): IMAPA (Petropoulos & Kourentzes 2015), or a
-///    zero point forecast when a rolling-origin check on the history says the part has gone
-///    obsolete (see `intermittent_auto`), with Negative Binomial count bounds around the IMAPA
-///    rate whose upper quantile is chosen to keep coverage closest to nominal. On the car
-///    parts data (2509 series, 12 months held out) this scored mean RMSE 0.776 against 0.793
-///    for a constant zero, 0.779 for statsforecast's IMAPA and 0.795 for TSB (the previous
-///    choice), with 80/95 % coverage 86.5/94.9 % (92.6/97.3 % before; with about three
+/// 3. Intermittent or lumpy ([`classify`]): the mean of the last 24 months, scaled down by a
+///    rolling-origin check on the history of how much of that level the part has sold since
+///    (a fading or obsolete part; see `intermittent_auto`), with Negative Binomial count bounds
+///    around the IMAPA rate (Petropoulos & Kourentzes 2015) whose upper quantile is chosen to
+///    keep coverage closest to nominal. On the car parts data (2509 series, 12 months held out)
+///    this scored a per-series mean RMSE of 0.759 and a pooled RMSE of 1.103, against 0.776 and
+///    1.124 for IMAPA-or-zero (the previous choice), 0.793 and 1.204 for a constant zero, and
+///    0.779 and 1.107 for statsforecast's IMAPA; 80/95 % coverage 86.7/95.1 % (with about three
 ///    quarters of the actuals zero, any range that contains 0 covers them, so 80 % ranges
 ///    over-cover by construction).
 /// 4. Otherwise a blend chosen per series by a rolling-origin backtest: the ETS+Theta blend
@@ -841,6 +872,38 @@ mod tests {
         // Explicit methods fall back on short histories instead of failing.
         let s = forecast_series(&[3.0, 4.0], 2, &lv, Method::Ets, 12).unwrap();
         assert_eq!(s.forecast.point.len(), 2);
+    }
+
+    /// A part selling 3 every third month: its 24-month level is 1 at every origin and every
+    /// backtest window (12, 9, 6, 3 months) sells its level exactly: scale 1, point 1. The same
+    /// part silent for its last 12 months sold nothing after any origin: factor 0, scale
+    /// `1 - 30 / (30 + 5)` = 1/7 of its last 24 months' level, 12 / 24 = 0.5.
+    #[test]
+    fn an_intermittent_part_is_forecast_at_the_share_of_its_level_it_still_sells() {
+        let lv = [Level::new(80.0).unwrap(), Level::new(95.0).unwrap()];
+        let steady: Vec<f64> = (0..36)
+            .map(|i| if i % 3 == 2 { 3.0 } else { 0.0 })
+            .collect();
+        let f = forecast_series(&steady, 4, &lv, Method::Auto, 12).unwrap();
+        assert_eq!(f.model, "Mean of 24 months (intermittent; IMAPA bounds)");
+        for p in &f.forecast.point {
+            assert!((p - 1.0).abs() < 1e-12, "{p}");
+        }
+        let mut fading = steady.clone();
+        fading[24..].fill(0.0);
+        let f = forecast_series(&fading, 4, &lv, Method::Auto, 12).unwrap();
+        assert_eq!(f.model, "Mean of 24 months x 0.14 (fading; IMAPA bounds)");
+        for p in &f.forecast.point {
+            assert!((p - 0.5 / 7.0).abs() < 1e-12, "{p}");
+        }
+        // The range is still drawn around the part's IMAPA rate, not the scaled point: a sale
+        // of 2 stays inside the 95 % range.
+        assert_eq!(
+            f.forecast.intervals[1].hi[0], 2.0,
+            "{:?}",
+            f.forecast.intervals[1]
+        );
+        assert_eq!(f.forecast.intervals[1].lo[0], 0.0);
     }
 
     #[test]
