@@ -232,6 +232,37 @@ fn a_market_wide_shock_widens_the_spend_range_and_a_bad_share_is_refused() {
         stderr(&o)
     );
     assert!(!dir.path().join("bad").exists());
+
+    // A family correlation below the sku correlation is a usage error naming both (it was
+    // raised to the sku correlation in silence).
+    let o = run(
+        dir.path(),
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            data.to_str().unwrap(),
+            "--scenarios",
+            "s.toml",
+            "--out",
+            "conflict",
+            "--family-correlation",
+            "0.2",
+            "--sku-correlation",
+            "0.5",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(
+            "error: --family-correlation 0.2 is below --sku-correlation 0.5: two skus of one \
+             family are correlated at least as any two skus are; give a family correlation of \
+             0.5 or more\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("conflict").exists());
 }
 
 #[test]
@@ -254,6 +285,24 @@ fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
         (
             "[[scenario]]\nname = \"chips\"\n[[scenario.material]]\nmaterial = \"MCU-STM32G0\"\nlead_time_days = 10.5\n",
             "error: s.toml:5: scenario \"chips\": material.lead_time_days: 10.5 is not a whole number of days up to 3650\n",
+        ),
+        // A month outside the plan (2026-11..2027-10) is said with the key the file gives,
+        // at its line; a range ending before it starts, at its `to`.
+        (
+            "[[scenario]]\nname = \"late\"\n[[scenario.demand]]\nmultiplier = 1.2\nfrom = \"2030-01\"\n",
+            "error: s.toml:5: scenario \"late\": demand.from: 2030-01 is outside the plan's months 2026-11..2027-10\n",
+        ),
+        (
+            "[[scenario]]\nname = \"early\"\n[[scenario.demand]]\nmultiplier = 1.2\nto = \"2026-01\"\n",
+            "error: s.toml:5: scenario \"early\": demand.to: 2026-01 is outside the plan's months 2026-11..2027-10\n",
+        ),
+        (
+            "[[scenario]]\nname = \"both\"\n[[scenario.demand]]\nmultiplier = 1.2\nfrom = \"2030-01\"\nto = \"2030-03\"\n",
+            "error: s.toml:5: scenario \"both\": demand.from: 2030-01..2030-03 is outside the plan's months 2026-11..2027-10\n",
+        ),
+        (
+            "[[scenario]]\nname = \"back\"\n[[scenario.demand]]\nmultiplier = 1.2\nfrom = \"2027-05\"\nto = \"2027-03\"\n",
+            "error: s.toml:6: scenario \"back\": demand.to: 2027-03 is before from = 2027-05\n",
         ),
         (
             "[[scenario]]\nname = \"base\"\n",

@@ -4,14 +4,17 @@
 //!
 //! Two sheets: `overrides`, the one to edit, and `overrides_base`, marked not to be edited: the
 //! same grid as planner wrote it before any handed-back override (what tells an edited cell
-//! from one left alone), the first planned month and a fingerprint of the sku x month grid (what
-//! tells a workbook made for another month or plan).
+//! from one left alone), the first planned month, a fingerprint of the sku x month grid (what
+//! tells a workbook made for another month or plan) and a checksum of its numbers (what tells
+//! an edited `overrides_base`).
 
 use planner_core::DemandPlan;
 
 use super::{Cell, Table};
 
-pub use crate::overrides_sheet::{fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET};
+pub use crate::overrides_sheet::{
+    fingerprint, numbers_checksum, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, NUMBERS, SHEET,
+};
 
 /// A point forecast in whole units, as the sheets show it.
 pub fn whole(v: f64) -> i64 {
@@ -50,6 +53,13 @@ pub fn tables(plan: &DemandPlan, base: &DemandPlan) -> [(&'static str, Table); 2
                 base.horizon,
                 base.skus.iter().map(|s| s.sku.as_str())
             )
+        ),
+        format!(
+            "{NUMBERS}{}",
+            numbers_checksum(base.skus.iter().map(|s| {
+                let whole: Vec<f64> = s.forecast.point.iter().map(|v| whole(*v) as f64).collect();
+                (s.sku.as_str(), whole)
+            }))
         ),
         format!(
             "planner wrote this sheet: do not edit it; edit the {SHEET} sheet and hand the \
