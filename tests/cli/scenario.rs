@@ -429,3 +429,59 @@ fn a_misspelt_index_is_a_clear_error() {
     );
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn a_family_correlation_alone_below_the_plans_sku_correlation_is_refused() {
+    let dir = small_folder();
+    let d = dir.path();
+    put(
+        d,
+        "planner.toml",
+        "[uncertainty]\nfamily_correlation = 0.4\nportfolio_correlation = 0.3\n",
+    );
+    put(
+        d,
+        "s.toml",
+        "[[scenario]]\nname = \"up\"\n[[scenario.demand]]\nmultiplier = 1.1\n",
+    );
+    let go = |family: &str, out: &str| {
+        run(
+            d,
+            &[
+                "--quiet",
+                "scenario",
+                "--data",
+                ".",
+                "--scenarios",
+                "s.toml",
+                "--out",
+                out,
+                "--paths",
+                "50",
+                "--family-correlation",
+                family,
+            ],
+        )
+    };
+    let o = go("0.1", "low");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: --family-correlation 0.1 is below the plan's correlation of any two skus, 0.3 \
+         (its uncertainty model): give --sku-correlation 0.1 or less with it, or a family \
+         correlation of 0.3 or more\n"
+    );
+    assert!(!d.join("low").exists());
+    // At or above it, the paths run at the family correlation given.
+    let o = go("0.6", "high");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(d.join("high/base/risk_spend.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |c: &str| row[header.iter().position(|h| *h == c).unwrap()];
+    assert_eq!(
+        (at("family_correlation"), at("sku_correlation")),
+        ("0.6", "0.3")
+    );
+}

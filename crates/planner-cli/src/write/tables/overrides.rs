@@ -97,6 +97,35 @@ mod tests {
     }
 
     #[test]
+    fn the_numbers_checksum_changes_with_any_number_and_keeps_the_old_fingerprint() {
+        let a = numbers_checksum([("A", vec![1.0, 2.0]), ("B", vec![3.0])]);
+        assert_eq!(
+            a,
+            numbers_checksum([("A", vec![1.0, 2.0]), ("B", vec![3.0])])
+        );
+        assert_ne!(
+            a,
+            numbers_checksum([("A", vec![1.0, 5.0]), ("B", vec![3.0])])
+        );
+        assert_ne!(
+            a,
+            numbers_checksum([("A", vec![1.0, 2.0]), ("B", vec![3.5])])
+        );
+        assert_ne!(
+            a,
+            numbers_checksum([("A", vec![1.0]), ("B", vec![2.0, 3.0])])
+        );
+        // The grid's fingerprint is FNV-1a of "2026-01\n12\nA\nB\n", as before the checksum.
+        let m: Month = "2026-01".parse().unwrap();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in b"2026-01\n12\nA\nB\n" {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        assert_eq!(fingerprint(m, 12, ["A", "B"]), format!("{h:016x}"));
+    }
+
+    #[test]
     fn whole_units_round_half_away_from_zero() {
         assert_eq!(whole(12.5), 13);
         assert_eq!(whole(12.49), 12);
