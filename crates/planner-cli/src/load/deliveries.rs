@@ -117,7 +117,7 @@ fn warn_repeated_rows(name: &str, rows: &[(usize, Delivery)], problems: &mut Pro
     };
     // Indices in row order within equal rows: each repeat follows the row it repeats.
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| cmp(&rows[a].1, &rows[b].1).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| cmp(&rows[a].1, &rows[b].1).then(a.cmp(&b)));
     let mut repeats: Vec<(usize, usize)> = order
         .windows(2)
         .filter(|w| cmp(&rows[w[0]].1, &rows[w[1]].1) == Ordering::Equal)
