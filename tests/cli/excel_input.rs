@@ -441,6 +441,12 @@ fn problems_across_workbooks_name_their_cells() {
 /// A copy of `src`'s two overrides sheets at `dst`, with `edits` (sku, month, new cell) made in
 /// its `overrides` sheet, as a planner's Excel saves it (numbers as numbers, text as text).
 fn edit_overrides(src: &Path, dst: &Path, edits: &[(&str, &str, Cell<'_>)]) {
+    edit_sheet(src, dst, "overrides", edits);
+}
+
+/// As [`edit_overrides`], the `edits` made in the sheet `edited` (`overrides_base`, which must
+/// stay as written).
+fn edit_sheet(src: &Path, dst: &Path, edited: &str, edits: &[(&str, &str, Cell<'_>)]) {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = open_workbook(src).unwrap();
     let mut out = Workbook::new();
@@ -459,7 +465,7 @@ fn edit_overrides(src: &Path, dst: &Path, edits: &[(&str, &str, Cell<'_>)]) {
             let sku = row[0].to_string();
             for (c, cell) in row.iter().enumerate() {
                 let (r32, c16) = (r as u32, c as u16);
-                let edit = (sheet == "overrides")
+                let edit = (sheet == edited)
                     .then(|| edits.iter().find(|(s, m, _)| *s == sku && *m == header[c]))
                     .flatten();
                 match (edit, cell) {
@@ -684,6 +690,48 @@ fn an_overrides_workbook_for_another_plan_or_with_bad_cells_is_refused() {
         &d.join("edited.xlsx"),
         &[("HSG-1", "2026-02", Cell::Number(60.0))],
     );
+    // overrides_base holds what the edits are told from: a number changed there is refused
+    // (it would make the cell an override of the number it was given), as is its checksum gone.
+    edit_sheet(
+        &d.join("first/plan.xlsx"),
+        &d.join("base.xlsx"),
+        "overrides_base",
+        &[("HSG-1", "2026-02", Cell::Number(5.0))],
+    );
+    overrides_fail(
+        d,
+        "base.xlsx",
+        "base.xlsx: sheet overrides_base was changed since planner wrote it (its numbers do not \
+         match their checksum: edit the overrides sheet, not this one); it must stay as written",
+    );
+    edit_sheet(
+        &d.join("first/plan.xlsx"),
+        &d.join("nosum.xlsx"),
+        "overrides_base",
+        // The marks below the two skus' rows: the checksum, then the note.
+        &[("", "made_for", Cell::Blank)],
+    );
+    overrides_fail(
+        d,
+        "nosum.xlsx",
+        "nosum.xlsx: sheet overrides_base was changed since planner wrote it (its numbers' \
+         checksum is gone)",
+    );
+    // Left as written (the overrides sheet edited), it is taken.
+    let o = run(
+        d,
+        &[
+            "plan",
+            "--data",
+            ".",
+            "--out",
+            "taken",
+            "--overrides",
+            "edited.xlsx",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     // A plan.xlsx is not a CSV demand file, nor is any workbook an overrides one.
     overrides_fail(
         d,
@@ -746,5 +794,64 @@ fn a_demand_plan_may_be_a_workbook_and_duplicates_name_their_rows() {
     plan_fails(
         d,
         r#"products.xlsx: sheet products, cell A3: "BTL-1" is already defined on row 2"#,
+    );
+}
+
+#[test]
+fn an_override_cell_of_a_launched_sku_applies() {
+    let dir = small_folder();
+    let d = dir.path();
+    super::put(
+        d,
+        "events.csv",
+        "sku,month,kind,value,note\nNEW-1,2026-03,launch,100,new bottle\n",
+    );
+    let o = run(d, &["plan", "--data", ".", "--out", "first", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    edit_overrides(
+        &d.join("first/plan.xlsx"),
+        &d.join("edited.xlsx"),
+        &[
+            ("NEW-1", "2026-04", Cell::Number(90.0)),
+            ("NEW-1", "2026-02", Cell::Number(30.0)),
+        ],
+    );
+    let o = run(
+        d,
+        &[
+            "plan",
+            "--data",
+            ".",
+            "--out",
+            "second",
+            "--overrides",
+            "edited.xlsx",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("36 cells read, 2 changed from the plan it was made for: 2 override events"),
+        "{err}"
+    );
+    assert!(!err.contains("does not apply"), "{err}");
+    let rows = forecast_rows(&d.join("second/forecast.csv"));
+    let at = |month: &str| -> f64 {
+        let (_, f) = rows
+            .iter()
+            .find(|((s, m), _)| s == "NEW-1" && m == month)
+            .unwrap();
+        field(f, "forecast").parse().unwrap()
+    };
+    // The typed numbers, before the launch too; the other months keep the launch's 100.
+    assert_eq!(
+        (
+            at("2026-01"),
+            at("2026-02"),
+            at("2026-03"),
+            at("2026-04"),
+            at("2026-05")
+        ),
+        (0.0, 30.0, 100.0, 90.0, 100.0)
     );
 }

@@ -698,3 +698,104 @@ fn a_semicolon_separated_file_is_named_as_such() {
         "{err}"
     );
 }
+
+#[test]
+fn a_row_with_more_fields_than_its_header_is_an_error_at_its_line() {
+    let dir = small_folder();
+    let d = dir.path();
+    // An unquoted thousands comma (on_hand 1,662 read as 1), a stray field, a trailing comma.
+    put(d, "inventory.csv", "sku,on_hand\nBTL-1,1,662\nHSG-1,40\n");
+    let routings = std::fs::read_to_string(d.join("routings.csv")).unwrap();
+    put(
+        d,
+        "routings.csv",
+        &format!("{routings}HSG-1,L2,pack,20,x\n"),
+    );
+    put(
+        d,
+        "products.csv",
+        "sku,family,name\nBTL-1,bottles,\"Bottle, 500 ml\"\nHSG-1,housings,Sensor, housing\n",
+    );
+    demand_plus(d, "BTL-1,2025-12,5,\n");
+    let extra = ": a comma inside a value? put the value in quotes, or remove the extra comma";
+    let (code, err) = validate(d);
+    assert_eq!(code, 1, "{err}");
+    for want in [
+        format!("error: inventory.csv:2: has 3 fields, the header has 2{extra}\n"),
+        format!("error: routings.csv:6: has 5 fields, the header has 4{extra}\n"),
+        // A value in quotes holds its comma: line 2 is fine.
+        format!("error: products.csv:3: has 4 fields, the header has 3{extra}\n"),
+        // demand.csv, read by polars, says it in the same words: 48 rows, then line 50.
+        format!("error: demand.csv:50: has 4 fields, the header has 3{extra}\n"),
+    ] {
+        assert!(err.contains(&want), "{want} in:\n{err}");
+    }
+    let o = run(d, &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!d.join("out").exists());
+    // A row with fewer fields: its missing required cell is empty, at its line and column.
+    let dir = small_folder();
+    put(
+        dir.path(),
+        "inventory.csv",
+        "sku,on_hand\nBTL-1,1662\nHSG-1\n",
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error: inventory.csv:3: column on_hand: is empty: expected a number\n"),
+        "{err}"
+    );
+    put(
+        dir.path(),
+        "inventory.csv",
+        "sku,on_hand\nBTL-1,\"1,662\"\nHSG-1,40\n",
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1, "a quoted 1,662 is not a number: {err}");
+}
+
+#[test]
+fn events_on_a_launched_sku_apply_after_its_launch() {
+    let dir = small_folder();
+    let d = dir.path();
+    put(
+        d,
+        "products.csv",
+        "sku,family,name\nBTL-1,bottles,Bottle 500 ml\nHSG-1,housings,Sensor housing\n\
+         NEW-1,bottles,Bottle 750 ml\n",
+    );
+    // The plan is 2026-01..2026-12; NEW-1 has no history. Kinds apply launch, override,
+    // multiplier, add, whatever the row order; the family row reaches NEW-1 too.
+    put(
+        d,
+        "events.csv",
+        "sku,month,kind,value,note\nNEW-1,2026-06,multiplier,1.2,\nNEW-1,2026-03,launch,100,\n\
+         NEW-1,2026-05..2026-06,override,150,\nNEW-1,2026-07,add,7,\n\
+         family:bottles,2026-08,multiplier,2,\nNEW-1,2026-10,discontinue,,\n",
+    );
+    let (code, err) = validate(d);
+    assert_eq!(code, 0, "{err}");
+    let o = run(d, &["plan", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = format!("{}{}", stderr(&o), stdout(&o));
+    assert!(!said.contains("does not apply"), "{said}");
+    let mut r = csv::Reader::from_path(d.join("out/forecast.csv")).unwrap();
+    let new: Vec<(f64, String)> = r
+        .records()
+        .map(Result::unwrap)
+        .filter(|rec| &rec[0] == "NEW-1")
+        .map(|rec| (rec[2].parse().unwrap(), rec[7].to_string()))
+        .collect();
+    let points: Vec<f64> = new.iter().map(|(p, _)| *p).collect();
+    // 0, 0; launched at 100; 150 (override); 150 x 1.2 = 180; 100 + 7; 100 x 2; 100; then 0.
+    assert_eq!(
+        points,
+        [0.0, 0.0, 100.0, 100.0, 150.0, 180.0, 107.0, 200.0, 100.0, 0.0, 0.0, 0.0]
+    );
+    assert!(
+        new.iter()
+            .all(|(_, m)| m == "Launch + override, multiplier, add, discontinue"),
+        "{new:?}"
+    );
+}

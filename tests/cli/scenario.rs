@@ -232,6 +232,37 @@ fn a_market_wide_shock_widens_the_spend_range_and_a_bad_share_is_refused() {
         stderr(&o)
     );
     assert!(!dir.path().join("bad").exists());
+
+    // A family correlation below the sku correlation is a usage error naming both (it was
+    // raised to the sku correlation in silence).
+    let o = run(
+        dir.path(),
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            data.to_str().unwrap(),
+            "--scenarios",
+            "s.toml",
+            "--out",
+            "conflict",
+            "--family-correlation",
+            "0.2",
+            "--sku-correlation",
+            "0.5",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(
+            "error: --family-correlation 0.2 is below --sku-correlation 0.5: two skus of one \
+             family are correlated at least as any two skus are; give a family correlation of \
+             0.5 or more\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("conflict").exists());
 }
 
 #[test]
@@ -254,6 +285,24 @@ fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
         (
             "[[scenario]]\nname = \"chips\"\n[[scenario.material]]\nmaterial = \"MCU-STM32G0\"\nlead_time_days = 10.5\n",
             "error: s.toml:5: scenario \"chips\": material.lead_time_days: 10.5 is not a whole number of days up to 3650\n",
+        ),
+        // A month outside the plan (2026-11..2027-10) is said with the key the file gives,
+        // at its line; a range ending before it starts, at its `to`.
+        (
+            "[[scenario]]\nname = \"late\"\n[[scenario.demand]]\nmultiplier = 1.2\nfrom = \"2030-01\"\n",
+            "error: s.toml:5: scenario \"late\": demand.from: 2030-01 is outside the plan's months 2026-11..2027-10\n",
+        ),
+        (
+            "[[scenario]]\nname = \"early\"\n[[scenario.demand]]\nmultiplier = 1.2\nto = \"2026-01\"\n",
+            "error: s.toml:5: scenario \"early\": demand.to: 2026-01 is outside the plan's months 2026-11..2027-10\n",
+        ),
+        (
+            "[[scenario]]\nname = \"both\"\n[[scenario.demand]]\nmultiplier = 1.2\nfrom = \"2030-01\"\nto = \"2030-03\"\n",
+            "error: s.toml:5: scenario \"both\": demand.from: 2030-01..2030-03 is outside the plan's months 2026-11..2027-10\n",
+        ),
+        (
+            "[[scenario]]\nname = \"back\"\n[[scenario.demand]]\nmultiplier = 1.2\nfrom = \"2027-05\"\nto = \"2027-03\"\n",
+            "error: s.toml:6: scenario \"back\": demand.to: 2027-03 is before from = 2027-05\n",
         ),
         (
             "[[scenario]]\nname = \"base\"\n",
@@ -379,4 +428,60 @@ fn a_misspelt_index_is_a_clear_error() {
         "error: s.toml:4: scenario \"resin-up\": index \"resn\": not one of the indices (its indices: resin)\n"
     );
     assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_family_correlation_alone_below_the_plans_sku_correlation_is_refused() {
+    let dir = small_folder();
+    let d = dir.path();
+    put(
+        d,
+        "planner.toml",
+        "[uncertainty]\nfamily_correlation = 0.4\nportfolio_correlation = 0.3\n",
+    );
+    put(
+        d,
+        "s.toml",
+        "[[scenario]]\nname = \"up\"\n[[scenario.demand]]\nmultiplier = 1.1\n",
+    );
+    let go = |family: &str, out: &str| {
+        run(
+            d,
+            &[
+                "--quiet",
+                "scenario",
+                "--data",
+                ".",
+                "--scenarios",
+                "s.toml",
+                "--out",
+                out,
+                "--paths",
+                "50",
+                "--family-correlation",
+                family,
+            ],
+        )
+    };
+    let o = go("0.1", "low");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: --family-correlation 0.1 is below the plan's correlation of any two skus, 0.3 \
+         (its uncertainty model): give --sku-correlation 0.1 or less with it, or a family \
+         correlation of 0.3 or more\n"
+    );
+    assert!(!d.join("low").exists());
+    // At or above it, the paths run at the family correlation given.
+    let o = go("0.6", "high");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(d.join("high/base/risk_spend.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |c: &str| row[header.iter().position(|h| *h == c).unwrap()];
+    assert_eq!(
+        (at("family_correlation"), at("sku_correlation")),
+        ("0.6", "0.3")
+    );
 }

@@ -565,3 +565,50 @@ fn a_receipt_dated_after_the_plan_is_an_error_not_a_scorecard_in_the_future() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn doubtful_deliveries_are_counted_warnings_and_lines_outside_the_months_are_said() {
+    let dir = scored_folder();
+    // Line 10 repeats P2 (line 3) exactly; P7 was typed 2015 for 2025; P8 is due in 2035 and
+    // P9 in 2024, both delivered inside the scorecard's months (2025-11..2025-12).
+    let text = format!(
+        "{DELIVERIES}P2,BTL-1,2025-11-24,2025-11-20,80,,,9.40\n\
+         P7,BTL-1,2025-12-12,2015-12-12,10,,,\n\
+         P8,BTL-1,2035-12-12,2025-12-12,10,,,\n\
+         P9,HSG-1,2024-01-10,2025-12-01,10,,,\n"
+    );
+    put(dir.path(), "deliveries.csv", &text);
+    let far = "warning: deliveries.csv: 3 rows delivered more than a year from their due date, \
+               scored as given (a typo in the year?): line 11, PO \"P7\" of sku \"BTL-1\" due \
+               2025-12-12, delivered 2015-12-12";
+    let repeated = "warning: deliveries.csv: 1 row repeats an earlier row exactly and was summed \
+                    into its PO line as another part delivery (line 10 repeats line 3): delete \
+                    it if the export doubled it";
+    let o = run(dir.path(), &["scorecard", "--data", ".", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (err, out) = (stderr(&o), stdout(&o));
+    let said = format!("{err}{out}");
+    assert!(said.contains(far), "{said}");
+    assert!(said.contains(repeated), "{said}");
+    assert!(
+        said.contains(
+            "note: 1 PO line is due before 2025-11, outside the scorecard's months, not scored"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("note: 1 PO line is due after 2025-12 and not scored yet"),
+        "{said}"
+    );
+    // Summed as said: P2 is one line of 160 units; P7 is on time (ten years early).
+    let lines = read_csv(&dir.path().join("out/scorecard_lines.csv"));
+    let line = |po: &str| lines.iter().find(|l| l["po"] == po).unwrap();
+    assert_eq!(line("P2")["quantity"], "160");
+    assert_eq!(line("P7")["status"], "early");
+    assert!(lines.iter().all(|l| l["po"] != "P8" && l["po"] != "P9"));
+    // validate says the same warnings, and no error.
+    let o = run(dir.path(), &["validate", "--data", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = format!("{}{}", stderr(&o), stdout(&o));
+    assert!(said.contains(far) && said.contains(repeated), "{said}");
+}

@@ -240,6 +240,34 @@ pub struct ScenarioArgs {
     pub family_correlation: Option<f64>,
 }
 
+impl Cli {
+    /// Checks what one option's parser cannot: `--family-correlation` below `--sku-correlation`
+    /// (two skus of one family move together at least as much as any two). A usage error, as
+    /// clap's own: printed with the usage, exit code 2.
+    pub fn check(&self) -> Result<(), clap::Error> {
+        use clap::CommandFactory;
+        if let Command::Scenario(a) = &self.command {
+            if let (Some(f), Some(c)) = (a.family_correlation, a.sku_correlation) {
+                if f < c {
+                    let mut cmd = Cli::command();
+                    let sub = cmd
+                        .find_subcommand_mut("scenario")
+                        .expect("the scenario subcommand");
+                    return Err(sub.error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!(
+                            "--family-correlation {f} is below --sku-correlation {c}: two skus \
+                             of one family are correlated at least as any two skus are; give a \
+                             family correlation of {c} or more"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `planner validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {

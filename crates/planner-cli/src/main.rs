@@ -19,6 +19,9 @@ use cli::{Cli, Command};
 #[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors: clap prints them and exits with 2
+    if let Err(e) = cli.check() {
+        e.exit(); // as clap's own: exit code 2
+    }
     match run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -210,12 +210,19 @@ impl Statistical {
             mut by_sku,
             patterns,
         } = self;
+        // Skus without history that a launch plans: their other events apply after the launch,
+        // as on any sku.
+        let launched: std::collections::BTreeSet<&str> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Launch && in_horizon(e, start, horizon))
+            .map(|e| e.sku.as_str())
+            .collect();
         // Events, grouped by sku.
         let mut ignored = Vec::new();
         let mut per_sku: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
         for e in events {
             if !in_horizon(e, start, horizon)
-                || (!by_sku.contains_key(&e.sku) && e.kind != EventKind::Launch)
+                || (!by_sku.contains_key(&e.sku) && !launched.contains(e.sku.as_str()))
             {
                 ignored.push(e.clone());
                 continue;
@@ -444,6 +451,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_launched_sku_takes_its_other_events_after_the_launch() {
+        let settings = Settings {
+            horizon: 5,
+            forecast: crate::settings::ForecastSettings {
+                method: crate::forecast::Method::Naive,
+                ..Default::default()
+            },
+            ..Settings::default()
+        };
+        let ev = |sku: &str, kind, month: &str, value| {
+            Event::new(sku, m(month), kind, value, None).unwrap()
+        };
+        // Given out of kind order: they apply launch, override, multiplier, add, discontinue.
+        let events = vec![
+            ev("NEW", EventKind::Discontinue, "2027-05", 0.0),
+            ev("NEW", EventKind::Add, "2027-04", 5.0),
+            ev("NEW", EventKind::Multiplier, "2027-04", 1.5),
+            ev("NEW", EventKind::Override, "2027-03", 60.0),
+            ev("NEW", EventKind::Override, "2027-04", 60.0),
+            ev("NEW", EventKind::Launch, "2027-02", 40.0),
+            // A launch after the horizon plans nothing: its sku's events do not apply.
+            ev("LATE", EventKind::Launch, "2030-01", 10.0),
+            ev("LATE", EventKind::Override, "2027-02", 10.0),
+        ];
+        let run = forecast_all(&history(), &events, &settings, &|_| {}).unwrap();
+        let n = run.demand.get("NEW").unwrap();
+        // 0 before the launch; 40; overridden to 60; 60 x 1.5 + 5 = 95; discontinued.
+        assert_eq!(n.forecast.point, vec![0.0, 40.0, 60.0, 95.0, 0.0]);
+        assert_eq!(n.model, "Launch + override, multiplier, add, discontinue");
+        // The launch's 95 % bound 40 + 1.959964 x 0.35 x 40 = 67.4395, scaled by 60 / 40 in
+        // month 3; in month 4 scaled, times 1.5, plus 5.
+        let i95 = &n.forecast.intervals[1];
+        assert!((i95.hi[1] - 67.4395).abs() < 1e-3, "{}", i95.hi[1]);
+        assert!((i95.hi[2] - 101.1593).abs() < 1e-3, "{}", i95.hi[2]);
+        assert!(
+            (i95.hi[3] - (101.1593 * 1.5 + 5.0)).abs() < 1e-3,
+            "{}",
+            i95.hi[3]
+        );
+        assert_eq!((i95.lo[4], i95.hi[4]), (0.0, 0.0));
+        assert!(run.demand.get("LATE").is_none());
+        let ignored: Vec<(&str, EventKind)> = run
+            .ignored_events
+            .iter()
+            .map(|e| (e.sku.as_str(), e.kind))
+            .collect();
+        assert_eq!(
+            ignored,
+            vec![("LATE", EventKind::Launch), ("LATE", EventKind::Override)]
+        );
+        // Before the launch it was zero: what the events changed it from.
+        let before = run.before_events.iter().find(|b| b.sku == "NEW").unwrap();
+        assert_eq!(before.forecast.point, vec![0.0; 5]);
     }
 
     #[test]

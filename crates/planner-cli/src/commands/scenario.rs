@@ -66,6 +66,16 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
         }
     }
     if let Some(c) = args.family_correlation {
+        // With both options, the usage check said it (`Cli::check`); alone, against the plan's.
+        if c < mc.sku_correlation {
+            anyhow::bail!(
+                "--family-correlation {c} is below the plan's correlation of any two skus, {} \
+                 (its uncertainty model): give --sku-correlation {c} or less with it, or a \
+                 family correlation of {} or more",
+                num(mc.sku_correlation, 2),
+                num(mc.sku_correlation, 2)
+            );
+        }
         mc.family_correlation = c;
     }
     if args.paths > 0 {

@@ -263,10 +263,26 @@ pub fn summarize(card: &Scorecard, previous_given: bool, ctx: &Context) {
             card.skus_without_tiers.join(", ")
         ));
     }
+    if card.earlier_lines > 0 {
+        ctx.say(format!(
+            "  note: {} PO line{} due before {first}, outside the scorecard's months, not scored",
+            card.earlier_lines,
+            if card.earlier_lines == 1 {
+                " is"
+            } else {
+                "s are"
+            }
+        ));
+    }
     if card.future_lines > 0 {
         ctx.say(format!(
-            "  note: {} PO lines are due after {last} and not scored yet",
-            card.future_lines
+            "  note: {} PO line{} due after {last} and not scored yet",
+            card.future_lines,
+            if card.future_lines == 1 {
+                " is"
+            } else {
+                "s are"
+            }
         ));
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use planner_core::scorecard::{Delivery, ScorecardSettings};
 use planner_core::time::Date;
 
-use super::error::{LoadError, Problems};
+use super::error::{quote, LoadError, Problems};
 use super::table::{Row, Table};
 
 /// The name of the deliveries file in a planning folder.
@@ -62,7 +62,85 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
             "has no rows: expected one row per delivery (po, sku, due_date, delivered_date, quantity)",
         ));
     }
+    warn_far_receipts(name, &out, problems);
+    warn_repeated_rows(name, &out, problems);
     out
+}
+
+/// Days between a due date and its delivery beyond which the delivery is more likely a typo in
+/// the year (2016 for 2026) than a line delivered so early or so late.
+const FAR_DAYS: i64 = 366;
+
+/// Rows delivered more than a year from their due date, scored as given (a delivery ten years
+/// early is on time, and its units are counted in a month outside the scorecard): one warning
+/// that counts them and names the first.
+fn warn_far_receipts(name: &str, rows: &[(usize, Delivery)], problems: &mut Problems) {
+    let far: Vec<&(usize, Delivery)> = rows
+        .iter()
+        .filter(|(_, d)| {
+            d.delivered
+                .is_some_and(|at| d.due.days_until(at).abs() > FAR_DAYS)
+        })
+        .collect();
+    let Some((line, d)) = far.first() else {
+        return;
+    };
+    let at = d.delivered.expect("a delivered row");
+    problems.warn(format!(
+        "{name}: {} row{} delivered more than a year from {} due date, scored as given (a \
+         typo in the year?): line {line}, PO {} of sku {} due {}, delivered {at}",
+        far.len(),
+        if far.len() == 1 { "" } else { "s" },
+        if far.len() == 1 { "its" } else { "their" },
+        quote(&d.po),
+        quote(&d.sku),
+        d.due,
+    ));
+}
+
+/// Rows that repeat an earlier row in every column planner reads (a doubled export, or a
+/// delivery typed twice): summed with it as another part of its PO line, as any two rows of a
+/// line are. One warning that counts them and names the first with the line it repeats.
+fn warn_repeated_rows(name: &str, rows: &[(usize, Delivery)], problems: &mut Problems) {
+    use std::cmp::Ordering;
+    let opt = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => a.total_cmp(&b),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    };
+    let cmp = |a: &Delivery, b: &Delivery| -> Ordering {
+        (a.po.as_str(), a.sku.as_str(), a.due, a.delivered)
+            .cmp(&(b.po.as_str(), b.sku.as_str(), b.due, b.delivered))
+            .then(a.quantity.total_cmp(&b.quantity))
+            .then(a.rejected.total_cmp(&b.rejected))
+            .then(a.reworked.total_cmp(&b.reworked))
+            .then(opt(a.unit_price, b.unit_price))
+    };
+    // Indices in row order within equal rows: each repeat follows the row it repeats.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|&a, &b| cmp(&rows[a].1, &rows[b].1).then(a.cmp(&b)));
+    let mut repeats: Vec<(usize, usize)> = order
+        .windows(2)
+        .filter(|w| cmp(&rows[w[0]].1, &rows[w[1]].1) == Ordering::Equal)
+        .map(|w| (rows[w[1]].0, rows[w[0]].0))
+        .collect();
+    if repeats.is_empty() {
+        return;
+    }
+    repeats.sort_unstable();
+    let (line, first) = repeats[0];
+    let n = repeats.len();
+    problems.warn(format!(
+        "{name}: {n} row{} repeat{} an earlier row exactly and {} summed into {} PO line{} as \
+         another part delivery (line {line} repeats line {first}): delete {} if the export \
+         doubled {}",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" },
+        if n == 1 { "was" } else { "were" },
+        if n == 1 { "its" } else { "their" },
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "it" } else { "them" },
+        if n == 1 { "it" } else { "them" },
+    ));
 }
 
 /// The scorecard's files of a planning folder as [`check_folder`] read them.

@@ -83,7 +83,29 @@ fn read(
     if super::workbook::is_workbook(path) {
         return read_workbook(path, name, problems);
     }
-    read_text(path, name, problems, 1)
+    read_text(path, name, problems, 1).map_err(|e| ragged_row(path, name).unwrap_or(e))
+}
+
+/// The first row of a demand CSV file with more fields than its header, as every table says it
+/// (polars' own message, `found more fields than defined in 'Schema'`, names no line). Looked
+/// for only when the file could not be read.
+fn ragged_row(path: &Path, name: &str) -> Option<LoadError> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(file));
+    let width = reader.headers().ok()?.len();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).ok()? {
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if let Err(e) = super::table::check_width(name, line, record.len(), width) {
+            return Some(e);
+        }
+    }
+    None
 }
 
 /// Reads a demand CSV file whose header is on line `header_line` (the first data row is the

@@ -17,7 +17,9 @@ use planner_core::time::Month;
 use super::error::{quote, LoadError};
 use super::table::{normalize_header, parse_number};
 use super::workbook::{self, Sheet};
-use crate::overrides_sheet::{fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET};
+use crate::overrides_sheet::{
+    fingerprint, numbers_checksum, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, NUMBERS, SHEET,
+};
 
 /// The overrides of a workbook, and the plan it was made for.
 #[derive(Debug)]
@@ -132,18 +134,23 @@ pub fn read(path: &Path) -> Result<Overrides, LoadError> {
         .and_then(|m| m.parse().ok())
         .ok_or_else(|| changed("its first planned month is gone"))?;
     let stored = mark(FINGERPRINT).ok_or_else(|| changed("its fingerprint is gone"))?;
+    let sums = mark(NUMBERS).ok_or_else(|| changed("its numbers' checksum is gone"))?;
     let mut written: HashMap<(String, Month), f64> = HashMap::new();
     let mut skus = Vec::new();
+    let mut numbers: Vec<Vec<f64>> = Vec::new();
     for (_, cells) in &base.rows {
         let sku = cells[base_sku].trim();
         if sku.is_empty() {
             continue;
         }
         skus.push(sku.to_string());
+        let mut values = Vec::with_capacity(base_months.len());
         for (i, m) in &base_months {
             let v = parse_number(&cells[*i]).ok_or_else(|| changed("a number is gone"))?;
             written.insert((sku.to_string(), *m), v);
+            values.push(v);
         }
+        numbers.push(values);
     }
     let months: Vec<Month> = base_months.iter().map(|(_, m)| *m).collect();
     let contiguous = months
@@ -152,6 +159,11 @@ pub fn read(path: &Path) -> Result<Overrides, LoadError> {
         .all(|(t, m)| *m == start.plus(t as i32));
     if !contiguous || fingerprint(start, months.len(), skus.iter().map(String::as_str)) != stored {
         return Err(changed("its skus or months do not match its fingerprint"));
+    }
+    if numbers_checksum(skus.iter().map(String::as_str).zip(numbers)) != sums {
+        return Err(changed(
+            "its numbers do not match their checksum: edit the overrides sheet, not this one",
+        ));
     }
 
     // What the planner handed back.

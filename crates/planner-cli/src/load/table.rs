@@ -224,6 +224,28 @@ pub fn table_file(dir: &Path, name: &str) -> Result<Option<PathBuf>, LoadError> 
     }
 }
 
+/// A row of a CSV file may not have more fields than its header: one more is an unquoted comma
+/// inside a value (`BTL-1,1,662` for on_hand 1662), which would otherwise cut the value short.
+/// (A row with fewer fields has its last columns empty: a required one is then reported empty.)
+pub(super) fn check_width(
+    name: &str,
+    line: usize,
+    fields: usize,
+    header: usize,
+) -> Result<(), LoadError> {
+    if fields <= header {
+        return Ok(());
+    }
+    Err(LoadError::line(
+        name,
+        line,
+        format!(
+            "has {fields} fields, the header has {header}: a comma inside a value? put the \
+             value in quotes, or remove the extra comma"
+        ),
+    ))
+}
+
 /// The columns of a header, by normalised name, checked: no name twice, every `required` one
 /// there; those neither required nor `optional` are warned about.
 fn locate_columns(
@@ -322,6 +344,7 @@ impl Table {
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue; // blank lines at the end of spreadsheet exports
             }
+            check_width(name, line, record.len(), headers.len())?;
             rows.push((line, record));
         }
         Ok(Table {
@@ -399,6 +422,7 @@ impl Table {
                 continue; // blank lines at the end of spreadsheet exports
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
+            check_width(name, line, record.len(), headers.len())?;
             each(
                 Row {
                     table: &table,

@@ -488,16 +488,24 @@ impl Scenario {
             }
             let from = c.from.unwrap_or(first);
             let to = c.to.unwrap_or(last);
-            if to < from {
-                return Err(err(
-                    "demand.to".into(),
-                    format!("{to} is before from = {from}"),
-                ));
+            if let (Some(from), Some(to)) = (c.from, c.to) {
+                if to < from {
+                    return Err(err(
+                        "demand.to".into(),
+                        format!("{to} is before from = {from}"),
+                    ));
+                }
             }
             if to < first || from > last {
+                // Said with the keys the file gives (an absent one runs to the plan's end).
+                let (key, months) = match (c.from, c.to) {
+                    (Some(from), Some(to)) => ("demand.from", format!("{from}..{to}")),
+                    (Some(from), None) => ("demand.from", from.to_string()),
+                    (None, _) => ("demand.to", to.to_string()),
+                };
                 return Err(err(
-                    "demand.from".into(),
-                    format!("{from}..{to} is outside the plan's months {first}..{last}"),
+                    key.into(),
+                    format!("{months} is outside the plan's months {first}..{last}"),
                 ));
             }
             let selected = known.select(c.sku.as_deref(), c.family.as_deref(), "demand", &err)?;

@@ -4,14 +4,17 @@
 //!
 //! Two sheets: `overrides`, the one to edit, and `overrides_base`, marked not to be edited: the
 //! same grid as planner wrote it before any handed-back override (what tells an edited cell
-//! from one left alone), the first planned month and a fingerprint of the sku x month grid (what
-//! tells a workbook made for another month or plan).
+//! from one left alone), the first planned month, a fingerprint of the sku x month grid (what
+//! tells a workbook made for another month or plan) and a checksum of its numbers (what tells
+//! an edited `overrides_base`).
 
 use planner_core::DemandPlan;
 
 use super::{Cell, Table};
 
-pub use crate::overrides_sheet::{fingerprint, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, SHEET};
+pub use crate::overrides_sheet::{
+    fingerprint, numbers_checksum, BASE_SHEET, FINGERPRINT, FROM, MADE_FOR, NUMBERS, SHEET,
+};
 
 /// A point forecast in whole units, as the sheets show it.
 pub fn whole(v: f64) -> i64 {
@@ -52,6 +55,13 @@ pub fn tables(plan: &DemandPlan, base: &DemandPlan) -> [(&'static str, Table); 2
             )
         ),
         format!(
+            "{NUMBERS}{}",
+            numbers_checksum(base.skus.iter().map(|s| {
+                let whole: Vec<f64> = s.forecast.point.iter().map(|v| whole(*v) as f64).collect();
+                (s.sku.as_str(), whole)
+            }))
+        ),
+        format!(
             "planner wrote this sheet: do not edit it; edit the {SHEET} sheet and hand the \
              workbook back with --overrides FILE.xlsx (or save it as the folder's overrides.xlsx)"
         ),
@@ -84,6 +94,35 @@ mod tests {
         assert_ne!(a, fingerprint(m, 11, ["A", "B"]));
         assert_ne!(a, fingerprint(m, 12, ["A", "C"]));
         assert_ne!(a, fingerprint(m, 12, ["AB"]));
+    }
+
+    #[test]
+    fn the_numbers_checksum_changes_with_any_number_and_keeps_the_old_fingerprint() {
+        let a = numbers_checksum([("A", vec![1.0, 2.0]), ("B", vec![3.0])]);
+        assert_eq!(
+            a,
+            numbers_checksum([("A", vec![1.0, 2.0]), ("B", vec![3.0])])
+        );
+        assert_ne!(
+            a,
+            numbers_checksum([("A", vec![1.0, 5.0]), ("B", vec![3.0])])
+        );
+        assert_ne!(
+            a,
+            numbers_checksum([("A", vec![1.0, 2.0]), ("B", vec![3.5])])
+        );
+        assert_ne!(
+            a,
+            numbers_checksum([("A", vec![1.0]), ("B", vec![2.0, 3.0])])
+        );
+        // The grid's fingerprint is FNV-1a of "2026-01\n12\nA\nB\n", as before the checksum.
+        let m: Month = "2026-01".parse().unwrap();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in b"2026-01\n12\nA\nB\n" {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        assert_eq!(fingerprint(m, 12, ["A", "B"]), format!("{h:016x}"));
     }
 
     #[test]
