@@ -400,8 +400,13 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             }
         }
         let later = crate::archive::after(dir, fc.start)?;
+        let replaced = dir
+            .join("archive")
+            .join(fc.start.to_string())
+            .symlink_metadata()
+            .is_ok();
         let at = publish(dir, &plan, overrides_file.as_ref(), args.replace)?;
-        warn_later(fc.start, &later);
+        warn_later(fc.start, &later, replaced);
         Some(at)
     } else {
         None
@@ -659,22 +664,32 @@ fn warn_unheld(
     );
 }
 
-/// `--publish --replace` of a month published before others: a warning naming the later
-/// months, whose fences and reviews were held against the forecast now replaced.
+/// A month published (`replaced`, with `--replace`, or filed for the first time) before months
+/// already in the archive: a warning naming the later months, whose fences and reviews were
+/// held against another forecast than the one now filed.
 #[allow(clippy::print_stderr)]
-fn warn_later(month: planner_core::time::Month, later: &[planner_core::time::Month]) {
+fn warn_later(
+    month: planner_core::time::Month,
+    later: &[planner_core::time::Month],
+    replaced: bool,
+) {
     if later.is_empty() {
         return;
     }
     let names: Vec<String> = later.iter().map(ToString::to_string).collect();
     eprintln!(
-        "warning: archive/{month} replaced, but {} {} published after it: {} held {} time \
-         fences against the {month} forecast as it was, not this one (publish {} again with \
-         --replace to rest on it)",
+        "warning: archive/{month} {}, but {} {} published after it: {} held {} time \
+         fences against {}, not this one (publish {} again with --replace to rest on it)",
+        if replaced { "replaced" } else { "filed" },
         names.join(", "),
         if later.len() == 1 { "was" } else { "were" },
         if later.len() == 1 { "it" } else { "they" },
         if later.len() == 1 { "its" } else { "their" },
+        if replaced {
+            format!("the {month} forecast as it was")
+        } else {
+            "an earlier month's forecast".to_string()
+        },
         if later.len() == 1 { "it" } else { "them" },
     );
 }
