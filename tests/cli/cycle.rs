@@ -667,6 +667,12 @@ fn the_second_month_holds_the_archive_whatever_previous_says() {
     // A frozen month's break is worded as frozen.
     assert!(said.contains(", frozen): "), "{said}");
     assert!(!said.contains("within 0 %"), "{said}");
+    let report = std::fs::read_to_string(root.path().join("m2nf/report.html")).unwrap();
+    assert!(
+        report.contains("(month 1, frozen): "),
+        "the report's fence breaks"
+    );
+    assert!(!report.contains("within 0 %"));
 
     // September replaced while October rests on it: a warning names October.
     demo_until(&f, "2026-08");
@@ -686,6 +692,20 @@ fn the_second_month_holds_the_archive_whatever_previous_says() {
         said.contains(
             "warning: archive/2026-09 replaced, but 2026-10 was published after it: it held its \
              time fences against the 2026-09 forecast as it was, not this one"
+        ),
+        "{said}"
+    );
+    // A month filed for the first time before months already published: they rest on
+    // another forecast, and the warning says so.
+    demo_until(&f, "2026-07");
+    let said = ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m0", "--publish", "--quiet"],
+    );
+    assert!(
+        said.contains(
+            "warning: archive/2026-08 filed, but 2026-09, 2026-10 were published after it: they \
+             held their time fences against an earlier month's forecast, not this one"
         ),
         "{said}"
     );
