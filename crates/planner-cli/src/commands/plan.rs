@@ -130,14 +130,15 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         }
         None => None,
     };
+    // The changes the CM agreed to: lent to the plan's input with the published forecast, then
+    // passed to the review (none when nothing is held).
     let mut agreed = Vec::new();
     if held_against.is_some() && !args.no_fences {
-        agreed = super::agreed_changes(&folder, &grid, &mut guard)?;
         folder.input.published = Some(scenario::Published {
             plan: published_plan
                 .take()
                 .expect("the archived vintage was read"),
-            agreed: std::mem::take(&mut agreed),
+            agreed: super::agreed_changes(&folder, &grid, &mut guard)?,
         });
     } else {
         let why = if args.no_fences {
