@@ -410,3 +410,303 @@ fn validate_reads_the_archive_as_plan_does() {
         stderr(&o)
     );
 }
+
+/// The point and the 95 % range of each sku and month of a forecast.csv.
+fn rows(path: &Path) -> std::collections::BTreeMap<(String, String), [f64; 3]> {
+    let f = Csv::read(path);
+    f.rows
+        .iter()
+        .map(|r| {
+            (
+                (f.get(r, "sku").to_string(), f.get(r, "month").to_string()),
+                [f.num(r, "forecast"), f.num(r, "lo_95"), f.num(r, "hi_95")],
+            )
+        })
+        .collect()
+}
+
+/// The fence limit of the demo's planner.toml for fence month `k` (from 1): 0, 10 %, 25 %, free.
+fn demo_limit(k: usize) -> Option<f64> {
+    match k {
+        1 => Some(0.0),
+        2 | 3 => Some(0.10),
+        4..=6 => Some(0.25),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_second_month_holds_the_archive_whatever_previous_says() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    demo_until(&f, "2026-08");
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish", "--quiet"],
+    );
+    let published = rows(&f.join("archive/2026-09/forecast.csv"));
+    let key = |sku: &str, month: &str| (sku.to_string(), month.to_string());
+    // September's actuals; two changes the CM agreed to, far beyond the frozen month 1 and
+    // the 10 % of month 2.
+    demo_until(&f, "2026-09");
+    let p1 = published[&key("BTL-500-BLK", "2026-10")][0];
+    let p2 = published[&key("BTL-500-BLK", "2026-11")][0];
+    let (a1, a2) = ((3.0 * p1).round(), (2.0 * p2).round());
+    std::fs::write(
+        f.join("changes.csv"),
+        format!("sku,month,quantity\nBTL-500-BLK,2026-10,{a1}\nBTL-500-BLK,2026-11,{a2}\n"),
+    )
+    .unwrap();
+    // Reviewed against an explicit --previous (the README's monthly pack), published: the
+    // fences are held against the archive all the same.
+    let previous = f.join("archive/2026-09/forecast.csv");
+    let said = ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--previous",
+            previous.to_str().unwrap(),
+            "--out",
+            "m2",
+            "--publish",
+        ],
+    );
+    assert!(
+        said.contains("sku-months held against the 2026-09 publication")
+            && said.contains(" 2 agreed changes)"),
+        "{said}"
+    );
+    let holds = Csv::read(&root.path().join("m2/fence_holds.csv"));
+    assert!(holds.rows.len() > 2, "{:?}", holds.rows);
+    let filed = rows(&f.join("archive/2026-10/forecast.csv"));
+    assert_eq!(filed, rows(&root.path().join("m2/forecast.csv")));
+    assert_eq!(filed[&key("BTL-500-BLK", "2026-10")][0], a1);
+    assert_eq!(filed[&key("BTL-500-BLK", "2026-11")][0], a2);
+    // Every sku-month of a published sku is within its fence of September's forecast, or
+    // agreed: nothing beyond the fences was filed.
+    let agreed = [key("BTL-500-BLK", "2026-10"), key("BTL-500-BLK", "2026-11")];
+    for ((sku, month), [q, _, _]) in &filed {
+        let k = 1 + [
+            "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03",
+        ]
+        .iter()
+        .position(|m| m == month)
+        .unwrap_or(99);
+        let (Some(x), Some(p)) = (demo_limit(k), published.get(&key(sku, month))) else {
+            continue;
+        };
+        if agreed.contains(&key(sku, month)) {
+            continue;
+        }
+        assert!(
+            (q - p[0]).abs() <= x * p[0] + 0.011,
+            "{sku} {month}: {q} against the published {}",
+            p[0]
+        );
+    }
+    // The agreed changes are no fence breaks: not in review_fences.csv, not among the
+    // findings, and the agreed-change finding says they pass.
+    let breaks = Csv::read(&root.path().join("m2/review_fences.csv"));
+    assert!(
+        !breaks
+            .rows
+            .iter()
+            .any(|r| breaks.get(r, "sku") == "BTL-500-BLK"
+                && ["2026-10", "2026-11"].contains(&breaks.get(r, "month"))),
+        "{:?}",
+        breaks.rows
+    );
+    assert!(!said.contains("fence break BTL-500-BLK 2026-1"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "BTL-500-BLK 2026-10 (month 1): the agreed {} passes the fences",
+            a1 as u64
+        )),
+        "{said}"
+    );
+    // A held month's range follows the held figure: the unheld plan's range scaled by held
+    // over unconstrained (the unheld plan is the same forecast with --no-fences).
+    ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--out",
+            "free",
+            "--no-fences",
+            "--quiet",
+        ],
+    );
+    let free = rows(&root.path().join("free/forecast.csv"));
+    let mut scaled = 0;
+    for r in &holds.rows {
+        let k = key(holds.get(r, "sku"), holds.get(r, "month"));
+        let (held, unconstrained) = (holds.num(r, "held"), holds.num(r, "unconstrained"));
+        if unconstrained < 1.0 {
+            continue;
+        }
+        let ratio = held / unconstrained;
+        let [point, lo, hi] = filed[&k];
+        let [_, free_lo, free_hi] = free[&k];
+        assert!((point - held).abs() < 0.006, "{k:?}");
+        // forecast.csv's 2 decimals: each figure within 0.005, the ratio within its share.
+        let err = 0.005 / held.max(0.01) + 0.005 / unconstrained;
+        let tol = |x: f64| 0.011 + 0.005 * ratio + x * ratio * err;
+        assert!(
+            (lo - free_lo * ratio).abs() <= tol(free_lo),
+            "{k:?}: lo {lo}"
+        );
+        assert!(
+            (hi - free_hi * ratio).abs() <= tol(free_hi),
+            "{k:?}: hi {hi}, unheld {free_hi}, x {ratio}"
+        );
+        scaled += 1;
+    }
+    assert!(scaled > 2, "{:?}", holds.rows);
+    // `planner review --previous` holds the archive's fences as `plan` does.
+    let said = ok(
+        root.path(),
+        &[
+            "review",
+            "--data",
+            fs,
+            "--previous",
+            previous.to_str().unwrap(),
+            "--out",
+            "r2",
+        ],
+    );
+    assert!(
+        said.contains("held against the 2026-09 publication"),
+        "{said}"
+    );
+    assert_eq!(
+        rows(&root.path().join("r2/forecast.csv")),
+        rows(&root.path().join("m2/forecast.csv"))
+    );
+
+    // The month again without --replace: refused before anything is planned; a new --out is
+    // not made, the previous set of m2 stays as it was.
+    let before = std::fs::read(root.path().join("m2/forecast.csv")).unwrap();
+    for out in ["m2", "m2z"] {
+        let o = run(
+            root.path(),
+            &["plan", "--data", fs, "--out", out, "--publish"],
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains(
+                "error: archive/2026-10: 2026-10 is already published: a shared forecast is never \
+                 overwritten (`--replace` files this one instead); nothing was planned or written"
+            ),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(!root.path().join("m2z").exists());
+    assert_eq!(
+        std::fs::read(root.path().join("m2/forecast.csv")).unwrap(),
+        before
+    );
+
+    // Published unheld (--no-fences --replace): filed, with a warning counting the breaks sent
+    // to the CM, counted here by hand against September's forecast.
+    let said = ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--out",
+            "m2nf",
+            "--publish",
+            "--replace",
+            "--no-fences",
+        ],
+    );
+    let unheld = rows(&f.join("archive/2026-10/forecast.csv"));
+    assert_eq!(unheld, free);
+    let (mut n, mut excess) = (0, 0.0);
+    for ((sku, month), [q, _, _]) in &unheld {
+        let k = 1 + [
+            "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03",
+        ]
+        .iter()
+        .position(|m| m == month)
+        .unwrap_or(99);
+        let (Some(x), Some(p)) = (demo_limit(k), published.get(&key(sku, month))) else {
+            continue;
+        };
+        let beyond = (q - p[0]).abs() - x * p[0];
+        if beyond > 0.01 {
+            n += 1;
+            excess += beyond;
+        }
+    }
+    assert!(n > 10, "{n}");
+    let warning = said
+        .lines()
+        .find(|l| l.starts_with("warning: --no-fences: published without the time fences: "))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        warning.contains(&format!(": {n} sku-months of ")),
+        "{warning}"
+    );
+    let beyond: f64 = warning
+        .split("beyond their fences against the 2026-09 publication, ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{warning}"));
+    // forecast.csv's 2 decimals against the plan's own figures: within a unit.
+    assert!((beyond - excess).abs() <= 1.0, "{warning}: {excess}");
+    // A frozen month's break is worded as frozen.
+    assert!(said.contains(", frozen): "), "{said}");
+    assert!(!said.contains("within 0 %"), "{said}");
+    let report = std::fs::read_to_string(root.path().join("m2nf/report.html")).unwrap();
+    assert!(
+        report.contains("(month 1, frozen): "),
+        "the report's fence breaks"
+    );
+    assert!(!report.contains("within 0 %"));
+
+    // September replaced while October rests on it: a warning names October.
+    demo_until(&f, "2026-08");
+    let said = ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--out",
+            "m1r",
+            "--publish",
+            "--replace",
+        ],
+    );
+    assert!(
+        said.contains(
+            "warning: archive/2026-09 replaced, but 2026-10 was published after it: it held its \
+             time fences against the 2026-09 forecast as it was, not this one"
+        ),
+        "{said}"
+    );
+    // A month filed for the first time before months already published: they rest on
+    // another forecast, and the warning says so.
+    demo_until(&f, "2026-07");
+    let said = ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m0", "--publish", "--quiet"],
+    );
+    assert!(
+        said.contains(
+            "warning: archive/2026-08 filed, but 2026-09, 2026-10 were published after it: they \
+             held their time fences against an earlier month's forecast, not this one"
+        ),
+        "{said}"
+    );
+}

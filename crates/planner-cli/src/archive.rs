@@ -134,6 +134,32 @@ pub fn before(dir: &Path, start: Month) -> anyhow::Result<Vec<Vintage>> {
         .collect())
 }
 
+/// The vintages made after `month`, oldest first: the months a replaced `month` was held
+/// against.
+pub fn after(dir: &Path, month: Month) -> anyhow::Result<Vec<Month>> {
+    Ok(vintages(dir)?
+        .into_iter()
+        .map(|v| v.month)
+        .filter(|m| *m > month)
+        .collect())
+}
+
+/// Refuses to publish `month` again without `replace`: checked before a plan is made, so that a
+/// refused publication computes and writes nothing ([`publish`] checks again as it files).
+///
+/// # Errors
+/// `month` already published, and not `replace`.
+pub fn check_unpublished(dir: &Path, month: Month, replace: bool) -> anyhow::Result<()> {
+    let target = dir.join("archive").join(month.to_string());
+    if target.symlink_metadata().is_ok() && !replace {
+        anyhow::bail!(
+            "archive/{month}: {month} is already published: a shared forecast is never \
+             overwritten (`--replace` files this one instead); nothing was planned or written"
+        );
+    }
+    Ok(())
+}
+
 /// What a publication files.
 pub struct Publication<'a> {
     /// The first planned month: the folder's name.

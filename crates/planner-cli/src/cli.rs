@@ -159,7 +159,8 @@ pub struct PlanArgs {
     /// Last month's forecast.csv: adds the monthly review (accuracy, changes, time fences) to the
     /// report and the workbook, and last month's forecast as a dashed line to the fan charts.
     /// Repeat with older ones for lag-k accuracy; the latest is "last month's". Default: every
-    /// month published in the folder's archive/ before this plan's first month.
+    /// month published in the folder's archive/ before this plan's first month. The time fences
+    /// are held against the archive's last month whatever --previous says.
     #[arg(long, value_name = "FILE")]
     pub previous: Vec<PathBuf>,
     /// The output folder.
@@ -174,7 +175,8 @@ pub struct PlanArgs {
     pub replace: bool,
     /// Plan without holding the time fences against the last published month (by default
     /// frozen months keep the published quantity and limited ones are clamped; changes.csv
-    /// rows pass).
+    /// rows pass). With --publish the plan is filed unheld, with a warning counting the
+    /// sku-months beyond the fences.
     #[arg(long)]
     pub no_fences: bool,
     /// The skus to draw fan charts of: value classes (A, B, C), variability classes (X, Y, Z),

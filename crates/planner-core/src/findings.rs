@@ -543,11 +543,15 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
                 Severity::Act,
                 Records::default().sku(&x.sku).month(x.month),
                 format!(
-                    "{} {} (month {}, within {}): {} -> {}, {} units beyond the fence",
+                    "{} {} (month {}, {}): {} -> {}, {} units beyond the fence",
                     x.sku,
                     x.month,
                     x.fence_month,
-                    pct1(x.max_change),
+                    if x.max_change == 0.0 {
+                        "frozen".to_string()
+                    } else {
+                        format!("within {}", pct1(x.max_change))
+                    },
                     whole(x.previous),
                     whole(x.current),
                     whole(x.excess)

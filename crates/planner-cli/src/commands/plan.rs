@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
+
 use planner_core::scenario;
 
 use super::{Context, Stopwatch};
@@ -80,21 +82,25 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
              --publish`)"
         );
     }
-    // Without --previous, the months published before this one are last month's forecasts.
-    let vintages = match folder.input.settings.first_month(&folder.input.history) {
-        Some(start) if args.previous.is_empty() => crate::archive::before(dir, start)?,
-        _ => Vec::new(),
+    // The months published before this one: the latest holds the time fences (whatever
+    // --previous says: the CM's fences are against what was shared); without --previous they
+    // are also the forecasts the plan is reviewed against.
+    let published_before = match folder.input.settings.first_month(&folder.input.history) {
+        Some(start) => crate::archive::before(dir, start)?,
+        None => Vec::new(),
     };
+    let from_archive = args.previous.is_empty();
+    let vintages: &[crate::archive::Vintage] = if from_archive { &published_before } else { &[] };
     let archived: Vec<PathBuf> = vintages.iter().map(|v| v.forecast()).collect();
-    let previous_paths = if args.previous.is_empty() {
+    let previous_paths = if from_archive {
         &archived
     } else {
         &args.previous
     };
     let mut previous =
         super::review::read_previous(previous_paths, &mut guard, &folder.input.history)?;
-    crate::archive::check_months(&vintages, &previous)?;
-    let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
+    crate::archive::check_months(vintages, &previous)?;
+    let statistical = crate::archive::statistical(vintages, &previous, &mut guard)?;
     let deliveries = super::scorecard::Inputs::finish(deliveries, &mut guard)?;
     let overrides_file = load::overrides::file(args.overrides.as_deref(), dir)?;
     if let Some(f) = &overrides_file {
@@ -103,15 +109,37 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     // The months and skus the plan will hold: the overrides workbook and the agreed changes are
     // checked against them before anything is forecast.
     let grid = folder.input.grid()?;
+    // A month already published is refused before anything is computed or written: the
+    // previous set in --out stays whole.
+    if args.publish {
+        crate::archive::check_unpublished(dir, grid.start, args.replace)?;
+    }
     let overrides = load::overrides::read_for(overrides_file.as_ref(), &grid)?;
     folder.input.overrides = overrides.as_ref().map(|o| o.to_core()).unwrap_or_default();
     // The CM's time fences, held against the last published month unless --no-fences.
-    let held_against = vintages.last();
+    let held_against = published_before.last();
+    // The last published forecast: the latest of `previous` when the review reads the archive
+    // (lent to the plan's input, given back to the review below), else read from the archive.
+    let mut published_plan = match held_against {
+        Some(_) if from_archive => previous.pop(),
+        Some(v) => {
+            let plan =
+                super::review::read_previous(&[v.forecast()], &mut guard, &folder.input.history)?;
+            crate::archive::check_months(std::slice::from_ref(v), &plan)?;
+            plan.into_iter().next()
+        }
+        None => None,
+    };
+    // The changes the CM agreed to: lent to the plan's input with the published forecast, then
+    // passed to the review (none when nothing is held).
+    let mut agreed = Vec::new();
     if held_against.is_some() && !args.no_fences {
-        let agreed = super::agreed_changes(&folder, &grid, &mut guard)?;
-        // Lent to the plan's input, given back to the review below.
-        let plan = previous.pop().expect("an archived vintage was read");
-        folder.input.published = Some(scenario::Published { plan, agreed });
+        folder.input.published = Some(scenario::Published {
+            plan: published_plan
+                .take()
+                .expect("the archived vintage was read"),
+            agreed: super::agreed_changes(&folder, &grid, &mut guard)?,
+        });
     } else {
         let why = if args.no_fences {
             "--no-fences holds no time fence".to_string()
@@ -131,8 +159,16 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let (mut clock, stages) = shown.finish();
     let plan = plan?;
     if let Some(p) = folder.input.published.take() {
-        previous.push(p.plan);
+        published_plan = Some(p.plan);
+        agreed = p.agreed;
     }
+    if from_archive {
+        previous.extend(published_plan.take());
+    }
+    // The last published forecast, from the archive: `previous`'s latest, or its own.
+    let last_published = published_plan
+        .as_ref()
+        .or(previous.last().filter(|_| from_archive));
     let input = &folder.input;
     super::warn_orders_outside(&folder, &plan.forecast.demand);
     let holds: &[planner_core::review::FenceHold] = plan.fence_holds.as_deref().unwrap_or_default();
@@ -158,6 +194,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             &previous,
             &statistical,
             &plan.forecast.demand,
+            &agreed,
         )?)
     };
     let review_tables = review.as_ref().map(review_tables::all).unwrap_or_default();
@@ -238,10 +275,12 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         .partition(|(_, t)| t.omitted == 0 && t.rows.len() <= SHEET_ROWS);
     let attention = attention_sheet(&findings, &plan, &csv_only);
     // What the brand sends its CM: the forecast as shared, nothing internal.
-    let published = match (held_against, previous.last()) {
-        (Some(v), Some(p)) => Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p)),
-        (None, Some(p)) => Some((format!("{} (--previous)", p.start), p)),
-        (_, None) => None,
+    let published = match (held_against, last_published, previous.last()) {
+        (Some(v), Some(p), _) => {
+            Some((format!("{} (archive/{}/forecast.csv)", v.month, v.month), p))
+        }
+        (_, _, Some(p)) => Some((format!("{} (--previous)", p.start), p)),
+        (_, _, None) => None,
     };
     // The two workbooks and the charts are independent: made at once.
     let ((xlsx, charts), pack) = rayon::join(
@@ -352,14 +391,37 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         "charts/ ({} files)",
         chart_files + 2 * card_charts.len()
     ));
-    set.commit()?;
-
+    // Filed before the set is committed: a publication that fails leaves the previous set in
+    // --out whole.
     let fc = &plan.forecast.demand;
     let published = if args.publish {
-        Some(publish(dir, &plan, overrides_file.as_ref(), args.replace)?)
+        if args.no_fences {
+            if let (Some(v), Some(p)) = (held_against, last_published) {
+                warn_unheld(fc, p, v.month, input);
+            }
+        }
+        let later = crate::archive::after(dir, fc.start)?;
+        let replaced = dir
+            .join("archive")
+            .join(fc.start.to_string())
+            .symlink_metadata()
+            .is_ok();
+        let at = publish(dir, &plan, overrides_file.as_ref(), args.replace)?;
+        warn_later(fc.start, &later, replaced);
+        Some(at)
     } else {
         None
     };
+    set.commit().with_context(|| match &published {
+        Some(at) => format!(
+            "{} was published ({}), but the plan's files could not be written to {}: run \
+             `planner plan` again without --publish to write them",
+            fc.start,
+            at.display(),
+            out.display()
+        ),
+        None => format!("{}: the plan's files could not be written", out.display()),
+    })?;
     ctx.say(format!(
         "plan: {} -> {}: {} skus x {} months from {}",
         source.label,
@@ -573,6 +635,64 @@ fn publish(
         },
         replace,
     )
+}
+
+/// `--publish --no-fences` against a published month: a warning counting the sku-months of the
+/// forecast filed (`fc`) beyond the time fences against the last publication (`published`, of
+/// `month`), the breaks the CM is about to receive.
+#[allow(clippy::print_stderr)]
+fn warn_unheld(
+    fc: &planner_core::DemandPlan,
+    published: &planner_core::DemandPlan,
+    month: planner_core::time::Month,
+    input: &scenario::PlanInput,
+) {
+    let tolerance = planner_core::review::ReviewSettings::from(&input.settings).tolerance;
+    let breaks =
+        planner_core::review::fence_breaks(fc, published, &input.settings.fences, tolerance);
+    if breaks.violations == 0 {
+        return;
+    }
+    eprintln!(
+        "warning: --no-fences: published without the time fences: {} sku-months of {} skus \
+         beyond their fences against the {month} publication, {} units beyond ({} units \
+         changed); the CM is sent changes it did not agree to (changes.csv lists the agreed \
+         ones; without --no-fences the plan is held)",
+        breaks.violations,
+        breaks.skus,
+        crate::write::num(breaks.excess, 0),
+        crate::write::num(breaks.changed, 0),
+    );
+}
+
+/// A month published (`replaced`, with `--replace`, or filed for the first time) before months
+/// already in the archive: a warning naming the later months, whose fences and reviews were
+/// held against another forecast than the one now filed.
+#[allow(clippy::print_stderr)]
+fn warn_later(
+    month: planner_core::time::Month,
+    later: &[planner_core::time::Month],
+    replaced: bool,
+) {
+    if later.is_empty() {
+        return;
+    }
+    let names: Vec<String> = later.iter().map(ToString::to_string).collect();
+    eprintln!(
+        "warning: archive/{month} {}, but {} {} published after it: {} held {} time \
+         fences against {}, not this one (publish {} again with --replace to rest on it)",
+        if replaced { "replaced" } else { "filed" },
+        names.join(", "),
+        if later.len() == 1 { "was" } else { "were" },
+        if later.len() == 1 { "it" } else { "they" },
+        if later.len() == 1 { "its" } else { "their" },
+        if replaced {
+            format!("the {month} forecast as it was")
+        } else {
+            "an earlier month's forecast".to_string()
+        },
+        if later.len() == 1 { "it" } else { "them" },
+    );
 }
 
 /// The terminal summary's lines on each part of the plan: segments, charts, production,

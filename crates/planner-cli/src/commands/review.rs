@@ -22,7 +22,7 @@ use crate::cli::ReviewArgs;
 use crate::load;
 use crate::write::charts::{self, Chart};
 use crate::write::outdir::OutputSet;
-use crate::write::pages::sections::{self, pct, signed};
+use crate::write::pages::sections::{self, fence_words, pct, signed};
 use crate::write::pages::{self, Page};
 use crate::write::workbooks::xlsx;
 use crate::write::{num, tables, Guard};
@@ -62,21 +62,33 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     crate::archive::check_months(&vintages, &previous)?;
     let statistical = crate::archive::statistical(&vintages, &previous, &mut guard)?;
     // A --previous file inside --out is refused here: the new set would replace it.
-    // Against the archive, the plan reviewed is the one `planner plan` shares: held to the last
-    // published month's time fences.
-    if let (Some(_), Some(last)) = (vintages.last(), previous.last()) {
+    // With a published month, the plan reviewed is the one `planner plan` shares: held to the
+    // last published month's time fences, whatever --previous says.
+    let held_to = if let (Some(v), Some(last)) = (vintages.last(), previous.last()) {
         let grid = folder.input.grid()?;
         let agreed = super::agreed_changes(&folder, &grid, &mut guard)?;
         folder.input.published = Some(planner_core::scenario::Published {
             plan: last.clone(),
             agreed,
         });
-    }
+        Some(v.month)
+    } else {
+        super::last_published(&folder, &mut guard)?.map(|(v, published)| {
+            folder.input.published = Some(published);
+            v.month
+        })
+    };
+    let agreed = folder
+        .input
+        .published
+        .as_ref()
+        .map(|p| p.agreed.clone())
+        .unwrap_or_default();
     let set = OutputSet::begin(&args.out, &args.data, &mut guard)?;
     let mut run = super::forecast_folder(&folder, ctx)?;
     let holds = planner_core::scenario::fences_part(&folder.input, &mut run);
     let input = &folder.input;
-    let review = compare(input, &previous, &statistical, &run.demand)?;
+    let review = compare(input, &previous, &statistical, &run.demand, &agreed)?;
 
     let out = &args.out;
     let mut written: Vec<String> = Vec::new();
@@ -129,8 +141,8 @@ pub fn run(args: &ReviewArgs, ctx: &Context) -> anyhow::Result<()> {
     set.commit()?;
 
     summarize(&review, ctx);
-    if let (Some(h), Some(v)) = (&holds, vintages.last()) {
-        super::say_holds(h, v.month, ctx);
+    if let (Some(h), Some(month)) = (&holds, held_to) {
+        super::say_holds(h, month, ctx);
     }
     ctx.say(format!(
         "  wrote to {}: {}",
@@ -175,7 +187,8 @@ pub fn read_previous(
 
 /// The review of this month's `plan` against the `previous` forecasts (and the `statistical`
 /// forecasts of the same vintages, from the archive), with the folder's history, products, time
-/// fences and `[review]` settings.
+/// fences and `[review]` settings; the changes the CM `agreed` to (changes.csv, when the plan
+/// was held) pass the fences ([`Review::pass_agreed`]).
 ///
 /// # Errors
 /// When the plans cannot be compared (no previous plan, a horizon that does not overlap).
@@ -184,8 +197,9 @@ pub fn compare(
     previous: &[DemandPlan],
     statistical: &[DemandPlan],
     plan: &DemandPlan,
+    agreed: &[review::AgreedChange],
 ) -> anyhow::Result<Review> {
-    Ok(review::compare_with_statistical(
+    let mut r = review::compare_with_statistical(
         previous,
         statistical,
         plan,
@@ -193,7 +207,9 @@ pub fn compare(
         &input.products,
         &input.settings.fences,
         &ReviewSettings::from(&input.settings),
-    )?)
+    )?;
+    r.pass_agreed(agreed);
+    Ok(r)
 }
 
 /// The skus worth a chart: alarms, the largest fence violations, then the largest changes.
@@ -365,13 +381,13 @@ pub fn summarize_figures(review: &Review, ctx: &Context, items: bool) {
         for f in review.fences.iter().filter(|f| f.total.violations > 0) {
             let [a, b] = f.months;
             ctx.say(format!(
-                "    {} (within {} %): {} violations, {} units beyond",
+                "    {} ({}): {} violations, {} units beyond",
                 if a == b {
                     format!("month {a}")
                 } else {
                     format!("months {a}-{b}")
                 },
-                num(100.0 * f.max_change, 1),
+                fence_words(f.max_change),
                 f.total.violations,
                 num(f.total.excess, 0)
             ));
@@ -383,11 +399,11 @@ pub fn summarize_figures(review: &Review, ctx: &Context, items: bool) {
         }
         for x in v.iter().take(5) {
             ctx.say(format!(
-                "    {} {} (month {}, within {} %): {} -> {}, {} units beyond",
+                "    {} {} (month {}, {}): {} -> {}, {} units beyond",
                 x.sku,
                 x.month,
                 x.fence_month,
-                num(100.0 * x.max_change, 1),
+                fence_words(x.max_change),
                 num(x.previous, 0),
                 num(x.current, 0),
                 num(x.excess, 0)

@@ -66,8 +66,13 @@ pub struct Change {
     pub max_change: Option<f64>,
     /// Units the fence allows either way: `max_change * previous`.
     pub allowed: Option<f64>,
-    /// Units beyond the fence (`|change| - allowed`) when it is violated.
+    /// Units beyond the fence (`|change| - allowed`) when it is violated; `None` for an
+    /// agreed change.
     pub excess: Option<f64>,
+    /// A change the contract manufacturer agreed to (changes.csv): it passes the fences and is
+    /// no violation, whatever its size ([`Review::pass_agreed`](super::Review::pass_agreed)).
+    #[serde(default)]
+    pub agreed: bool,
 }
 
 impl Change {
@@ -155,6 +160,7 @@ pub(crate) fn changes(
                 max_change,
                 allowed,
                 excess,
+                agreed: false,
             });
         }
     }

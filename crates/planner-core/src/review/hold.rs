@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::fences::fence_limit;
-use super::TimeFence;
+use super::{FenceTotal, TimeFence, Violation};
 use crate::demand_plan::{DemandPlan, SkuPlan};
 use crate::time::Month;
 
@@ -62,9 +62,10 @@ pub struct FenceHold {
 
 /// Holds `plan` within `fences` against `published`, the last forecast shared with the CM:
 /// a frozen month (limit 0) keeps the published quantity, a limited month is clamped to
-/// `published * (1 ± max_change)`, an agreed change sets its quantity. The ranges move with the
-/// point (their widths kept, cut at zero). Skus or months the published forecast lacks are
-/// free. Returns every sku-month moved, in sku then month order.
+/// `published * (1 ± max_change)`, an agreed change sets its quantity. The ranges follow the
+/// point as an override's do: both bounds scaled by `held / unconstrained` (shifted by the units
+/// moved when the unconstrained forecast was 0, cut at zero). Skus or months the published
+/// forecast lacks are free. Returns every sku-month moved, in sku then month order.
 pub fn hold_fences(
     plan: &mut DemandPlan,
     published: &DemandPlan,
@@ -72,6 +73,57 @@ pub fn hold_fences(
     agreed: &[AgreedChange],
 ) -> Vec<FenceHold> {
     hold_fences_keeping(plan, published, fences, agreed, &mut |_| {})
+}
+
+/// The sku-months of `plan` beyond the time fences against `published`, as [`hold_fences`]
+/// would find them with no agreed change: each sku-month both forecasts cover, in a fence of
+/// limit `x`, whose change from the published quantity `p` exceeds `x * p` by more than
+/// `tolerance` units. What publishing `plan` unheld would send the contract manufacturer.
+pub fn fence_breaks(
+    plan: &DemandPlan,
+    published: &DemandPlan,
+    fences: &[TimeFence],
+    tolerance: f64,
+) -> FenceTotal {
+    let mut breaks = Vec::new();
+    for sku in &plan.skus {
+        let Some(prev) = published.get(&sku.sku) else {
+            continue;
+        };
+        for (t, &current) in sku.forecast.point.iter().enumerate() {
+            let month = plan.start.plus(t as i32);
+            let fence_month = t as u32 + 1;
+            let k = published.start.months_until(month);
+            let p = (k >= 0)
+                .then(|| prev.forecast.point.get(k as usize).copied())
+                .flatten();
+            let (Some(x), Some(p)) = (fence_limit(fences, fence_month), p) else {
+                continue;
+            };
+            if !(p.is_finite() && p >= 0.0) {
+                continue;
+            }
+            let change = current - p;
+            let allowed = x * p;
+            let excess = change.abs() - allowed;
+            if excess > tolerance {
+                breaks.push(Violation {
+                    sku: sku.sku.clone(),
+                    family: sku.sku.clone(),
+                    month,
+                    fence_month,
+                    max_change: x,
+                    previous: p,
+                    current,
+                    change,
+                    change_pct: (p != 0.0).then(|| change / p),
+                    allowed,
+                    excess,
+                });
+            }
+        }
+    }
+    FenceTotal::of(&breaks)
 }
 
 /// [`hold_fences`], handing `before` each sku the fences move as it was before they moved it
@@ -131,9 +183,17 @@ pub(crate) fn hold_fences_keeping(
             }
             let delta = held - current;
             sku.forecast.point[t] = held;
+            // The range follows the held figure as an override's does: scaled by held over the
+            // forecast it replaces (shifted when that forecast was 0), so that a month held far
+            // below a large forecast does not keep that forecast's width.
+            let ratio = (current > 0.0).then(|| held / current);
             for iv in &mut sku.forecast.intervals {
-                iv.lo[t] = (iv.lo[t] + delta).max(0.0).min(held);
-                iv.hi[t] = (iv.hi[t] + delta).max(held);
+                let (lo, hi) = match ratio {
+                    Some(r) => (iv.lo[t] * r, iv.hi[t] * r),
+                    None => (iv.lo[t] + delta, iv.hi[t] + delta),
+                };
+                iv.lo[t] = lo.max(0.0).min(held);
+                iv.hi[t] = hi.max(held);
             }
             holds.push(FenceHold {
                 sku: sku.sku.clone(),
@@ -154,7 +214,7 @@ pub(crate) fn hold_fences_keeping(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::testing::plan;
+    use crate::review::testing::{banded, close, plan};
 
     fn rounded(v: &[f64]) -> Vec<f64> {
         v.iter().map(|x| (x * 1e6).round() / 1e6).collect()
@@ -235,5 +295,82 @@ mod tests {
             vec![100.0, 110.0, 110.0]
         );
         assert_eq!(holds.len(), 3);
+    }
+
+    #[test]
+    fn fence_breaks_count_what_the_hold_would_hold() {
+        // Published 100 a month: month 1 at 130 is 30 beyond the frozen month, month 2 at 125
+        // 15 beyond its 10 % (110), month 3 at 95 and month 4 (free) at 300 are within; NEW was
+        // not published.
+        let published = plan("2026-11", &[("A", &[100.0, 100.0, 100.0, 100.0])]);
+        let current = plan(
+            "2026-11",
+            &[
+                ("A", &[130.0, 125.0, 95.0, 300.0]),
+                ("NEW", &[5.0, 5.0, 5.0, 5.0]),
+            ],
+        );
+        let t = fence_breaks(&current, &published, &fences(), 0.01);
+        assert_eq!((t.violations, t.skus), (2, 1));
+        close(t.excess, 45.0);
+        close(t.changed, 55.0);
+        close(t.up, 55.0);
+        // Within the tolerance: 110.005 in month 2 is no break.
+        let current = plan("2026-11", &[("A", &[100.0, 110.005, 100.0, 100.0])]);
+        assert_eq!(
+            fence_breaks(&current, &published, &fences(), 0.01).violations,
+            0
+        );
+    }
+
+    #[test]
+    fn a_held_month_s_range_is_scaled_to_the_held_figure() {
+        // Published 100 a month; this month's forecast 400 with an 80 % range of +-200 and a
+        // 95 % one of +-300 (lower bounds 200 and 100), and 0 (80 % range 0..200) in the last
+        // month.
+        let published = plan("2026-11", &[("A", &[100.0, 100.0, 100.0, 100.0])]);
+        let mut current = banded(
+            "2026-11",
+            &[("A", &[400.0, 400.0, 400.0, 0.0], 200.0, 300.0)],
+        );
+        let agreed = [
+            AgreedChange {
+                sku: "A".into(),
+                month: "2027-01".parse().unwrap(),
+                quantity: 800.0,
+                note: None,
+            },
+            AgreedChange {
+                sku: "A".into(),
+                month: "2027-02".parse().unwrap(),
+                quantity: 30.0,
+                note: None,
+            },
+        ];
+        hold_fences(&mut current, &published, &fences(), &agreed);
+        let a = current.get("A").unwrap();
+        let [i80, i95] = &a.forecast.intervals[..] else {
+            panic!("two levels")
+        };
+        // Month 1, frozen at 100: x 100/400 = 0.25; 80 % 200..600 -> 50..150, 95 % 100..700 ->
+        // 25..175 (not 0..400, the width of the 400 the hold rejected).
+        close(a.forecast.point[0], 100.0);
+        close(i80.lo[0], 50.0);
+        close(i80.hi[0], 150.0);
+        close(i95.lo[0], 25.0);
+        close(i95.hi[0], 175.0);
+        // Month 2, clamped to 110: x 0.275; 80 % 55..165.
+        close(a.forecast.point[1], 110.0);
+        close(i80.lo[1], 55.0);
+        close(i80.hi[1], 165.0);
+        // Month 3, agreed 800: x 2; 80 % 400..1200, 95 % 200..1400.
+        close(i80.lo[2], 400.0);
+        close(i80.hi[2], 1200.0);
+        close(i95.hi[2], 1400.0);
+        // Month 4, agreed 30 where the forecast was 0 (80 % range 0..200): nothing to scale,
+        // shifted by 30: 30..230.
+        close(a.forecast.point[3], 30.0);
+        close(i80.lo[3], 30.0);
+        close(i80.hi[3], 230.0);
     }
 }

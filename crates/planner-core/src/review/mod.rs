@@ -76,7 +76,7 @@ pub use accuracy::{AccuracyRow, Pair, PairBound, Scope};
 pub use diff::{Change, ChangeStatus, RollupChange};
 pub use fences::{fence_limit, FenceSummary, FenceTotal, TimeFence, Violation};
 pub(crate) use hold::hold_fences_keeping;
-pub use hold::{hold_fences, AgreedChange, FenceHold, HoldKind};
+pub use hold::{fence_breaks, hold_fences, AgreedChange, FenceHold, HoldKind};
 
 use crate::demand::{DemandHistory, Product};
 use crate::demand_plan::DemandPlan;
@@ -271,6 +271,41 @@ impl Review {
         });
         c.truncate(n);
         c
+    }
+
+    /// The review of a plan held with `agreed` changes (changes.csv): each sku-month agreed with
+    /// the contract manufacturer is marked [`Change::agreed`] and is no violation, whatever its
+    /// change from last month's forecast; the violations, the fence summaries and totals and the
+    /// rollups' excess are counted again without them.
+    pub fn pass_agreed(&mut self, agreed: &[AgreedChange]) {
+        if agreed.is_empty() {
+            return;
+        }
+        let agreed: std::collections::HashSet<(&str, Month)> =
+            agreed.iter().map(|c| (c.sku.as_str(), c.month)).collect();
+        for c in &mut self.changes {
+            if agreed.contains(&(c.sku.as_str(), c.month)) {
+                c.agreed = true;
+                c.excess = None;
+            }
+        }
+        // The summaries are one per fence, in the fences' order: the fences again.
+        let fences: Vec<TimeFence> = self
+            .fences
+            .iter()
+            .map(|f| TimeFence {
+                months: f.months,
+                max_change: f.max_change,
+            })
+            .collect();
+        self.rollups = diff::rollups(&self.changes);
+        self.violations = self
+            .changes
+            .iter()
+            .filter_map(Violation::from_change)
+            .collect();
+        self.fences = fences::summarize(&fences, &self.changes);
+        self.fence_total = FenceTotal::of(&self.violations);
     }
 
     /// The sku rows whose tracking signal alarms, at every lag.

@@ -360,6 +360,56 @@ fn fence_case() -> Review {
 }
 
 #[test]
+fn agreed_changes_are_no_violations() {
+    // fence_case with A's -50 in June (month 6) and N's 3 in January (month 1) agreed with the
+    // CM in changes.csv.
+    let mut r = fence_case();
+    let agreed = |sku: &str, month: &str, quantity| AgreedChange {
+        sku: sku.into(),
+        month: m(month),
+        quantity,
+        note: None,
+    };
+    r.pass_agreed(&[agreed("A", "2027-06", 50.0), agreed("N", "2027-01", 3.0)]);
+    let c = |sku: &str, month: &str| {
+        r.changes
+            .iter()
+            .find(|c| c.sku == sku && c.month == m(month))
+            .unwrap()
+    };
+    assert!(c("A", "2027-06").agreed && !c("A", "2027-06").violates());
+    assert!(c("N", "2027-01").agreed && !c("N", "2027-01").violates());
+    assert!(!c("A", "2027-02").agreed && c("A", "2027-02").violates());
+    // Left: A Feb +11 (1 beyond), A Apr +26 (1), B Jan +5 (5), X Feb -20 (18): 4 sku-months of
+    // 3 skus, 62 units involved (up 42, down 20), 25 beyond.
+    let t = &r.fence_total;
+    assert_eq!((t.violations, t.skus, r.violations.len()), (4, 3, 4));
+    close(t.changed, 62.0);
+    close(t.up, 42.0);
+    close(t.down, 20.0);
+    close(t.excess, 25.0);
+    // Per fence: month 1 B (5), months 2-3 A Feb and X Feb (19), months 4-6 A Apr (1); each
+    // fence still governs the same sku-months.
+    let per: Vec<(usize, usize, f64)> = r
+        .fences
+        .iter()
+        .map(|f| (f.checked, f.total.violations, f.total.excess))
+        .collect();
+    assert_eq!(per, vec![(4, 1, 5.0), (8, 2, 19.0), (12, 1, 1.0)]);
+    // January's total excess is B's 5 alone now.
+    let jan = r
+        .rollups
+        .iter()
+        .find(|x| x.scope == Scope::Total && x.month == m("2027-01"))
+        .unwrap();
+    close(jan.excess, 5.0);
+    // None agreed: nothing changes.
+    let mut again = fence_case();
+    again.pass_agreed(&[]);
+    assert_eq!(again, fence_case());
+}
+
+#[test]
 fn fences_by_hand() {
     let r = fence_case();
     // 4 skus (A, B, N new, X dropped) x 7 shared months.

@@ -157,6 +157,15 @@ fn review_cards(review: &Review) -> Vec<Card> {
     cards
 }
 
+/// How a time fence's limit is worded: `frozen` (0), or `within 10 %`.
+pub fn fence_words(max_change: f64) -> String {
+    if max_change == 0.0 {
+        "frozen".to_string()
+    } else {
+        format!("within {} %", num(100.0 * max_change, 1))
+    }
+}
+
 /// The review's attention list: the largest fence breaks (then how many more), the tracking
 /// signal alarms, the largest changes and the review's notes.
 fn review_items(review: &Review) -> Vec<Attention> {
@@ -168,11 +177,11 @@ fn review_items(review: &Review) -> Vec<Attention> {
             "fence",
             "bad",
             format!(
-                "{} {} (month {}, within {} %): {} -> {}, {} units beyond",
+                "{} {} (month {}, {}): {} -> {}, {} units beyond",
                 x.sku,
                 x.month,
                 x.fence_month,
-                num(100.0 * x.max_change, 1),
+                fence_words(x.max_change),
                 thousands(x.previous),
                 thousands(x.current),
                 thousands(x.excess)
