@@ -520,6 +520,27 @@ fn the_second_month_holds_the_archive_whatever_previous_says() {
         breaks.rows
     );
     assert!(!said.contains("fence break BTL-500-BLK 2026-1"), "{said}");
+    // review_changes.csv marks them agreed, and no violation; nothing else is marked agreed.
+    let changes = Csv::read(&root.path().join("m2/review_changes.csv"));
+    let marked: Vec<(&str, &str, &str)> = changes
+        .rows
+        .iter()
+        .filter(|r| changes.get(r, "agreed") == "yes")
+        .map(|r| {
+            (
+                changes.get(r, "sku"),
+                changes.get(r, "month"),
+                changes.get(r, "violation"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("BTL-500-BLK", "2026-10", "no"),
+            ("BTL-500-BLK", "2026-11", "no")
+        ]
+    );
     assert!(
         said.contains(&format!(
             "BTL-500-BLK 2026-10 (month 1): the agreed {} passes the fences",

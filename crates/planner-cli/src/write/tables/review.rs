@@ -211,6 +211,7 @@ pub fn changes(review: &Review) -> Table {
         "allowed",
         "excess",
         "violation",
+        "agreed",
     ]);
     let rows = review
         .changes
@@ -230,6 +231,7 @@ pub fn changes(review: &Review) -> Table {
                 Cell::count(c.allowed, 2),
                 Cell::count(c.excess, 2),
                 Cell::yes_no(c.violates()),
+                Cell::yes_no(c.agreed),
             ]
         })
         .collect();
