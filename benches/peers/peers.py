@@ -6,6 +6,7 @@ Usage (inside the throwaway venv made by run.sh):
     python peers.py carparts TRAIN.csv TEST.csv OUT.jsonl  # Croston, ADIDA, IMAPA, TSB, zero
     python peers.py m3-ets TRAIN.csv TEST.csv OUT.jsonl    # AutoETS alone (for the speed ratio)
     python peers.py m3-arima TRAIN.csv TEST.csv OUT.jsonl  # AutoARIMA alone (also tourism-arima)
+    python peers.py m3-dotm TRAIN.csv TEST.csv OUT.jsonl   # DynamicOptimizedTheta (also tourism-dotm)
 
 Metrics are computed exactly as `planner_core::forecast::accuracy` does (see
 crates/planner-core/src/forecast/accuracy.rs): per-series sMAPE on the 0-200 scale, MASE
@@ -145,6 +146,10 @@ def main():
         from statsforecast.models import AutoARIMA
 
         results.append(run_model(lambda: AutoARIMA(season_length=12), "AutoARIMA", train, test, freq, h, [80, 95], warm_ids))
+    elif mode in ("m3-dotm", "tourism-dotm"):
+        from statsforecast.models import DynamicOptimizedTheta
+
+        results.append(run_model(lambda: DynamicOptimizedTheta(season_length=12), "DynamicOptimizedTheta", train, test, freq, h, [80, 95], warm_ids))
     elif mode in ("m3", "tourism"):
         from statsforecast.models import AutoETS, AutoTheta
 
@@ -173,7 +178,7 @@ def main():
         results.append(score("Zero", train, test, zero, "zero", [80, 95], 0.0, len(ids)))
     else:
         sys.exit(f"unknown mode {mode}")
-    dataset = {"m3": "m3-monthly", "m3-ets": "m3-monthly", "m3-arima": "m3-monthly", "tourism": "tourism-monthly", "tourism-arima": "tourism-monthly", "carparts": "carparts"}[mode]
+    dataset = {"m3": "m3-monthly", "m3-ets": "m3-monthly", "m3-arima": "m3-monthly", "m3-dotm": "m3-monthly", "tourism": "tourism-monthly", "tourism-arima": "tourism-monthly", "tourism-dotm": "tourism-monthly", "carparts": "carparts"}[mode]
     with open(out_p, "w") as f:
         for r in results:
             r["dataset"] = dataset

@@ -45,7 +45,7 @@ cat "$WORK/sf_carparts.jsonl" >> "$RES"
 echo "== planner eval_forecast (release)" >&2
 (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" cargo build --release -q -p planner-core --example eval_forecast)
 EVAL="$TARGET/release/examples/eval_forecast"
-for m in auto ets theta arima; do
+for m in auto ets theta otheta arima dotm; do
   "$EVAL" "$M3/m3_monthly_train.csv" "$M3/m3_monthly_test.csv" "$m" 12 | tee /dev/stderr \
     | "$PY" "$HERE/ours.py" m3-monthly >> "$RES"
   "$EVAL" "$M3/tourism_monthly_train.csv" "$M3/tourism_monthly_test.csv" "$m" 12 | tee /dev/stderr \

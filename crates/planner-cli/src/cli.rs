@@ -75,7 +75,7 @@ pub struct ForecastArgs {
     /// 95, or planner.toml's levels).
     #[arg(long = "level", value_name = "L", value_parser = parse_level)]
     pub levels: Vec<f64>,
-    /// auto, naive, snaive, ma, ets, theta, otheta, arima, croston, sba, tsb or ensemble
+    /// auto, naive, snaive, ma, ets, theta, otheta, dotm, arima, croston, sba, tsb or ensemble
     /// (default auto, or planner.toml's method).
     #[arg(long, value_name = "M", value_parser = parse_method)]
     pub method: Option<String>,

@@ -7,7 +7,7 @@
 //! choosing per series), [`classify`] (Syntetos–Boylan demand patterns), [`accuracy`] and
 //! [`backtest`] (rolling-origin evaluation against seasonal naive). Each method is also a
 //! [`Forecaster`] settings struct: [`Naive`], [`SeasonalNaive`], [`MovingAverage`], [`Ets`],
-//! [`Theta`], [`Arima`], [`Intermittent`].
+//! [`Theta`], [`DynamicTheta`], [`Arima`], [`Intermittent`].
 //!
 //! ```
 //! use planner_core::forecast::{forecast_series, Level, Method};
@@ -22,6 +22,7 @@
 mod accuracy;
 mod arima;
 mod croston;
+mod dotm;
 mod ets;
 mod quantile;
 mod select;
@@ -32,6 +33,7 @@ mod util;
 pub use accuracy::{accuracy, backtest, Accuracy, Backtest, OriginResult};
 pub use arima::{Arima, ArimaOrder, FittedArima};
 pub use croston::{FittedIntermittent, Intermittent, IntermittentKind};
+pub use dotm::{DynamicTheta, FittedDynamicTheta};
 pub use ets::{ErrorType, Ets, EtsParams, EtsSpec, FittedEts, SeasonType, TrendType};
 pub use quantile::{cumulative_quantiles, levels_for, Quantile};
 pub use select::{classify, fit_method, forecast_series, DemandPattern, Method, SeriesForecast};

@@ -73,8 +73,21 @@ impl FittedTheta {
     }
 }
 
+/// The seasonal indices of the Theta methods (by time modulo `m`, and whether they multiply):
+/// `Some` when the lag-`m` autocorrelation is significant at 90 % ([`is_seasonal`]);
+/// multiplicative for a history without zeros (dropped when an index is near zero), additive
+/// otherwise.
+pub(crate) fn seasonal_indices(history: &[f64], m: usize) -> Option<(Vec<f64>, bool)> {
+    if !is_seasonal(history, m) {
+        return None;
+    }
+    let mult = history.iter().all(|&v| v > 0.0);
+    let idx = decompose(history, m, mult)?;
+    (!mult || idx.iter().all(|&v| v > 1e-3)).then_some((idx, mult))
+}
+
 /// The history with the seasonal indices (by time modulo m) removed.
-fn adjust(history: &[f64], seasonal: Option<&(Vec<f64>, bool)>) -> Vec<f64> {
+pub(crate) fn adjust(history: &[f64], seasonal: Option<&(Vec<f64>, bool)>) -> Vec<f64> {
     let mut y = history.to_vec();
     if let Some((idx, mult)) = seasonal {
         let m = idx.len();
@@ -120,16 +133,7 @@ impl Forecaster for Theta {
                 need: 3,
             });
         }
-        let m = self.season;
-        let mut seasonal = None;
-        if is_seasonal(history, m) {
-            let mult = history.iter().all(|&v| v > 0.0);
-            if let Some(idx) = decompose(history, m, mult) {
-                if !mult || idx.iter().all(|&v| v > 1e-3) {
-                    seasonal = Some((idx, mult));
-                }
-            }
-        }
+        let seasonal = seasonal_indices(history, self.season);
         let y = adjust(history, seasonal.as_ref());
         let (a, b) = linear_fit(&y);
         let scale = mean(&y).abs().max(1e-9);
