@@ -753,6 +753,19 @@ fn a_row_with_more_fields_than_its_header_is_an_error_at_its_line() {
     );
     let (code, err) = validate(dir.path());
     assert_eq!(code, 1, "a quoted 1,662 is not a number: {err}");
+    // A materials.csv too wide to read is one error, not one more per open order of a material.
+    let dir = small_folder();
+    let materials = std::fs::read_to_string(dir.path().join("materials.csv")).unwrap();
+    put(dir.path(), "materials.csv", &format!("{materials},,,,,,99\n"));
+    put(
+        dir.path(),
+        "open_orders.csv",
+        "item,quantity,due_month,po\nRESIN,500,2026-02,PO-1\nSTEEL,100,2026-03,PO-2\n",
+    );
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.ends_with(".: 1 error found\n"), "{err}");
+    assert!(err.contains("error: materials.csv:5: has 7 fields, the header has 6"), "{err}");
 }
 
 #[test]

@@ -297,7 +297,9 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
             "the demand history, products.csv or events.csv",
             &mut p,
         );
-        if !unreadable.contains("materials.csv") {
+        // Not against a materials.csv that could not be read as a table: its error is enough.
+        let materials_known = listed.is_some() || !present.contains("materials.csv");
+        if !unreadable.contains("materials.csv") && materials_known {
             let mut known = skus;
             known.extend(listed.iter().flatten().cloned());
             master::check_known(
