@@ -124,7 +124,7 @@ impl Formats {
                 decimals,
                 currency,
             } => {
-                let style = Style::Money(*decimals, currency.as_deref().and_then(code));
+                let style = Style::Money(*decimals, currency.and_then(code));
                 number(ws, rounded(*value, *decimals), self.get(style, bold))?;
             }
             Cell::Percent {
