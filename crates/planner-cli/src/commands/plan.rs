@@ -133,13 +133,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         .transpose()?;
     let out = &args.out;
 
-    // Every table once, each written to its CSV file as it is made.
-    let all = plan_tables(&plan, &guard, out)?;
-    let currency = plan.pricing.as_ref().and_then(tables::currency);
-    clock.lap("tables");
-    stages.next("review and scorecard");
     // The monthly review against last month's forecast, and the scorecard when the folder has
-    // deliveries: their CSV files next to the plan's, their sheets after the plan's.
+    // deliveries, before the plan's tables: the delivery rows (2 million at 100,000 skus) and
+    // the PO lines are let go before the tables are made.
     let review = if previous.is_empty() {
         None
     } else {
@@ -154,13 +150,27 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let baseline = review
         .as_ref()
         .and_then(|r| previous.iter().find(|p| p.start == r.baseline));
-    let card = deliveries
+    let mut card = deliveries
         .as_ref()
         .map(|d| d.score(&folder, baseline, None))
         .transpose()?;
-    // The delivery rows (2 million at 100,000 skus) are not needed past the scorecard.
     drop(deliveries);
+    let (card_tables, card_charts) = match &card {
+        // The workbook leaves scorecard_lines out: the report's first rows are held.
+        Some(c) => super::scorecard::write_all(&guard, out, c, pages::TABLE_ROWS)?,
+        None => Default::default(),
+    };
+    // Every PO line is in scorecard_lines.csv now (the card counts them: `line_count`).
+    if let Some(c) = &mut card {
+        c.lines = Vec::new();
+    }
     clock.lap("review");
+    stages.next("tables");
+
+    // Every table once, each written to its CSV file as it is made.
+    let all = plan_tables(&plan, &guard, out)?;
+    let currency = plan.pricing.as_ref().and_then(tables::currency);
+    clock.lap("tables");
     stages.next("writing the CSV files");
 
     let mut written: Vec<String> = Vec::new();
@@ -172,15 +182,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         guard.table(&out.join(format!("{stem}.csv")), table)?;
         written.push(format!("{stem}.csv"));
     }
-    let (card_tables, card_charts) = match &card {
-        Some(c) => {
-            // The workbook leaves scorecard_lines out: the report's first rows are held.
-            let (t, ch) = super::scorecard::write_all(&guard, out, c, pages::TABLE_ROWS)?;
-            written.extend(t.iter().map(|(stem, _)| format!("{stem}.csv")));
-            (t, ch)
-        }
-        None => Default::default(),
-    };
+    written.extend(card_tables.iter().map(|(stem, _)| format!("{stem}.csv")));
     // The plan's tables were written as they were made.
     written.extend(all.iter().map(|(name, _)| name.to_string()));
     clock.lap("csv");
@@ -673,7 +675,7 @@ struct Shown<'a> {
 }
 
 /// The stages of `planner plan` after the forecast, for the stage bar: the core's, then its six
-/// (tables, review, CSV, JSON, workbook and charts, report).
+/// (review, tables, CSV, JSON, workbook and charts, report).
 const STAGES_AFTER_FORECAST: usize = planner_core::Stage::ALL.len() - 1 + 6;
 
 impl<'a> Shown<'a> {
@@ -691,7 +693,8 @@ impl<'a> Shown<'a> {
         self.skus.finish_and_clear();
         let clock = self.clock.into_inner().unwrap_or_else(|e| e.into_inner());
         let stages = self.stages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let stages = stages.unwrap_or_else(|| self.ctx.stages(STAGES_AFTER_FORECAST, "tables"));
+        let stages = stages
+            .unwrap_or_else(|| self.ctx.stages(STAGES_AFTER_FORECAST, "review and scorecard"));
         (clock, stages)
     }
 }
@@ -711,7 +714,7 @@ impl planner_core::Observer for Shown<'_> {
             .iter()
             .position(|s| *s == stage)
             .and_then(|i| Stage::ALL.get(i + 1))
-            .map_or_else(|| "tables".to_string(), ToString::to_string);
+            .map_or_else(|| "review and scorecard".to_string(), ToString::to_string);
         let mut stages = self.stages.lock().unwrap_or_else(|e| e.into_inner());
         match stages.as_ref() {
             Some(bar) => bar.next(&next),

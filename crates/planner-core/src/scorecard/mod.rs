@@ -294,6 +294,13 @@ impl Scorecard {
         self.rows.iter().filter(|r| r.is_total())
     }
 
+    /// The PO lines due in the trend window: those of [`Scorecard::lines`], counted from the
+    /// months' totals (each line is judged, or open, in the month it is due), so that the count
+    /// stays once a caller that has written the lines out lets them go.
+    pub fn line_count(&self) -> usize {
+        self.totals().map(|r| r.lines + r.open_lines).sum()
+    }
+
     /// The families, sorted.
     pub fn families(&self) -> Vec<&str> {
         let set: BTreeSet<&str> = self

@@ -582,5 +582,7 @@ proptest! {
         let distinct: BTreeSet<(Date, &str, &str)> =
             deliveries.iter().map(|d| (d.due, d.po.as_str(), d.sku.as_str())).collect();
         prop_assert_eq!(c.lines.len() + c.earlier_lines + c.future_lines, distinct.len());
+        // The count the totals keep is the lines' own.
+        prop_assert_eq!(c.line_count(), c.lines.len());
     }
 }
