@@ -98,7 +98,7 @@ impl Guard {
     pub fn write(
         &self,
         path: &Path,
-        f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+        f: impl FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         self.write_file(path, None, f)
     }
@@ -108,7 +108,7 @@ impl Guard {
         &self,
         path: &Path,
         header: Option<&[String]>,
-        f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+        f: impl FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         if let Some(s) = &self.siblings {
             s.check(path, header)?;
