@@ -700,8 +700,10 @@ impl<'a> Shown<'a> {
         self.skus.finish_and_clear();
         let clock = self.clock.into_inner().unwrap_or_else(|e| e.into_inner());
         let stages = self.stages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let stages = stages
-            .unwrap_or_else(|| self.ctx.stages(STAGES_AFTER_FORECAST, "review and scorecard"));
+        let stages = stages.unwrap_or_else(|| {
+            self.ctx
+                .stages(STAGES_AFTER_FORECAST, "review and scorecard")
+        });
         (clock, stages)
     }
 }

@@ -296,7 +296,10 @@ pub fn num_into(out: &mut String, x: f64, decimals: usize) {
     // Writing to a String cannot fail.
     let _ = write!(out, "{x:.decimals$}");
     if out[start..].contains('.') {
-        let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        let kept = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
         out.truncate(start + kept);
     }
     if &out[start..] == "-0" {
@@ -360,7 +363,14 @@ mod tests {
     #[test]
     fn numbers_appended_to_a_buffer_are_spelt_as_alone() {
         let mut buf = String::from("x");
-        for (x, d) in [(12.0, 2), (-0.0001, 2), (1.25, 1), (-2.5, 0), (f64::NAN, 2), (100.0, 0)] {
+        for (x, d) in [
+            (12.0, 2),
+            (-0.0001, 2),
+            (1.25, 1),
+            (-2.5, 0),
+            (f64::NAN, 2),
+            (100.0, 0),
+        ] {
             buf.truncate(1);
             num_into(&mut buf, x, d);
             assert_eq!(buf, format!("x{}", num(x, d)), "{x} with {d} decimals");
@@ -384,7 +394,12 @@ mod tests {
                     Cell::month("2026-01".parse().unwrap()),
                     Cell::money(2.50, 2, Some("EUR")),
                 ],
-                vec![Cell::text("B"), Cell::Empty, Cell::Empty, Cell::ratio(0.1234, 2)],
+                vec![
+                    Cell::text("B"),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::ratio(0.1234, 2),
+                ],
             ],
         );
         Guard::new(&Vec::<PathBuf>::new()).table(&out, &t).unwrap();

@@ -233,7 +233,10 @@ mod tests {
         let b = Delivery::shared(po.clone(), "B".into(), d("2026-10-05"), None, 1.0).unwrap();
         assert!(Arc::ptr_eq(&a.po, &b.po) && Arc::ptr_eq(&a.po, &po));
         let t = Delivery::shared(" PO1 ".into(), "A".into(), d("2026-10-05"), None, 1.0).unwrap();
-        assert_eq!(t, Delivery::new("PO1", "A", d("2026-10-05"), None, 1.0).unwrap());
+        assert_eq!(
+            t,
+            Delivery::new("PO1", "A", d("2026-10-05"), None, 1.0).unwrap()
+        );
         let e = Delivery::shared("PO1".into(), " ".into(), d("2026-10-05"), None, 1.0);
         assert_eq!(e.unwrap_err().field, "sku");
     }

@@ -601,10 +601,8 @@ pub fn score_index_linked(
         .map(|p| (p.sku.as_str(), p.family.as_str()))
         .collect();
     // One shared string a family for the PO lines; a sku without a family is its own.
-    let family_names: HashMap<&str, Arc<str>> = families
-        .values()
-        .map(|&f| (f, Arc::from(f)))
-        .collect();
+    let family_names: HashMap<&str, Arc<str>> =
+        families.values().map(|&f| (f, Arc::from(f))).collect();
     let family_of = |sku: &Arc<str>| -> Arc<str> {
         families
             .get(&**sku)

@@ -298,9 +298,19 @@ mod tests {
     #[test]
     fn a_cell_is_32_bytes_and_a_currency_is_interned() {
         assert_eq!(std::mem::size_of::<Cell>(), 32);
-        let (a, b) = (Cell::money(1.0, 2, Some("EUR")), Cell::money(2.0, 2, Some("EUR")));
+        let (a, b) = (
+            Cell::money(1.0, 2, Some("EUR")),
+            Cell::money(2.0, 2, Some("EUR")),
+        );
         match (a, b) {
-            (Cell::Money { currency: Some(x), .. }, Cell::Money { currency: Some(y), .. }) => {
+            (
+                Cell::Money {
+                    currency: Some(x), ..
+                },
+                Cell::Money {
+                    currency: Some(y), ..
+                },
+            ) => {
                 assert_eq!(x, "EUR");
                 assert!(std::ptr::eq(x, y), "one EUR for every cell");
             }
