@@ -787,7 +787,7 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> pages::Sect
 pub const PRETTY_JSON_SKUS: usize = 20_000;
 
 /// The most rows a table of `planner plan` has to be a sheet of plan.xlsx: longer tables (the
-/// sku-month tables of a portfolio of about 8,500 skus or more, with 12 planned months) are in
+/// sku-month tables of a portfolio of about 8,300 skus or more, with 12 planned months) are in
 /// their CSV files only, and the attention sheet says so. A sheet is for reading and
 /// filtering: past 100,000 rows a planner filters the CSV file in a tool made for it, and the
 /// rows not held save memory and the workbook's time at 100,000 skus (docs/scale.md).
