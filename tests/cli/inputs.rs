@@ -756,7 +756,11 @@ fn a_row_with_more_fields_than_its_header_is_an_error_at_its_line() {
     // A materials.csv too wide to read is one error, not one more per open order of a material.
     let dir = small_folder();
     let materials = std::fs::read_to_string(dir.path().join("materials.csv")).unwrap();
-    put(dir.path(), "materials.csv", &format!("{materials},,,,,,99\n"));
+    put(
+        dir.path(),
+        "materials.csv",
+        &format!("{materials},,,,,,99\n"),
+    );
     put(
         dir.path(),
         "open_orders.csv",
@@ -765,7 +769,10 @@ fn a_row_with_more_fields_than_its_header_is_an_error_at_its_line() {
     let (code, err) = validate(dir.path());
     assert_eq!(code, 1, "{err}");
     assert!(err.ends_with(".: 1 error found\n"), "{err}");
-    assert!(err.contains("error: materials.csv:5: has 7 fields, the header has 6"), "{err}");
+    assert!(
+        err.contains("error: materials.csv:5: has 7 fields, the header has 6"),
+        "{err}"
+    );
 }
 
 #[test]

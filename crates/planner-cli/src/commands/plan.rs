@@ -179,13 +179,9 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         .transpose()?;
     let out = &args.out;
 
-    // Every table once, each written to its CSV file as it is made.
-    let all = plan_tables(&plan, &guard, out)?;
-    let currency = plan.pricing.as_ref().and_then(tables::currency);
-    clock.lap("tables");
-    stages.next("review and scorecard");
     // The monthly review against last month's forecast, and the scorecard when the folder has
-    // deliveries: their CSV files next to the plan's, their sheets after the plan's.
+    // deliveries, before the plan's tables: the delivery rows (2 million at 100,000 skus) and
+    // the PO lines are let go before the tables are made.
     let review = if previous.is_empty() {
         None
     } else {
@@ -201,13 +197,27 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let baseline = review
         .as_ref()
         .and_then(|r| previous.iter().find(|p| p.start == r.baseline));
-    let card = deliveries
+    let mut card = deliveries
         .as_ref()
         .map(|d| d.score(&folder, baseline, None))
         .transpose()?;
-    // The delivery rows (2 million at 100,000 skus) are not needed past the scorecard.
     drop(deliveries);
+    let (card_tables, card_charts) = match &card {
+        // The workbook leaves scorecard_lines out: the report's first rows are held.
+        Some(c) => super::scorecard::write_all(&guard, out, c, pages::TABLE_ROWS)?,
+        None => Default::default(),
+    };
+    // Every PO line is in scorecard_lines.csv now (the card counts them: `line_count`).
+    if let Some(c) = &mut card {
+        c.lines = Vec::new();
+    }
     clock.lap("review");
+    stages.next("tables");
+
+    // Every table once, each written to its CSV file as it is made.
+    let all = plan_tables(&plan, &guard, out)?;
+    let currency = plan.pricing.as_ref().and_then(tables::currency);
+    clock.lap("tables");
     stages.next("writing the CSV files");
 
     let mut written: Vec<String> = Vec::new();
@@ -219,15 +229,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         guard.table(&out.join(format!("{stem}.csv")), table)?;
         written.push(format!("{stem}.csv"));
     }
-    let (card_tables, card_charts) = match &card {
-        Some(c) => {
-            // The workbook leaves scorecard_lines out: the report's first rows are held.
-            let (t, ch) = super::scorecard::write_all(&guard, out, c, pages::TABLE_ROWS)?;
-            written.extend(t.iter().map(|(stem, _)| format!("{stem}.csv")));
-            (t, ch)
-        }
-        None => Default::default(),
-    };
+    written.extend(card_tables.iter().map(|(stem, _)| format!("{stem}.csv")));
     // The plan's tables were written as they were made.
     written.extend(all.iter().map(|(name, _)| name.to_string()));
     clock.lap("csv");
@@ -270,9 +272,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     );
     // A table too long to read in a sheet is in its CSV file only, and the attention sheet
     // says so.
-    let (sheets, csv_only): (Vec<_>, Vec<_>) = sheets
-        .into_iter()
-        .partition(|(_, t)| t.omitted == 0 && t.rows.len() <= SHEET_ROWS);
+    let (sheets, csv_only) = fit_sheets(sheets);
     let attention = attention_sheet(&findings, &plan, &csv_only);
     // What the brand sends its CM: the forecast as shared, nothing internal.
     let published = match (held_against, last_published, previous.last()) {
@@ -567,6 +567,15 @@ fn plan_tables(
     Ok(all)
 }
 
+/// The tables that are sheets of plan.xlsx (at most [`SHEET_ROWS`] rows, all held), and those
+/// in their CSV files only.
+type Sheets<'a> = Vec<(&'a str, &'a Table)>;
+fn fit_sheets(sheets: Sheets<'_>) -> (Sheets<'_>, Sheets<'_>) {
+    sheets
+        .into_iter()
+        .partition(|(_, t)| t.omitted == 0 && t.rows.len() <= SHEET_ROWS)
+}
+
 /// The attention sheet of plan.xlsx: the findings, then what the amounts and ranges mean (the
 /// money, the uncertainty model) and the tables left out of the workbook (`csv_only`).
 fn attention_sheet(
@@ -803,7 +812,7 @@ struct Shown<'a> {
 }
 
 /// The stages of `planner plan` after the forecast, for the stage bar: the core's, then its six
-/// (tables, review, CSV, JSON, workbook and charts, report).
+/// (review, tables, CSV, JSON, workbook and charts, report).
 const STAGES_AFTER_FORECAST: usize = planner_core::Stage::ALL.len() - 1 + 6;
 
 impl<'a> Shown<'a> {
@@ -821,7 +830,10 @@ impl<'a> Shown<'a> {
         self.skus.finish_and_clear();
         let clock = self.clock.into_inner().unwrap_or_else(|e| e.into_inner());
         let stages = self.stages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let stages = stages.unwrap_or_else(|| self.ctx.stages(STAGES_AFTER_FORECAST, "tables"));
+        let stages = stages.unwrap_or_else(|| {
+            self.ctx
+                .stages(STAGES_AFTER_FORECAST, "review and scorecard")
+        });
         (clock, stages)
     }
 }
@@ -841,7 +853,7 @@ impl planner_core::Observer for Shown<'_> {
             .iter()
             .position(|s| *s == stage)
             .and_then(|i| Stage::ALL.get(i + 1))
-            .map_or_else(|| "tables".to_string(), ToString::to_string);
+            .map_or_else(|| "review and scorecard".to_string(), ToString::to_string);
         let mut stages = self.stages.lock().unwrap_or_else(|e| e.into_inner());
         match stages.as_ref() {
             Some(bar) => bar.next(&next),
@@ -905,5 +917,31 @@ fn segments_section<'a>(plan: &scenario::Plan, matrix: &'a Table) -> pages::Sect
 pub const PRETTY_JSON_SKUS: usize = 20_000;
 
 /// The most rows a table of `planner plan` has to be a sheet of plan.xlsx: longer tables (the
-/// sku-month tables of a portfolio of 25,000 skus or more) are in their CSV files only.
-pub const SHEET_ROWS: usize = 250_000;
+/// sku-month tables of a portfolio of about 8,300 skus or more, with 12 planned months) are in
+/// their CSV files only, and the attention sheet says so. A sheet is for reading and
+/// filtering: past 100,000 rows a planner filters the CSV file in a tool made for it, and the
+/// rows not held save memory and the workbook's time at 100,000 skus (docs/scale.md).
+pub const SHEET_ROWS: usize = 100_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_longer_than_a_sheet_is_in_its_csv_file_only() {
+        let rows = |n: usize| Table::new(vec!["n".into()], vec![vec![Cell::size(1)]; n]);
+        let full = rows(SHEET_ROWS);
+        let over = rows(SHEET_ROWS + 1);
+        // Written as it was made: its first rows held, the rest counted.
+        let mut made = rows(25);
+        made.omitted = SHEET_ROWS;
+        let (sheets, csv_only) =
+            fit_sheets(vec![("full", &full), ("over", &over), ("made", &made)]);
+        fn names<'a>(v: &Sheets<'a>) -> Vec<&'a str> {
+            v.iter().map(|(n, _)| *n).collect()
+        }
+        assert_eq!(names(&sheets), ["full"]);
+        assert_eq!(names(&csv_only), ["over", "made"]);
+        assert_eq!(SHEET_ROWS, 100_000, "docs/files.md states the cap");
+    }
+}

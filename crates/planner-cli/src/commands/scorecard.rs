@@ -244,7 +244,7 @@ pub fn summarize(card: &Scorecard, previous_given: bool, ctx: &Context) {
         "scorecard as of {}: {first} to {last}, {} families, {} PO lines ({open} open, not yet due; grace {} days)",
         card.as_of,
         card.families().len(),
-        card.lines.len(),
+        card.line_count(),
         card.grace_days,
     ));
     for a in sections::scorecard_verdicts(card, previous_given) {

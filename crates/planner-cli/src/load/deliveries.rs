@@ -1,6 +1,8 @@
 //! The inputs of `planner scorecard`: `deliveries.csv` and `scorecard.toml`.
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use planner_core::scorecard::{Delivery, ScorecardSettings};
 use planner_core::time::Date;
@@ -14,12 +16,30 @@ pub const DELIVERIES: &str = "deliveries.csv";
 /// The name of the scorecard settings file in a planning folder.
 pub const SETTINGS: &str = "scorecard.toml";
 
-fn delivery(r: &Row<'_>) -> Result<Delivery, LoadError> {
+/// One string a code (a po, a sku) for every row that names it: 2 million rows name some
+/// 100,000 skus and fewer pos.
+#[derive(Default)]
+struct Codes(HashSet<Arc<str>>);
+
+impl Codes {
+    fn get(&mut self, code: String) -> Arc<str> {
+        match self.0.get(code.as_str()) {
+            Some(c) => c.clone(),
+            None => {
+                let c: Arc<str> = code.into();
+                self.0.insert(c.clone());
+                c
+            }
+        }
+    }
+}
+
+fn delivery(r: &Row<'_>, codes: &mut Codes) -> Result<Delivery, LoadError> {
     let due: Date = r.parsed("due_date")?;
     let delivered: Option<Date> = r.opt_parsed("delivered_date")?;
-    let row = Delivery::new(
-        &r.code("po")?,
-        &r.code("sku")?,
+    let row = Delivery::shared(
+        codes.get(r.code("po")?),
+        codes.get(r.code("sku")?),
         due,
         delivered,
         r.number("quantity")?,
@@ -40,6 +60,7 @@ fn delivery(r: &Row<'_>) -> Result<Delivery, LoadError> {
 pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usize, Delivery)> {
     let before = problems.errors.len();
     let mut out = Vec::new();
+    let mut codes = Codes::default();
     // Record by record: the file (2 million rows at 100,000 skus) is never held whole.
     let read = Table::for_each_row(
         path,
@@ -47,7 +68,7 @@ pub fn deliveries(path: &Path, name: &str, problems: &mut Problems) -> Vec<(usiz
         &["po", "sku", "due_date", "delivered_date", "quantity"],
         &["rejected", "reworked", "unit_price", "currency", "note"],
         problems,
-        |row, problems| match delivery(&row) {
+        |row, problems| match delivery(&row, &mut codes) {
             Ok(d) => out.push((row.line, d)),
             Err(e) => problems.error(e),
         },
@@ -108,8 +129,8 @@ fn warn_repeated_rows(name: &str, rows: &[(usize, Delivery)], problems: &mut Pro
         (a, b) => a.is_some().cmp(&b.is_some()),
     };
     let cmp = |a: &Delivery, b: &Delivery| -> Ordering {
-        (a.po.as_str(), a.sku.as_str(), a.due, a.delivered)
-            .cmp(&(b.po.as_str(), b.sku.as_str(), b.due, b.delivered))
+        (a.po.as_ref(), a.sku.as_ref(), a.due, a.delivered)
+            .cmp(&(b.po.as_ref(), b.sku.as_ref(), b.due, b.delivered))
             .then(a.quantity.total_cmp(&b.quantity))
             .then(a.rejected.total_cmp(&b.rejected))
             .then(a.reworked.total_cmp(&b.reworked))

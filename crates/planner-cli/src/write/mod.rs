@@ -98,7 +98,7 @@ impl Guard {
     pub fn write(
         &self,
         path: &Path,
-        f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+        f: impl FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         self.write_file(path, None, f)
     }
@@ -108,7 +108,7 @@ impl Guard {
         &self,
         path: &Path,
         header: Option<&[String]>,
-        f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+        f: impl FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         if let Some(s) = &self.siblings {
             s.check(path, header)?;
@@ -196,8 +196,9 @@ impl Guard {
         self.write_file(path, Some(&table.header), |w| {
             let mut out = csv::Writer::from_writer(w);
             out.write_record(&table.header)?;
-            for r in table.csv_rows() {
-                out.write_record(r)?;
+            let mut cell = String::new();
+            for r in &table.rows {
+                write_cells(&mut out, r, &mut cell)?;
             }
             out.flush()?;
             Ok(())
@@ -221,8 +222,9 @@ impl Guard {
         self.write(path, |w| {
             let mut out = csv::Writer::from_writer(w);
             out.write_record(&rows.header)?;
+            let mut cell = String::new();
             while let Some(r) = rows.next_row() {
-                out.write_record(r.iter().map(tables::Cell::csv))?;
+                write_cells(&mut out, &r, &mut cell)?;
                 if omitted > 0 {
                     omitted += 1;
                 } else if held.len() < keep {
@@ -258,26 +260,51 @@ impl Guard {
     }
 }
 
+/// Writes `cells` as one CSV record, each cell spelt into the one buffer `cell`.
+fn write_cells<W: Write>(
+    out: &mut csv::Writer<W>,
+    cells: &[tables::Cell],
+    cell: &mut String,
+) -> csv::Result<()> {
+    for c in cells {
+        cell.clear();
+        c.csv_into(cell);
+        out.write_field(cell.as_bytes())?;
+    }
+    out.write_record(None::<&[u8]>)
+}
+
 /// A number as a planner reads it: at most `decimals` decimals, trailing zeros dropped.
 pub fn num(x: f64, decimals: usize) -> String {
+    let mut s = String::new();
+    num_into(&mut s, x, decimals);
+    s
+}
+
+/// Appends [`num`]`(x, decimals)` to `out` (one buffer for a table's millions of numbers).
+pub fn num_into(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write as _;
     if !x.is_finite() {
-        return String::new();
+        return;
     }
     // Ties round away from zero, as a spreadsheet does (`format!` alone
     // would round 1.25 to 1.2).
     let scale = 10f64.powi(decimals as i32);
     let rounded = (x * scale).round() / scale;
     let x = if rounded.is_finite() { rounded } else { x };
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
+    let start = out.len();
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{x:.decimals$}");
+    if out[start..].contains('.') {
+        let kept = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
+        out.truncate(start + kept);
+    }
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
     }
 }
 
@@ -331,6 +358,55 @@ mod tests {
         assert_eq!(num(-2.5, 0), "-3");
         assert_eq!(num(-0.0001, 2), "0");
         assert_eq!(opt_num(None, 2), "");
+    }
+
+    #[test]
+    fn numbers_appended_to_a_buffer_are_spelt_as_alone() {
+        let mut buf = String::from("x");
+        for (x, d) in [
+            (12.0, 2),
+            (-0.0001, 2),
+            (1.25, 1),
+            (-2.5, 0),
+            (f64::NAN, 2),
+            (100.0, 0),
+        ] {
+            buf.truncate(1);
+            num_into(&mut buf, x, d);
+            assert_eq!(buf, format!("x{}", num(x, d)), "{x} with {d} decimals");
+        }
+        buf.truncate(1);
+        num_into(&mut buf, -0.0001, 2);
+        assert_eq!(buf, "x0");
+    }
+
+    #[test]
+    fn a_table_is_written_cell_by_cell_as_the_cells_spell_themselves() {
+        use tables::{Cell, Table};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("t.csv");
+        let t = Table::new(
+            vec!["sku".into(), "q".into(), "m".into(), "price".into()],
+            vec![
+                vec![
+                    Cell::text("A,1"),
+                    Cell::count(1.5, 0),
+                    Cell::month("2026-01".parse().unwrap()),
+                    Cell::money(2.50, 2, Some("EUR")),
+                ],
+                vec![
+                    Cell::text("B"),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::ratio(0.1234, 2),
+                ],
+            ],
+        );
+        Guard::new(&Vec::<PathBuf>::new()).table(&out, &t).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "sku,q,m,price\n\"A,1\",2,2026-01,2.5\nB,,,0.12\n"
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Delivery rows (`deliveries.csv`) and the PO lines they make up.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::field::{key, non_negative, FieldError};
@@ -10,12 +12,15 @@ use crate::time::Date;
 ///
 /// Rows with the same `po`, `sku` and `due` are one PO line delivered in parts (partial
 /// deliveries); a row with no `delivered` date is the part still open.
+///
+/// The codes are shared (`Arc<str>`): a reader of 2 million rows gives the rows of one po or
+/// one sku the same string ([`Delivery::shared`]), and their PO lines share it too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     /// The purchase order.
-    pub po: String,
+    pub po: Arc<str>,
     /// The sku.
-    pub sku: String,
+    pub sku: Arc<str>,
     /// The date the contract manufacturer committed to.
     pub due: Date,
     /// The date the units were received; `None` while they are open.
@@ -42,9 +47,37 @@ impl Delivery {
         delivered: Option<Date>,
         quantity: f64,
     ) -> Result<Self, FieldError> {
+        Self::shared(
+            key("po", po)?.into(),
+            key("sku", sku)?.into(),
+            due,
+            delivered,
+            quantity,
+        )
+    }
+
+    /// [`Delivery::new`] of codes already shared: the rows of one po (or sku) hold one string.
+    ///
+    /// # Errors
+    /// As [`Delivery::new`].
+    pub fn shared(
+        po: Arc<str>,
+        sku: Arc<str>,
+        due: Date,
+        delivered: Option<Date>,
+        quantity: f64,
+    ) -> Result<Self, FieldError> {
+        // A code is trimmed and not empty, as `new` makes it.
+        let code = |field, c: Arc<str>| -> Result<Arc<str>, FieldError> {
+            if !c.is_empty() && c.trim().len() == c.len() {
+                Ok(c)
+            } else {
+                Ok(key(field, &c)?.into())
+            }
+        };
         Ok(Self {
-            po: key("po", po)?,
-            sku: key("sku", sku)?,
+            po: code("po", po)?,
+            sku: code("sku", sku)?,
             due,
             delivered,
             quantity: non_negative("quantity", quantity)?,
@@ -148,12 +181,12 @@ impl LineStatus {
 /// the as-of date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoLine {
-    /// The purchase order.
-    pub po: String,
-    /// The sku.
-    pub sku: String,
-    /// The sku's family.
-    pub family: String,
+    /// The purchase order (its rows' string).
+    pub po: Arc<str>,
+    /// The sku (its rows' string).
+    pub sku: Arc<str>,
+    /// The sku's family (one string for every line of the family).
+    pub family: Arc<str>,
     /// The due date.
     pub due: Date,
     /// Units ordered: the sum of the rows' quantities.
@@ -191,6 +224,21 @@ mod tests {
             d("2026-10-05").plus_days(d("2026-10-05").days_until(d("2027-01-09"))),
             d("2027-01-09")
         );
+    }
+
+    #[test]
+    fn shared_codes_are_kept_and_trimmed_as_new_makes_them() {
+        let po: Arc<str> = "PO1".into();
+        let a = Delivery::shared(po.clone(), "A".into(), d("2026-10-05"), None, 1.0).unwrap();
+        let b = Delivery::shared(po.clone(), "B".into(), d("2026-10-05"), None, 1.0).unwrap();
+        assert!(Arc::ptr_eq(&a.po, &b.po) && Arc::ptr_eq(&a.po, &po));
+        let t = Delivery::shared(" PO1 ".into(), "A".into(), d("2026-10-05"), None, 1.0).unwrap();
+        assert_eq!(
+            t,
+            Delivery::new("PO1", "A", d("2026-10-05"), None, 1.0).unwrap()
+        );
+        let e = Delivery::shared("PO1".into(), " ".into(), d("2026-10-05"), None, 1.0);
+        assert_eq!(e.unwrap_err().field, "sku");
     }
 
     #[test]

@@ -69,6 +69,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -294,6 +295,13 @@ impl Scorecard {
         self.rows.iter().filter(|r| r.is_total())
     }
 
+    /// The PO lines due in the trend window: those of [`Scorecard::lines`], counted from the
+    /// months' totals (each line is judged, or open, in the month it is due), so that the count
+    /// stays once a caller that has written the lines out lets them go.
+    pub fn line_count(&self) -> usize {
+        self.totals().map(|r| r.lines + r.open_lines).sum()
+    }
+
     /// The families, sorted.
     pub fn families(&self) -> Vec<&str> {
         let set: BTreeSet<&str> = self
@@ -433,14 +441,14 @@ struct Lines {
 /// the order of its rows. Only the lines due from `first` to `last` are made.
 fn po_lines(
     deliveries: &[Delivery],
-    family_of: &dyn Fn(&str) -> String,
+    family_of: &dyn Fn(&Arc<str>) -> Arc<str>,
     as_of: Date,
     grace_days: u32,
     (first, last): (Month, Month),
 ) -> Lines {
     let key = |i: usize| {
         let d = &deliveries[i];
-        (d.due, d.po.as_str(), d.sku.as_str())
+        (d.due, &d.po, &d.sku)
     };
     let mut order: Vec<usize> = (0..deliveries.len()).collect();
     order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
@@ -489,8 +497,8 @@ fn po_lines(
             None => (LineStatus::Open, None),
         };
         out.lines.push(PoLine {
-            po: po.to_string(),
-            sku: sku.to_string(),
+            po: po.clone(),
+            sku: sku.clone(),
             family: family_of(sku),
             due,
             quantity,
@@ -592,10 +600,13 @@ pub fn score_index_linked(
         .iter()
         .map(|p| (p.sku.as_str(), p.family.as_str()))
         .collect();
-    let family_of = |sku: &str| -> String {
+    // One shared string a family for the PO lines; a sku without a family is its own.
+    let family_names: HashMap<&str, Arc<str>> =
+        families.values().map(|&f| (f, Arc::from(f))).collect();
+    let family_of = |sku: &Arc<str>| -> Arc<str> {
         families
-            .get(sku)
-            .map_or_else(|| sku.to_string(), |f| f.to_string())
+            .get(&**sku)
+            .map_or_else(|| sku.clone(), |f| family_names[f].clone())
     };
     let as_of = settings.as_of.unwrap_or_else(|| {
         let latest = deliveries
@@ -645,21 +656,21 @@ pub fn score_index_linked(
         if !in_window(month) {
             continue;
         }
-        let family = family_in(&d.sku);
+        let family = family_in(&*d.sku);
         add(&mut acc, month, family, &|a| {
             a.received += d.quantity;
             a.rejected += d.rejected;
             a.reworked += d.reworked;
         });
         let Some(paid) = d.unit_price else { continue };
-        if !schedules.contains_key(d.sku.as_str()) {
-            let s = match tiers_of.get(d.sku.as_str()) {
+        if !schedules.contains_key(&*d.sku) {
+            let s = match tiers_of.get(&*d.sku) {
                 Some(mine) => Some(TierSchedule::new(&d.sku, mine)?),
                 None => None,
             };
-            schedules.insert(d.sku.as_str(), s);
+            schedules.insert(&d.sku, s);
         }
-        let Some(schedule) = schedules[d.sku.as_str()].as_ref() else {
+        let Some(schedule) = schedules[&*d.sku].as_ref() else {
             without_tiers.insert(&d.sku);
             continue;
         };

@@ -57,7 +57,7 @@ fn get<'a>(c: &'a Scorecard, month: &str, family: &str) -> &'a ScorecardRow {
 }
 
 fn line<'a>(c: &'a Scorecard, po: &str) -> &'a PoLine {
-    c.lines.iter().find(|l| l.po == po).unwrap()
+    c.lines.iter().find(|l| &*l.po == po).unwrap()
 }
 
 /// The module example, with a second family: partial deliveries, an early PO, quality.
@@ -580,7 +580,9 @@ proptest! {
         }
         // Every PO line is in the window, before it or after it.
         let distinct: BTreeSet<(Date, &str, &str)> =
-            deliveries.iter().map(|d| (d.due, d.po.as_str(), d.sku.as_str())).collect();
+            deliveries.iter().map(|d| (d.due, &*d.po, &*d.sku)).collect();
         prop_assert_eq!(c.lines.len() + c.earlier_lines + c.future_lines, distinct.len());
+        // The count the totals keep is the lines' own.
+        prop_assert_eq!(c.line_count(), c.lines.len());
     }
 }

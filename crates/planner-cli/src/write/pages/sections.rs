@@ -482,7 +482,7 @@ pub fn scorecard<'a>(
             card.as_of,
             card.months.len(),
             card.families().len(),
-            thousands(card.lines.len() as f64),
+            thousands(card.line_count() as f64),
             card.grace_days
         )),
         Block::Cards(cards),

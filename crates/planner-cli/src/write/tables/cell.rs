@@ -17,7 +17,7 @@
 
 use planner_core::time::{Date, Month};
 
-use crate::write::{grouped, num};
+use crate::write::{grouped, num, num_into};
 
 /// How a percentage is spelled in CSV: the files keep the convention they were published with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +56,9 @@ pub enum Cell {
         value: f64,
         /// Decimals shown.
         decimals: u8,
-        /// The currency code (`USD`), when the price tiers name one.
-        currency: Option<String>,
+        /// The currency code (`USD`), when the price tiers name one: interned ([`currency`]),
+        /// so that a money cell allocates nothing and a cell is 32 bytes.
+        currency: Option<&'static str>,
     },
     /// A percentage, held as a fraction (`0.125` = 12.5 %).
     Percent {
@@ -72,6 +73,26 @@ pub enum Cell {
     Month(Month),
     /// A calendar day.
     Date(Date),
+}
+
+/// The one `&'static str` of a currency code: each distinct code is leaked once (a run names a
+/// handful), so that the 4 million money cells of a large plan hold a pointer, not a `String`.
+pub fn currency(code: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut codes = CODES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    match codes.get(code) {
+        Some(c) => c,
+        None => {
+            let c: &'static str = Box::leak(code.to_string().into_boxed_str());
+            codes.insert(c);
+            c
+        }
+    }
 }
 
 fn finite(x: impl Into<Option<f64>>) -> Option<f64> {
@@ -130,7 +151,7 @@ impl Cell {
         finite(x).map_or(Cell::Empty, |value| Cell::Money {
             value,
             decimals,
-            currency: currency.map(str::to_string),
+            currency: currency.map(self::currency),
         })
     }
 
@@ -180,24 +201,38 @@ impl Cell {
 
     /// The cell as the CSV files have it.
     pub fn csv(&self) -> String {
+        let mut s = String::new();
+        self.csv_into(&mut s);
+        s
+    }
+
+    /// Appends the cell as the CSV files have it ([`Cell::csv`]) to `out`: a writer of millions
+    /// of cells reuses one buffer instead of a new `String` a cell.
+    pub fn csv_into(&self, out: &mut String) {
+        use std::fmt::Write as _;
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Empty => {}
+            Cell::Text(s) => out.push_str(s),
             Cell::Count { value, decimals }
             | Cell::Number { value, decimals }
             | Cell::Money {
                 value, decimals, ..
-            } => num(*value, *decimals as usize),
+            } => num_into(out, *value, *decimals as usize),
             Cell::Percent {
                 fraction,
                 decimals,
                 csv,
             } => match csv {
-                PercentCsv::Fraction => num(*fraction, *decimals as usize),
-                PercentCsv::Points => num(100.0 * fraction, *decimals as usize),
+                PercentCsv::Fraction => num_into(out, *fraction, *decimals as usize),
+                PercentCsv::Points => num_into(out, 100.0 * fraction, *decimals as usize),
             },
-            Cell::Month(m) => m.to_string(),
-            Cell::Date(d) => d.to_string(),
+            // Writing to a String cannot fail.
+            Cell::Month(m) => {
+                let _ = write!(out, "{m}");
+            }
+            Cell::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
         }
     }
 
@@ -258,6 +293,30 @@ mod tests {
 
     fn m(s: &str) -> Month {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_cell_is_32_bytes_and_a_currency_is_interned() {
+        assert_eq!(std::mem::size_of::<Cell>(), 32);
+        let (a, b) = (
+            Cell::money(1.0, 2, Some("EUR")),
+            Cell::money(2.0, 2, Some("EUR")),
+        );
+        match (a, b) {
+            (
+                Cell::Money {
+                    currency: Some(x), ..
+                },
+                Cell::Money {
+                    currency: Some(y), ..
+                },
+            ) => {
+                assert_eq!(x, "EUR");
+                assert!(std::ptr::eq(x, y), "one EUR for every cell");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!std::ptr::eq(currency("EUR"), currency("USD")));
     }
 
     #[test]

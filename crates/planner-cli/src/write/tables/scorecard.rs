@@ -96,9 +96,9 @@ pub fn scorecard(card: &Scorecard) -> Table {
 pub fn lines_rows(card: &Scorecard) -> Rows<'_> {
     let rows = card.lines.iter().map(|l| {
         vec![
-            Cell::text(&l.po),
-            Cell::text(&l.sku),
-            Cell::text(&l.family),
+            Cell::text(&*l.po),
+            Cell::text(&*l.sku),
+            Cell::text(&*l.family),
             Cell::date(l.due),
             Cell::date(l.completed),
             Cell::count(l.quantity, 2),

@@ -108,11 +108,11 @@ fn widest(plan: &DemandPlan) -> Option<Level> {
         .max_by(|a, b| a.percent().total_cmp(&b.percent()))
 }
 
-/// The pack as bytes.
+/// The pack, to be saved.
 ///
 /// # Errors
 /// When rust_xlsxwriter rejects a value (it does not for plans of this crate).
-pub fn workbook(pack: &Pack) -> anyhow::Result<Vec<u8>> {
+fn workbook(pack: &Pack) -> anyhow::Result<Workbook> {
     let mut wb = Workbook::new();
     let mut f = Formats::default();
     let fc = &pack.plan.forecast.demand;
@@ -143,15 +143,16 @@ pub fn workbook(pack: &Pack) -> anyhow::Result<Vec<u8>> {
         pack,
         &zones,
     )?;
-    Ok(wb.save_to_buffer()?)
+    Ok(wb)
 }
 
-/// Writes `cm_pack.xlsx` atomically.
+/// Writes `cm_pack.xlsx` atomically, straight to its file.
 ///
 /// # Errors
 /// When the file cannot be written.
 pub fn write(guard: &Guard, path: &Path, pack: &Pack) -> anyhow::Result<()> {
-    guard.bytes(path, &workbook(pack)?)
+    let mut wb = workbook(pack)?;
+    guard.write(path, |w| Ok(wb.save_to_writer(w)?))
 }
 
 /// The time fences in one sentence: `frozen: 2026-11; limited ±10 %: 2026-12 to 2027-01; ...`.

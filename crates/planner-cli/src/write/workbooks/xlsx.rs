@@ -124,7 +124,7 @@ impl Formats {
                 decimals,
                 currency,
             } => {
-                let style = Style::Money(*decimals, currency.as_deref().and_then(code));
+                let style = Style::Money(*decimals, currency.and_then(code));
                 number(ws, rounded(*value, *decimals), self.get(style, bold))?;
             }
             Cell::Percent {
@@ -256,7 +256,13 @@ pub fn fit_name(owner: &str, table: &str) -> String {
 ///
 /// # Errors
 /// When rust_xlsxwriter rejects a value (it does not for tables of this crate).
+#[cfg(test)]
 pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
+    Ok(book(sheets)?.save_to_buffer()?)
+}
+
+/// The workbook of `sheets`, to be saved.
+fn book(sheets: &[(&str, &Table)]) -> anyhow::Result<Workbook> {
     let mut wb = Workbook::new();
     let header = header_format();
     let mut formats = Formats::default();
@@ -288,15 +294,17 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> anyhow::Result<Vec<u8>> {
             formats.write_row(ws, (shown + 1) as u32, total, true)?;
         }
     }
-    Ok(wb.save_to_buffer()?)
+    Ok(wb)
 }
 
-/// Writes `plan.xlsx` (or any workbook of tables) atomically.
+/// Writes `plan.xlsx` (or any workbook of tables) atomically, straight to its file (a 100,000-sku
+/// plan's is 50 MB: not held in memory first).
 ///
 /// # Errors
 /// When the file cannot be written.
 pub fn write(guard: &Guard, path: &Path, sheets: &[(&str, &Table)]) -> anyhow::Result<()> {
-    guard.bytes(path, &workbook(sheets)?)
+    let mut wb = book(sheets)?;
+    guard.write(path, |w| Ok(wb.save_to_writer(w)?))
 }
 
 #[cfg(test)]
