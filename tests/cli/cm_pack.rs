@@ -287,6 +287,12 @@ fn the_changes_are_against_the_last_published_month_and_the_fences_hold() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     super::cycle::demo_until(&f, "2026-09");
+    // One change the CM agreed to, in the frozen month 1: marked agreed, not read as a break.
+    std::fs::write(
+        f.join("changes.csv"),
+        "sku,month,quantity\nBTL-500-BLK,2026-10,9000\n",
+    )
+    .unwrap();
     let o = run(root.path(), &["plan", "--data", fs, "--out", "m2"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let (_, ranges) = sheets(&root.path().join("m2/cm_pack.xlsx"));
@@ -310,7 +316,7 @@ fn the_changes_are_against_the_last_published_month_and_the_fences_hold() {
     let mut months: Vec<String> = now.iter().map(|r| r["month"].clone()).collect();
     months.sort();
     months.dedup();
-    let (mut rows, mut frozen, mut limited) = (0, 0, 0);
+    let (mut rows, mut frozen, mut limited, mut agreed) = (0, 0, 0, 0);
     for r in 1..ch.height() {
         let sku = text(ch.get((r, 0)));
         if sku.is_empty() || sku.starts_with("Published") {
@@ -333,6 +339,11 @@ fn the_changes_are_against_the_last_published_month_and_the_fences_hold() {
                 assert_eq!(change, 0.0, "{sku} {month}");
                 frozen += 1;
             }
+            "frozen, agreed" => {
+                assert_eq!((sku.as_str(), month.as_str()), ("BTL-500-BLK", "2026-10"));
+                assert_eq!(new, Some(9000.0));
+                agreed += 1;
+            }
             // Months 2-3 move by at most 10 % of the published quantity (and a unit of rounding).
             "limited ±10 %" => {
                 let old = old.unwrap();
@@ -346,7 +357,11 @@ fn the_changes_are_against_the_last_published_month_and_the_fences_hold() {
         }
         rows += 1;
     }
-    assert_eq!(frozen, 33, "one frozen month of 33 skus");
+    assert_eq!(
+        frozen, 32,
+        "one frozen month of 33 skus, one of them agreed"
+    );
+    assert_eq!(agreed, 1);
     assert_eq!(limited, 66);
     // 33 skus x 12 months of the new plan.
     assert_eq!(rows, now.len());

@@ -411,6 +411,98 @@ fn validate_reads_the_archive_as_plan_does() {
     );
 }
 
+/// A published forecast damaged after filing is an error of `validate` (it said "no errors"),
+/// and `plan` names it as the archive's, not as a `--previous` nobody gave.
+#[test]
+fn a_damaged_published_forecast_is_named_by_validate_and_plan() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    demo_until(&f, "2026-08");
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish", "--quiet"],
+    );
+    demo_until(&f, "2026-09");
+    let filed = f.join("archive/2026-09/forecast.csv");
+    let text = std::fs::read_to_string(&filed).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let mut cells: Vec<&str> = lines[1].split(',').collect();
+    cells[2] = "lots";
+    lines[1] = cells.join(",");
+    std::fs::write(&filed, lines.join("\n") + "\n").unwrap();
+    let o = run(root.path(), &["validate", "--data", fs]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error: archive/2026-09: forecast.csv:2: column forecast:"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(root.path(), &["plan", "--data", fs, "--out", "m2"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("archive/2026-09/forecast.csv (a published month of the archive): ")
+            && !err.contains("--previous"),
+        "{err}"
+    );
+}
+
+/// Reviewed against an older `--previous` than the archive's last month, the run says its fence
+/// breaks are against that older forecast (the fences are held to the archive's last month).
+#[test]
+fn an_older_previous_is_said_to_be_what_the_review_compares_with() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    demo_until(&f, "2026-08");
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish", "--quiet"],
+    );
+    demo_until(&f, "2026-09");
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m2", "--publish", "--quiet"],
+    );
+    demo_until(&f, "2026-10");
+    let older = f.join("archive/2026-09/forecast.csv");
+    let said = ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--previous",
+            older.to_str().unwrap(),
+            "--out",
+            "m3",
+        ],
+    );
+    assert!(
+        said.contains(
+            "warning: the review compares this plan with the --previous forecast from 2026-09, \
+             the time fences were held against the 2026-10 publication"
+        ),
+        "{said}"
+    );
+    // The latest publication as --previous is what the fences hold to: nothing to say.
+    let latest = f.join("archive/2026-10/forecast.csv");
+    let said = ok(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--previous",
+            latest.to_str().unwrap(),
+            "--out",
+            "m4",
+        ],
+    );
+    assert!(!said.contains("the review compares"), "{said}");
+}
+
 /// The point and the 95 % range of each sku and month of a forecast.csv.
 fn rows(path: &Path) -> std::collections::BTreeMap<(String, String), [f64; 3]> {
     let f = Csv::read(path);

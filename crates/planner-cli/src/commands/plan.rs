@@ -169,6 +169,15 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
     let last_published = published_plan
         .as_ref()
         .or(previous.last().filter(|_| from_archive));
+    // The review's fence check is against --previous: say so when that is not what the fences
+    // were held to, so its breaks are not read as breaks of what was shared.
+    if let (false, Some(v), Some(p), false) =
+        (from_archive, held_against, previous.last(), args.no_fences)
+    {
+        if p.start != v.month {
+            warn_review_base(p.start, v.month);
+        }
+    }
     let input = &folder.input;
     super::warn_orders_outside(&folder, &plan.forecast.demand);
     let holds: &[planner_core::review::FenceHold] = plan.fence_holds.as_deref().unwrap_or_default();
@@ -647,6 +656,18 @@ fn publish(
 }
 
 /// `--publish --no-fences` against a published month: a warning counting the sku-months of the
+/// Says that the review compares against a `--previous` forecast starting `reviewed` while the
+/// fences were held against the publication of `held`.
+#[allow(clippy::print_stderr)]
+fn warn_review_base(reviewed: planner_core::time::Month, held: planner_core::time::Month) {
+    eprintln!(
+        "warning: the review compares this plan with the --previous forecast from {reviewed}, \
+         the time fences were held against the {held} publication: its fence breaks are changes \
+         against the forecast from {reviewed}, not breaks of what was shared in {held} (leave out \
+         --previous to review against the archive)"
+    );
+}
+
 /// forecast filed (`fc`) beyond the time fences against the last publication (`published`, of
 /// `month`), the breaks the CM is about to receive.
 #[allow(clippy::print_stderr)]

@@ -169,20 +169,34 @@ pub fn read_previous(
     let mut previous = Vec::with_capacity(paths.len());
     for path in paths {
         guard.protect(path);
-        let plan =
-            load::demand_plan(path).with_context(|| format!("--previous {}", path.display()))?;
+        let what = previous_source(path);
+        let plan = load::demand_plan(path).with_context(|| what.clone())?;
         if let Some(first) = first.filter(|f| plan.start <= *f) {
             anyhow::bail!(
-                "--previous {}: starts {}, at or before the first month of the demand history \
+                "{what}: starts {}, at or before the first month of the demand history \
                  ({first}): a forecast starts after the history it was made from; is this the \
                  history itself? Give last month's forecast.csv",
-                path.display(),
                 plan.start
             );
         }
         previous.push(plan);
     }
     Ok(previous)
+}
+
+/// How an earlier forecast is named in a message: `--previous FILE` when the user gave it, the
+/// file and "published" when it is a month of the folder's archive (`archive/MONTH/`).
+pub fn previous_source(path: &std::path::Path) -> String {
+    let archived = path
+        .parent()
+        .and_then(std::path::Path::parent)
+        .and_then(std::path::Path::file_name)
+        .is_some_and(|n| n == "archive");
+    if archived {
+        format!("{} (a published month of the archive)", path.display())
+    } else {
+        format!("--previous {}", path.display())
+    }
 }
 
 /// The review of this month's `plan` against the `previous` forecasts (and the `statistical`

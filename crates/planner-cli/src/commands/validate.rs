@@ -66,11 +66,24 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         .as_ref()
         .and_then(|f| f.input.settings.first_month(&f.input.history))
     {
-        if let Err(e) = crate::archive::before(&args.data, start) {
-            // The message names the folder of the archive it is about.
-            let text = format!("{e:#}");
-            let (file, why) = text.split_once(": ").unwrap_or(("archive", &text));
-            problems.error(load::LoadError::file(file, why));
+        match crate::archive::before(&args.data, start) {
+            Err(e) => {
+                // The message names the folder of the archive it is about.
+                let text = format!("{e:#}");
+                let (file, why) = text.split_once(": ").unwrap_or(("archive", &text));
+                problems.error(load::LoadError::file(file, why));
+            }
+            // Each published forecast, read as `planner plan` reads it to hold the fences.
+            Ok(vintages) => {
+                for v in &vintages {
+                    if let Err(e) = load::demand_plan(&v.forecast()) {
+                        problems.error(load::LoadError::file(
+                            &format!("archive/{}", v.month),
+                            format!("{e:#}"),
+                        ));
+                    }
+                }
+            }
         }
     }
     // Open orders outside the plan's months, and events that fall outside them: said as the

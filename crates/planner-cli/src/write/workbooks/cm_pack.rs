@@ -446,6 +446,16 @@ fn changes(
         )?;
         return Ok(());
     };
+    // The changes the CM agreed to (changes.csv): said in the zone, so that an agreed change
+    // in a frozen month does not read as a break.
+    let agreed: std::collections::HashSet<(&str, Month)> = pack
+        .plan
+        .fence_holds
+        .iter()
+        .flatten()
+        .filter(|h| h.kind == planner_core::review::HoldKind::Agreed)
+        .map(|h| (h.sku.as_str(), h.month))
+        .collect();
     let mut r = 1u32;
     for (sku, now, then) in matched_skus(fc, published) {
         let name = products
@@ -455,7 +465,12 @@ fn changes(
         for (t, m) in fc.months().enumerate() {
             let old = then.and_then(|i| point(published, i, m));
             let new = now.and_then(|i| point(fc, i, m));
-            if let Some(row) = change_row(sku, name, m, zones[t], old, new) {
+            let zone = if agreed.contains(&(sku, m)) {
+                format!("{}, agreed", zones[t].name())
+            } else {
+                zones[t].name()
+            };
+            if let Some(row) = change_row(sku, name, m, zone, old, new) {
                 f.write_row(ws, r, &row, false)?;
                 r += 1;
             }
@@ -467,7 +482,8 @@ fn changes(
         r + 1,
         &format!(
             "Published: the forecast published for {label}; new: this one; whole units. A sku \
-             not in one of the two has no quantity there."
+             not in one of the two has no quantity there. A zone marked agreed is a change the \
+             CM agreed to (changes.csv)."
         ),
     )
 }
@@ -514,7 +530,7 @@ fn change_row(
     sku: &str,
     name: &str,
     m: Month,
-    zone: Zone,
+    zone: String,
     old: Option<f64>,
     new: Option<f64>,
 ) -> Option<[Cell; 8]> {
@@ -529,7 +545,7 @@ fn change_row(
         Cell::text(sku),
         Cell::text(name),
         Cell::month(m),
-        Cell::text(zone.name()),
+        Cell::Text(zone),
         units(old),
         units(new),
         units(change),
