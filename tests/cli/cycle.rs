@@ -503,6 +503,40 @@ fn an_older_previous_is_said_to_be_what_the_review_compares_with() {
     assert!(!said.contains("the review compares"), "{said}");
 }
 
+/// A sku shared last month and no longer planned (its history gone from demand.csv) is said:
+/// nothing holds its fenced months.
+#[test]
+fn a_published_sku_no_longer_planned_is_said() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    demo_until(&f, "2026-08");
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish", "--quiet"],
+    );
+    demo_until(&f, "2026-09");
+    let demand = std::fs::read_to_string(f.join("demand.csv")).unwrap();
+    let kept: Vec<&str> = demand
+        .lines()
+        .filter(|l| !l.starts_with("BTL-1000-BLK,"))
+        .collect();
+    std::fs::write(f.join("demand.csv"), kept.join("\n") + "\n").unwrap();
+    let said = ok(root.path(), &["plan", "--data", fs, "--out", "m2"]);
+    assert!(
+        said.contains(
+            "warning: 1 sku of the 2026-09 publication is no longer planned (BTL-1000-BLK): \
+             nothing holds its fenced months, so the CM sees it drop to 0 there; keep its \
+             history in demand.csv while the fences run, or tell the CM"
+        ),
+        "{said}"
+    );
+    // With every sku still planned, nothing is said.
+    demo_until(&f, "2026-09");
+    let said = ok(root.path(), &["plan", "--data", fs, "--out", "m3"]);
+    assert!(!said.contains("no longer planned"), "{said}");
+}
+
 /// The point and the 95 % range of each sku and month of a forecast.csv.
 fn rows(path: &Path) -> std::collections::BTreeMap<(String, String), [f64; 3]> {
     let f = Csv::read(path);

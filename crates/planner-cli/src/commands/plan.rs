@@ -178,6 +178,15 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             warn_review_base(p.start, v.month);
         }
     }
+    // Skus shared last month that this plan no longer has: nothing holds their fenced months.
+    if let (Some(v), Some(p)) = (held_against, last_published) {
+        warn_dropped(
+            &plan.forecast.demand,
+            p,
+            v.month,
+            input_fences(&folder.input),
+        );
+    }
     let input = &folder.input;
     super::warn_orders_outside(&folder, &plan.forecast.demand);
     let holds: &[planner_core::review::FenceHold] = plan.fence_holds.as_deref().unwrap_or_default();
@@ -656,6 +665,48 @@ fn publish(
 }
 
 /// `--publish --no-fences` against a published month: a warning counting the sku-months of the
+/// Whether the plan has time fences to hold (planner.toml's `[[fences]]`).
+fn input_fences(input: &scenario::PlanInput) -> bool {
+    !input.settings.fences.is_empty()
+}
+
+/// Says which skus of the publication of `month` (`published`) this plan (`fc`) no longer
+/// has: they are not held (nothing is planned for them) and the review counts their fenced
+/// months as breaks down to 0. Only when the plan has fences.
+#[allow(clippy::print_stderr)]
+fn warn_dropped(
+    fc: &planner_core::DemandPlan,
+    published: &planner_core::DemandPlan,
+    month: planner_core::time::Month,
+    fenced: bool,
+) {
+    if !fenced {
+        return;
+    }
+    let gone: Vec<&str> = published
+        .skus
+        .iter()
+        .filter(|s| fc.get(&s.sku).is_none() && s.forecast.point.iter().any(|&q| q > 0.0))
+        .map(|s| s.sku.as_str())
+        .collect();
+    if gone.is_empty() {
+        return;
+    }
+    let n = gone.len();
+    let shown = gone.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    eprintln!(
+        "warning: {n} sku{} of the {month} publication {} no longer planned ({shown}{}): nothing \
+         holds {} fenced months, so the CM sees {} drop to 0 there; keep {} history in \
+         demand.csv while the fences run, or tell the CM",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "is" } else { "are" },
+        if n > 5 { ", ..." } else { "" },
+        if n == 1 { "its" } else { "their" },
+        if n == 1 { "it" } else { "them" },
+        if n == 1 { "its" } else { "their" },
+    );
+}
+
 /// Says that the review compares against a `--previous` forecast starting `reviewed` while the
 /// fences were held against the publication of `held`.
 #[allow(clippy::print_stderr)]
