@@ -855,3 +855,58 @@ fn an_override_cell_of_a_launched_sku_applies() {
         (0.0, 30.0, 100.0, 90.0, 100.0)
     );
 }
+
+/// An override typed into a frozen month is held back by the fences, and the run says so (the
+/// overrides line counted it as applied).
+#[test]
+fn an_override_in_a_frozen_month_is_said_to_be_held_back() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    super::cycle::demo_until(&f, "2026-08");
+    let o = run(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    super::cycle::demo_until(&f, "2026-09");
+    let o = run(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m2", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Month 1 (2026-10) is frozen in the demo's planner.toml.
+    let edited = root.path().join("edited.xlsx");
+    edit_overrides(
+        &root.path().join("m2/plan.xlsx"),
+        &edited,
+        &[("BTL-1000-BLK", "2026-10", Cell::Number(5000.0))],
+    );
+    let o = run(
+        root.path(),
+        &[
+            "plan",
+            "--data",
+            fs,
+            "--out",
+            "m3",
+            "--overrides",
+            edited.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = std::fs::read_to_string(f.join("archive/2026-09/forecast.csv")).unwrap();
+    let kept: f64 = published
+        .lines()
+        .find(|l| l.starts_with("BTL-1000-BLK,2026-10,"))
+        .and_then(|l| l.split(',').nth(2))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    let want = format!(
+        "  of them 1 month of the overrides workbook, held back by the fences (first: \
+         BTL-1000-BLK 2026-10, typed 5000, kept at {}): a change inside the fences goes to \
+         changes.csv once the CM agrees to it",
+        kept.round()
+    );
+    assert!(stderr(&o).contains(&want), "{want}\nin\n{}", stderr(&o));
+}

@@ -471,6 +471,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             ));
         } else {
             super::say_holds(holds, v.month, ctx);
+            say_held_overrides(holds, &folder.input.overrides, ctx);
         }
     }
     if !archived.is_empty() {
@@ -665,6 +666,40 @@ fn publish(
 }
 
 /// `--publish --no-fences` against a published month: a warning counting the sku-months of the
+/// Says how many months of the overrides workbook the fences held back (frozen or clamped):
+/// the overrides line counted them among the overrides applied.
+fn say_held_overrides(
+    holds: &[planner_core::review::FenceHold],
+    overrides: &[planner_core::events::Override],
+    ctx: &Context,
+) {
+    use planner_core::review::HoldKind;
+    if overrides.is_empty() {
+        return;
+    }
+    let typed: std::collections::HashSet<(&str, planner_core::time::Month)> = overrides
+        .iter()
+        .map(|o| (o.sku.as_str(), o.month))
+        .collect();
+    let held: Vec<&planner_core::review::FenceHold> = holds
+        .iter()
+        .filter(|h| h.kind != HoldKind::Agreed && typed.contains(&(h.sku.as_str(), h.month)))
+        .collect();
+    if let Some(first) = held.first() {
+        let n = held.len();
+        ctx.say(format!(
+            "  of them {n} month{} of the overrides workbook, held back by the fences (first: {} \
+             {}, typed {}, kept at {}): a change inside the fences goes to changes.csv once the \
+             CM agrees to it",
+            if n == 1 { "" } else { "s" },
+            first.sku,
+            first.month,
+            crate::write::num(first.unconstrained, 0),
+            crate::write::num(first.held, 0),
+        ));
+    }
+}
+
 /// Whether the plan has time fences to hold (planner.toml's `[[fences]]`).
 fn input_fences(input: &scenario::PlanInput) -> bool {
     !input.settings.fences.is_empty()
