@@ -580,7 +580,7 @@ fn doubtful_deliveries_are_counted_warnings_and_lines_outside_the_months_are_sai
     put(dir.path(), "deliveries.csv", &text);
     let far = "warning: deliveries.csv: 3 rows delivered more than a year from their due date, \
                scored as given (a typo in the year?): line 11, PO \"P7\" of sku \"BTL-1\" due \
-               2025-12-12, delivered 2015-12-12";
+               2025-12-12, delivered 2015-12-12; also lines 12, 13";
     let repeated = "warning: deliveries.csv: 1 row repeats an earlier row exactly and was summed \
                     into its PO line as another part delivery (line 10 repeats line 3): delete \
                     it if the export doubled it";

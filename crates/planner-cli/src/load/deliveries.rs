@@ -94,7 +94,7 @@ const FAR_DAYS: i64 = 366;
 
 /// Rows delivered more than a year from their due date, scored as given (a delivery ten years
 /// early is on time, and its units are counted in a month outside the scorecard): one warning
-/// that counts them and names the first.
+/// that counts them, names the first and gives the lines of the next five.
 fn warn_far_receipts(name: &str, rows: &[(usize, Delivery)], problems: &mut Problems) {
     let far: Vec<&(usize, Delivery)> = rows
         .iter()
@@ -107,16 +107,36 @@ fn warn_far_receipts(name: &str, rows: &[(usize, Delivery)], problems: &mut Prob
         return;
     };
     let at = d.delivered.expect("a delivered row");
-    problems.warn(format!(
-        "{name}: {} row{} delivered more than a year from {} due date, scored as given (a \
+    problems.warn(
+        format!(
+            "{name}: {} row{} delivered more than a year from {} due date, scored as given (a \
          typo in the year?): line {line}, PO {} of sku {} due {}, delivered {at}",
-        far.len(),
-        if far.len() == 1 { "" } else { "s" },
-        if far.len() == 1 { "its" } else { "their" },
-        quote(&d.po),
-        quote(&d.sku),
-        d.due,
-    ));
+            far.len(),
+            if far.len() == 1 { "" } else { "s" },
+            if far.len() == 1 { "its" } else { "their" },
+            quote(&d.po),
+            quote(&d.sku),
+            d.due,
+        ) + &more_lines(&far),
+    );
+}
+
+/// `; also lines 12, 13`: the lines of `rows` after the first, at most 5, then `...`.
+fn more_lines(rows: &[&(usize, Delivery)]) -> String {
+    if rows.len() < 2 {
+        return String::new();
+    }
+    let lines: Vec<String> = rows[1..]
+        .iter()
+        .take(5)
+        .map(|(n, _)| n.to_string())
+        .collect();
+    format!(
+        "; also line{} {}{}",
+        if rows.len() == 2 { "" } else { "s" },
+        lines.join(", "),
+        if rows.len() > 6 { ", ..." } else { "" }
+    )
 }
 
 /// Rows that repeat an earlier row in every column planner reads (a doubled export, or a
