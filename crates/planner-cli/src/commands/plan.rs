@@ -179,13 +179,12 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         }
     }
     // Skus shared last month that this plan no longer has: nothing holds their fenced months.
-    if let (Some(v), Some(p)) = (held_against, last_published) {
-        warn_dropped(
-            &plan.forecast.demand,
-            p,
-            v.month,
-            input_fences(&folder.input),
-        );
+    if let (Some(v), Some(p), false) = (
+        held_against,
+        last_published,
+        folder.input.settings.fences.is_empty(),
+    ) {
+        warn_dropped(&plan.forecast.demand, p, v.month);
     }
     let input = &folder.input;
     super::warn_orders_outside(&folder, &plan.forecast.demand);
@@ -665,7 +664,6 @@ fn publish(
     )
 }
 
-/// `--publish --no-fences` against a published month: a warning counting the sku-months of the
 /// Says how many months of the overrides workbook the fences held back (frozen or clamped):
 /// the overrides line counted them among the overrides applied.
 fn say_held_overrides(
@@ -700,24 +698,15 @@ fn say_held_overrides(
     }
 }
 
-/// Whether the plan has time fences to hold (planner.toml's `[[fences]]`).
-fn input_fences(input: &scenario::PlanInput) -> bool {
-    !input.settings.fences.is_empty()
-}
-
 /// Says which skus of the publication of `month` (`published`) this plan (`fc`) no longer
 /// has: they are not held (nothing is planned for them) and the review counts their fenced
-/// months as breaks down to 0. Only when the plan has fences.
+/// months as breaks down to 0.
 #[allow(clippy::print_stderr)]
 fn warn_dropped(
     fc: &planner_core::DemandPlan,
     published: &planner_core::DemandPlan,
     month: planner_core::time::Month,
-    fenced: bool,
 ) {
-    if !fenced {
-        return;
-    }
     let gone: Vec<&str> = published
         .skus
         .iter()
@@ -754,6 +743,7 @@ fn warn_review_base(reviewed: planner_core::time::Month, held: planner_core::tim
     );
 }
 
+/// `--publish --no-fences` against a published month: a warning counting the sku-months of the
 /// forecast filed (`fc`) beyond the time fences against the last publication (`published`, of
 /// `month`), the breaks the CM is about to receive.
 #[allow(clippy::print_stderr)]
