@@ -85,44 +85,19 @@ pub fn fence_breaks(
     fences: &[TimeFence],
     tolerance: f64,
 ) -> FenceTotal {
-    let mut breaks = Vec::new();
-    for sku in &plan.skus {
-        let Some(prev) = published.get(&sku.sku) else {
-            continue;
-        };
-        for (t, &current) in sku.forecast.point.iter().enumerate() {
-            let month = plan.start.plus(t as i32);
-            let fence_month = t as u32 + 1;
-            let k = published.start.months_until(month);
-            let p = (k >= 0)
-                .then(|| prev.forecast.point.get(k as usize).copied())
-                .flatten();
-            let (Some(x), Some(p)) = (fence_limit(fences, fence_month), p) else {
-                continue;
-            };
-            if !(p.is_finite() && p >= 0.0) {
-                continue;
-            }
-            let change = current - p;
-            let allowed = x * p;
-            let excess = change.abs() - allowed;
-            if excess > tolerance {
-                breaks.push(Violation {
-                    sku: sku.sku.clone(),
-                    family: sku.sku.clone(),
-                    month,
-                    fence_month,
-                    max_change: x,
-                    previous: p,
-                    current,
-                    change,
-                    change_pct: (p != 0.0).then(|| change / p),
-                    allowed,
-                    excess,
-                });
-            }
-        }
-    }
+    // The review's changes of the skus both forecasts have (a new sku is free of the fences).
+    let changes = super::diff::changes(
+        published,
+        plan,
+        &super::Families::default(),
+        fences,
+        tolerance,
+    );
+    let breaks: Vec<Violation> = changes
+        .iter()
+        .filter(|c| c.status == super::ChangeStatus::Both)
+        .filter_map(Violation::from_change)
+        .collect();
     FenceTotal::of(&breaks)
 }
 
