@@ -150,14 +150,21 @@ pub fn after(dir: &Path, month: Month) -> anyhow::Result<Vec<Month>> {
 /// # Errors
 /// `month` already published, and not `replace`.
 pub fn check_unpublished(dir: &Path, month: Month, replace: bool) -> anyhow::Result<()> {
-    let target = dir.join("archive").join(month.to_string());
-    if target.symlink_metadata().is_ok() && !replace {
+    if is_published(dir, month) && !replace {
         anyhow::bail!(
             "archive/{month}: {month} is already published: a shared forecast is never \
              overwritten (`--replace` files this one instead); nothing was planned or written"
         );
     }
     Ok(())
+}
+
+/// Whether `dir`'s archive has `month` (a folder, file or link of that name).
+pub fn is_published(dir: &Path, month: Month) -> bool {
+    dir.join("archive")
+        .join(month.to_string())
+        .symlink_metadata()
+        .is_ok()
 }
 
 /// What a publication files.
@@ -180,7 +187,7 @@ pub struct Publication<'a> {
 pub fn publish(dir: &Path, p: &Publication<'_>, replace: bool) -> anyhow::Result<PathBuf> {
     let root = dir.join("archive");
     let target = root.join(p.month.to_string());
-    if target.symlink_metadata().is_ok() && !replace {
+    if is_published(dir, p.month) && !replace {
         anyhow::bail!(
             "archive/{}: {} is already published: a shared forecast is never overwritten \
              (`--replace` files this one instead)",

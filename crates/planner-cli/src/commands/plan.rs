@@ -418,11 +418,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
             }
         }
         let later = crate::archive::after(dir, fc.start)?;
-        let replaced = dir
-            .join("archive")
-            .join(fc.start.to_string())
-            .symlink_metadata()
-            .is_ok();
+        let replaced = crate::archive::is_published(dir, fc.start);
         let at = publish(dir, &plan, overrides_file.as_ref(), args.replace)?;
         warn_later(fc.start, &later, replaced);
         Some(at)
