@@ -9,7 +9,7 @@
 //! WQL is the weighted quantile loss over the median and the 80 / 95 % bounds, pooled over the
 //! data set (`sum of 2 * pinball losses / sum |actual|`, averaged over the 5 quantiles); MSIS95
 //! the M4 competition's scaled interval score at 95 %, averaged over series. A second line
-//! gives the coverage by forecast step.
+//! gives the coverage by forecast step, a third by the history's length.
 //! Fitting runs on one thread and is timed in CPU seconds, so series per second is per core. M3 monthly can be exported
 //! with `benches/peers/export_m3.py`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -21,6 +21,8 @@ use planner_core::forecast::{accuracy, forecast_series, Forecast, Interval, Leve
 
 /// Forecast steps (1-based, inclusive) of the per-step coverage line.
 const BUCKETS: [(usize, usize); 5] = [(1, 3), (4, 6), (7, 12), (13, 18), (19, 36)];
+/// History lengths (months, inclusive) of the per-length coverage line.
+const LENGTHS: [(usize, usize); 5] = [(0, 47), (48, 71), (72, 107), (108, 143), (144, 100_000)];
 
 type Series = BTreeMap<String, Vec<(String, f64)>>;
 
@@ -103,6 +105,8 @@ fn main() -> Result<(), String> {
     let mut sq_err = 0.0;
     // Coverage by forecast step, pooled over series: [hits80, hits95, pairs] per bucket.
     let mut by_step = [[0.0f64; 3]; BUCKETS.len()];
+    // The same by the history's length.
+    let mut by_length = [[0.0f64; 3]; LENGTHS.len()];
     let mut models: BTreeMap<String, usize> = BTreeMap::new();
     let mut elapsed = 0.0;
     let mut count = 0usize;
@@ -163,6 +167,13 @@ fn main() -> Result<(), String> {
             by_step[b][0] += inside(0);
             by_step[b][1] += inside(1);
             by_step[b][2] += 1.0;
+            let l = LENGTHS
+                .iter()
+                .position(|&(lo, hi)| y.len() >= lo && y.len() <= hi)
+                .unwrap_or(0);
+            by_length[l][0] += inside(0);
+            by_length[l][1] += inside(1);
+            by_length[l][2] += 1.0;
         }
         let sa: f64 = actual.iter().map(|a| a.abs()).sum();
         if let Some(w) = acc.wql {
@@ -204,6 +215,23 @@ fn main() -> Result<(), String> {
         })
         .collect();
     println!("coverage by step (80/95 %): {}", steps.join(" "));
+    let lengths: Vec<String> = LENGTHS
+        .iter()
+        .zip(&by_length)
+        .filter(|(_, c)| c[2] > 0.0)
+        .map(|(&(lo, hi), c)| {
+            format!(
+                "n{lo}-{hi}={:.1}/{:.1} ({:.0}%)",
+                100.0 * c[0] / c[2],
+                100.0 * c[1] / c[2],
+                100.0 * c[2] / pairs.max(1) as f64
+            )
+        })
+        .collect();
+    println!(
+        "coverage by history length (80/95 %, share of months): {}",
+        lengths.join(" ")
+    );
     let mut top: Vec<_> = models.into_iter().collect();
     top.sort_by_key(|b| std::cmp::Reverse(b.1));
     let list: Vec<String> = top
