@@ -2,6 +2,7 @@
 //! scenario file per error kind.
 
 use super::*;
+use std::collections::BTreeMap;
 
 fn scenarios_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo-scenarios.toml")
@@ -484,4 +485,82 @@ fn a_family_correlation_alone_below_the_plans_sku_correlation_is_refused() {
         (at("family_correlation"), at("sku_correlation")),
         ("0.6", "0.3")
     );
+}
+
+/// A demand change and a downtime that start before the plan (2026-11..2027-10) apply to the
+/// months inside it, and each says so at its line: the promotion's 2026-11 and 2026-12 at 1.5
+/// times the base (2027-01 as the base), the downtime's 2 working days of November (the 1st is a
+/// Sunday) off L1-BOTTLE's 25.
+#[test]
+fn a_change_running_past_the_plan_applies_inside_it_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    put(
+        dir.path(),
+        "s.toml",
+        "[[scenario]]\nname = \"promo\"\n[[scenario.demand]]\nmultiplier = 1.5\n\
+         from = \"2026-09\"\nto = \"2026-12\"\n\
+         [[scenario]]\nname = \"stop\"\n[[scenario.line]]\nline = \"L1-BOTTLE\"\n\
+         downtime = [\"2026-10-25..2026-11-03\"]\n",
+    );
+    let data = demo();
+    let o = run(
+        dir.path(),
+        &[
+            "--quiet",
+            "scenario",
+            "--data",
+            data.to_str().unwrap(),
+            "--scenarios",
+            "s.toml",
+            "--out",
+            "out",
+            "--paths",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "warning: s.toml:5: scenario \"promo\": demand.from: 2026-09..2026-12 runs past the \
+         plan's months 2026-11..2027-10: applied to 2026-11..2026-12, 2 of its 4 months\n\
+         warning: s.toml:11: scenario \"stop\": line.downtime: 2026-10-25..2026-11-03 (line \
+         \"L1-BOTTLE\") runs past the plan's months 2026-11..2027-10: 3 of its 10 days are \
+         planned at 0 hours, the rest is outside the plan\n"
+    );
+    let out = dir.path().join("out");
+    let forecast = |name: &str| -> BTreeMap<(String, String), f64> {
+        read(&out.join(name).join("forecast.csv"))
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                ((f[0].to_string(), f[1].to_string()), f[2].parse().unwrap())
+            })
+            .collect()
+    };
+    let (base, promo) = (forecast("base"), forecast("promo"));
+    assert_eq!(base.len(), promo.len());
+    for ((sku, month), b) in &base {
+        let p = promo[&(sku.clone(), month.clone())];
+        let factor = if month.as_str() <= "2026-12" {
+            1.5
+        } else {
+            1.0
+        };
+        assert!(
+            (p - b * factor).abs() <= 0.02,
+            "{sku} {month}: {p} against {b}"
+        );
+    }
+    let days = |name: &str| -> String {
+        read(&out.join(name).join("capacity.csv"))
+            .lines()
+            .find(|l| l.starts_with("L1-BOTTLE,2026-11,"))
+            .unwrap()
+            .split(',')
+            .nth(2)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!((days("base").as_str(), days("stop").as_str()), ("25", "23"));
 }

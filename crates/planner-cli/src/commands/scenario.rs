@@ -39,6 +39,7 @@ struct Run {
 }
 
 /// Runs `planner scenario`.
+#[allow(clippy::print_stderr)]
 pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut folder = load::folder_or_first_error(&args.data)?;
     let scenarios = load::scenarios::read(&args.scenarios)?;
@@ -89,6 +90,9 @@ pub fn run(args: &ScenarioArgs, ctx: &Context) -> anyhow::Result<()> {
         let input = s
             .apply(&folder.input, &base.forecast.demand)
             .map_err(|e| scenarios.error(&e))?;
+        for note in s.clipped(&base.forecast.demand) {
+            eprintln!("warning: {}", scenarios.error(&note));
+        }
         inputs.push((s.name.clone(), input));
     }
     let mut runs = vec![Run {

@@ -430,6 +430,97 @@ impl ScenarioFile {
 }
 
 impl Scenario {
+    /// The changes whose months run past the plan's `demand.start` and horizon and apply only
+    /// to the part inside (what [`Scenario::apply`] does with them), one note each, in the shape
+    /// of a [`ChangeError`] so that a reader can locate the key: a demand change's `from..to`
+    /// and a line's downtime range. Changes wholly outside the plan are errors of
+    /// [`Scenario::apply`], not notes.
+    ///
+    /// # Examples
+    /// ```
+    /// use planner_core::demand::DemandHistory;
+    /// use planner_core::scenario::{run, PlanInput, Scenario, DemandChange};
+    ///
+    /// let m = |s: &str| -> planner_core::time::Month { s.parse().unwrap() };
+    /// let records: Vec<_> = (0..24).map(|i| ("A", m("2025-01").plus(i), 100.0)).collect();
+    /// let input = PlanInput::new(DemandHistory::from_records(records)?);
+    /// let base = run(&input, &|_| {})?;
+    /// // The plan runs 2027-01..2027-12; a promotion from 2026-11 to 2027-02.
+    /// let promo = Scenario {
+    ///     demand: vec![DemandChange {
+    ///         sku: None, family: None, from: Some(m("2026-11")), to: Some(m("2027-02")),
+    ///         multiplier: 1.5,
+    ///     }],
+    ///     ..Scenario::named("promo")
+    /// };
+    /// let notes = promo.clipped(&base.forecast.demand);
+    /// assert_eq!(
+    ///     notes[0].reason,
+    ///     "2026-11..2027-02 runs past the plan's months 2027-01..2027-12: applied to \
+    ///      2027-01..2027-02, 2 of its 4 months"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clipped(&self, demand: &DemandPlan) -> Vec<ChangeError> {
+        let first = demand.start;
+        let last = demand.start.plus(demand.horizon as i32 - 1);
+        let note = |key: &str, reason: String| ChangeError {
+            scenario: self.name.clone(),
+            key: key.into(),
+            reason,
+        };
+        let mut out = Vec::new();
+        for c in &self.demand {
+            let from = c.from.unwrap_or(first);
+            let to = c.to.unwrap_or(last);
+            if to < from || to < first || from > last || (from >= first && to <= last) {
+                continue;
+            }
+            let (a, b) = (from.max(first), to.min(last));
+            let months = from.months_until(to) + 1;
+            let inside = a.months_until(b) + 1;
+            let key = if from < first {
+                "demand.from"
+            } else {
+                "demand.to"
+            };
+            let written = match (c.from, c.to) {
+                (Some(f), Some(t)) => format!("{f}..{t}"),
+                (Some(f), None) => format!("{f} on"),
+                (None, _) => format!("up to {to}"),
+            };
+            out.push(note(
+                key,
+                format!(
+                    "{written} runs past the plan's months {first}..{last}: applied to {a}..{b}, \
+                     {inside} of its {months} months"
+                ),
+            ));
+        }
+        for c in &self.line {
+            for range in &c.downtime {
+                let (f, t) = (range.from.month(), range.to.month());
+                if t < first || f > last || (f >= first && t <= last) {
+                    continue;
+                }
+                let days = range.days().count();
+                let inside = range
+                    .days()
+                    .filter(|d| (first..=last).contains(&d.month()))
+                    .count();
+                out.push(note(
+                    "line.downtime",
+                    format!(
+                        "{}..{} (line {:?}) runs past the plan's months {first}..{last}: {inside} \
+                         of its {days} days are planned at 0 hours, the rest is outside the plan",
+                        range.from, range.to, c.line
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
     /// The base folder with this scenario's changes: a [`PlanInput`] whose `demand` is `demand`
     /// (the base run's demand plan) with the demand multipliers applied. The base plan carries
     /// its overrides and time fences already, so the input has none of its own
