@@ -150,7 +150,7 @@ fn three_months_publish_roll_and_review_every_vintage() {
         .unwrap_or_else(|| panic!("a hold among the findings: {said}"));
     let text = hold_line.trim_start().trim_start_matches("fence hold ");
     assert!(
-        text.contains("the forecast of ") && text.contains(" units "),
+        text.contains("the plan before the fences, ") && text.contains(" units "),
         "{text}"
     );
     assert!(report.contains(&format!("<span class=\"tag\">fence hold</span> {text}")));

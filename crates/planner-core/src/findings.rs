@@ -697,7 +697,7 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
     }
 }
 
-/// How far the forecast is from what a hold kept (`moved = held - forecast`): `1514 units above`.
+/// How far the plan before the fences is from what a hold kept (`moved = held - forecast`): `1514 units above`.
 fn apart(moved: f64) -> String {
     let side = if moved < 0.0 { "above" } else { "below" };
     format!("{} units {side}", whole(moved.abs()))
@@ -712,7 +712,7 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
                 FindingKind::FenceHold,
                 Severity::Decide,
                 format!(
-                    "{} {} (month {}, frozen): held at the published {}; the forecast of {} is {}",
+                    "{} {} (month {}, frozen): held at the published {}; the plan before the fences, {}, is {}",
                     h.sku,
                     h.month,
                     h.fence_month,
@@ -725,7 +725,7 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
                 FindingKind::FenceHold,
                 Severity::Decide,
                 format!(
-                    "{} {} (month {}, within {}): clamped to {} against the published {}; the forecast of {} is {}",
+                    "{} {} (month {}, within {}): clamped to {} against the published {}; the plan before the fences, {}, is {}",
                     h.sku,
                     h.month,
                     h.fence_month,
@@ -740,7 +740,7 @@ fn holds(holds: &[FenceHold], pricer: &Pricer, out: &mut Vec<Finding>) {
                 FindingKind::AgreedChange,
                 Severity::Note,
                 format!(
-                    "{} {} (month {}): the agreed {} passes the fences (published {}, forecast {})",
+                    "{} {} (month {}): the agreed {} passes the fences (published {}, the plan before them {})",
                     h.sku,
                     h.month,
                     h.fence_month,

@@ -50,7 +50,7 @@ pub struct FenceHold {
     pub max_change: Option<f64>,
     /// The published forecast of that month.
     pub published: f64,
-    /// This month's forecast before the fences (statistical, with events).
+    /// This month's plan before the fences: the forecast with its events and overrides.
     pub unconstrained: f64,
     /// The forecast as held.
     pub held: f64,
