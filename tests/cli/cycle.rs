@@ -537,6 +537,82 @@ fn a_published_sku_no_longer_planned_is_said() {
     assert!(!said.contains("no longer planned"), "{said}");
 }
 
+/// A sku the last publication did not have (its history added since) is said when it has
+/// demand in fenced months: the fences do not hold it and the review counts those months as
+/// breaks. The units said are its forecast over the demo's six fenced months.
+#[test]
+fn a_new_sku_in_fenced_months_is_said() {
+    let root = tempfile::tempdir().unwrap();
+    let f = root.path().join("folder");
+    let fs = f.to_str().unwrap();
+    demo_until(&f, "2026-08");
+    let demand = std::fs::read_to_string(f.join("demand.csv")).unwrap();
+    let without: Vec<&str> = demand
+        .lines()
+        .filter(|l| !l.starts_with("BTL-1000-BLK,"))
+        .collect();
+    std::fs::write(f.join("demand.csv"), without.join("\n") + "\n").unwrap();
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m1", "--publish", "--quiet"],
+    );
+    demo_until(&f, "2026-09");
+    let said = ok(root.path(), &["plan", "--data", fs, "--out", "m2"]);
+    let fc = rows(&root.path().join("m2/forecast.csv"));
+    let fenced: Vec<f64> = fc
+        .iter()
+        .filter(|((sku, _), _)| sku == "BTL-1000-BLK")
+        .take(6)
+        .map(|(_, v)| v[0])
+        .collect();
+    assert_eq!(fenced.len(), 6);
+    assert!((1..=6).all(|k| demo_limit(k).is_some()) && demo_limit(7).is_none());
+    let units: f64 = fenced.iter().sum();
+    let line = said
+        .lines()
+        .find(|l| l.contains("new since the 2026-09 publication"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let (head, tail) = line
+        .split_once(" units in ")
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        head.starts_with("warning: 1 sku new since the 2026-09 publication (BTL-1000-BLK) has "),
+        "{line}"
+    );
+    let said_units: f64 = head
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!((said_units - units).abs() <= 3.0, "{line}: {units}");
+    assert_eq!(
+        tail,
+        "6 fenced sku-months: a fence holds a published quantity, so it is not held, and the \
+         review counts it as fence breaks; agree it with the CM (changes.csv) or start it after \
+         the fences"
+    );
+    // The review counts it: its six months are among the breaks.
+    let breaks = std::fs::read_to_string(root.path().join("m2/review_changes.csv")).unwrap();
+    let header: Vec<&str> = breaks.lines().next().unwrap().split(',').collect();
+    let excess = header.iter().position(|&c| c == "excess").unwrap();
+    let new_breaks = breaks
+        .lines()
+        .filter(|l| l.starts_with("BTL-1000-BLK,"))
+        .filter(|l| !l.split(',').nth(excess).unwrap_or("").is_empty())
+        .count();
+    assert_eq!(new_breaks, 6, "{breaks}");
+    // Once a publication has it, the next month says nothing.
+    ok(
+        root.path(),
+        &["plan", "--data", fs, "--out", "m3", "--publish", "--quiet"],
+    );
+    demo_until(&f, "2026-10");
+    let said = ok(root.path(), &["plan", "--data", fs, "--out", "m4"]);
+    assert!(!said.contains("new since"), "{said}");
+}
+
 /// The point and the 95 % range of each sku and month of a forecast.csv.
 fn rows(path: &Path) -> std::collections::BTreeMap<(String, String), [f64; 3]> {
     let f = Csv::read(path);

@@ -185,6 +185,12 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         folder.input.settings.fences.is_empty(),
     ) {
         warn_dropped(&plan.forecast.demand, p, v.month);
+        warn_new_in_fences(
+            &plan.forecast.demand,
+            p,
+            v.month,
+            &folder.input.settings.fences,
+        );
     }
     let input = &folder.input;
     super::warn_orders_outside(&folder, &plan.forecast.demand);
@@ -724,6 +730,57 @@ fn warn_dropped(
         if n == 1 { "its" } else { "their" },
         if n == 1 { "it" } else { "them" },
         if n == 1 { "its" } else { "their" },
+    );
+}
+
+/// Says which skus this plan (`fc`) has that the publication of `month` (`published`) did not,
+/// with demand in fenced months both cover: a fence holds a published quantity, so they are
+/// not held, and the review counts those months as breaks up from 0.
+#[allow(clippy::print_stderr)]
+fn warn_new_in_fences(
+    fc: &planner_core::DemandPlan,
+    published: &planner_core::DemandPlan,
+    month: planner_core::time::Month,
+    fences: &[planner_core::review::TimeFence],
+) {
+    let last_published = published.start.plus(published.horizon as i32 - 1);
+    let (mut skus, mut sku_months, mut units) = (Vec::new(), 0usize, 0.0);
+    for s in &fc.skus {
+        if published.get(&s.sku).is_some() {
+            continue;
+        }
+        let mut here = false;
+        for (t, &q) in s.forecast.point.iter().enumerate() {
+            let m = fc.start.plus(t as i32);
+            let fenced = planner_core::review::fence_limit(fences, t as u32 + 1).is_some();
+            if fenced && q > 0.0 && m >= published.start && m <= last_published {
+                here = true;
+                sku_months += 1;
+                units += q;
+            }
+        }
+        if here {
+            skus.push(s.sku.as_str());
+        }
+    }
+    if skus.is_empty() {
+        return;
+    }
+    let n = skus.len();
+    let shown = skus.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    eprintln!(
+        "warning: {n} sku{} new since the {month} publication ({shown}{}) {} {} units in \
+         {sku_months} fenced sku-months: a fence holds a published quantity, so {} not held, \
+         and the review counts {} as fence breaks; agree {} with the CM (changes.csv) or start \
+         {} after the fences",
+        if n == 1 { "" } else { "s" },
+        if n > 5 { ", ..." } else { "" },
+        if n == 1 { "has" } else { "have" },
+        crate::write::num(units, 0),
+        if n == 1 { "it is" } else { "they are" },
+        if n == 1 { "it" } else { "them" },
+        if n == 1 { "it" } else { "them" },
+        if n == 1 { "it" } else { "them" },
     );
 }
 
