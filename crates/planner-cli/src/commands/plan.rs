@@ -815,8 +815,9 @@ fn warn_unheld(
     eprintln!(
         "warning: --no-fences: published without the time fences: {} sku-months of {} skus \
          beyond their fences against the {month} publication, {} units beyond ({} units \
-         changed); the CM is sent changes it did not agree to (changes.csv lists the agreed \
-         ones; without --no-fences the plan is held)",
+         changed; of skus in both, the review also counts skus new or dropped since); the CM is \
+         sent changes it did not agree to (changes.csv lists the agreed ones; without \
+         --no-fences the plan is held)",
         breaks.violations,
         breaks.skus,
         crate::write::num(breaks.excess, 0),
