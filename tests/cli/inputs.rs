@@ -857,6 +857,12 @@ fn the_master_files_read_at_once_list_their_problems_in_the_order_of_the_files()
         ],
         "{err}"
     );
-    assert!(errors[0].starts_with("routings.csv:6: column cycle_seconds:"), "{err}");
-    assert!(errors[1].starts_with("routings.csv:7: column cycle_seconds:"), "{err}");
+    assert!(
+        errors[0].starts_with("routings.csv:6: column cycle_seconds:"),
+        "{err}"
+    );
+    assert!(
+        errors[1].starts_with("routings.csv:7: column cycle_seconds:"),
+        "{err}"
+    );
 }
