@@ -819,3 +819,50 @@ fn events_on_a_launched_sku_apply_after_its_launch() {
         "{new:?}"
     );
 }
+
+#[test]
+fn the_master_files_read_at_once_list_their_problems_in_the_order_of_the_files() {
+    // routings, bom, materials and price_tiers are read at once (calendar after them): each
+    // file's problems still come in the order the files are read, each file's in its lines'.
+    let dir = small_folder();
+    let add = |name: &str, rows: &str| {
+        let mut text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        text.push_str(rows);
+        put(dir.path(), name, &text);
+    };
+    add("routings.csv", "BTL-1,L1,paint,-1\nBTL-1,L1,glue,x\n");
+    add("calendar.csv", "L1,2026-12-26,-8,inventory\n");
+    add("bom.csv", "HSG-1,STEEL,-1\n");
+    add("materials.csv", "CAP,-7,1,1,0.8,50\n");
+    add("price_tiers.csv", "HSG-1,1000,-12\n");
+    let (code, err) = validate(dir.path());
+    assert_eq!(code, 1, "{err}");
+    let errors: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: "))
+        .collect();
+    let files: Vec<&str> = errors
+        .iter()
+        .map(|e| e.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "routings.csv",
+            "routings.csv",
+            "calendar.csv",
+            "bom.csv",
+            "materials.csv",
+            "price_tiers.csv"
+        ],
+        "{err}"
+    );
+    assert!(
+        errors[0].starts_with("routings.csv:6: column cycle_seconds:"),
+        "{err}"
+    );
+    assert!(
+        errors[1].starts_with("routings.csv:7: column cycle_seconds:"),
+        "{err}"
+    );
+}

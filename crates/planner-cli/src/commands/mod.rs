@@ -106,12 +106,24 @@ pub struct Stopwatch {
     start: std::time::Instant,
     last: std::time::Instant,
     last_cpu: Option<f64>,
+    /// CPU seconds of stages run on another thread during the current one ([`Stopwatch::aside`]):
+    /// left out of the current stage's.
+    aside_cpu: f64,
 }
 
 /// The CPU seconds (user and system, every thread) the process has used, from
 /// `/proc/self/stat`; `None` elsewhere.
 fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    stat_cpu_seconds("/proc/self/stat")
+}
+
+/// The CPU seconds the calling thread has used, from `/proc/thread-self/stat`; `None` elsewhere.
+fn thread_cpu_seconds() -> Option<f64> {
+    stat_cpu_seconds("/proc/thread-self/stat")
+}
+
+fn stat_cpu_seconds(file: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(file).ok()?;
     // The fields after the command name (which is in parentheses and may hold spaces):
     // utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
     let rest = &stat[stat.rfind(')')? + 2..];
@@ -120,6 +132,10 @@ fn cpu_seconds() -> Option<f64> {
     let stime: f64 = fields.next()?.parse().ok()?;
     Some((utime + stime) / 100.0)
 }
+
+/// The time of a stage run aside ([`Stopwatch::aside`]): its wall and CPU seconds, `None`
+/// when timings are off.
+pub struct Aside(Option<(std::time::Duration, Option<f64>)>);
 
 impl Stopwatch {
     /// Starts timing; silent unless `PLANNER_TIMINGS` is set.
@@ -131,7 +147,41 @@ impl Stopwatch {
             start: now,
             last: now,
             last_cpu: if on { cpu_seconds() } else { None },
+            aside_cpu: 0.0,
         }
+    }
+
+    /// Times `f`, a stage run on a thread of its own while the current stage runs on others
+    /// (plan.json while the workbooks are made): its line gives its own wall time and its
+    /// thread's CPU time, marked `overlapped`, and the current stage's CPU time leaves that
+    /// out, so the stages' CPU times still add up to the process's. Its wall time is inside
+    /// the current stage's.
+    pub fn aside<T>(&self, f: impl FnOnce() -> T) -> (T, Aside) {
+        if !self.on {
+            return (f(), Aside(None));
+        }
+        let (start, cpu) = (std::time::Instant::now(), thread_cpu_seconds());
+        let out = f();
+        let cpu = match (thread_cpu_seconds(), cpu) {
+            (Some(after), Some(before)) => Some(after - before),
+            _ => None,
+        };
+        (out, Aside(Some((start.elapsed(), cpu))))
+    }
+
+    /// Says the time of a stage [`Stopwatch::aside`] ran, during the stage the next
+    /// [`Stopwatch::lap`] ends.
+    #[allow(clippy::print_stderr)]
+    pub fn aside_lap(&mut self, stage: &str, aside: Aside, during: &str) {
+        let Aside(Some((wall, cpu))) = aside else {
+            return;
+        };
+        let used = cpu.map_or_else(String::new, |c| format!("  cpu {c:.2} s"));
+        self.aside_cpu += cpu.unwrap_or(0.0);
+        eprintln!(
+            "timing: {stage:<12} {:>7.3} s  (overlapped, during {during}){used}",
+            wall.as_secs_f64()
+        );
     }
 
     /// Ends a stage.
@@ -141,9 +191,12 @@ impl Stopwatch {
         if self.on {
             let cpu = cpu_seconds();
             let used = match (cpu, self.last_cpu) {
-                (Some(now), Some(before)) => format!("  cpu {:.2} s", now - before),
+                (Some(now), Some(before)) => {
+                    format!("  cpu {:.2} s", (now - before - self.aside_cpu).max(0.0))
+                }
                 _ => String::new(),
             };
+            self.aside_cpu = 0.0;
             eprintln!(
                 "timing: {stage:<12} {:>7.3} s  (total {:.3} s){used}",
                 (now - self.last).as_secs_f64(),

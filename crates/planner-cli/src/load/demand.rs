@@ -330,38 +330,43 @@ fn read_text(
     }
 
     let rows = base.height();
-    let sums = base
-        .lazy()
-        .group_by([col("sku"), col("key")])
-        .agg([col("q").sum()])
-        .collect()
+    // Each row's sku, month and quantity, read in place from polars' columns (no string
+    // copied, no grouping in polars: 3.5 million rows at 100,000 skus); the history sums them
+    // by sku and month in the file's order.
+    let base = base
+        .select(["sku", "key", "q"])
         .map_err(|e| polars_error(name, e))?;
-    let skus = str_column(&sums, "sku", name)?;
-    let keys = str_column(&sums, "key", name)?;
-    let qs = f64_column(&sums, "q", name)?;
-    let mut records: Vec<(String, Month, f64)> = skus
-        .into_iter()
-        .zip(keys)
-        .zip(qs)
-        .filter_map(|((s, k), q)| Some((s?, *month_of.get(&k?)?, q.unwrap_or(0.0))))
-        .collect();
+    let column = |c: &str| {
+        base.column(c)
+            .map(Column::as_materialized_series)
+            .map_err(|e| polars_error(name, e))
+    };
+    let (sku_col, key_col, q_col) = (column("sku")?, column("key")?, column("q")?);
+    let sku_ca = sku_col.str().map_err(|e| polars_error(name, e))?;
+    let key_ca = key_col.str().map_err(|e| polars_error(name, e))?;
+    let q_ca = q_col.f64().map_err(|e| polars_error(name, e))?;
+    // The few distinct months or dates, sorted, looked up by binary search.
+    let mut by_key: Vec<(&str, Month)> = month_of.iter().map(|(k, m)| (k.as_str(), *m)).collect();
+    by_key.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let month = |k: &str| {
+        by_key
+            .binary_search_by(|e| e.0.cmp(k))
+            .ok()
+            .map(|i| by_key[i].1)
+    };
+    let mut records: Vec<(&str, Month, f64)> = Vec::with_capacity(rows);
+    for ((s, k), q) in sku_ca.into_iter().zip(key_ca).zip(q_ca) {
+        if let (Some(s), Some(m)) = (s, k.and_then(month)) {
+            records.push((s, m, q.unwrap_or(0.0)));
+        }
+    }
     if let Some(latest) = latest {
         leave_out_partial_month(name, latest, &months, &mut records, problems);
     }
+    let by_sku = months_by_sku(&records);
     if !by_date {
         // Rows for a sku and month already seen (`2026-1` is `2026-01`) are summed: say so.
-        // `records` has one row per sku and written month: when each month is written one way
-        // only, they are the distinct sku-months already (no set of millions to build).
-        let one_way = month_of.len() == months.len();
-        let distinct = if one_way {
-            records.len()
-        } else {
-            records
-                .iter()
-                .map(|(s, m, _)| (s.as_str(), *m))
-                .collect::<std::collections::HashSet<_>>()
-                .len()
-        };
+        let distinct: usize = by_sku.iter().map(|(_, m)| m.len()).sum();
         let summed = rows - distinct;
         if summed > 0 {
             problems.warn(format!(
@@ -371,7 +376,9 @@ fn read_text(
             ));
         }
     }
-    warn_missing_months(name, &records, problems);
+    if let Some(last) = records.iter().map(|r| r.1).max() {
+        warn_missing_months(name, by_sku, last, problems);
+    }
     let history =
         DemandHistory::from_records(records).map_err(|e| LoadError::file(name, e.to_string()))?;
     Ok(Some(history))
@@ -388,18 +395,14 @@ const REGULAR: f64 = 0.8;
 /// without orders. Said in one warning that counts them and names the first skus with their
 /// months; skus with rows only in some months (intermittent demand written sparsely), and a
 /// single month here and there, are not.
-fn warn_missing_months(name: &str, records: &[(String, Month, f64)], problems: &mut Problems) {
-    let Some(last) = records.iter().map(|r| r.1).max() else {
-        return;
-    };
-    let mut by_sku: HashMap<&str, Vec<Month>> = HashMap::new();
-    for (sku, m, _) in records {
-        by_sku.entry(sku).or_default().push(*m);
-    }
+fn warn_missing_months(
+    name: &str,
+    by_sku: Vec<(&str, Vec<Month>)>,
+    last: Month,
+    problems: &mut Problems,
+) {
     let mut flagged: Vec<(&str, Vec<Month>)> = Vec::new();
-    for (sku, mut months) in by_sku {
-        months.sort_unstable();
-        months.dedup();
+    for (sku, months) in by_sku {
         let span = months[0].months_until(last) + 1;
         if months.len() == span as usize || (months.len() as f64) < REGULAR * f64::from(span) {
             continue;
@@ -442,6 +445,33 @@ fn warn_missing_months(name: &str, records: &[(String, Month, f64)], problems: &
         if flagged.len() == 1 { "has" } else { "have" },
         named.join(", ")
     ));
+}
+
+/// Each sku's months with a row, sorted and each once, the skus in no order. Records of one sku
+/// mostly follow each other (files are written sku by sku): each run of them is hashed once,
+/// not each record.
+fn months_by_sku<'a>(records: &[(&'a str, Month, f64)]) -> Vec<(&'a str, Vec<Month>)> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut by_sku: Vec<(&str, Vec<Month>)> = Vec::new();
+    let mut i = 0;
+    while i < records.len() {
+        let sku = records[i].0;
+        let mut j = i + 1;
+        while j < records.len() && records[j].0 == sku {
+            j += 1;
+        }
+        let at = *index.entry(sku).or_insert_with(|| {
+            by_sku.push((sku, Vec::new()));
+            by_sku.len() - 1
+        });
+        by_sku[at].1.extend(records[i..j].iter().map(|r| r.1));
+        i = j;
+    }
+    for (_, months) in &mut by_sku {
+        months.sort_unstable();
+        months.dedup();
+    }
+    by_sku
 }
 
 /// The shortest run of missing months inside a history that [`warn_missing_months`] says.
@@ -491,7 +521,7 @@ fn leave_out_partial_month(
     name: &str,
     latest: Date,
     months: &BTreeMap<Month, (usize, usize)>,
-    records: &mut Vec<(String, Month, f64)>,
+    records: &mut Vec<(&str, Month, f64)>,
     problems: &mut Problems,
 ) {
     let month = latest.month();
@@ -510,7 +540,7 @@ fn leave_out_partial_month(
     let skus: std::collections::HashSet<&str> = records
         .iter()
         .filter(|r| r.1 == month)
-        .map(|r| r.0.as_str())
+        .map(|r| r.0)
         .collect();
     let skus = skus.len();
     let units: f64 = records.iter().filter(|r| r.1 == month).map(|r| r.2).sum();

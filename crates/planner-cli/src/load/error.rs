@@ -136,6 +136,8 @@ pub struct Problems {
     /// The tables read from workbooks: the problems found in them (named by the CSV name the
     /// loaders know, `routings.csv`) are put at their sheet and cell.
     pub sheets: Vec<Arc<SheetMap>>,
+    /// How many of `sheets` were there when this list was forked ([`Problems::fork`]).
+    forked_at: usize,
 }
 
 impl Problems {
@@ -183,6 +185,46 @@ impl Problems {
             }
         }
         text
+    }
+
+    /// An empty list for a loader run alongside others ([`Problems::join`]): it knows the
+    /// workbooks registered so far, as the loader run alone would.
+    pub fn fork(&self) -> Self {
+        Self {
+            sheets: self.sheets.clone(),
+            forked_at: self.sheets.len(),
+            ..Self::default()
+        }
+    }
+
+    /// Appends the problems of a list made by [`Problems::fork`], as if its loader had run
+    /// here, now: forks joined in the order their loaders would have run give the problems in
+    /// that order, each message naming the workbooks registered before it.
+    pub fn join(&mut self, other: Self) {
+        let Self {
+            errors,
+            warnings,
+            doubts,
+            doubts_warning,
+            sheets,
+            forked_at,
+        } = other;
+        for mut e in errors {
+            e.message = self.rename(e.message);
+            self.errors.push(e);
+        }
+        for mut e in doubts {
+            e.message = self.rename(e.message);
+            self.doubts.push(e);
+        }
+        for w in warnings {
+            let w = self.rename(w);
+            self.warnings.push(w);
+        }
+        if doubts_warning.is_some() {
+            self.doubts_warning = doubts_warning;
+        }
+        self.sheets.extend(sheets.into_iter().skip(forked_at));
     }
 
     /// Doubts become errors (`planner validate`).

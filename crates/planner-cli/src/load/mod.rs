@@ -181,13 +181,41 @@ pub fn folder_needing(dir: &Path, history_needed: bool) -> (Option<Folder>, Prob
     let before = p.errors.len();
     let lines = load("lines.csv").map_or_else(Vec::new, |f| master::lines(&f, &mut p));
     let lines_ok = p.errors.len() == before;
-    let routings = load("routings.csv").map_or_else(Vec::new, |f| master::routings(&f, &mut p));
+    // The largest master files (a second each at 100,000 skus) are read at once, each into its
+    // own list of problems, joined in the order they were read one after the other.
+    let (mut p_routings, mut p_bom, mut p_materials, mut p_tiers) =
+        (p.fork(), p.fork(), p.fork(), p.fork());
+    let ((routings, bom_lines), ((materials, listed), tiers)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    load("routings.csv")
+                        .map_or_else(Vec::new, |f| master::routings(&f, &mut p_routings))
+                },
+                || load("bom.csv").map_or_else(Vec::new, |f| master::bom(&f, &mut p_bom)),
+            )
+        },
+        || {
+            rayon::join(
+                // Every material name materials.csv lists, those of its bad rows too (`None`:
+                // unreadable).
+                || {
+                    load("materials.csv").map_or((Vec::new(), None), |f| {
+                        master::materials(&f, &mut p_materials)
+                    })
+                },
+                || {
+                    load("price_tiers.csv")
+                        .map_or_else(Vec::new, |f| master::price_tiers(&f, &mut p_tiers))
+                },
+            )
+        },
+    );
+    p.join(p_routings);
     let calendar = load("calendar.csv").map_or_else(Vec::new, |f| master::calendar(&f, &mut p));
-    let bom_lines = load("bom.csv").map_or_else(Vec::new, |f| master::bom(&f, &mut p));
-    // Every material name materials.csv lists, those of its bad rows too (`None`: unreadable).
-    let (materials, listed) =
-        load("materials.csv").map_or((Vec::new(), None), |f| master::materials(&f, &mut p));
-    let tiers = load("price_tiers.csv").map_or_else(Vec::new, |f| master::price_tiers(&f, &mut p));
+    p.join(p_bom);
+    p.join(p_materials);
+    p.join(p_tiers);
     let events = load("events.csv").map_or_else(Vec::new, |f| master::events(&f, &mut p));
     // `family:NAME` rows, one per sku of the family; overlapping rows are errors.
     let product_list: Vec<planner_core::demand::Product> =
