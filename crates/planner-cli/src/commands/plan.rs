@@ -185,12 +185,7 @@ pub fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<()> {
         folder.input.settings.fences.is_empty(),
     ) {
         warn_dropped(&plan.forecast.demand, p, v.month);
-        warn_new_in_fences(
-            &plan.forecast.demand,
-            p,
-            v.month,
-            &folder.input.settings.fences,
-        );
+        warn_new_in_fences(&plan.forecast.demand, p, v.month, &folder.input);
     }
     let input = &folder.input;
     super::warn_orders_outside(&folder, &plan.forecast.demand);
@@ -755,42 +750,29 @@ fn warn_new_in_fences(
     fc: &planner_core::DemandPlan,
     published: &planner_core::DemandPlan,
     month: planner_core::time::Month,
-    fences: &[planner_core::review::TimeFence],
+    input: &scenario::PlanInput,
 ) {
-    let last_published = published.start.plus(published.horizon as i32 - 1);
-    let (mut skus, mut sku_months, mut units) = (Vec::new(), 0usize, 0.0);
-    for s in &fc.skus {
-        if published.get(&s.sku).is_some() {
-            continue;
-        }
-        let mut here = false;
-        for (t, &q) in s.forecast.point.iter().enumerate() {
-            let m = fc.start.plus(t as i32);
-            let fenced = planner_core::review::fence_limit(fences, t as u32 + 1).is_some();
-            if fenced && q > 0.0 && m >= published.start && m <= last_published {
-                here = true;
-                sku_months += 1;
-                units += q;
-            }
-        }
-        if here {
-            skus.push(s.sku.as_str());
-        }
-    }
+    let tolerance = planner_core::review::ReviewSettings::from(&input.settings).tolerance;
+    let breaks =
+        planner_core::review::new_sku_breaks(fc, published, &input.settings.fences, tolerance);
+    let mut skus: Vec<&str> = breaks.iter().map(|b| b.sku.as_str()).collect();
+    skus.dedup();
     if skus.is_empty() {
         return;
     }
+    let units: f64 = breaks.iter().map(|b| b.current).sum();
     let n = skus.len();
     let shown = skus.iter().take(5).copied().collect::<Vec<_>>().join(", ");
     eprintln!(
         "warning: {n} sku{} new since the {month} publication ({shown}{}) {} {} units in \
-         {sku_months} fenced sku-months: a fence holds a published quantity, so {} not held, \
-         and the review counts {} as fence breaks; agree {} with the CM (changes.csv) or start \
-         {} after the fences",
+         {} fenced sku-months: a fence holds a published quantity, so {} not held, and the \
+         review counts {} as fence breaks; agree {} with the CM (changes.csv) or start {} after \
+         the fences",
         if n == 1 { "" } else { "s" },
         if n > 5 { ", ..." } else { "" },
         if n == 1 { "has" } else { "have" },
         crate::write::num(units, 0),
+        breaks.len(),
         if n == 1 { "it is" } else { "they are" },
         if n == 1 { "it" } else { "them" },
         if n == 1 { "it" } else { "them" },

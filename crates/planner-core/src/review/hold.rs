@@ -85,20 +85,49 @@ pub fn fence_breaks(
     fences: &[TimeFence],
     tolerance: f64,
 ) -> FenceTotal {
-    // The review's changes of the skus both forecasts have (a new sku is free of the fences).
-    let changes = super::diff::changes(
+    // A new sku is free of the fences: the skus both forecasts have.
+    FenceTotal::of(&review_breaks(
+        plan,
+        published,
+        fences,
+        tolerance,
+        super::ChangeStatus::Both,
+    ))
+}
+
+/// The sku-months of the skus `plan` has and `published` lacks that the review counts as fence
+/// breaks (up from 0: each sku-month both forecasts cover, in a fence, with more than
+/// `tolerance` units), in sku then month order. [`hold_fences`] leaves them free: a fence
+/// holds a published quantity.
+pub fn new_sku_breaks(
+    plan: &DemandPlan,
+    published: &DemandPlan,
+    fences: &[TimeFence],
+    tolerance: f64,
+) -> Vec<Violation> {
+    review_breaks(plan, published, fences, tolerance, super::ChangeStatus::New)
+}
+
+/// The review's fence breaks of `plan` against `published` (no agreed change) of the skus of
+/// `status`.
+fn review_breaks(
+    plan: &DemandPlan,
+    published: &DemandPlan,
+    fences: &[TimeFence],
+    tolerance: f64,
+    status: super::ChangeStatus,
+) -> Vec<Violation> {
+    super::diff::changes(
         published,
         plan,
         &super::Families::default(),
         fences,
         tolerance,
-    );
-    let breaks: Vec<Violation> = changes
-        .iter()
-        .filter(|c| c.status == super::ChangeStatus::Both)
-        .filter_map(Violation::from_change)
-        .collect();
-    FenceTotal::of(&breaks)
+    )
+    .iter()
+    .filter(|c| c.status == status)
+    .filter_map(Violation::from_change)
+    .collect()
 }
 
 /// [`hold_fences`], handing `before` each sku the fences move as it was before they moved it
@@ -290,6 +319,14 @@ mod tests {
         close(t.excess, 45.0);
         close(t.changed, 55.0);
         close(t.up, 55.0);
+        // NEW's own breaks, up from 0: its three fenced months (month 4 is free), 15 units.
+        let new = new_sku_breaks(&current, &published, &fences(), 0.01);
+        let months: Vec<String> = new
+            .iter()
+            .map(|b| format!("{} {}", b.sku, b.month))
+            .collect();
+        assert_eq!(months, ["NEW 2026-11", "NEW 2026-12", "NEW 2027-01"]);
+        close(new.iter().map(|b| b.current).sum(), 15.0);
         // Within the tolerance: 110.005 in month 2 is no break.
         let current = plan("2026-11", &[("A", &[100.0, 110.005, 100.0, 100.0])]);
         assert_eq!(

@@ -76,7 +76,7 @@ pub use accuracy::{AccuracyRow, Pair, PairBound, Scope};
 pub use diff::{Change, ChangeStatus, RollupChange};
 pub use fences::{fence_limit, FenceSummary, FenceTotal, TimeFence, Violation};
 pub(crate) use hold::hold_fences_keeping;
-pub use hold::{fence_breaks, hold_fences, AgreedChange, FenceHold, HoldKind};
+pub use hold::{fence_breaks, hold_fences, new_sku_breaks, AgreedChange, FenceHold, HoldKind};
 
 use crate::demand::{DemandHistory, Product};
 use crate::demand_plan::DemandPlan;
