@@ -263,26 +263,17 @@ pub fn summarize(card: &Scorecard, previous_given: bool, ctx: &Context) {
             card.skus_without_tiers.join(", ")
         ));
     }
+    let lines_are = |n: usize| format!("{n} PO line{}", if n == 1 { " is" } else { "s are" });
     if card.earlier_lines > 0 {
         ctx.say(format!(
-            "  note: {} PO line{} due before {first}, outside the scorecard's months, not scored",
-            card.earlier_lines,
-            if card.earlier_lines == 1 {
-                " is"
-            } else {
-                "s are"
-            }
+            "  note: {} due before {first}, outside the scorecard's months, not scored",
+            lines_are(card.earlier_lines)
         ));
     }
     if card.future_lines > 0 {
         ctx.say(format!(
-            "  note: {} PO line{} due after {last} and not scored yet",
-            card.future_lines,
-            if card.future_lines == 1 {
-                " is"
-            } else {
-                "s are"
-            }
+            "  note: {} due after {last} and not scored yet",
+            lines_are(card.future_lines)
         ));
     }
 }
