@@ -76,7 +76,7 @@ impl ForecastRun {
 ///    standard deviation `launch_cv` times the units (truncated at zero); before it, zero. A sku
 ///    with no history needs a launch to be planned.
 /// 2. `override`: sets the point forecast; the bounds are scaled by the same ratio (shifted when
-///    the point was zero).
+///    the point was zero; [`Forecast::set_point`](crate::forecast::Forecast::set_point)).
 /// 3. `multiplier`: multiplies the point and both bounds (several in a month multiply).
 /// 4. `add`: adds units to the point and both bounds.
 /// 5. `discontinue`: from its month on, the point and both bounds are 0.
@@ -317,7 +317,6 @@ fn apply_events(
                 (t0..=t1).collect()
             };
             for t in months {
-                let point = f.point[t];
                 match kind {
                     EventKind::Launch => {
                         f.point[t] = e.value;
@@ -327,19 +326,7 @@ fn apply_events(
                             i.hi[t] = e.value + half;
                         }
                     }
-                    EventKind::Override => {
-                        f.point[t] = e.value;
-                        for i in &mut f.intervals {
-                            if point > 0.0 {
-                                let r = e.value / point;
-                                i.lo[t] *= r;
-                                i.hi[t] *= r;
-                            } else {
-                                i.lo[t] = (i.lo[t] + e.value).max(0.0);
-                                i.hi[t] += e.value;
-                            }
-                        }
-                    }
+                    EventKind::Override => f.set_point(t, e.value),
                     EventKind::Multiplier => {
                         f.point[t] *= e.value;
                         for i in &mut f.intervals {

@@ -118,6 +118,29 @@ pub struct Forecast {
     pub intervals: Vec<Interval>,
 }
 
+impl Forecast {
+    /// Sets month `t`'s point forecast to `value` (an override, or a quantity the time fences
+    /// held or the CM agreed), its bounds following it: scaled by `value / point` when the
+    /// point was above 0, shifted by `value` when it was 0, and kept around the new point and
+    /// at 0 or more. A month set far below a large forecast does not keep that forecast's width.
+    ///
+    /// # Panics
+    /// When `t` is past the forecast's months.
+    pub fn set_point(&mut self, t: usize, value: f64) {
+        let point = self.point[t];
+        self.point[t] = value;
+        let ratio = (point > 0.0).then(|| value / point);
+        for iv in &mut self.intervals {
+            let (lo, hi) = match ratio {
+                Some(r) => (iv.lo[t] * r, iv.hi[t] * r),
+                None => (iv.lo[t] + value - point, iv.hi[t] + value - point),
+            };
+            iv.lo[t] = lo.max(0.0).min(value);
+            iv.hi[t] = hi.max(value);
+        }
+    }
+}
+
 /// Fits a forecasting method to one history.
 pub trait Forecaster {
     /// The fitted model.

@@ -185,20 +185,8 @@ pub(crate) fn hold_fences_keeping(
                 before(sku);
                 moved = true;
             }
-            let delta = held - current;
-            sku.forecast.point[t] = held;
-            // The range follows the held figure as an override's does: scaled by held over the
-            // forecast it replaces (shifted when that forecast was 0), so that a month held far
-            // below a large forecast does not keep that forecast's width.
-            let ratio = (current > 0.0).then(|| held / current);
-            for iv in &mut sku.forecast.intervals {
-                let (lo, hi) = match ratio {
-                    Some(r) => (iv.lo[t] * r, iv.hi[t] * r),
-                    None => (iv.lo[t] + delta, iv.hi[t] + delta),
-                };
-                iv.lo[t] = lo.max(0.0).min(held);
-                iv.hi[t] = hi.max(held);
-            }
+            // The range follows the held figure as an override's does.
+            sku.forecast.set_point(t, held);
             holds.push(FenceHold {
                 sku: sku.sku.clone(),
                 month,
@@ -207,7 +195,7 @@ pub(crate) fn hold_fences_keeping(
                 published: published_q.unwrap_or(0.0),
                 unconstrained: current,
                 held,
-                moved: delta,
+                moved: held - current,
                 kind,
             });
         }
