@@ -9,12 +9,14 @@
 //! WQL is the weighted quantile loss over the median and the 80 / 95 % bounds, pooled over the
 //! data set (`sum of 2 * pinball losses / sum |actual|`, averaged over the 5 quantiles); MSIS95
 //! the M4 competition's scaled interval score at 95 %, averaged over series. A second line
-//! gives the coverage by forecast step, a third by the history's length.
+//! gives the coverage by forecast step, a third by the history's length. With `EVAL_DUMP=FILE`
+//! every series-month (actual, point, bounds, model) is also written to `FILE` as CSV.
 //! Fitting runs on one thread and is timed in CPU seconds, so series per second is per core. M3 monthly can be exported
 //! with `benches/peers/export_m3.py`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::time::Instant;
 
 use planner_core::forecast::{accuracy, forecast_series, Forecast, Interval, Level, Method};
@@ -110,6 +112,16 @@ fn main() -> Result<(), String> {
     let mut models: BTreeMap<String, usize> = BTreeMap::new();
     let mut elapsed = 0.0;
     let mut count = 0usize;
+    // EVAL_DUMP=FILE writes every series-month: id, step, actual, point, bounds, model.
+    let mut dump = match std::env::var("EVAL_DUMP") {
+        Ok(path) => {
+            let mut f = std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?;
+            writeln!(f, "unique_id,step,actual,point,lo80,hi80,lo95,hi95,model")
+                .map_err(|e| e.to_string())?;
+            Some(f)
+        }
+        Err(_) => None,
+    };
     for (id, tr) in &train {
         let Some(te) = test.get(id) else { continue };
         let y: Vec<f64> = tr.iter().map(|p| p.1).collect();
@@ -117,8 +129,8 @@ fn main() -> Result<(), String> {
         let h = actual.len();
         let wall = Instant::now();
         let t0 = cpu_seconds(wall);
-        let fc = if zero {
-            Forecast {
+        let (fc, model) = if zero {
+            let fc = Forecast {
                 point: vec![0.0; h],
                 intervals: levels
                     .iter()
@@ -128,20 +140,39 @@ fn main() -> Result<(), String> {
                         hi: vec![0.0; h],
                     })
                     .collect(),
-            }
+            };
+            (fc, String::from("zero"))
         } else {
             let sf = forecast_series(&y, h, &levels, method, season)
                 .map_err(|e| format!("series {id}: {e}"))?;
-            let family = sf.model.split('(').next().unwrap_or("").to_string();
+            (sf.forecast, sf.model)
+        };
+        elapsed += cpu_seconds(wall) - t0;
+        if !zero {
+            let family = model.split('(').next().unwrap_or("").to_string();
             let key = if family == "ETS" {
-                sf.model.clone()
+                model.clone()
             } else {
                 family
             };
             *models.entry(key).or_default() += 1;
-            sf.forecast
-        };
-        elapsed += cpu_seconds(wall) - t0;
+        }
+        if let Some(f) = dump.as_mut() {
+            let (i80, i95) = (&fc.intervals[0], &fc.intervals[1]);
+            for (i, a) in actual.iter().enumerate() {
+                writeln!(
+                    f,
+                    "{id},{},{a},{},{},{},{},{},\"{model}\"",
+                    i + 1,
+                    fc.point[i],
+                    i80.lo[i],
+                    i80.hi[i],
+                    i95.lo[i],
+                    i95.hi[i],
+                )
+                .map_err(|e| e.to_string())?;
+            }
+        }
         count += 1;
         let acc = accuracy(&actual, &fc, &y, season);
         smape.push(acc.smape);

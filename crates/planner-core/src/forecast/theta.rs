@@ -81,6 +81,11 @@ pub(crate) fn seasonal_indices(history: &[f64], m: usize) -> Option<(Vec<f64>, b
     if !is_seasonal(history, m) {
         return None;
     }
+    decomposed_indices(history, m)
+}
+
+/// The indices of [`seasonal_indices`] without its test (`None` below two seasons).
+fn decomposed_indices(history: &[f64], m: usize) -> Option<(Vec<f64>, bool)> {
     let mult = history.iter().all(|&v| v > 0.0);
     let idx = decompose(history, m, mult)?;
     (!mult || idx.iter().all(|&v| v > 1e-3)).then_some((idx, mult))
@@ -124,6 +129,19 @@ impl Forecaster for Theta {
     /// [`ForecastError::TooShort`] with fewer than 3 months; [`ForecastError::InvalidValue`]
     /// for a negative or non-finite value.
     fn fit(&self, history: &[f64]) -> Result<FittedTheta, ForecastError> {
+        self.fit_seasonal(history, false)
+    }
+}
+
+impl Theta {
+    /// [`Forecaster::fit`], with seasonal indices whenever the history has two seasons when
+    /// `assume_seasonal` (another model's choice said the series is seasonal), instead of only
+    /// when the lag-`m` autocorrelation test finds a season.
+    pub(crate) fn fit_seasonal(
+        &self,
+        history: &[f64],
+        assume_seasonal: bool,
+    ) -> Result<FittedTheta, ForecastError> {
         validate(history, "theta")?;
         let n = history.len();
         if n < 3 {
@@ -133,7 +151,11 @@ impl Forecaster for Theta {
                 need: 3,
             });
         }
-        let seasonal = seasonal_indices(history, self.season);
+        let seasonal = if assume_seasonal {
+            decomposed_indices(history, self.season)
+        } else {
+            seasonal_indices(history, self.season)
+        };
         let y = adjust(history, seasonal.as_ref());
         let (a, b) = linear_fit(&y);
         let scale = mean(&y).abs().max(1e-9);
