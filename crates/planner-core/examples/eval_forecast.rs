@@ -115,7 +115,9 @@ fn main() -> Result<(), String> {
     // EVAL_DUMP=FILE writes every series-month: id, step, actual, point, bounds, model.
     let mut dump = match std::env::var("EVAL_DUMP") {
         Ok(path) => {
-            let mut f = std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?;
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?,
+            );
             writeln!(f, "unique_id,step,actual,point,lo80,hi80,lo95,hi95,model")
                 .map_err(|e| e.to_string())?;
             Some(f)
@@ -162,7 +164,7 @@ fn main() -> Result<(), String> {
             for (i, a) in actual.iter().enumerate() {
                 writeln!(
                     f,
-                    "{id},{},{a},{},{},{},{},{},\"{model}\"",
+                    "\"{id}\",{},{a},{},{},{},{},{},\"{model}\"",
                     i + 1,
                     fc.point[i],
                     i80.lo[i],
@@ -217,6 +219,9 @@ fn main() -> Result<(), String> {
         cov80 += acc.coverage[0].1 * h as f64;
         cov95 += acc.coverage[1].1 * h as f64;
         pairs += h;
+    }
+    if let Some(f) = dump.as_mut() {
+        f.flush().map_err(|e| e.to_string())?;
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     println!(

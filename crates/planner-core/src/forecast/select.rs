@@ -30,7 +30,7 @@ use super::{FittedForecaster, Forecast, ForecastError, Forecaster, Interval, Lev
 /// | `dotm` | dynamic optimised Theta (Fiorucci et al. 2016) |
 /// | `arima` | seasonal ARIMA chosen by AICc (Hyndman & Khandakar 2008) |
 /// | `croston`, `sba`, `tsb` | intermittent demand |
-/// | `ensemble` | mean of ETS and Theta |
+/// | `ensemble` | mean of ETS and Theta (Theta seasonal when ETS is, from three to five seasons) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
@@ -62,7 +62,8 @@ pub enum Method {
     Sba,
     /// Teunter–Syntetos–Babai.
     Tsb,
-    /// Mean combination of ETS and Theta.
+    /// Mean combination of ETS and Theta; on three to five seasons of history Theta is
+    /// seasonal whenever ETS chose a seasonal form (see [`forecast_series`]).
     Ensemble,
 }
 
@@ -314,7 +315,7 @@ fn ensemble(history: &[f64], season: usize) -> Result<Box<dyn FittedForecaster>,
 struct Parts {
     ets: FittedEts,
     theta: FittedTheta,
-    /// Seasonal ARIMA, fitted only by the automatic choice (see [`arima_gate`]).
+    /// Seasonal ARIMA, fitted only by the automatic choice (see [`full_backtest`]).
     arima: Option<FittedArima>,
     /// The dynamic optimised Theta model, fitted only by the automatic choice.
     dotm: Option<FittedDynamicTheta>,
@@ -361,10 +362,11 @@ impl Parts {
 
     /// The members on a prefix of the history: ETS in the chosen form, re-estimated by a
     /// short optimisation warm-started at the full fit (`FittedEts::refit_quick`); Theta
-    /// fitted afresh, seasonal test and indices included, so that the backtest's errors do
-    /// not benefit from seasonal indices estimated on the months it forecasts (on M3 monthly
-    /// this raised 80/95 % coverage by 0.6/0.3 points at no measurable cost, MASE 0.8281 ->
-    /// 0.8275).
+    /// fitted afresh, its seasonal indices (and its seasonal test, unless the whole history's
+    /// ETS decided it: [`assume_seasonal`]) on the prefix only, so that the backtest's errors
+    /// do not benefit from seasonal indices estimated on the months it forecasts (on M3
+    /// monthly this raised 80/95 % coverage by 0.6/0.3 points at no measurable cost, MASE
+    /// 0.8281 -> 0.8275).
     fn refit_prefix(&self, prefix: &[f64], season: usize) -> Option<Self> {
         Some(Self {
             ets: self.ets.refit_quick(prefix, season)?,
@@ -642,22 +644,23 @@ fn backtest_min_prefix(season: usize) -> usize {
 }
 
 /// Whether a history of `n` months with season `season` is backtested at all
-/// [`CAL_ORIGINS`] origins (51 months or more for monthly data). Only those are given ARIMA
+/// [`CAL_ORIGINS`] origins: its first origin `n - min(12, n / 4) - 15` is at least
+/// [`backtest_min_prefix`] (51 months or more for monthly data, 35 without a season). Only those are given ARIMA
 /// and DOTM, chosen among the candidates and calibrated on their own errors; shorter ones
 /// keep the ETS+Theta blend. On M3 monthly cut to its last 39, 42, 45 and 48 months (two to
 /// five origins), choosing among the four candidates on those origins made the forecasts
 /// worse (MASE 1.039, 1.033, 1.020, 1.009 with the choice, 1.032, 1.027, 1.012, 1.007
 /// without) and the ranges too narrow (80 % coverage 75.5, 75.4, 76.1, 77.9 % against 77.6,
 /// 77.2, 78.7, 80.4 %); on tourism monthly cut alike MASE moved by at most 0.006 either way
-/// and the ranges, already wide, widened by up to 0.6 point (85.6 -> 86.0 % at 39 months).
+/// and the ranges, already wide, widened by up to 0.6 point (83.6 -> 84.2 % at 48 months).
 fn full_backtest(n: usize, season: usize) -> bool {
     n.checked_sub(backtest_horizon(n) + 3 * (CAL_ORIGINS - 1))
         .is_some_and(|first| first >= backtest_min_prefix(season))
 }
 
 /// Backtest of the candidates, refitted (see [`Parts::refit_prefix`]) at rolling origins; no
-/// scores when the history is too short (fewer than two seasons plus 12 months at the first
-/// origin).
+/// scores when the history is too short (`n - min(12, n / 4)` below
+/// [`backtest_min_prefix`]: under 32 months for monthly data).
 fn backtest(history: &[f64], season: usize, parts: &Parts) -> Backtest {
     let n = history.len();
     let h = backtest_horizon(n);
@@ -745,6 +748,32 @@ fn backtest(history: &[f64], season: usize, parts: &Parts) -> Backtest {
         s.sort_by(f64::total_cmp);
     }
     bt
+}
+
+/// The automatic choice's model for a smooth or erratic history of `n` months, from its
+/// members and their backtest: a candidate chosen ([`Backtest::choice`]) when the history is
+/// backtested at all six origins ([`full_backtest`]), else the ETS+Theta blend; calibrated on
+/// that model's scores, shrunk toward the model's own width ([`CAL_SHORT_PRIOR`]) when the
+/// backtest has fewer than six origins (a short history, or a refit that failed).
+fn chosen(parts: Parts, mut bt: Backtest, n: usize, season: usize) -> Calibrated {
+    let (k, inner) = if full_backtest(n, season) {
+        let k = bt.choice();
+        (k, parts.into_candidate(k))
+    } else {
+        (ETS_THETA, boxed(parts.into_ensemble()))
+    };
+    let prior = if bt.origins() < CAL_ORIGINS {
+        CAL_SHORT_PRIOR
+    } else {
+        0.0
+    };
+    Calibrated {
+        inner,
+        scores: std::mem::take(&mut bt.scores[k]),
+        by_step: std::mem::take(&mut bt.by_step[k]),
+        n,
+        prior,
+    }
 }
 
 /// Rolling-origin origins of [`intermittent_auto`]: months held back.
@@ -841,26 +870,8 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
                         parts.dotm = DynamicTheta { season }.fit_quick(history).ok();
                     }
                 }
-                let mut bt = backtest(history, season, &parts);
-                if bt.origins() < CAL_ORIGINS {
-                    // Too few origins to choose or to calibrate alone: the ensemble, its
-                    // factors shrunk toward the model's own width.
-                    return boxed(Calibrated {
-                        inner: boxed(parts.into_ensemble()),
-                        scores: std::mem::take(&mut bt.scores[0]),
-                        by_step: std::mem::take(&mut bt.by_step[0]),
-                        n,
-                        prior: CAL_SHORT_PRIOR,
-                    });
-                }
-                let k = bt.choice();
-                boxed(Calibrated {
-                    inner: parts.into_candidate(k),
-                    scores: std::mem::take(&mut bt.scores[k]),
-                    by_step: std::mem::take(&mut bt.by_step[k]),
-                    n,
-                    prior: 0.0,
-                })
+                let bt = backtest(history, season, &parts);
+                boxed(chosen(parts, bt, n, season))
             }
             Err(_) => boxed(Named {
                 name: "Mean (short history)".into(),
@@ -894,11 +905,13 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
 ///    search in its quick form, see [`Arima::quick`]), or ETS, ARIMA and the dynamic
 ///    optimised Theta model ([`Method::Dotm`]), point forecasts and bounds averaged.
 ///    The candidates are backtested at 6 origins 3 months apart, each forecasting
-///    `min(12, n / 4)` months from at least two seasons: ETS is re-estimated in the chosen
-///    form by a short optimisation started at the full fit, ARIMA likewise in its chosen
-///    orders, DOTM likewise (its seasonal test and indices afresh), Theta is refitted afresh.
-///    ARIMA and DOTM are fitted, and a candidate chosen, only for histories backtested at all
-///    six origins (two seasons plus 27 months, 51 for monthly data; see `full_backtest`). The
+///    `min(12, n / 4)` months from at least two seasons and a year: ETS is re-estimated in
+///    the chosen form by a short optimisation started at the full fit, ARIMA likewise in its
+///    chosen orders, DOTM likewise (its seasonal test and indices afresh), Theta is refitted
+///    afresh. ARIMA and DOTM are fitted, and a candidate chosen, only for histories backtested
+///    at all six origins (51 months or more for monthly data; see `full_backtest`). In every
+///    candidate with Theta, on three to five seasons of history (36 to 59 months), Theta is
+///    seasonal whenever ETS chose a seasonal form (see `assume_seasonal`). The
 ///    ETS+ARIMA+DOTM blend is kept unless the lower summed absolute backtest error of the two
 ///    Theta blends is below 0.9 times its own (`DOTM_MARGIN`); between those two, the
 ///    three-member one unless the ETS+Theta blend's error is lower. Without ARIMA, ETS alone
@@ -909,10 +922,10 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
 ///    toward the series' pooled quantile, shrunk toward the model's own width (a conformal
 ///    factor `c` counts as `c^0.75`) and scaled for the estimation error the backtest cannot
 ///    see (see `Calibrated`), which may widen them up to 3 times or narrow them to 0.5 (80 %)
-///    or 0.67 (95 %) times. Shorter histories (fewer origins) keep the ETS+Theta blend, its
-///    factors shrunk toward 1 (`CAL_SHORT_PRIOR`); below five seasons its Theta is seasonal
-///    whenever ETS chose a seasonal form (see `assume_seasonal`). Only the series' own history
-///    is used.
+///    or 0.67 (95 %) times. Shorter histories (fewer origins), and any whose backtest lost an
+///    origin (a refit that failed), are calibrated with their factors shrunk toward 1
+///    (`CAL_SHORT_PRIOR`); the shorter ones keep the ETS+Theta blend. Only the series' own
+///    history is used.
 ///
 ///    | h = 18 M3 monthly / h = 24 tourism monthly | sMAPE | MASE | cov 80/95 % |
 ///    |---|---|---|---|
@@ -1151,40 +1164,69 @@ mod tests {
 
     /// Origins `n - h - 3j` (h = min(12, n / 4)) down to 24 months: 42 months forecast 10 from
     /// 32, 29 and 26; 48 and 50 months 12 from 36 (38) down to 24 (26), five origins; 51
-    /// months from 39 down to 24, all six. Only the last gets ARIMA and DOTM and a choice;
-    /// the others keep the ETS+Theta blend.
+    /// months from 39 down to 24, all six. Only the last gets ARIMA and DOTM, a choice and
+    /// a calibration of its own; the others keep the ETS+Theta blend, shrunk. Without a
+    /// season the first origin needs only a year: 35 months (8 steps from 27 down to 12) are
+    /// backtested at all six, 34 at five.
     #[test]
     fn histories_backtested_at_fewer_than_six_origins_keep_the_blend() {
-        for (n, origins, h) in [(42, 3, 10), (48, 5, 12), (50, 5, 12), (51, 6, 12)] {
+        let cases = [
+            (42, 12, 3, 10),
+            (48, 12, 5, 12),
+            (50, 12, 5, 12),
+            (51, 12, 6, 12),
+            (34, 1, 5, 8),
+            (35, 1, 6, 8),
+        ];
+        for (n, season, origins, h) in cases {
             let y: Vec<f64> = (0..n)
                 .map(|t| {
                     100.0 + 10.0 * (t as f64 * std::f64::consts::PI / 6.0).sin() + (t % 5) as f64
                 })
                 .collect();
-            let parts = Parts::fit(&y, 12).unwrap();
-            let bt = backtest(&y, 12, &parts);
+            let mut parts = Parts::fit(&y, season).unwrap();
+            let full = origins == CAL_ORIGINS;
+            assert_eq!(full_backtest(n, season), full, "{n} months");
+            if full {
+                parts.arima = Arima {
+                    season,
+                    quick: true,
+                    ..Arima::default()
+                }
+                .fit(&y)
+                .ok();
+            }
+            let bt = backtest(&y, season, &parts);
             assert_eq!(bt.origins(), origins, "{n} months");
             assert_eq!(bt.by_step[0].len(), h, "{n} months");
             assert_eq!(bt.scores[ETS_THETA].len(), origins * h, "{n} months");
-            assert_eq!(full_backtest(n, 12), origins == CAL_ORIGINS, "{n} months");
-            let name = auto(&y, 12).name().into_owned();
-            if origins < CAL_ORIGINS {
+            let choice = full.then(|| bt.choice());
+            let cal = chosen(parts, bt, n, season);
+            let name = cal.inner.name().into_owned();
+            if full {
+                assert_eq!(cal.prior, 0.0, "{n} months");
+                assert_eq!(cal.scores.len(), origins * h, "{n} months");
+                // The choice is the backtest's, whichever it is.
+                let k = choice.unwrap();
+                assert_eq!(
+                    name.contains("ARIMA"),
+                    CANDIDATE_MEMBERS[k] & ARIMA != 0,
+                    "{n} months: {name}"
+                );
+            } else {
+                assert_eq!(cal.prior, CAL_SHORT_PRIOR, "{n} months");
                 assert!(
                     name.starts_with("Ensemble(ETS") && name.ends_with(", Theta)"),
                     "{n} months: {name}"
                 );
             }
         }
-        // Without a season the first origin needs only a year: 35 months (8 steps from 27
-        // down to 12) are backtested at all six, 34 are not.
-        assert!(full_backtest(35, 1));
-        assert!(!full_backtest(34, 1));
     }
 
     /// A clean yearly wave over 40 months fails the lag-12 autocorrelation test (the
-    /// autocorrelations of lags 1 to 11 raise its limit to about 0.9, and lag 12's is about
-    /// 0.7), but ETS picks a seasonal form, so the blend's Theta is seasonal too; Theta alone
-    /// stays flat. At five seasons the test decides again.
+    /// autocorrelations of lags 1 to 11 raise its limit to about 0.75, above lag 12's 0.70),
+    /// but ETS picks a seasonal form, so the blend's Theta is seasonal too, at the backtest's
+    /// origins as well; Theta alone stays flat. At five seasons the test decides again.
     #[test]
     fn the_blends_theta_follows_etss_season_on_short_histories() {
         let wave = |n: usize| -> Vec<f64> {
@@ -1209,9 +1251,14 @@ mod tests {
         assert_ne!(parts.ets.spec().season, SeasonType::None);
         assert!(parts.theta_seasonal);
         assert!(spread(&parts.theta.predict(12, &[])) > 600.0);
+        let at_origin = parts.refit_prefix(&y[..30], 12).unwrap();
+        assert!(at_origin.theta_seasonal);
+        assert!(spread(&at_origin.theta.predict(12, &[])) > 600.0);
         let alone = Theta::default().fit(&y).unwrap();
         assert!(spread(&alone.predict(12, &[])) < 100.0);
-        assert!(!Parts::fit(&wave(60), 12).unwrap().theta_seasonal);
+        let five = Parts::fit(&wave(60), 12).unwrap();
+        assert_ne!(five.ets.spec().season, SeasonType::None);
+        assert!(!five.theta_seasonal);
     }
 
     #[test]

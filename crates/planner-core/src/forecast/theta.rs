@@ -136,7 +136,8 @@ impl Forecaster for Theta {
 impl Theta {
     /// [`Forecaster::fit`], with seasonal indices whenever the history has two seasons when
     /// `assume_seasonal` (another model's choice said the series is seasonal), instead of only
-    /// when the lag-`m` autocorrelation test finds a season.
+    /// when the lag-`m` autocorrelation test finds a season. As with the test, multiplicative
+    /// indices are dropped when one is near zero, and a season below 2 has none.
     pub(crate) fn fit_seasonal(
         &self,
         history: &[f64],
