@@ -117,10 +117,11 @@ fn events_from_the_folder_move_the_forecast() {
     // events.csv: BTL-1 2026-02 multiplier 1.3; naive forecast = last value (2025-12: 150 + 23).
     assert_eq!(a[1][..3], ["BTL-1", "2026-02", "173"]);
     assert_eq!(b[1][..3], ["BTL-1", "2026-02", "224.9"]);
-    assert_eq!(b[1][7], "Naive + multiplier");
-    // Other months keep the statistical numbers; the model names the events of the sku.
+    assert_eq!(b[1][7], "Naive + multiplier 2026-02");
+    // Other months keep the statistical numbers; the model names the events of the sku and
+    // the months they touched.
     assert_eq!(a[2][..7], b[2][..7]);
-    assert_eq!(b[2][7], "Naive + multiplier");
+    assert_eq!(b[2][7], "Naive + multiplier 2026-02");
 }
 
 #[test]

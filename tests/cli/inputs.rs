@@ -814,8 +814,9 @@ fn events_on_a_launched_sku_apply_after_its_launch() {
         [0.0, 0.0, 100.0, 100.0, 150.0, 180.0, 107.0, 200.0, 100.0, 0.0, 0.0, 0.0]
     );
     assert!(
-        new.iter()
-            .all(|(_, m)| m == "Launch + override, multiplier, add, discontinue"),
+        new.iter().all(|(_, m)| m
+            == "Launch + override 2026-05..2026-06; multiplier 2026-06, 2026-08; \
+                                add 2026-07; discontinue 2026-10..2026-12"),
         "{new:?}"
     );
 }

@@ -300,7 +300,8 @@ fn apply_events(
 ) {
     let (model, f) = entry;
     let month_index = |m: Month| start.months_until(m);
-    let mut kinds = Vec::new();
+    // Each kind applied, with the months (indices) it touched.
+    let mut kinds: Vec<(EventKind, Vec<usize>)> = Vec::new();
     for kind in [
         EventKind::Launch,
         EventKind::Override,
@@ -316,6 +317,10 @@ fn apply_events(
                 let t1 = (month_index(e.last()).max(0) as usize).min(horizon.saturating_sub(1));
                 (t0..=t1).collect()
             };
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, touched)) => touched.extend(&months),
+                None => kinds.push((kind, months.clone())),
+            }
             for t in months {
                 match kind {
                     EventKind::Launch => {
@@ -350,22 +355,42 @@ fn apply_events(
                     }
                 }
             }
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
         }
     }
-    if kinds.contains(&EventKind::Launch) && model.starts_with("None") {
+    if kinds.iter().any(|(k, _)| *k == EventKind::Launch) && model.starts_with("None") {
         *model = "Launch".to_string();
     }
     let others: Vec<String> = kinds
-        .iter()
-        .filter(|k| !(**k == EventKind::Launch && model == "Launch"))
-        .map(ToString::to_string)
+        .iter_mut()
+        .filter(|(k, _)| !(*k == EventKind::Launch && model == "Launch"))
+        .map(|(k, touched)| format!("{k} {}", month_runs(start, touched)))
         .collect();
     if !others.is_empty() {
-        *model = format!("{model} + {}", others.join(", "));
+        *model = format!("{model} + {}", others.join("; "));
     }
+}
+
+/// The months `touched` (indices from `start`, in any order, repeats allowed) as runs:
+/// `2026-11..2027-01, 2027-04`.
+fn month_runs(start: Month, touched: &mut Vec<usize>) -> String {
+    touched.sort_unstable();
+    touched.dedup();
+    let at = |t: usize| start.plus(t as i32);
+    let mut runs: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < touched.len() {
+        let mut j = i;
+        while j + 1 < touched.len() && touched[j + 1] == touched[j] + 1 {
+            j += 1;
+        }
+        runs.push(if j == i {
+            at(touched[i]).to_string()
+        } else {
+            format!("{}..{}", at(touched[i]), at(touched[j]))
+        });
+        i = j + 1;
+    }
+    runs.join(", ")
 }
 
 #[cfg(test)]
@@ -419,7 +444,9 @@ mod tests {
         assert_eq!(a.forecast.point[2], 50.0);
         assert_eq!(a.forecast.point[3], 10.0);
         assert!(
-            a.model.ends_with("+ launch, override, multiplier, add"),
+            a.model.ends_with(
+                "+ launch 2027-02..2027-04; override 2027-03; multiplier 2027-01; add 2027-02"
+            ),
             "{}",
             a.model
         );
@@ -469,7 +496,10 @@ mod tests {
         let n = run.demand.get("NEW").unwrap();
         // 0 before the launch; 40; overridden to 60; 60 x 1.5 + 5 = 95; discontinued.
         assert_eq!(n.forecast.point, vec![0.0, 40.0, 60.0, 95.0, 0.0]);
-        assert_eq!(n.model, "Launch + override, multiplier, add, discontinue");
+        assert_eq!(
+            n.model,
+            "Launch + override 2027-03..2027-04; multiplier 2027-04; add 2027-04; discontinue 2027-05"
+        );
         // The launch's 95 % bound 40 + 1.959964 x 0.35 x 40 = 67.4395, scaled by 60 / 40 in
         // month 3; in month 4 scaled, times 1.5, plus 5.
         let i95 = &n.forecast.intervals[1];
@@ -494,6 +524,16 @@ mod tests {
         // Before the launch it was zero: what the events changed it from.
         let before = run.before_events.iter().find(|b| b.sku == "NEW").unwrap();
         assert_eq!(before.forecast.point, vec![0.0; 5]);
+    }
+
+    #[test]
+    fn touched_months_are_named_as_runs() {
+        let start = m("2026-11");
+        assert_eq!(
+            month_runs(start, &mut vec![5, 0, 1, 2, 1, 8, 6]),
+            "2026-11..2027-01, 2027-04..2027-05, 2027-07"
+        );
+        assert_eq!(month_runs(start, &mut vec![3]), "2027-02");
     }
 
     #[test]
@@ -527,8 +567,12 @@ mod tests {
             assert_eq!(&i.hi[4..], &[0.0, 0.0]);
             assert!(i.lo[3] <= 105.0 && i.hi[3] >= 105.0);
         }
+        // The model names each kind with the months it touched, runs joined.
         assert!(
-            a.model.ends_with("+ multiplier, add, discontinue"),
+            a.model.ends_with(
+                "+ multiplier 2027-01..2027-02; add 2027-03..2027-04, 2027-06; \
+                 discontinue 2027-05..2027-06"
+            ),
             "{}",
             a.model
         );
