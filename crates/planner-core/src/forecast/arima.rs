@@ -456,6 +456,67 @@ fn css_sparse(
     sse
 }
 
+/// The non-zero coefficients of `expand_ar(first, seasonal, m)` (`negate`) or
+/// `expand_ma(first, seasonal, m)` as [`sparse`] gives them, into `out`, with `dense` as
+/// scratch: the same products summed in the same order, without a new vector per call (the
+/// CSS objective runs this thousands of times per fit).
+fn expand_sparse_into(
+    first: &[f64],
+    seasonal: &[f64],
+    m: usize,
+    negate: bool,
+    dense: &mut Vec<f64>,
+    out: &mut Vec<(usize, f64)>,
+) {
+    let sign = if negate { -1.0 } else { 1.0 };
+    dense.clear();
+    dense.resize(first.len() + seasonal.len() * m + 1, 0.0);
+    for i in 0..=first.len() {
+        let x = if i == 0 { 1.0 } else { sign * first[i - 1] };
+        if x == 0.0 {
+            continue;
+        }
+        // The seasonal factor's non-zero terms: 1 at lag 0, then one per seasonal coefficient.
+        dense[i] += x;
+        for (k, v) in seasonal.iter().enumerate() {
+            dense[i + (k + 1) * m] += x * (sign * v);
+        }
+    }
+    out.clear();
+    out.extend(
+        dense
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, v)| (i, sign * v))
+            .filter(|(_, v)| *v != 0.0),
+    );
+}
+
+/// [`pacf_to_coef`] into `out` (negated when `negate`), without allocating: each
+/// Durbin–Levinson step updates the pair `(j, k - 1 - j)` from their old values.
+fn pacf_to_coef_into(u: &[f64], negate: bool, out: &mut Vec<f64>) {
+    out.clear();
+    for (k, x) in u.iter().enumerate() {
+        let r = x.tanh() * 0.98;
+        for j in 0..k / 2 {
+            let (a, b) = (out[j], out[k - 1 - j]);
+            out[j] = a - r * b;
+            out[k - 1 - j] = b - r * a;
+        }
+        if k % 2 == 1 {
+            let c = out[k / 2];
+            out[k / 2] = c - r * c;
+        }
+        out.push(r);
+    }
+    if negate {
+        for v in out.iter_mut() {
+            *v = -*v;
+        }
+    }
+}
+
 /// Coefficients `phi_1..phi_k` of a stationary `1 - sum phi_i B^i` from free coordinates
 /// (partial autocorrelations `tanh(u)`, Durbin–Levinson).
 fn pacf_to_coef(u: &[f64]) -> Vec<f64> {
@@ -578,11 +639,24 @@ fn fit_order(
             pacf_to_coef(dd).iter().map(|v| -v).collect(),
         ]
     };
+    // Buffers the objective reuses at every evaluation: the four coefficient vectors, a dense
+    // product and the sparse expanded polynomials (the same numbers `split`, `expand_ar`,
+    // `expand_ma` and `sparse` give).
+    let mut c: [Vec<f64>; 4] = Default::default();
+    let (mut dense, mut ar, mut ma) = (Vec::new(), Vec::new(), Vec::new());
     let mut objective = |u: &[f64]| {
-        let c = split(u);
-        let arf = expand_ar(&c[0], &c[2], m);
-        let maf = expand_ma(&c[1], &c[3], m);
-        css_sparse(&x, np, &sparse(&arf), &sparse(&maf), &mut e)
+        let (a, rest) = u.split_at(o.p);
+        let (b, rest) = rest.split_at(o.q);
+        let (sa, sm) = rest.split_at(o.sp);
+        for (out, (part, negate)) in
+            c.iter_mut()
+                .zip([(a, false), (b, true), (sa, false), (sm, true)])
+        {
+            pacf_to_coef_into(part, negate, out);
+        }
+        expand_sparse_into(&c[0], &c[2], m, true, &mut dense, &mut ar);
+        expand_sparse_into(&c[1], &c[3], m, false, &mut dense, &mut ma);
+        css_sparse(&x, np, &ar, &ma, &mut e)
     };
     let u = if k == 0 {
         Vec::new()
@@ -741,6 +815,39 @@ impl Forecaster for Arima {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The objective's allocation-free expansion gives exactly (bit for bit) what the
+    /// allocating one gives, for orders with and without seasonal terms and zero coefficients.
+    #[test]
+    fn the_objectives_buffers_give_the_same_numbers() {
+        let (mut dense, mut out, mut coef) = (Vec::new(), Vec::new(), Vec::new());
+        let cases: [(&[f64], &[f64], usize); 5] = [
+            (&[0.5, -0.3], &[0.7], 12),
+            (&[], &[0.4, 0.2], 12),
+            (&[0.1, 0.0, 0.25], &[], 1),
+            (&[0.9], &[0.3], 1),
+            (&[0.3, -0.2, 0.1, 0.05, -0.4], &[-0.6, 0.2], 4),
+        ];
+        for (first, seasonal, m) in cases {
+            expand_sparse_into(first, seasonal, m, true, &mut dense, &mut out);
+            assert_eq!(out, sparse(&expand_ar(first, seasonal, m)));
+            expand_sparse_into(first, seasonal, m, false, &mut dense, &mut out);
+            assert_eq!(out, sparse(&expand_ma(first, seasonal, m)));
+        }
+        for u in [
+            &[][..],
+            &[0.3],
+            &[0.3, -1.2],
+            &[2.0, -0.5, 0.7],
+            &[0.1, 0.2, -0.3, 0.4, 1.5],
+        ] {
+            pacf_to_coef_into(u, false, &mut coef);
+            assert_eq!(coef, pacf_to_coef(u));
+            pacf_to_coef_into(u, true, &mut coef);
+            let negated: Vec<f64> = pacf_to_coef(u).iter().map(|v| -v).collect();
+            assert_eq!(coef, negated);
+        }
+    }
     use crate::rng::PathRng;
 
     fn fitted(ar: &[f64], ma: &[f64], d: usize, m: usize, sd: usize, sma: &[f64]) -> FittedArima {
