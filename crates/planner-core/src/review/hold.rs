@@ -105,7 +105,31 @@ pub fn new_sku_breaks(
     fences: &[TimeFence],
     tolerance: f64,
 ) -> Vec<Violation> {
-    review_breaks(plan, published, fences, tolerance, super::ChangeStatus::New)
+    // Only the new skus, against a publication of none: each sku's changes are its own, so
+    // they are the same as in the whole review, without diffing every sku of both plans.
+    let of = |p: &DemandPlan, skus: Vec<SkuPlan>| DemandPlan {
+        start: p.start,
+        horizon: p.horizon,
+        levels: p.levels.clone(),
+        skus,
+        dependence: Default::default(),
+    };
+    let new: Vec<SkuPlan> = plan
+        .skus
+        .iter()
+        .filter(|s| published.get(&s.sku).is_none())
+        .cloned()
+        .collect();
+    if new.is_empty() {
+        return Vec::new();
+    }
+    review_breaks(
+        &of(plan, new),
+        &of(published, Vec::new()),
+        fences,
+        tolerance,
+        super::ChangeStatus::New,
+    )
 }
 
 /// The review's fence breaks of `plan` against `published` (no agreed change) of the skus of
