@@ -331,15 +331,15 @@ fn a_bad_scenario_file_names_the_line_the_scenario_and_the_key() {
     }
 }
 
-/// `planner scenario --data . --scenarios s.toml --out out --paths 0` in `dir`.
-fn scenario_without_paths(dir: &Path) -> std::process::Output {
+/// `planner scenario --data DATA --scenarios s.toml --out out --paths 0` in `dir`.
+fn scenario_without_paths(dir: &Path, data: &Path) -> std::process::Output {
     run(
         dir,
         &[
             "--quiet",
             "scenario",
             "--data",
-            ".",
+            data.to_str().unwrap(),
             "--scenarios",
             "s.toml",
             "--out",
@@ -380,7 +380,7 @@ fn an_index_move_changes_the_projected_spend() {
         "s.toml",
         "[[scenario]]\nname = \"resin-up\"\n[[scenario.index]]\nindex = \"resin\"\nchange_pct = 10\n",
     );
-    let o = scenario_without_paths(dir.path());
+    let o = scenario_without_paths(dir.path(), Path::new("."));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let cmp = read(&dir.path().join("out/scenario_comparison.csv"));
     assert!(
@@ -422,7 +422,7 @@ fn a_misspelt_index_is_a_clear_error() {
         "s.toml",
         "[[scenario]]\nname = \"resin-up\"\n[[scenario.index]]\nindex = \"resn\"\nchange_pct = 10\n",
     );
-    let o = scenario_without_paths(dir.path());
+    let o = scenario_without_paths(dir.path(), Path::new("."));
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
@@ -502,22 +502,7 @@ fn a_change_running_past_the_plan_applies_inside_it_and_says_so() {
          [[scenario]]\nname = \"stop\"\n[[scenario.line]]\nline = \"L1-BOTTLE\"\n\
          downtime = [\"2026-10-25..2026-11-03\"]\n",
     );
-    let data = demo();
-    let o = run(
-        dir.path(),
-        &[
-            "--quiet",
-            "scenario",
-            "--data",
-            data.to_str().unwrap(),
-            "--scenarios",
-            "s.toml",
-            "--out",
-            "out",
-            "--paths",
-            "0",
-        ],
-    );
+    let o = scenario_without_paths(dir.path(), &demo());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),

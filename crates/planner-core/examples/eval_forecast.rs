@@ -69,6 +69,32 @@ fn read(path: &str) -> Result<Series, String> {
     Ok(out)
 }
 
+/// The 80 / 95 % coverage of each range of `ranges` with pairs (`counts`: hits at 80 %, at 95 %,
+/// pairs), as `{prefix}{lo}-{hi}=80/95`, with its share of all `pairs` when given.
+fn coverage(
+    ranges: &[(usize, usize)],
+    counts: &[[f64; 3]],
+    prefix: &str,
+    pairs: Option<usize>,
+) -> String {
+    let parts: Vec<String> = ranges
+        .iter()
+        .zip(counts)
+        .filter(|(_, c)| c[2] > 0.0)
+        .map(|(&(lo, hi), c)| {
+            let share = pairs.map_or_else(String::new, |p| {
+                format!(" ({:.0}%)", 100.0 * c[2] / p.max(1) as f64)
+            });
+            format!(
+                "{prefix}{lo}-{hi}={:.1}/{:.1}{share}",
+                100.0 * c[0] / c[2],
+                100.0 * c[1] / c[2]
+            )
+        })
+        .collect();
+    parts.join(" ")
+}
+
 /// CPU time of this thread in seconds (Linux), so that series per second does not depend on
 /// other processes sharing the machine; wall time elsewhere.
 fn cpu_seconds(start: Instant) -> f64 {
@@ -238,35 +264,13 @@ fn main() -> Result<(), String> {
         mean(&msis),
         count as f64 / elapsed.max(1e-9)
     );
-    let steps: Vec<String> = BUCKETS
-        .iter()
-        .zip(&by_step)
-        .filter(|(_, c)| c[2] > 0.0)
-        .map(|(&(lo, hi), c)| {
-            format!(
-                "h{lo}-{hi}={:.1}/{:.1}",
-                100.0 * c[0] / c[2],
-                100.0 * c[1] / c[2]
-            )
-        })
-        .collect();
-    println!("coverage by step (80/95 %): {}", steps.join(" "));
-    let lengths: Vec<String> = LENGTHS
-        .iter()
-        .zip(&by_length)
-        .filter(|(_, c)| c[2] > 0.0)
-        .map(|(&(lo, hi), c)| {
-            format!(
-                "n{lo}-{hi}={:.1}/{:.1} ({:.0}%)",
-                100.0 * c[0] / c[2],
-                100.0 * c[1] / c[2],
-                100.0 * c[2] / pairs.max(1) as f64
-            )
-        })
-        .collect();
+    println!(
+        "coverage by step (80/95 %): {}",
+        coverage(&BUCKETS, &by_step, "h", None)
+    );
     println!(
         "coverage by history length (80/95 %, share of months): {}",
-        lengths.join(" ")
+        coverage(&LENGTHS, &by_length, "n", Some(pairs))
     );
     let mut top: Vec<_> = models.into_iter().collect();
     top.sort_by_key(|b| std::cmp::Reverse(b.1));

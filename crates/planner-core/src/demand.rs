@@ -79,19 +79,13 @@ impl DemandHistory {
         // The records of each sku in their order, as runs of consecutive records of one sku
         // (a file written sku by sku is one run a sku): each run hashed once, not each record
         // (millions at 100,000 skus), and nothing sorted but the skus.
-        let mut of_sku: std::collections::HashMap<&str, Vec<std::ops::Range<usize>>> =
+        type Run<'a, S> = &'a [(S, usize, usize, Month, f64)];
+        let mut of_sku: std::collections::HashMap<&str, Vec<Run<'_, S>>> =
             std::collections::HashMap::new();
-        let mut i = 0;
-        while i < all.len() {
-            let sku = trimmed_sku(&all[i]);
-            let mut j = i + 1;
-            while j < all.len() && trimmed_sku(&all[j]) == sku {
-                j += 1;
-            }
-            of_sku.entry(sku).or_default().push(i..j);
-            i = j;
+        for run in all.chunk_by(|a, b| trimmed_sku(a) == trimmed_sku(b)) {
+            of_sku.entry(trimmed_sku(&run[0])).or_default().push(run);
         }
-        let mut skus: Vec<(&str, Vec<std::ops::Range<usize>>)> = of_sku.into_iter().collect();
+        let mut skus: Vec<(&str, Vec<Run<'_, S>>)> = of_sku.into_iter().collect();
         skus.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let end = last.expect("records exist");
         let series = skus
@@ -99,14 +93,14 @@ impl DemandHistory {
             .map(|(sku, rows)| {
                 let start = rows
                     .iter()
-                    .flat_map(|r| &all[r.clone()])
+                    .copied()
+                    .flatten()
                     .map(|r| r.3)
                     .min()
                     .expect("a sku has records");
                 let mut quantities = vec![0.0; start.months_until(end) as usize + 1];
                 // In the records' order: a month's quantities are summed as given.
-                for i in rows.into_iter().flatten() {
-                    let (_, _, _, month, q) = &all[i];
+                for (_, _, _, month, q) in rows.into_iter().flatten() {
                     quantities[start.months_until(*month) as usize] += q;
                 }
                 SkuHistory {

@@ -86,6 +86,11 @@ impl DemandPlan {
         (0..self.horizon).map(|t| self.start.plus(t as i32))
     }
 
+    /// The last planned month.
+    pub fn last(&self) -> Month {
+        self.start.plus(self.horizon as i32 - 1)
+    }
+
     /// One sku's plan.
     pub fn get(&self, sku: &str) -> Option<&SkuPlan> {
         self.skus

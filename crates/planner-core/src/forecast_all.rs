@@ -376,20 +376,13 @@ fn month_runs(start: Month, touched: &mut Vec<usize>) -> String {
     touched.sort_unstable();
     touched.dedup();
     let at = |t: usize| start.plus(t as i32);
-    let mut runs: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < touched.len() {
-        let mut j = i;
-        while j + 1 < touched.len() && touched[j + 1] == touched[j] + 1 {
-            j += 1;
-        }
-        runs.push(if j == i {
-            at(touched[i]).to_string()
-        } else {
-            format!("{}..{}", at(touched[i]), at(touched[j]))
-        });
-        i = j + 1;
-    }
+    let runs: Vec<String> = touched
+        .chunk_by(|a, b| *b == a + 1)
+        .map(|run| match run {
+            [t] => at(*t).to_string(),
+            _ => format!("{}..{}", at(run[0]), at(run[run.len() - 1])),
+        })
+        .collect();
     runs.join(", ")
 }
 

@@ -453,19 +453,13 @@ fn warn_missing_months(
 fn months_by_sku<'a>(records: &[(&'a str, Month, f64)]) -> Vec<(&'a str, Vec<Month>)> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut by_sku: Vec<(&str, Vec<Month>)> = Vec::new();
-    let mut i = 0;
-    while i < records.len() {
-        let sku = records[i].0;
-        let mut j = i + 1;
-        while j < records.len() && records[j].0 == sku {
-            j += 1;
-        }
+    for run in records.chunk_by(|a, b| a.0 == b.0) {
+        let sku = run[0].0;
         let at = *index.entry(sku).or_insert_with(|| {
             by_sku.push((sku, Vec::new()));
             by_sku.len() - 1
         });
-        by_sku[at].1.extend(records[i..j].iter().map(|r| r.1));
-        i = j;
+        by_sku[at].1.extend(run.iter().map(|r| r.1));
     }
     for (_, months) in &mut by_sku {
         months.sort_unstable();

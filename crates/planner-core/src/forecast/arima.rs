@@ -333,29 +333,44 @@ fn diff_poly(d: usize, sd: usize, m: usize) -> Vec<f64> {
     p
 }
 
+/// The coefficients, from degree 0, of `(1 + s sum first_i B^i) (1 + s sum seasonal_k B^(k m))`
+/// into `dense`, `s` being -1 when `negate` (an AR polynomial) and 1 otherwise (an MA one):
+/// each product term added in the order of [`poly_mul`]'s, the zero terms of the seasonal
+/// factor skipped (adding them changes no sum).
+fn seasonal_product_into(
+    first: &[f64],
+    seasonal: &[f64],
+    m: usize,
+    negate: bool,
+    dense: &mut Vec<f64>,
+) {
+    let sign = if negate { -1.0 } else { 1.0 };
+    dense.clear();
+    dense.resize(first.len() + seasonal.len() * m + 1, 0.0);
+    for i in 0..=first.len() {
+        let x = if i == 0 { 1.0 } else { sign * first[i - 1] };
+        if x == 0.0 {
+            continue;
+        }
+        dense[i] += x;
+        for (k, v) in seasonal.iter().enumerate() {
+            dense[i + (k + 1) * m] += x * (sign * v);
+        }
+    }
+}
+
 /// The expanded AR coefficients `a_i` of `phi(B) Phi(B^m) = 1 - sum a_i B^i`.
 fn expand_ar(ar: &[f64], sar: &[f64], m: usize) -> Vec<f64> {
-    let mut a = vec![1.0];
-    a.extend(ar.iter().map(|v| -v));
-    let mut s = vec![0.0; sar.len() * m + 1];
-    s[0] = 1.0;
-    for (k, v) in sar.iter().enumerate() {
-        s[(k + 1) * m] = -v;
-    }
-    let full = poly_mul(&a, &s);
+    let mut full = Vec::new();
+    seasonal_product_into(ar, sar, m, true, &mut full);
     trim(full[1..].iter().map(|v| -v).collect())
 }
 
 /// The expanded MA coefficients `b_j` of `theta(B) Theta(B^m) = 1 + sum b_j B^j`.
 fn expand_ma(ma: &[f64], sma: &[f64], m: usize) -> Vec<f64> {
-    let mut a = vec![1.0];
-    a.extend_from_slice(ma);
-    let mut s = vec![0.0; sma.len() * m + 1];
-    s[0] = 1.0;
-    for (k, v) in sma.iter().enumerate() {
-        s[(k + 1) * m] = *v;
-    }
-    trim(poly_mul(&a, &s)[1..].to_vec())
+    let mut full = Vec::new();
+    seasonal_product_into(ma, sma, m, false, &mut full);
+    trim(full[1..].to_vec())
 }
 
 /// Drops trailing zero coefficients.
@@ -458,8 +473,7 @@ fn css_sparse(
 
 /// The non-zero coefficients of `expand_ar(first, seasonal, m)` (`negate`) or
 /// `expand_ma(first, seasonal, m)` as [`sparse`] gives them, into `out`, with `dense` as
-/// scratch: the same products summed in the same order, without a new vector per call (the
-/// CSS objective runs this thousands of times per fit).
+/// scratch: no new vector per call (the CSS objective runs this thousands of times per fit).
 fn expand_sparse_into(
     first: &[f64],
     seasonal: &[f64],
@@ -468,20 +482,8 @@ fn expand_sparse_into(
     dense: &mut Vec<f64>,
     out: &mut Vec<(usize, f64)>,
 ) {
+    seasonal_product_into(first, seasonal, m, negate, dense);
     let sign = if negate { -1.0 } else { 1.0 };
-    dense.clear();
-    dense.resize(first.len() + seasonal.len() * m + 1, 0.0);
-    for i in 0..=first.len() {
-        let x = if i == 0 { 1.0 } else { sign * first[i - 1] };
-        if x == 0.0 {
-            continue;
-        }
-        // The seasonal factor's non-zero terms: 1 at lag 0, then one per seasonal coefficient.
-        dense[i] += x;
-        for (k, v) in seasonal.iter().enumerate() {
-            dense[i + (k + 1) * m] += x * (sign * v);
-        }
-    }
     out.clear();
     out.extend(
         dense
@@ -520,15 +522,8 @@ fn pacf_to_coef_into(u: &[f64], negate: bool, out: &mut Vec<f64>) {
 /// Coefficients `phi_1..phi_k` of a stationary `1 - sum phi_i B^i` from free coordinates
 /// (partial autocorrelations `tanh(u)`, Durbin–Levinson).
 fn pacf_to_coef(u: &[f64]) -> Vec<f64> {
-    let mut phi: Vec<f64> = Vec::with_capacity(u.len());
-    for (k, x) in u.iter().enumerate() {
-        let r = x.tanh() * 0.98;
-        let prev = phi.clone();
-        for j in 0..k {
-            phi[j] = prev[j] - r * prev[k - 1 - j];
-        }
-        phi.push(r);
-    }
+    let mut phi = Vec::with_capacity(u.len());
+    pacf_to_coef_into(u, false, &mut phi);
     phi
 }
 
@@ -816,10 +811,23 @@ impl Forecaster for Arima {
 mod tests {
     use super::*;
 
-    /// The objective's allocation-free expansion gives exactly (bit for bit) what the
-    /// allocating one gives, for orders with and without seasonal terms and zero coefficients.
+    /// The objective's allocation-free expansion gives exactly (bit for bit) what multiplying
+    /// the two factors out with [`poly_mul`] gives, for orders with and without seasonal terms
+    /// and zero coefficients; the in-place Durbin-Levinson what the step with a copy gives.
     #[test]
     fn the_objectives_buffers_give_the_same_numbers() {
+        // The factors written out: `1 + s first_i B^i` and `1 + s seasonal_k B^(k m)`.
+        let by_poly_mul = |first: &[f64], seasonal: &[f64], m: usize, s: f64| {
+            let mut a = vec![1.0];
+            a.extend(first.iter().map(|v| s * v));
+            let mut b = vec![0.0; seasonal.len() * m + 1];
+            b[0] = 1.0;
+            for (k, v) in seasonal.iter().enumerate() {
+                b[(k + 1) * m] = s * v;
+            }
+            let full = poly_mul(&a, &b);
+            sparse(&full[1..].iter().map(|v| s * v).collect::<Vec<_>>())
+        };
         let (mut dense, mut out, mut coef) = (Vec::new(), Vec::new(), Vec::new());
         let cases: [(&[f64], &[f64], usize); 5] = [
             (&[0.5, -0.3], &[0.7], 12),
@@ -830,10 +838,25 @@ mod tests {
         ];
         for (first, seasonal, m) in cases {
             expand_sparse_into(first, seasonal, m, true, &mut dense, &mut out);
-            assert_eq!(out, sparse(&expand_ar(first, seasonal, m)));
+            assert_eq!(out, by_poly_mul(first, seasonal, m, -1.0));
+            assert_eq!(sparse(&expand_ar(first, seasonal, m)), out);
             expand_sparse_into(first, seasonal, m, false, &mut dense, &mut out);
-            assert_eq!(out, sparse(&expand_ma(first, seasonal, m)));
+            assert_eq!(out, by_poly_mul(first, seasonal, m, 1.0));
+            assert_eq!(sparse(&expand_ma(first, seasonal, m)), out);
         }
+        // Durbin-Levinson written out with a copy of the previous step.
+        let by_copy = |u: &[f64]| {
+            let mut phi: Vec<f64> = Vec::new();
+            for (k, x) in u.iter().enumerate() {
+                let r = x.tanh() * 0.98;
+                let prev = phi.clone();
+                for j in 0..k {
+                    phi[j] = prev[j] - r * prev[k - 1 - j];
+                }
+                phi.push(r);
+            }
+            phi
+        };
         for u in [
             &[][..],
             &[0.3],
@@ -841,10 +864,9 @@ mod tests {
             &[2.0, -0.5, 0.7],
             &[0.1, 0.2, -0.3, 0.4, 1.5],
         ] {
-            pacf_to_coef_into(u, false, &mut coef);
-            assert_eq!(coef, pacf_to_coef(u));
+            assert_eq!(pacf_to_coef(u), by_copy(u));
             pacf_to_coef_into(u, true, &mut coef);
-            let negated: Vec<f64> = pacf_to_coef(u).iter().map(|v| -v).collect();
+            let negated: Vec<f64> = by_copy(u).iter().map(|v| -v).collect();
             assert_eq!(coef, negated);
         }
     }

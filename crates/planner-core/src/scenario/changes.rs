@@ -462,8 +462,7 @@ impl Scenario {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn clipped(&self, demand: &DemandPlan) -> Vec<ChangeError> {
-        let first = demand.start;
-        let last = demand.start.plus(demand.horizon as i32 - 1);
+        let (first, last) = (demand.start, demand.last());
         let note = |key: &str, reason: String| ChangeError {
             scenario: self.name.clone(),
             key: key.into(),
@@ -568,8 +567,7 @@ impl Scenario {
             return Err(err(e.field.to_string(), e.reason));
         }
 
-        let first = plan.start;
-        let last = plan.start.plus(plan.horizon as i32 - 1);
+        let (first, last) = (plan.start, plan.last());
         for c in &self.demand {
             if !(c.multiplier.is_finite() && c.multiplier >= 0.0) {
                 return Err(err(
