@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::demand::DemandHistory;
+use crate::forecast::util::median;
 use crate::time::Month;
 
 /// A month of history far above its sku's usual demand ([`outliers`]).
@@ -86,17 +87,6 @@ pub fn outliers(history: &DemandHistory) -> Vec<Outlier> {
         }
     }
     out
-}
-
-/// The median of `v` (not empty), which it sorts.
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 #[cfg(test)]

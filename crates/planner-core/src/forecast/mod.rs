@@ -28,7 +28,7 @@ mod quantile;
 mod select;
 mod simple;
 mod theta;
-mod util;
+pub(crate) mod util;
 
 pub use accuracy::{accuracy, backtest, Accuracy, Backtest, OriginResult};
 pub use arima::{Arima, ArimaOrder, FittedArima};

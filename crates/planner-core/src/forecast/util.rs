@@ -32,6 +32,17 @@ pub(crate) fn mean(x: &[f64]) -> f64 {
     }
 }
 
+/// The median of `v` (not empty), which it sorts.
+pub(crate) fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
 /// Sample variance with denominator `n - 1` (0 when fewer than two values).
 pub(crate) fn variance(x: &[f64]) -> f64 {
     if x.len() < 2 {
