@@ -1358,6 +1358,53 @@ mod tests {
         assert!((0.88..1.0).contains(&total), "{total}");
     }
 
+    /// Simulated lumpy parts, 400 of them: demand in 30 % of months, sizes `ceil(3 * e^Z)`
+    /// (lognormal, Z standard normal), a steady rate, 36 months of history. Against the true
+    /// expected demand, the capped level's squared error is at most 0.9 times the plain
+    /// mean's (0.60 with this seed), at the price of volume: its forecast is 55 to 85 % of the
+    /// expected demand on average (0.68), the plain mean's at least 10 points more (0.87; the
+    /// fade's clamp at 1 takes the rest).
+    #[test]
+    fn capping_a_lumpy_parts_large_months_lowers_its_error_and_its_volume() {
+        use rand::{Rng, SeedableRng};
+        use rand_distr::StandardNormal;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20);
+        let size = |rng: &mut rand_chacha::ChaCha8Rng| {
+            (3.0 * rng.sample::<f64, _>(StandardNormal).exp()).ceil()
+        };
+        let expected = (0..100_000).map(|_| size(&mut rng)).sum::<f64>() / 100_000.0 * 0.3;
+        let (mut capped, mut plain, mut total, mut plain_total, mut n) = (0.0, 0.0, 0.0, 0.0, 0);
+        while n < 400 {
+            let h: Vec<f64> = (0..36)
+                .map(|_| {
+                    if rng.gen::<f64>() < 0.3 {
+                        size(&mut rng)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            if classify(&h) != DemandPattern::Lumpy {
+                continue;
+            }
+            n += 1;
+            let c = intermittent_auto(&h, CountPattern::Lumpy)
+                .predict(1, &[])
+                .point[0];
+            let m = intermittent_auto(&h, CountPattern::Intermittent)
+                .predict(1, &[])
+                .point[0];
+            capped += (c - expected).powi(2);
+            plain += (m - expected).powi(2);
+            total += c / expected;
+            plain_total += m / expected;
+        }
+        let (ratio, volume) = (capped / plain, total / n as f64);
+        assert!(ratio < 0.9, "{ratio}");
+        assert!((0.55..0.85).contains(&volume), "{volume}");
+        assert!(plain_total / n as f64 > volume + 0.1, "{plain_total}");
+    }
+
     fn bt(abs_err: [f64; CANDIDATES]) -> Backtest {
         Backtest {
             abs_err,
