@@ -934,12 +934,12 @@ impl CountPattern {
 /// sum(level^2)`, kept within [0, 1] (a part sells its level or less: fading or obsolete),
 /// then pulled toward 1 with [`FADE_PRIOR`] months of weight: `w = m / (m + FADE_PRIOR)` for
 /// `m` backtest months, scale `= w * factor + (1 - w)`. A part that sold nothing since the
-/// origins keeps `1 - w` of its level (about a seventh), not zero. The bounds are Negative Binomial quantiles around
-/// the IMAPA rate (see `count_bounds`), so that a fading part that sells again is still inside
-/// the range. The model's name gives the pattern, and the factor applied when below 0.995.
+/// origins keeps `1 - w` of its level (about a seventh), not zero. The bounds are Negative
+/// Binomial quantiles around the IMAPA rate (see `count_bounds`), so that a fading part that
+/// sells again is still inside the range. The model's name gives the pattern, and the factor
+/// applied when below 0.995.
 fn intermittent_auto(history: &[f64], pattern: CountPattern) -> Box<dyn FittedForecaster> {
-    let how = pattern.level();
-    let level = |h: &[f64]| how.of(h);
+    let level = pattern.level();
     let n = history.len();
     let (mut sar, mut srr, mut m) = (0.0, 0.0, 0usize);
     for back in INTERMITTENT_ORIGINS {
@@ -949,7 +949,7 @@ fn intermittent_auto(history: &[f64], pattern: CountPattern) -> Box<dyn FittedFo
         if end < 12 {
             continue;
         }
-        let r = level(&history[..end]);
+        let r = level.of(&history[..end]);
         for a in &history[end..] {
             sar += a * r;
             srr += r * r;
@@ -964,8 +964,8 @@ fn intermittent_auto(history: &[f64], pattern: CountPattern) -> Box<dyn FittedFo
     };
     let fitted =
         FittedIntermittent::with_rate(IntermittentKind::Imapa, imapa_rate(history), history)
-            .with_point(level(history) * scale);
-    let label = how.label();
+            .with_point(level.of(history) * scale);
+    let label = level.label();
     let name = if scale > 0.995 {
         format!(
             "{label} of {LEVEL_MONTHS} months ({}; IMAPA bounds)",
@@ -973,9 +973,8 @@ fn intermittent_auto(history: &[f64], pattern: CountPattern) -> Box<dyn FittedFo
         )
     } else {
         let fading = match pattern {
-            CountPattern::Intermittent => "fading",
-            CountPattern::Lumpy => "fading, lumpy",
-            CountPattern::LowCounts => "fading, low counts",
+            CountPattern::Intermittent => "fading".to_string(),
+            CountPattern::Lumpy | CountPattern::LowCounts => format!("fading, {}", pattern.name()),
         };
         format!("{label} of {LEVEL_MONTHS} months x {scale:.2} ({fading}; IMAPA bounds)")
     };
