@@ -935,7 +935,11 @@ impl CountPattern {
 /// share of those forecasts the part sold, `sum(actual) / sum(level)` over the backtest
 /// months, kept within [0, 1] (a part sells its level or less: fading or obsolete), then
 /// pulled toward 1 with [`FADE_PRIOR`] months of weight: `w = m / (m + FADE_PRIOR)` for `m`
-/// backtest months, scale `= w * factor + (1 - w)`.
+/// backtest months, scale `= w * factor + (1 - w)`. A part that sold nothing since the
+/// origins keeps `1 - w` of its level (about a seventh), not zero. The bounds are Negative
+/// Binomial quantiles around the IMAPA rate (see `count_bounds`), so that a fading part that
+/// sells again is still inside the range. The model's name gives the pattern, and the factor
+/// applied when below 0.995.
 ///
 /// The share of the forecast sold replaced a least-squares factor, `sum(actual * level) /
 /// sum(level^2)`, which reads a steady part's noisy level as a fade (its expected value is
@@ -944,11 +948,7 @@ impl CountPattern {
 /// and 0.12 %) and raised the forecast total of the intermittent parts by 2 to 3 points
 /// (to 0.98, 0.90 and 0.79 of what they sold), at a per-series mean RMSE 0.2 % higher; on
 /// simulated Poisson parts it lowered the squared error of steady and rising rates by 1.4 to
-/// 2.2 % and raised that of falling rates by 1.3 to 5.4 %. A part that sold nothing since the
-/// origins keeps `1 - w` of its level (about a seventh), not zero. The bounds are Negative
-/// Binomial quantiles around the IMAPA rate (see `count_bounds`), so that a fading part that
-/// sells again is still inside the range. The model's name gives the pattern, and the factor
-/// applied when below 0.995.
+/// 2.2 % and raised that of falling rates by 1.3 to 5.4 %.
 fn intermittent_auto(history: &[f64], pattern: CountPattern) -> Box<dyn FittedForecaster> {
     let level = pattern.level();
     let n = history.len();
@@ -1050,8 +1050,8 @@ fn auto(history: &[f64], season: usize) -> Box<dyn FittedForecaster> {
 ///    coverage closest to nominal. On the car parts data (2509 series, 12 months held out) this
 ///    scored a per-series mean RMSE of 0.7564 and a pooled RMSE of 1.0997 (0.7555 and 1.1003
 ///    with a least-squares scale, 0.7587 and 1.1030 also without the cap and the small-count
-///    rule), against 0.776 and 1.124 for IMAPA-or-zero, 0.793
-///    and 1.204 for a constant zero, and 0.779 and 1.107 for statsforecast's IMAPA; 80/95 %
+///    rule), against 0.776 and 1.124 for IMAPA-or-zero, 0.793 and 1.204 for a constant zero,
+///    and 0.779 and 1.107 for statsforecast's IMAPA; 80/95 %
 ///    coverage 86.8/95.1 % (with about three quarters of the actuals zero, any range that contains
 ///    0 covers them, so 80 % ranges over-cover by construction). In the test year the lumpy parts'
 ///    forecast total was 9 % under what they sold (the plain mean's 11 % over), the intermittent
