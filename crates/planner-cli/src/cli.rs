@@ -237,7 +237,8 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "C", value_parser = parse_share)]
     pub sku_correlation: Option<f64>,
     /// Correlation of two skus of one family in the same month, 0 to 1 (at least
-    /// --sku-correlation). Default: the plan's uncertainty model.
+    /// --sku-correlation). Default: --sku-correlation when that is given, else the plan's
+    /// uncertainty model.
     #[arg(long, value_name = "C", value_parser = parse_share)]
     pub family_correlation: Option<f64>,
 }

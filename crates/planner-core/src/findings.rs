@@ -697,7 +697,8 @@ fn review_findings(review: &Review, pricer: &Pricer, out: &mut Vec<Finding>) {
     }
 }
 
-/// How far the plan before the fences is from what a hold kept (`moved = held - forecast`): `1514 units above`.
+/// How far the plan before the fences is from what a hold kept (`moved = held - forecast`):
+/// `1514 units above`.
 fn apart(moved: f64) -> String {
     let side = if moved < 0.0 { "above" } else { "below" };
     format!("{} units {side}", whole(moved.abs()))

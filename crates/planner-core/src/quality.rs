@@ -39,9 +39,9 @@ const TIMES_NEXT: f64 = 3.0;
 /// The months of `history` far above their sku's usual demand: more than 5 times the median of
 /// the sku's months with demand and more than 10 scaled median absolute deviations (1.4826 MAD,
 /// the standard deviation of a normal series) above it, and more than 3 times the sku's largest
-/// month within those limits. Seasonal peaks and promotions of 2 to 4 times the usual stay below, and so
-/// does the odd large order of an intermittent spare part; skus with fewer than 6 months of
-/// demand are not checked. In sku then month order.
+/// month within those limits. Seasonal peaks and promotions of 2 to 4 times the usual stay
+/// below, and so does the odd large order of an intermittent spare part; skus with fewer than 6
+/// months of demand are not checked. In sku then month order.
 ///
 /// ```
 /// use planner_core::demand::DemandHistory;

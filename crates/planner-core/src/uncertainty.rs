@@ -1,9 +1,10 @@
 //! How forecast errors move together, and every total read from that one model.
 //!
 //! Each sku's forecast says how uncertain each month is on its own (its ranges; the standard
-//! deviation `σ(i, t)` is read from the widest one, [`SkuPlan::sigma`](crate::demand_plan::SkuPlan::sigma)). A total of many skus
-//! and months (a line's load, a family's volume, a material's demand over its lead time, a year's
-//! spend) also depends on how those errors move together. The model used everywhere:
+//! deviation `σ(i, t)` is read from the widest one,
+//! [`SkuPlan::sigma`](crate::demand_plan::SkuPlan::sigma)). A total of many skus and months (a
+//! line's load, a family's volume, a material's demand over its lead time, a year's spend) also
+//! depends on how those errors move together. The model used everywhere:
 //!
 //! - across months of one sku, standardised errors follow an AR(1):
 //!   `corr(t, s) = ρ^|t − s|` with `ρ` the [`Dependence::month`] correlation;
@@ -56,7 +57,9 @@ pub enum Source {
     Estimated {
         /// Sku-months of errors it rests on.
         observations: usize,
-        /// Months of errors per sku it used.
+        /// Months of errors per sku it used, at most [`ESTIMATE_MONTHS`]: for the month
+        /// correlation the most any sku gave, for the family and portfolio ones the months
+        /// every sku has (the fewest any gave).
         months: usize,
     },
     /// Neither set nor estimable (too little history, or a family of one): the stated default.
@@ -498,6 +501,8 @@ pub fn estimate(
     let m = ESTIMATE_MONTHS;
     let mut rows: Vec<(&str, Vec<f64>)> = Vec::new();
     let (mut lag_xy, mut lag_xx, mut lag_yy, mut lag_n) = (0.0, 0.0, 0.0, 0usize);
+    // The most months of errors any sku gave the month correlation (at most `m`).
+    let mut lag_months = 0;
     for s in history.series() {
         if end != Some(s.end().plus(-1)) || s.quantities.len() < 2 * season + 12 {
             continue;
@@ -513,6 +518,7 @@ pub fn estimate(
         }
         // One- and two-step errors from the same origins, standardised the same way.
         let k2 = e2.len().min(m);
+        lag_months = lag_months.max(k);
         for (a, b) in e1[..e1.len()].iter().zip(&e2[e2.len() - k2..]) {
             lag_xy += a / sd * b / sd;
             lag_xx += (a / sd).powi(2);
@@ -527,7 +533,7 @@ pub fn estimate(
             value: (lag_xy / (lag_xx * lag_yy).sqrt()).clamp(0.0, 0.95),
             source: Source::Estimated {
                 observations: lag_n,
-                months: m,
+                months: lag_months,
             },
         };
     }

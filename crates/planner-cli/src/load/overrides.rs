@@ -273,7 +273,8 @@ pub fn file(given: Option<&Path>, dir: &Path) -> anyhow::Result<Option<PathBuf>>
 }
 
 /// Reads the overrides workbook at `path` (when there is one) and checks it was made for a plan
-/// of `grid`'s months and skus: its edited cells, for [`planner_core::scenario::PlanInput::overrides`].
+/// of `grid`'s months and skus: its edited cells, for
+/// [`planner_core::scenario::PlanInput::overrides`].
 ///
 /// # Errors
 /// Those of [`read`] and [`Overrides::check`].

@@ -197,11 +197,12 @@ struct Sums {
     bottleneck: f64,
     /// `sum d_i * w_i` (labour content seconds).
     labour: f64,
-    /// `sum sigma_i^2`.
+    /// The variance of the units' total under the plan's dependence model (`MonthSpread`, from
+    /// the skus' `sigma_i`).
     var_units: f64,
-    /// `sum (sigma_i * b_i)^2`.
+    /// The same for the bottleneck seconds (`sigma_i * b_i`).
     var_bottleneck: f64,
-    /// `sum (sigma_i * w_i)^2`.
+    /// The same for the labour content seconds (`sigma_i * w_i`).
     var_labour: f64,
     /// The slowest station of the skus with demand: route index and its bottleneck seconds.
     slowest: Option<(usize, f64)>,
@@ -249,8 +250,8 @@ struct Sums {
 /// distributions, `mean + z_L * sd` clipped at 0 (`z_80 = 1.2816`), separately for units,
 /// required hours and labour content; operators at the bound are
 /// `ceil(upper labour seconds / (A * 3600 * oee))`. This is the quantile of the line's total, not
-/// the sum of the skus' bounds (which would overstate the spread of a line of many skus), and it agrees
-/// with `p_over_capacity`: utilization at the 80 % bound exceeds 100 % exactly when
+/// the sum of the skus' bounds (which would overstate the spread of a line of many skus), and it
+/// agrees with `p_over_capacity`: utilization at the 80 % bound exceeds 100 % exactly when
 /// `p_over_capacity` exceeds 10 %.
 ///
 /// A line with no demand in a month gets a row with zero demand. A sku in the demand plan with

@@ -62,7 +62,8 @@ use crate::demand_plan::DemandPlan;
 ///
 /// | Name | Default | Range |
 /// |---|---|---|
-/// | `service_level` | 0.95 | [0.5, 1): probability of no stock-out over a lead time |
+/// | `service_level` | 0.95 | [0.5, 1): the service of the derived safety stock, as `service_measure` says |
+/// | `service_measure` | `cycle` | `cycle` (no stock-out over a lead time plus the review month) or `fill_rate` (the share of demand filled from stock) |
 /// | `po_notice_days` | 30 | 0 or more days: the brand's urgent-order notice |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

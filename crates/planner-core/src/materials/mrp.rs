@@ -365,14 +365,19 @@ fn record(m: &Material, gross: Vec<f64>, safety_stock: f64, start: Month) -> Rec
 /// every month. Releases for receipts after the horizon are not planned, so the last `L`
 /// months show no releases. Values are cleaned of floating-point noise below 1e-9.
 ///
-/// Safety stock, where `materials.csv` gives none, is `z * sqrt(sum over skus s, months
-/// t < max(L, 1) of (e(s) * sigma_s(t))^2)`: `z` the one-sided normal quantile of
-/// `service_level` (1.645 for 0.95), `e(s)` the units of the material in one unit of `s`
-/// through all BOM levels, `sigma_s(t)` the standard deviation implied by the widest interval
-/// of sku `s` ([`SkuPlan::sigma`](crate::SkuPlan::sigma)). It is the standard deviation of
-/// demand over the first lead time of the plan, assuming normal errors that are independent
-/// across skus and months and ignoring the offsets of intermediate levels. A fixed plan has no
-/// ranges, hence no derived safety stock. The pre-buy method is described at [`PrebuyRow`].
+/// Safety stock, where `materials.csv` gives none, buffers the material's exploded demand over its
+/// lead time plus the review month (`ceil(lead_time_days / 30) + 1` months, at most the horizon):
+/// `z * sd` for cycle service, `z` the one-sided normal quantile of `service_level` (1.645 for
+/// 0.95), or the `k * sd` whose expected shortage meets the fill rate
+/// ([`ServiceMeasure`](super::ServiceMeasure)). `sd` is that of the window's total `sum over skus s
+/// and months t of e(s) * d_s(t)` under the plan's dependence model ([`crate::uncertainty`]: months
+/// and skus correlated, from the standard deviations `sigma_s(t)` of each sku's widest interval,
+/// [`SkuPlan::sigma`](crate::SkuPlan::sigma)), widened by the lead time's spread: `sd^2 + mu^2
+/// (lead_time_sd_days / 30)^2`, `mu` the window's mean monthly demand. `e(s)` is the units of the
+/// material in one unit of `s` through all BOM levels; a sub-assembly holds none (each unit of end
+/// demand is buffered once, at the purchased parts below it), and the offsets of intermediate
+/// levels are ignored. A fixed plan has no ranges, hence no derived safety stock. The pre-buy
+/// method is described at [`PrebuyRow`].
 ///
 /// The result does not depend on the number of threads: parallel work is split by item or by
 /// sku and summed in a fixed order.

@@ -18,12 +18,14 @@ use crate::time::Month;
 ///   urgent order arrives with `N` days notice cannot be bought in the `LT` days the supplier
 ///   needs, so the first `W` planned months must be covered by stock already there or bought
 ///   ahead;
-/// - `upper_demand` = the sum over those months and over skus of `e * hi`: `hi` the upper bound
-///   of the widest level (the point for a fixed plan), `e` the units of the material per unit
-///   of the sku through all BOM levels, each sku built in its demand month; `lower_demand` the
-///   same with the lower bound. Bounds are added up across skus (a cautious, not a statistical,
-///   total);
-/// - `covered` = `on_hand` + every open order (`on_order` and [`Material::receipts`](super::Material::receipts)) arriving within the window;
+/// - `upper_demand` and `lower_demand` = the upper and lower quantiles, at the widest level, of
+///   the material's demand over those months, `T_W = sum over skus and months of e * d`: `d`
+///   the sku's demand in its month, `e` the units of the material per unit of the sku through
+///   all BOM levels, each sku built in its demand month. `T_W` is a total under the plan's
+///   dependence model ([`crate::uncertainty`]), never the sum of the skus' bounds; for a fixed
+///   plan both are its point total;
+/// - `covered` = `on_hand` + every open order (`on_order` and
+///   [`Material::receipts`](super::Material::receipts)) arriving within the window;
 /// - `quantity` = `max(0, upper_demand - covered)` raised to `moq` and rounded up to a multiple
 ///   of `order_multiple` (0 stays 0);
 /// - `cash_tied_up = quantity * unit_cost`;
@@ -52,9 +54,10 @@ pub struct PrebuyRow {
     pub value_at_risk: f64,
     /// Months covered: `ceil((lead_time_days - po_notice_days) / 30)`, at most the horizon.
     pub window_months: u32,
-    /// Exploded upper-bound demand over the window.
+    /// The upper quantile, at the widest level, of the window's total exploded demand under the
+    /// plan's dependence model (its point total for a fixed plan).
     pub upper_demand: f64,
-    /// Exploded lower-bound demand over the window.
+    /// The lower quantile of the same total.
     pub lower_demand: f64,
     /// On hand plus open orders arriving within the window.
     pub covered: f64,

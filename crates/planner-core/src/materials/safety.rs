@@ -79,8 +79,10 @@ pub(crate) fn z_one_sided(service_level: f64) -> f64 {
 /// on the number of threads, each material's exploded demand over two windows as a total under
 /// the plan's dependence model ([`crate::uncertainty`]):
 ///
-/// - safety stock `z * sd(T_S)`, `T_S` the demand of the first `S(m)` months ([`safety_window`]:
-///   lead time plus the review month), months and skus correlated as the model says; a
+/// - safety stock [`buffer`] of `sd = sqrt(Var(T_S) + mu^2 Var(L))` (`z * sd` for cycle
+///   service), `T_S` the demand of the first `S(m)` months ([`safety_window`]: lead time plus
+///   the review month), months and skus correlated as the model says, `mu` its mean monthly
+///   demand and `L` the lead time in months (`lead_time_sd_days / 30` its deviation); a
 ///   sub-assembly (a material with a BOM of its own) holds none, so that each unit of end demand
 ///   is buffered once, at the purchased parts below it;
 /// - `upper[m]` and `lower[m]`: the upper and lower quantiles of the widest level of `T_W`, the

@@ -90,7 +90,8 @@ pub struct PlanInput {
     /// Numbers a planner typed over the forecast (a plan workbook's overrides sheet): each is
     /// its sku and month's final forecast, applied as an `override` event after the others
     /// ([`crate::events::with_overrides`]); the plan without them is kept beside
-    /// ([`ForecastRun::overrides`]). Each must be a sku and month of the plan ([`PlanInput::grid`]).
+    /// ([`ForecastRun::overrides`]). Each must be a sku and month of the plan
+    /// ([`PlanInput::grid`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<Override>,
     /// The forecast last published to the contract manufacturer: the time fences of

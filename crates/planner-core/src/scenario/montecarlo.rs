@@ -14,19 +14,24 @@
 //!   add several percent to the total demand;
 //! - a point of zero stays zero.
 //!
-//! Months are correlated within a sku by an AR(1) on the standardised errors: `z_0 = e_0`, `z_t = rho * z_{t-1} + sqrt(1 - rho^2) * e_t` with `e_t`
-//! independent standard normals, so each month keeps its own normal distribution and two
-//! months `k` apart correlate `rho^k` (a good month tends to follow a good month, as a
-//! forecast's level error persists). `rho` is [`MonteCarloSettings::month_correlation`]
-//! (default 0.5; 0 = independent months, 1 = one shock per sku for the whole horizon).
+//! Months are correlated within a sku by an AR(1) on the standardised errors: `z_0 = e_0`, `z_t =
+//! rho * z_{t-1} + sqrt(1 - rho^2) * e_t` with `e_t` independent standard normals, so each month
+//! keeps its own normal distribution and two months `k` apart correlate `rho^k` (a good month tends
+//! to follow a good month, as a forecast's level error persists). `rho` is
+//! [`MonteCarloSettings::month_correlation`] (default 0.5; 0 = independent months, 1 = one shock
+//! per sku for the whole horizon).
 //!
-//! Skus are independent of each other by default, as in the capacity plan's
-//! `p_over_capacity`. With [`MonteCarloSettings::sku_correlation`] `c > 0` a market-wide shock
-//! moves them together: each path first draws a common AR(1) series `f_t` (same `rho`), and a
-//! sku's standardised error becomes `sqrt(c) * f_t + sqrt(1 - c) * z_t`, still standard normal
-//! month by month, so two skus correlate `c` in the same month and each sku keeps its own
-//! distribution; only the spread of totals (line hours, material use, spend) widens. A fixed demand plan
-//! has no ranges: every path is the plan.
+//! Skus move together through shocks of the same AR(1) form (same `rho`): each path first
+//! draws a market-wide series `g_t` and one series `f_t` per family, and a sku's standardised
+//! error becomes `sqrt(c_p) * g_t + sqrt(c_f - c_p) * f_t + sqrt(1 - c_f) * z_t`, with `c_p`
+//! [`MonteCarloSettings::sku_correlation`] and `c_f` [`MonteCarloSettings::family_correlation`]
+//! (at least `c_p`). It is still standard normal month by month, so two skus of one family
+//! correlate `c_f` in the same month, two of different families `c_p`, and each sku keeps its
+//! own distribution; only the spread of totals (line hours, material use, spend) widens.
+//! [`MonteCarloSettings::of_plan`] (what `planner scenario` uses) takes `rho`, `c_p` and `c_f`
+//! from the plan's [`crate::uncertainty::Dependence`], the model of the capacity plan's
+//! `p_over_capacity` and every other total; [`MonteCarloSettings::default`] has `c_p = c_f = 0`
+//! (independent skus). A fixed demand plan has no ranges: every path is the plan.
 //!
 //! # Reproducibility
 //! Path `i` draws from its own random stream ([`PathRng`]: stream `i` of ChaCha8 keyed by
@@ -42,10 +47,13 @@
 //! - **Materials**: the base MRP record is the plan as released: its receipts (on hand, open
 //!   orders, planned receipts) stay as planned, and so do the requirements that come from
 //!   parent materials' planned orders (sub-assemblies). Only the demand of the skus moves: a sku
-//!   built in its demand month needs its direct components (`qty_per`), a sku that is itself a
-//!   material draws on its own stock. A path's projected on hand is then
+//!   built in its demand month moves every material below it, through all BOM levels (`qty(s,
+//!   m)` the exploded units of `m` in one unit of `s`), a sku that is itself a material draws
+//!   on its own stock. A path's projected on hand is then
 //!   `POH_base(t) - sum_{k <= t} sum_s qty(s, m) * (d_s(k) - point_s(k))`, and the material is
-//!   short in month `t` when that is below zero (safety stock used up and more).
+//!   short in month `t` when that is below zero (safety stock used up and more). Shortages are
+//!   counted only within the material's lead time plus the review month (at most the
+//!   horizon): beyond it, a later month's plan can still order more.
 //! - **Pricing**: annual-basis skus are priced on each 12-month period's volume (a partial
 //!   period on its run rate, as [`crate::pricing::price`] does); the tier reached is counted on
 //!   the first period. Order-basis skus keep the base plan's order sizes, so their tiers do not
@@ -82,7 +90,8 @@ pub const NORMAL_FROM: f64 = 3.0;
 /// | `seed` | 42 | any 64-bit number |
 /// | `month_correlation` | 0.5 | `rho` in [0, 1] of the AR(1) across months |
 /// | `sku_correlation` | 0 | `c_p` in [0, 1]: the share of each sku's error variance that is common to all skus |
-/// | `family_correlation` | 0 | `c_f` in [0, 1]: the share common to the skus of one family (at least `c_p`) |///
+/// | `family_correlation` | 0 | `c_f` in [0, 1]: the share common to the skus of one family (at least `c_p`) |
+///
 /// [`MonteCarloSettings::of_plan`] takes the three correlations from the plan's
 /// [`crate::uncertainty::Dependence`], so that the paths and the analytic totals rest on one
 /// model.

@@ -257,6 +257,30 @@ fn estimates_recover_a_known_factor_structure() {
 }
 
 #[test]
+fn estimates_say_how_many_months_of_errors_they_used() {
+    // 36 months, season 12: one-step errors from month 24 (two seasons to start) to month 34
+    // (each needs the month after it for its two-step partner): 11 months per sku, under the
+    // 24 the estimate would take.
+    let (h, p) = factor_history(8, 5, 0.5, 0.2, 36);
+    let dep = estimate(&h, &p, 12, &UncertaintySettings::default());
+    for c in [&dep.month, &dep.family, &dep.portfolio] {
+        assert_eq!(
+            c.source,
+            Source::Estimated {
+                observations: 40 * 11,
+                months: 11
+            },
+            "{dep:?}"
+        );
+    }
+    assert!(
+        dep.describe().contains("over the last 11 months"),
+        "{}",
+        dep.describe()
+    );
+}
+
+#[test]
 fn too_little_history_keeps_the_assumed_model_and_says_so() {
     let (h, p) = factor_history(1, 1, 0.0, 0.0, 20);
     let dep = estimate(&h, &p, 12, &UncertaintySettings::default());
