@@ -115,29 +115,73 @@ impl Params {
 
     /// Runs the recursion over `y`: the sum of squared one-step errors from the fourth month
     /// on, the end state, and (when `resid` is given) those errors.
-    fn run(self, y: &[f64], mut resid: Option<&mut Vec<f64>>) -> (f64, State) {
-        let mut s = State {
-            level: self.alpha * y[0] + (1.0 - self.alpha) * self.l0,
-            mean: y[0],
-            a: y[0],
-            b: 0.0,
-        };
+    #[cfg(test)]
+    fn run(self, y: &[f64], resid: Option<&mut Vec<f64>>) -> (f64, State) {
+        self.run_on(y, &line(y), resid)
+    }
+
+    /// [`Params::run`] with the running mean and line of `y` already taken ([`line`]): they
+    /// do not depend on the parameters, so an optimiser takes them once per series and each
+    /// evaluation runs only the level. The same operations in the same order as
+    /// [`Params::update`], so the same numbers to the last bit.
+    fn run_on(self, y: &[f64], line: &[Line], mut resid: Option<&mut Vec<f64>>) -> (f64, State) {
+        let mut level = self.alpha * y[0] + (1.0 - self.alpha) * self.l0;
         let mut sse = 0.0;
         let q = 1.0 - self.alpha;
         let mut qt = 1.0;
         for (t, &v) in y.iter().enumerate().skip(1) {
             qt *= q;
-            let e = v - self.mu_with(&s, qt);
+            let before = &line[t - 1];
+            let e = v - (level + self.w * (qt * before.a + (1.0 - qt * q) / self.alpha * before.b));
             if t >= 3 {
                 sse += e * e;
                 if let Some(r) = resid.as_deref_mut() {
                     r.push(e);
                 }
             }
-            s = self.update(&s, t, v);
+            level = self.alpha * v + (1.0 - self.alpha) * level;
         }
-        (sse, s)
+        let end = &line[y.len() - 1];
+        let state = State {
+            level,
+            mean: end.mean,
+            a: end.a,
+            b: end.b,
+        };
+        (sse, state)
     }
+}
+
+/// The part of the state that does not depend on the parameters, after each month of `y`:
+/// the running mean and the least-squares line of the months read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Line {
+    mean: f64,
+    a: f64,
+    b: f64,
+}
+
+/// [`Line`] after each month of `y` (`y[0]` read first), by [`Params::update`]'s formulas.
+fn line(y: &[f64]) -> Vec<Line> {
+    let mut out = Vec::with_capacity(y.len());
+    let Some(&y0) = y.first() else {
+        return out;
+    };
+    let mut s = Line {
+        mean: y0,
+        a: y0,
+        b: 0.0,
+    };
+    out.push(s);
+    for (t, &v) in y.iter().enumerate().skip(1) {
+        let tf = t as f64;
+        let mean = (tf * s.mean + v) / (tf + 1.0);
+        let b = ((tf - 1.0) * s.b + 6.0 * (v - s.mean) / (tf + 1.0)) / (tf + 2.0);
+        let a = mean - b * (tf + 2.0) / 2.0;
+        s = Line { mean, a, b };
+        out.push(s);
+    }
+    out
 }
 
 /// A fitted dynamic optimised Theta model.
@@ -200,9 +244,10 @@ fn fit(
     let y = adjust(history, seasonal.as_ref());
     let scale = mean(&y).abs().max(1e-9);
     let x0 = start.unwrap_or([logit((0.5 - ALPHA_MIN) / (ALPHA_MAX - ALPHA_MIN)), 0.5, 0.0]);
+    let path = line(&y);
     let (x, _) = nelder_mead(
         |x| {
-            let v = decode(x, y[0], scale).run(&y, None).0;
+            let v = decode(x, y[0], scale).run_on(&y, &path, None).0;
             if v.is_finite() {
                 v
             } else {
@@ -217,7 +262,7 @@ fn fit(
     );
     let params = decode(&x, y[0], scale);
     let mut resid = Vec::with_capacity(n);
-    let (_, state) = params.run(&y, Some(&mut resid));
+    let (_, state) = params.run_on(&y, &path, Some(&mut resid));
     let mu = mean(&resid);
     let ss: f64 = resid.iter().map(|e| (e - mu) * (e - mu)).sum();
     Ok(FittedDynamicTheta {
@@ -313,6 +358,42 @@ mod tests {
     #[track_caller]
     fn close(got: f64, want: f64, tol: f64) {
         assert!((got - want).abs() <= tol, "got {got}, want {want}");
+    }
+
+    proptest::proptest! {
+        /// The optimiser's recursion with the line taken once gives what the whole state's
+        /// recursion ([`Params::mu_with`], [`Params::update`]) gives, bit for bit.
+        #[test]
+        fn the_level_alone_recursion_equals_the_full_one(
+            alpha in 0.1f64..0.99,
+            w in 0.0f64..1.0,
+            l0 in -50.0f64..150.0,
+            y in proptest::collection::vec(0.0f64..200.0, 1..60),
+        ) {
+            let p = Params { alpha, w, l0 };
+            let mut s = State {
+                level: alpha * y[0] + (1.0 - alpha) * l0,
+                mean: y[0],
+                a: y[0],
+                b: 0.0,
+            };
+            let (mut sse, mut resid, mut qt) = (0.0, Vec::new(), 1.0);
+            for (t, &v) in y.iter().enumerate().skip(1) {
+                qt *= 1.0 - alpha;
+                let e = v - p.mu_with(&s, qt);
+                if t >= 3 {
+                    sse += e * e;
+                    resid.push(e);
+                }
+                s = p.update(&s, t, v);
+            }
+            let mut got = Vec::new();
+            let (g_sse, g_s) = p.run(&y, Some(&mut got));
+            proptest::prop_assert_eq!(g_sse.to_bits(), sse.to_bits());
+            proptest::prop_assert_eq!(g_s, s);
+            let bits = |e: &[f64]| e.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&got), bits(&resid));
+        }
     }
 
     #[test]
