@@ -475,9 +475,11 @@ fn css_sparse(
             *v -= a * xl;
         }
     }
+    // From `from` on, every MA lag falls inside the series.
     let reach = ma.iter().map(|&(lag, _)| lag).max().unwrap_or(0);
+    let from = reach.clamp(np, n);
     let mut sse = 0.0;
-    for t in np..reach.clamp(np, n) {
+    for t in np..from {
         let mut v = e[t];
         for &(lag, b) in ma {
             if lag <= t {
@@ -489,7 +491,6 @@ fn css_sparse(
     }
     // The lag-1 term last: the other lags' terms are known before the previous month's
     // residual is, so only one multiply and one subtraction wait on it.
-    let from = reach.clamp(np, n);
     match ma.split_first() {
         Some((&(1, b1), rest)) => {
             // The previous residual kept in a register rather than read back from `e`.
