@@ -99,18 +99,23 @@ impl Params {
 
     /// [`Params::mu`] given `qt = (1 - alpha)^t`.
     fn mu_with(self, s: &State, qt: f64) -> f64 {
+        self.mu_of(s.level, s.line(), qt)
+    }
+
+    /// [`Params::mu_with`] from the level and the line apart.
+    fn mu_of(self, level: f64, line: Line, qt: f64) -> f64 {
         let q = 1.0 - self.alpha;
-        s.level + self.w * (qt * s.a + (1.0 - qt * q) / self.alpha * s.b)
+        level + self.w * (qt * line.a + (1.0 - qt * q) / self.alpha * line.b)
+    }
+
+    /// The level after `y` has been read.
+    fn level_after(self, level: f64, y: f64) -> f64 {
+        self.alpha * y + (1.0 - self.alpha) * level
     }
 
     /// The state after month `t + 1` (1-based) has been read as `y`.
     fn update(self, s: &State, t: usize, y: f64) -> State {
-        let tf = t as f64;
-        let level = self.alpha * y + (1.0 - self.alpha) * s.level;
-        let mean = (tf * s.mean + y) / (tf + 1.0);
-        let b = ((tf - 1.0) * s.b + 6.0 * (y - s.mean) / (tf + 1.0)) / (tf + 2.0);
-        let a = mean - b * (tf + 2.0) / 2.0;
-        State { level, mean, a, b }
+        State::of(self.level_after(s.level, y), s.line().after(t, y))
     }
 
     /// Runs the recursion over `y`: the sum of squared one-step errors from the fourth month
@@ -122,33 +127,42 @@ impl Params {
 
     /// [`Params::run`] with the running mean and line of `y` already taken ([`line`]): they
     /// do not depend on the parameters, so an optimiser takes them once per series and each
-    /// evaluation runs only the level. The same operations in the same order as
-    /// [`Params::update`], so the same numbers to the last bit.
+    /// evaluation runs only the level. It steps the level and the line with the pieces
+    /// [`Params::update`] and [`Params::mu_with`] use, so the same numbers to the last bit.
     fn run_on(self, y: &[f64], line: &[Line], mut resid: Option<&mut Vec<f64>>) -> (f64, State) {
-        let mut level = self.alpha * y[0] + (1.0 - self.alpha) * self.l0;
+        let mut level = self.level_after(self.l0, y[0]);
         let mut sse = 0.0;
         let q = 1.0 - self.alpha;
         let mut qt = 1.0;
         for (t, &v) in y.iter().enumerate().skip(1) {
             qt *= q;
-            let before = &line[t - 1];
-            let e = v - (level + self.w * (qt * before.a + (1.0 - qt * q) / self.alpha * before.b));
+            let e = v - self.mu_of(level, line[t - 1], qt);
             if t >= 3 {
                 sse += e * e;
                 if let Some(r) = resid.as_deref_mut() {
                     r.push(e);
                 }
             }
-            level = self.alpha * v + (1.0 - self.alpha) * level;
+            level = self.level_after(level, v);
         }
-        let end = &line[y.len() - 1];
-        let state = State {
-            level,
-            mean: end.mean,
-            a: end.a,
-            b: end.b,
-        };
-        (sse, state)
+        (sse, State::of(level, line[y.len() - 1]))
+    }
+}
+
+impl State {
+    /// The state of a level and a line.
+    fn of(level: f64, line: Line) -> Self {
+        let Line { mean, a, b } = line;
+        Self { level, mean, a, b }
+    }
+
+    /// Its parameter-free part.
+    fn line(&self) -> Line {
+        Line {
+            mean: self.mean,
+            a: self.a,
+            b: self.b,
+        }
     }
 }
 
@@ -161,24 +175,36 @@ struct Line {
     b: f64,
 }
 
-/// [`Line`] after each month of `y` (`y[0]` read first), by [`Params::update`]'s formulas.
+impl Line {
+    /// The line of the first month alone: its value, flat.
+    fn first(y0: f64) -> Self {
+        Self {
+            mean: y0,
+            a: y0,
+            b: 0.0,
+        }
+    }
+
+    /// The line after month `t + 1` (1-based) has been read as `y`.
+    fn after(self, t: usize, y: f64) -> Self {
+        let tf = t as f64;
+        let mean = (tf * self.mean + y) / (tf + 1.0);
+        let b = ((tf - 1.0) * self.b + 6.0 * (y - self.mean) / (tf + 1.0)) / (tf + 2.0);
+        let a = mean - b * (tf + 2.0) / 2.0;
+        Self { mean, a, b }
+    }
+}
+
+/// [`Line`] after each month of `y` (`y[0]` read first).
 fn line(y: &[f64]) -> Vec<Line> {
     let mut out = Vec::with_capacity(y.len());
     let Some(&y0) = y.first() else {
         return out;
     };
-    let mut s = Line {
-        mean: y0,
-        a: y0,
-        b: 0.0,
-    };
+    let mut s = Line::first(y0);
     out.push(s);
     for (t, &v) in y.iter().enumerate().skip(1) {
-        let tf = t as f64;
-        let mean = (tf * s.mean + v) / (tf + 1.0);
-        let b = ((tf - 1.0) * s.b + 6.0 * (v - s.mean) / (tf + 1.0)) / (tf + 2.0);
-        let a = mean - b * (tf + 2.0) / 2.0;
-        s = Line { mean, a, b };
+        s = s.after(t, v);
         out.push(s);
     }
     out
